@@ -1,0 +1,6 @@
+"""python -m inspector"""
+import sys
+
+from .app import main
+
+sys.exit(main())

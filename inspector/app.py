@@ -1,0 +1,99 @@
+"""Entry point: the GUI (QApplication + qasync loop, network on its own thread) or a CLI command."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+
+from . import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import cli
+
+    parser = argparse.ArgumentParser(
+        prog="socketio-inspector",
+        description="A desktop monitor and client for Socket.IO servers. "
+                    "Without a command it opens the window.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--demo", action="store_true",
+                        help="start the bundled demo server on a free loopback port and connect to it")
+    parser.add_argument("--url", help="the server URL to put in the connection panel")
+    parser.add_argument("--connect", action="store_true", help="connect to --url at start")
+    parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    cli.add_commands(sub)
+    return parser
+
+
+def make_gui_loop(app):
+    """The GUI thread's asyncio loop: qasync's, driven by Qt's event loop."""
+    import qasync
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    return loop
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from .core.session import Session
+    from .ui.bridge import NetworkThread, SessionBridge
+    from .ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("socketio-inspector")
+    app.setOrganizationName("socketio-inspector")
+    loop = make_gui_loop(app)
+    network = NetworkThread().start()
+    demo = None
+    url = args.url
+    if args.demo:
+        from .demo_server import DemoServer
+        demo = DemoServer(tick_interval=2.0)
+        url = network.submit(demo.start()).result(10)
+    session = Session()
+    bridge = SessionBridge(session, network)
+    window = MainWindow(bridge)
+    if url:
+        window.connection.urlEdit.setText(url)
+    if args.demo or (url and args.connect):
+        window.connection._connect_clicked()
+    window.show()
+    if args.screenshot:
+        QTimer.singleShot(2500, lambda: (window.grab().save(args.screenshot), app.quit()))
+
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    try:
+        with loop:
+            loop.run_until_complete(closed.wait())
+    finally:
+        bridge.close()
+        try:
+            network.submit(session.disconnect()).result(5)
+            if demo is not None:
+                network.submit(demo.stop()).result(5)
+        except Exception:
+            pass
+        network.stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command:
+        from . import cli
+        return cli.run(args)
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") \
+            and sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM"):
+        print("socketio-inspector: no display found (set DISPLAY, or QT_QPA_PLATFORM=offscreen); "
+              "the headless commands are `listen`, `emit` and `run`", file=sys.stderr)
+        return 2
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,246 @@
+"""Headless commands: `listen` prints every LogEntry as a JSON line, `emit` sends one emit.
+
+The network runs on the main thread's loop here (no Qt).  Exit codes:
+0 done, 1 an ack timed out, 2 could not connect (or bad arguments), with a
+message on stderr saying why.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from typing import Any, TextIO
+
+from .core import loop as network_loop
+from .core.ack_tracker import AckTimeout
+from .core.client import ConnectError, NamespaceRefused
+from .core.entries import LogEntry
+from .core.options import ConnectionOptions, OptionsError, parse_header
+from .core.payload import PayloadError, parse_optional_object, parse_value
+from .core.session import NotConnected, Session, normalize_namespace
+
+EXIT_OK, EXIT_ACK_TIMEOUT, EXIT_CONNECT = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def add_commands(sub) -> None:
+    listen = sub.add_parser("listen", help="print every entry (JSON Lines) until stopped",
+                            description="Connect and print every LogEntry as one JSON line.")
+    listen.add_argument("url")
+    _add_connection_args(listen)
+    listen.add_argument("--emit", nargs="+", action="append", metavar=("EVENT", "ARG_JSON"),
+                        default=[], help="emit this once connected (on the first namespace); repeatable")
+    listen.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
+    listen.add_argument("--count", type=int, metavar="N", help="stop after N incoming events")
+
+    emit = sub.add_parser("emit", help="send one emit and print it and its ack",
+                          description="Send one emit; print the out entry and the ack answer. "
+                                      "Exit 0, 1 when the ack timed out, 2 when it could not connect.")
+    emit.add_argument("url")
+    emit.add_argument("event")
+    emit.add_argument("args", nargs="*", metavar="ARG_JSON", help="one JSON value per argument "
+                      "(bytes as {\"_bytes\": \"<base64>\"}); put -- before values that start with -")
+    _add_connection_args(emit)
+    emit.add_argument("--ack", action="store_true", help="ask for an ack and wait for it")
+    emit.add_argument("--timeout", type=float, default=5.0, metavar="S", help="ack timeout (default 5)")
+    emit.add_argument("--compress", dest="compress", action="store_true", default=False,
+                      help="send as a compressed websocket frame (when deflate was negotiated)")
+    emit.add_argument("--no-compress", dest="compress", action="store_false")
+    emit.add_argument("--volatile", action="store_true",
+                      help="drop instead of sending when the transport is not ready")
+
+
+def _add_connection_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--namespace", "-n", action="append", default=[], metavar="NS",
+                   help="namespace to open (repeatable; default: the URL's path or /)")
+    p.add_argument("--auth", metavar="JSON", help="auth payload, a JSON object")
+    p.add_argument("--header", "-H", action="append", default=[], metavar="'K: V'")
+    p.add_argument("--query", "-q", action="append", default=[], metavar="K=V")
+    p.add_argument("--transport", choices=["websocket", "polling", "upgrade"], default="upgrade")
+    p.add_argument("--path", default="/socket.io", help="handshake path (default /socket.io)")
+    p.add_argument("--insecure", action="store_true", help="do not check TLS certificates")
+    p.add_argument("--connect-timeout", type=float, default=10.0, metavar="S")
+    p.add_argument("--no-reconnect", action="store_true", help="do not reconnect after a drop")
+    p.add_argument("--no-recovery", action="store_true", help="turn connection state recovery off")
+    p.add_argument("--raw", action="store_true", help="also print every Engine.IO packet")
+
+
+def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]]:
+    try:
+        auth = parse_optional_object(args.auth) if args.auth else None
+    except PayloadError as exc:
+        raise UsageError(f"--auth: {exc}") from None
+    try:
+        headers = dict(parse_header(h) for h in args.header)
+    except OptionsError as exc:
+        raise UsageError(f"--header: {exc}") from None
+    query = {}
+    for q in args.query:
+        name, sep, value = q.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--query takes K=V, got {q!r}")
+        query[name] = value
+    opts = ConnectionOptions(
+        url=args.url, path=args.path, transport=args.transport, auth=auth, query=query,
+        headers=headers, verify_tls=not args.insecure, connect_timeout=args.connect_timeout,
+        reconnection=not args.no_reconnect, recovery=not args.no_recovery)
+    try:
+        opts.validate()
+    except OptionsError as exc:
+        raise UsageError(str(exc)) from None
+    namespaces = [normalize_namespace(ns) for ns in args.namespace] or [opts.base_namespace]
+    return opts, namespaces
+
+
+def parse_json_args(values: list[str], what: str) -> list[Any]:
+    out = []
+    for i, text in enumerate(values, 1):
+        try:
+            out.append(parse_value(text))
+        except PayloadError as exc:
+            raise UsageError(f"{what} argument {i} ({text!r}) is not JSON: {exc}") from None
+    return out
+
+
+class Printer:
+    """Writes entries as JSON lines; flushes once per loop pass, not per line."""
+
+    def __init__(self, out: TextIO):
+        self.out = out
+        self._flush_scheduled = False
+
+    def __call__(self, entry: LogEntry) -> None:
+        self.out.write(entry.to_jsonl() + "\n")
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        try:
+            self.out.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+
+
+def _fail(message: str) -> int:
+    print(f"socketio-inspector: {message}", file=sys.stderr)
+    return EXIT_CONNECT
+
+
+async def _connect(session: Session, opts: ConnectionOptions, namespaces: list[str]) -> dict:
+    results = await session.connect(opts, namespaces)
+    failed = {ns: r for ns, r in results.items() if isinstance(r, Exception)}
+    if len(failed) == len(results):
+        reasons = "; ".join(f"{ns}: {r}" for ns, r in failed.items())
+        raise ConnectError(f"no namespace could be opened ({reasons})")
+    for ns, r in failed.items():
+        print(f"socketio-inspector: {ns} was not opened: {r}", file=sys.stderr)
+    return results
+
+
+async def listen(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    opts, namespaces = options_from(args)
+    emits = [(spec[0], parse_json_args(spec[1:], f"--emit {spec[0]}")) for spec in args.emit]
+    session = Session(opts)
+    session.set_raw_capture(args.raw)
+    stop = asyncio.Event()
+    seen = 0
+
+    def count(entry: LogEntry) -> None:
+        nonlocal seen
+        if entry.dir == "in" and entry.kind == "event":
+            seen += 1
+            if args.count and seen >= args.count:
+                stop.set()
+
+    session.subscribe(Printer(out))
+    session.subscribe(count)
+    _stop_on_signals(stop)
+    try:
+        await _connect(session, opts, namespaces)
+    except (ConnectError, NamespaceRefused) as exc:
+        return _fail(str(exc))
+    for event, values in emits:
+        try:
+            await session.emit(namespaces[0], event, values)
+        except NotConnected as exc:
+            print(f"socketio-inspector: --emit {event}: {exc}", file=sys.stderr)
+    try:
+        await asyncio.wait_for(stop.wait(), args.duration)
+    except asyncio.TimeoutError:
+        pass
+    await session.disconnect()
+    return EXIT_OK
+
+
+async def emit(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    opts, namespaces = options_from(args)
+    values = parse_json_args(args.args, "emit")
+    session = Session(opts)
+    session.set_raw_capture(args.raw)
+    printer = Printer(out)
+    wanted = ("event", "ack", "dropped", "packet", "connect_error") if args.raw else (
+        "event", "ack", "dropped")
+
+    def show(entry: LogEntry) -> None:
+        if entry.kind in wanted and not (entry.dir == "in" and entry.kind == "event"):
+            printer(entry)
+
+    session.subscribe(show)
+    try:
+        await _connect(session, opts, namespaces)
+    except (ConnectError, NamespaceRefused) as exc:
+        return _fail(str(exc))
+    code = EXIT_OK
+    try:
+        result = await session.emit(namespaces[0], args.event, values, ack=args.ack,
+                                    timeout=args.timeout, compress=args.compress,
+                                    volatile=args.volatile)
+        if result.answer is not None:
+            try:
+                await result.answer
+            except AckTimeout as exc:
+                print(f"socketio-inspector: {exc}", file=sys.stderr)
+                code = EXIT_ACK_TIMEOUT
+        await _drained(session)
+    except NotConnected as exc:
+        code = _fail(str(exc))
+    await session.disconnect()
+    return code
+
+
+async def _drained(session: Session, timeout: float = 5.0) -> None:
+    """Wait until what was queued has been written (so its entry is printed)."""
+    client = session.client
+    deadline = asyncio.get_running_loop().time() + timeout
+    while client is not None and client.engine_connected and (
+            not client.eio.queue.empty() or client.eio.writing):
+        if asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(0.01)
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # pragma: no cover (Windows)
+            pass
+
+
+COMMANDS = {"listen": listen, "emit": emit}
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return network_loop.run(COMMANDS[args.command](args))
+    except UsageError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return EXIT_OK

@@ -1,0 +1,87 @@
+"""Connection options: what the connection panel and the CLI flags describe."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode, urlsplit, urlunsplit, parse_qsl
+
+TRANSPORTS = {
+    "upgrade": ["polling", "websocket"],  # polling first, then upgrade (the JS default)
+    "websocket": ["websocket"],
+    "polling": ["polling"],
+}
+
+
+class OptionsError(ValueError):
+    pass
+
+
+@dataclass
+class ConnectionOptions:
+    url: str = "http://127.0.0.1:5000"
+    path: str = "/socket.io"
+    transport: str = "upgrade"           # a key of TRANSPORTS
+    auth: dict | None = None             # sent with every namespace CONNECT unless it has its own
+    query: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    verify_tls: bool = True
+    connect_timeout: float = 10.0
+    reconnection: bool = True
+    reconnection_attempts: int = 0        # 0: no limit
+    reconnection_delay: float = 1.0
+    reconnection_delay_max: float = 5.0
+    randomization_factor: float = 0.5
+    compression: bool = True             # offer permessage-deflate on websocket
+    buffer_offline: bool = True          # hold non-volatile emits while disconnected
+    recovery: bool = True                # connection state recovery (pid/offset)
+    rejoin_rooms: bool = True            # join rooms again after an unrecovered reconnect
+
+    def copy(self, **changes) -> "ConnectionOptions":
+        return replace(self, **changes)
+
+    def validate(self) -> None:
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https", "ws", "wss"):
+            raise OptionsError(
+                f"URL must start with http://, https://, ws:// or wss:// (got {self.url!r})"
+            )
+        if not parts.hostname:
+            raise OptionsError(f"URL has no host: {self.url!r}")
+        try:
+            parts.port
+        except ValueError:
+            raise OptionsError(f"URL has an invalid port: {self.url!r}") from None
+        if self.transport not in TRANSPORTS:
+            raise OptionsError(f"unknown transport {self.transport!r}")
+        if self.auth is not None and not isinstance(self.auth, dict):
+            raise OptionsError("auth must be a JSON object")
+        if self.connect_timeout <= 0:
+            raise OptionsError("connect timeout must be positive")
+
+    @property
+    def transports(self) -> list[str]:
+        return list(TRANSPORTS[self.transport])
+
+    @property
+    def engine_url(self) -> str:
+        """The URL with the query parameters merged in (python-engineio takes them there)."""
+        parts = urlsplit(self.url)
+        query = parse_qsl(parts.query, keep_blank_values=True) + list(self.query.items())
+        return urlunsplit((parts.scheme, parts.netloc, "", urlencode(query), ""))
+
+    @property
+    def base_namespace(self) -> str:
+        """A path in the URL (http://host/chat) names a namespace, as in the JS client."""
+        path = urlsplit(self.url).path.rstrip("/")
+        return path or "/"
+
+    @property
+    def is_tls(self) -> bool:
+        return urlsplit(self.url).scheme in ("https", "wss")
+
+
+def parse_header(text: str) -> tuple[str, str]:
+    """'Name: value' -> (name, value)."""
+    name, sep, value = text.partition(":")
+    if not sep or not name.strip():
+        raise OptionsError(f"a header is 'Name: value', got {text!r}")
+    return name.strip(), value.strip()

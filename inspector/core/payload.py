@@ -1,0 +1,228 @@
+"""User text <-> emit arguments.
+
+The emit composer takes its arguments as JSON values written one after the
+other (separated by white space or new lines): `"lobby" {"n": 1}` is two
+arguments, an empty text is none.  Bytes can stand anywhere inside a value as
+`{"_bytes": "<base64>"}`, `{"_hex": "de ad be ef"}` or `{"_file": "path"}`;
+the JSON Lines form of a log entry uses `{"_bytes": ...}` for every bytes
+value, so what the log shows can be pasted back into the composer.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_decoder = json.JSONDecoder()
+_WS = " \t\r\n"
+BYTES_KEYS = ("_bytes", "_hex", "_file")
+
+
+@dataclass
+class PayloadError(ValueError):
+    """Why a text is not a list of arguments, and where (1-based line and column)."""
+
+    message: str
+    line: int = 1
+    col: int = 1
+    pos: int = 0
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.col}: {self.message}"
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return line, col
+
+
+def parse_args(text: str, *, base_dir: Path | None = None) -> list[Any]:
+    """Parse the composer's text into a list of arguments (bytes markers resolved)."""
+    args: list[Any] = []
+    pos, end = 0, len(text)
+    while True:
+        while pos < end and text[pos] in _WS:
+            pos += 1
+        if pos >= end:
+            break
+        try:
+            value, pos = _decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            line, col = _line_col(text, exc.pos)
+            raise PayloadError(exc.msg, line, col, exc.pos) from None
+        if pos < end and text[pos] not in _WS:
+            line, col = _line_col(text, pos)
+            raise PayloadError(
+                "expected white space or a new line between arguments", line, col, pos
+            )
+        try:
+            args.append(resolve_bytes(value, base_dir))
+        except PayloadError as exc:
+            exc.line, exc.col = _line_col(text, pos)
+            exc.pos = pos
+            raise
+    return args
+
+
+def parse_value(text: str) -> Any:
+    """Exactly one JSON value (used for auth objects and ack replies)."""
+    values = parse_args(text)
+    if len(values) != 1:
+        raise PayloadError(f"expected one JSON value, found {len(values)}")
+    return values[0]
+
+
+def resolve_bytes(value: Any, base_dir: Path | None = None) -> Any:
+    """Replace {"_bytes"|"_hex"|"_file": ...} markers by bytes, recursively."""
+    if isinstance(value, dict):
+        if len(value) == 1:
+            key = next(iter(value))
+            if key in BYTES_KEYS:
+                return _marker_bytes(key, value[key], base_dir)
+        return {k: resolve_bytes(v, base_dir) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolve_bytes(v, base_dir) for v in value]
+    return value
+
+
+def _marker_bytes(key: str, spec: Any, base_dir: Path | None) -> bytes:
+    if not isinstance(spec, str):
+        raise PayloadError(f"{key} needs a string")
+    if key == "_bytes":
+        try:
+            return base64.b64decode(spec, validate=True)
+        except binascii.Error:
+            raise PayloadError("_bytes is not valid base64") from None
+    if key == "_hex":
+        try:
+            return bytes.fromhex(spec.replace(":", " "))
+        except ValueError:
+            raise PayloadError("_hex is not valid hexadecimal") from None
+    path = Path(spec).expanduser()
+    if base_dir is not None and not path.is_absolute():
+        path = base_dir / path
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise PayloadError(f"cannot read _file {spec!r}: {exc.strerror or exc}") from None
+
+
+def to_jsonable(value: Any) -> Any:
+    """bytes -> {"_bytes": base64}, recursively; values without bytes come back as they are."""
+    t = type(value)
+    if t is str or t is int or t is float or t is bool or value is None:
+        return value
+    if t is bytes or t is bytearray or t is memoryview:
+        return {"_bytes": base64.b64encode(bytes(value)).decode("ascii")}
+    if t is list or t is tuple:
+        out = None
+        for i, item in enumerate(value):
+            conv = to_jsonable(item)
+            if conv is not item and out is None:
+                out = list(value[:i])
+            if out is not None:
+                out.append(conv)
+        return out if out is not None else (value if t is list else list(value))
+    if t is dict:
+        out_d = None
+        for k, item in value.items():
+            conv = to_jsonable(item)
+            if conv is not item and out_d is None:
+                out_d = {}
+                for k2, v2 in value.items():
+                    if k2 == k:
+                        break
+                    out_d[k2] = v2
+            if out_d is not None:
+                out_d[k] = conv
+        return out_d if out_d is not None else value
+    return value
+
+
+def from_jsonable(value: Any) -> Any:
+    """{"_bytes": base64} -> bytes, recursively (the inverse of to_jsonable)."""
+    if isinstance(value, dict):
+        if len(value) == 1 and "_bytes" in value and isinstance(value["_bytes"], str):
+            try:
+                return base64.b64decode(value["_bytes"], validate=True)
+            except binascii.Error:
+                return value
+        return {k: from_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [from_jsonable(v) for v in value]
+    return value
+
+
+def has_bytes(value: Any) -> bool:
+    if isinstance(value, (bytes, bytearray)):
+        return True
+    if isinstance(value, list):
+        return any(has_bytes(v) for v in value)
+    if isinstance(value, dict):
+        return any(has_bytes(v) for v in value.values())
+    return False
+
+
+def _short(value: Any) -> Any:
+    """The preview form: bytes as a short placeholder instead of base64."""
+    if isinstance(value, (bytes, bytearray)):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, list):
+        return [_short(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _short(v) for k, v in value.items()}
+    return value
+
+
+def preview(args: list | None, limit: int = 160) -> str:
+    """One line, at most `limit` characters, of the arguments."""
+    if not args:
+        return ""
+    try:
+        text = ", ".join(
+            json.dumps(_short(a), ensure_ascii=False, separators=(",", ":")) for a in args
+        )
+    except (TypeError, ValueError):
+        text = repr(args)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.replace("\n", "\\n")
+
+
+def pretty(value: Any) -> str:
+    """Multi-line JSON, bytes in their {"_bytes": ...} form."""
+    return json.dumps(to_jsonable(value), ensure_ascii=False, indent=2)
+
+
+def format_args(args: list) -> str:
+    """The composer text for a list of arguments (the inverse of parse_args)."""
+    return "\n".join(
+        json.dumps(to_jsonable(a), ensure_ascii=False) for a in args
+    )
+
+
+def parse_optional_object(text: str) -> dict | None:
+    """An auth payload: empty for none, else one JSON object."""
+    if not text.strip():
+        return None
+    value = parse_value(text)
+    if not isinstance(value, dict):
+        raise PayloadError("expected a JSON object, like {\"token\": \"...\"}")
+    return value
+
+
+def parse_pairs(text: str, sep: str) -> dict[str, str]:
+    """'name<sep>value' per line (query parameters with '=', headers with ':')."""
+    pairs: dict[str, str] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        name, found, value = line.partition(sep)
+        if not found or not name.strip():
+            raise PayloadError(f"expected name{sep}value", n, 1)
+        pairs[name.strip()] = value.strip()
+    return pairs

@@ -1,0 +1,67 @@
+"""Settings, declared once with their defaults (QSettings underneath).
+
+Secrets (auth payloads, header values) are never stored here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QSettings
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+
+    @property
+    def type(self) -> type:
+        return type(self.default)
+
+
+URL = Setting("connection/url", "http://127.0.0.1:5000")
+PATH = Setting("connection/path", "/socket.io")
+TRANSPORT = Setting("connection/transport", "upgrade")
+VERIFY_TLS = Setting("connection/verify_tls", True)
+CONNECT_TIMEOUT = Setting("connection/connect_timeout", 10.0)
+RECONNECTION = Setting("connection/reconnection", True)
+RECONNECT_ATTEMPTS = Setting("connection/reconnection_attempts", 0)
+RECONNECT_DELAY = Setting("connection/reconnection_delay", 1.0)
+RECONNECT_DELAY_MAX = Setting("connection/reconnection_delay_max", 5.0)
+COMPRESSION = Setting("connection/compression", True)
+BUFFER_OFFLINE = Setting("connection/buffer_offline", True)
+RECOVERY = Setting("connection/recovery", True)
+REJOIN_ROOMS = Setting("connection/rejoin_rooms", True)
+JOIN_EVENT = Setting("rooms/join_event", "join")
+LEAVE_EVENT = Setting("rooms/leave_event", "leave")
+ACK_TIMEOUT = Setting("emit/ack_timeout", 5.0)
+LAST_EVENT = Setting("emit/event", "echo")
+WINDOW_GEOMETRY = Setting("window/geometry", b"")
+WINDOW_STATE = Setting("window/state", b"")
+SPLITTERS = Setting("window/splitters", "")
+
+
+class Settings:
+    def __init__(self, qsettings: QSettings | None = None):
+        self._q = qsettings or QSettings("socketio-inspector", "socketio-inspector")
+
+    def get(self, setting: Setting) -> Any:
+        value = self._q.value(setting.key, setting.default)
+        if value is None:
+            return setting.default
+        kind = setting.type
+        try:
+            if kind is bool:
+                return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+            if kind is bytes:
+                return bytes(value) if value else b""
+            return kind(value)
+        except (TypeError, ValueError):
+            return setting.default
+
+    def set(self, setting: Setting, value: Any) -> None:
+        self._q.setValue(setting.key, value)
+
+    def sync(self) -> None:
+        self._q.sync()

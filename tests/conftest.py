@@ -1,0 +1,89 @@
+"""Shared fixtures: real servers on 127.0.0.1, port 0, readiness read from stdout."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+pytest_plugins = ["inspector.testing"]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ServerProcess:
+    """A server started as a subprocess that prints `READY <url>` when it listens."""
+
+    def __init__(self, argv: list[str], cwd: Path | None = None, env: dict | None = None,
+                 ready_timeout: float = 30.0):
+        self.argv = argv
+        self.proc = subprocess.Popen(
+            argv, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, bufsize=1)
+        self.url = self._wait_ready(ready_timeout)
+        self.output: list[str] = []
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+
+    def _wait_ready(self, timeout: float) -> str:
+        result: list[str] = []
+
+        def read() -> None:
+            for line in self.proc.stdout:
+                if line.startswith("READY "):
+                    result.append(line.split(None, 1)[1].strip())
+                    return
+        t = threading.Thread(target=read, daemon=True)
+        t.start()
+        t.join(timeout)
+        if not result:
+            self.stop()
+            err = self.proc.stderr.read() if self.proc.stderr else ""
+            raise RuntimeError(f"{self.argv} did not print READY within {timeout} s: {err[-2000:]}")
+        return result[0]
+
+    def _drain(self) -> None:
+        for line in self.proc.stdout:
+            self.output.append(line)
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1].split("/")[0])
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream:
+                stream.close()
+
+
+def start_demo(*extra: str) -> ServerProcess:
+    return ServerProcess([sys.executable, "-m", "inspector.demo_server", "--port", "0",
+                          "--tick", "0", *extra])
+
+
+@pytest.fixture
+def demo_server():
+    """The bundled demo server as a subprocess on 127.0.0.1:0 (no periodic ticks)."""
+    server = start_demo()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_demo_server():
+    """One demo server for a module's tests that do not change its state."""
+    server = start_demo()
+    yield server
+    server.stop()
