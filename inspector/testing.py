@@ -156,16 +156,11 @@ class InspectorDriver:
 
     def wait_for_namespace(self, ns: str, state: str = "connected",
                            timeout: float = DEFAULT_TIMEOUT) -> None:
-        def ok() -> bool:
-            st = self.bridge.state
-            view = st.namespace(ns) if st else None
-            return view is not None and view.state == state
+        shown = self.window.namespaces.namespace_states
         try:
-            self.qtbot.waitUntil(ok, timeout=int(timeout * 1000))
+            self.qtbot.waitUntil(lambda: shown().get(ns) == state, timeout=int(timeout * 1000))
         except AssertionError:
-            st = self.bridge.state
-            raise AssertionError(f"{ns} never became {state}: "
-                                 f"{[(v.name, v.state) for v in st.namespaces] if st else None}") from None
+            raise AssertionError(f"{ns} never became {state}; the list shows {shown()}") from None
 
     def select_namespace(self, ns: str) -> None:
         lst = self.window.namespaces.namespaceList

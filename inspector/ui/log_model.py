@@ -88,6 +88,7 @@ class LogModel(QAbstractTableModel):
         self._entries: list[LogEntry] = []
         self._previews: dict[int, str] = {}
         self._ack_rows: dict[tuple[str | None, int], int] = {}   # emit's (ns, ack_id) -> row
+        self._asked_rows: dict[tuple[str | None, int], int] = {}  # server's ack requests -> row
         self._ack_text: dict[int, str] = {}
         self._mono = QFont("monospace")
         self._mono.setStyleHint(QFont.StyleHint.Monospace)
@@ -112,9 +113,18 @@ class LogModel(QAbstractTableModel):
             self._ack_text[row] = "waiting…"
             return
         if e.kind == "event" and e.dir == IN:
+            # the server asks us for an ack: its row says whether we answered
+            self._asked_rows[key] = row
             self._ack_text[row] = "asked"
             return
-        emit_row = self._ack_rows.get(key) if e.dir != OUT else None
+        if e.dir == OUT:
+            asked_row = self._asked_rows.pop(key, None)
+            if asked_row is not None:
+                self._ack_text[asked_row] = self._ack_text[row] = "answered"
+                idx = self.index(asked_row, COL_ACK)
+                self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DisplayRole])
+            return
+        emit_row = self._ack_rows.get(key)
         if emit_row is None:
             return
         if "timeout" in e.flags:
@@ -133,6 +143,7 @@ class LogModel(QAbstractTableModel):
         self._entries.clear()
         self._previews.clear()
         self._ack_rows.clear()
+        self._asked_rows.clear()
         self._ack_text.clear()
         self.endResetModel()
 

@@ -11,7 +11,7 @@ from ..core.entries import LogEntry
 from .log_model import (COL_ACK, COL_ARGS, COL_DIR, COL_EVENT, COL_FLAGS, COL_NS, COL_SEQ,
                         COL_SIZE, COL_TIME, EntryRole)
 
-_WIDTHS = {COL_SEQ: 44, COL_TIME: 92, COL_DIR: 50, COL_NS: 64, COL_EVENT: 150,
+_WIDTHS = {COL_SEQ: 44, COL_TIME: 92, COL_DIR: 50, COL_NS: 74, COL_EVENT: 260,
            COL_SIZE: 60, COL_ACK: 84, COL_FLAGS: 70}
 
 

@@ -47,12 +47,14 @@ class MainWindow(QMainWindow):
         side = QTabWidget(objectName="sideTabs")
         side.addTab(self.namespaces, "Namespaces && rooms")
         side.addTab(self.serverAcks, "Server acks")
-        self.logSplitter = QSplitter(Qt.Orientation.Horizontal, objectName="logSplitter")
+        # list above detail, as in Wireshark and the DevTools frames panel: the
+        # table gets the whole width for its argument previews
+        self.logSplitter = QSplitter(Qt.Orientation.Vertical, objectName="logSplitter")
         self.logSplitter.addWidget(self.logView)
         self.logSplitter.addWidget(self.detail)
         self.logSplitter.setStretchFactor(0, 3)
         self.logSplitter.setStretchFactor(1, 1)
-        self.logSplitter.setSizes([700, 280])
+        self.logSplitter.setSizes([440, 200])
         self.mainSplitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         self.mainSplitter.addWidget(side)
         self.mainSplitter.addWidget(self.logSplitter)

@@ -15,6 +15,7 @@ from .json_field import JsonLineEdit
 
 _NS_COLORS = {"connected": "#1a7f37", "connecting": "#9a6700", "reconnecting": "#bc4c00",
               "refused": "#cf222e", "disconnected": "#6e7781", "closed": "#6e7781"}
+STATE_ROLE = Qt.ItemDataRole.UserRole + 1
 _ROOM_COLORS = {"joined": "#1a7f37", "joining": "#9a6700", "no ack": "#bc4c00"}
 
 
@@ -64,6 +65,8 @@ class NamespacePanel(QWidget):
         self.joinRoomButton.clicked.connect(self._join_clicked)
         self.leaveRoomButton.clicked.connect(self._leave_clicked)
         self.roomList = QListWidget(objectName="roomList")
+        self.roomList.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.roomList.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.roomList.currentItemChanged.connect(
             lambda cur, _prev: cur is not None and self.roomEdit.setText(cur.data(Qt.ItemDataRole.UserRole)))
         self.joinEventEdit = QLineEdit(settings.get(S.JOIN_EVENT), objectName="joinEventEdit")
@@ -125,6 +128,12 @@ class NamespacePanel(QWidget):
         self._settings.set(S.LEAVE_EVENT, leave)
         self.roomEventsChanged.emit(join, leave)
 
+    def namespace_states(self) -> dict[str, str]:
+        """What the list shows: namespace -> state."""
+        lst = self.namespaceList
+        return {lst.item(i).data(Qt.ItemDataRole.UserRole): lst.item(i).data(STATE_ROLE)
+                for i in range(lst.count())}
+
     # -- state ---------------------------------------------------------------
     def set_state(self, st: SessionState) -> None:
         self._state = st
@@ -137,6 +146,7 @@ class NamespacePanel(QWidget):
                 text += f"  ({view.buffered} held)"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, view.name)
+            item.setData(STATE_ROLE, view.state)
             item.setForeground(QBrush(QColor(_NS_COLORS.get(view.state, "#000000"))))
             self.namespaceList.addItem(item)
             if view.name == current:
@@ -155,8 +165,8 @@ class NamespacePanel(QWidget):
         view = self._state.namespace(ns) if self._state else None
         for name, state, answer in (view.rooms if view else ()):
             item = QListWidgetItem(f"{name}    {state}" + (f"  — ack {answer}" if answer else ""))
+            item.setToolTip(f"{name}: {state}" + (f"\nserver's ack: {answer}" if answer else ""))
             item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setToolTip(answer)
             item.setForeground(QBrush(QColor(_ROOM_COLORS.get(state, "#000000"))))
             self.roomList.addItem(item)
         self.roomList.blockSignals(False)

@@ -1,0 +1,91 @@
+"""The headless commands, run as a user runs them, against the demo server subprocess."""
+import json
+import subprocess
+import sys
+
+
+def cli(*args, timeout=60):
+    proc = subprocess.run([sys.executable, "-m", "inspector", *args], capture_output=True,
+                          text=True, timeout=timeout)
+    lines = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    return proc.returncode, lines, proc.stderr
+
+
+def test_emit_with_ack_prints_the_out_entry_and_the_answer(shared_demo_server):
+    code, lines, err = cli("emit", shared_demo_server.url, "echo", '{"a": 1}', "2", "--ack")
+    assert code == 0, err
+    out, ack = lines
+    assert (out["dir"], out["kind"], out["event"], out["args"]) == ("out", "event", "echo", [{"a": 1}, 2])
+    assert (ack["dir"], ack["kind"], ack["args"], ack["ack_id"]) == ("in", "ack", [{"a": 1}, 2], out["ack_id"])
+    assert ack["rtt_ms"] >= 0
+
+
+def test_emit_exits_1_when_the_ack_times_out(shared_demo_server):
+    code, lines, err = cli("emit", shared_demo_server.url, "slow_echo", '{"delay": 3}',
+                           "--ack", "--timeout", "0.3")
+    assert code == 1
+    assert lines[-1]["flags"] == ["timeout"]
+    assert "no ack for 'slow_echo' within 0.3 s" in err
+
+
+def test_emit_exits_2_with_a_clear_message_when_it_cannot_connect():
+    code, lines, err = cli("emit", "http://127.0.0.1:1", "echo", "--connect-timeout", "3")
+    assert code == 2 and lines == []
+    assert "cannot connect to http://127.0.0.1:1" in err
+
+
+def test_emit_refuses_invalid_json_before_connecting():
+    code, lines, err = cli("emit", "http://127.0.0.1:1", "echo", "{bad")
+    assert code == 2 and lines == []
+    assert "is not JSON" in err and "cannot connect" not in err
+
+
+def test_emit_refused_namespace_exits_2(shared_demo_server):
+    code, lines, err = cli("emit", shared_demo_server.url, "stats", "-n", "/admin")
+    assert code == 2
+    assert "/admin refused: unauthorized" in err
+
+
+def test_emit_bytes_argument_round_trip(shared_demo_server):
+    code, lines, err = cli("emit", shared_demo_server.url, "echo", '{"_bytes": "AAEC"}', "--ack")
+    assert code == 0, err
+    assert lines[0]["args"] == [{"_bytes": "AAEC"}] and "binary" in lines[0]["flags"]
+    assert lines[1]["args"] == [{"_bytes": "AAEC"}]
+
+
+def test_listen_prints_every_event_and_stops_after_count(shared_demo_server):
+    code, lines, err = cli("listen", shared_demo_server.url, "--emit", "burst", '{"count": 5}',
+                           "--count", "6")
+    assert code == 0, err
+    events = [l for l in lines if l["kind"] == "event" and l["dir"] == "in"]
+    assert [e["event"] for e in events] == ["welcome"] + ["burst"] * 5
+    assert [e["args"][0]["i"] for e in events[1:]] == [0, 1, 2, 3, 4]
+    seqs = [l["seq"] for l in lines]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    assert lines[-1]["kind"] == "disconnect"
+
+
+def test_listen_on_several_namespaces_with_auth_and_polling(shared_demo_server):
+    code, lines, err = cli("listen", shared_demo_server.url, "-n", "/chat", "-n", "/admin",
+                           "--auth", '{"token": "demo-token"}', "--transport", "polling",
+                           "--duration", "1")
+    assert code == 0, err
+    connects = {l["ns"]: l for l in lines if l["kind"] == "connect"}
+    assert set(connects) == {"/chat", "/admin"}
+    assert all(c["detail"]["transport"] == "polling" for c in connects.values())
+    assert "demo-token" not in "\n".join(json.dumps(l) for l in lines)
+
+
+def test_listen_duration_stops(shared_demo_server):
+    code, lines, err = cli("listen", shared_demo_server.url, "--duration", "0.5")
+    assert code == 0
+    assert lines[0]["kind"] in ("event", "connect")
+
+
+def test_listen_sees_a_server_drop_and_the_gap(demo_server):
+    code, lines, err = cli("listen", demo_server.url, "--emit", "drop", "--duration", "4")
+    assert code == 0, err
+    kinds = [l["kind"] for l in lines]
+    assert "reconnect" in kinds and "gap" in kinds
+    gap = next(l for l in lines if l["kind"] == "gap")
+    assert gap["detail"]["duration_s"] > 0
