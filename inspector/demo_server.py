@@ -32,7 +32,8 @@ DEMO_TOKEN = "demo-token"
 class DemoServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *,
                  tick_interval: float = 2.0, admin_token: str = DEMO_TOKEN,
-                 ping_interval: float = 25.0, ping_timeout: float = 20.0):
+                 ping_interval: float = 25.0, ping_timeout: float = 20.0,
+                 path: str = "socket.io"):
         self.host, self.port = host, port
         self.tick_interval = tick_interval
         self.admin_token = admin_token
@@ -41,8 +42,9 @@ class DemoServer:
             ping_interval=ping_interval, ping_timeout=ping_timeout,
             max_http_buffer_size=64 * 1024 * 1024)
         self.app = web.Application(middlewares=[self._track_transports])
-        self.sio.attach(self.app)
+        self.sio.attach(self.app, socketio_path=path.strip("/"))
         self.received: list[tuple[str, str, list]] = []   # (ns, event, args), in order
+        self.auth: dict[str, Any] = {}                      # sid -> auth sent with CONNECT
         self.url: str | None = None
         self._runner: web.AppRunner | None = None
         self._ticker: asyncio.Task | None = None
@@ -125,6 +127,7 @@ class DemoServer:
 
         @sio.on("connect", namespace="/")
         async def connect(sid, environ, auth=None):
+            self.auth[sid] = auth
             await sio.emit("welcome", {"sid": sid, "message": "Welcome to the socketio-inspector demo",
                                        "try": ["echo", "join", "broadcast", "binary", "ask", "drop"]},
                            to=sid)
@@ -140,6 +143,16 @@ class DemoServer:
             self._on("leave", ns)(self._make_leave(ns))
             self._on("history", ns)(self._make_history(ns))
             self._on("drop", ns)(self._make_drop(ns))
+
+        @self._on("whoami")
+        async def whoami(sid, *_):
+            """What the server received with the handshake: query, headers, auth."""
+            environ = sio.get_environ(sid) or {}
+            query = dict(p.split("=", 1) if "=" in p else (p, "")
+                         for p in environ.get("QUERY_STRING", "").split("&") if p)
+            headers = {k[5:].replace("_", "-").title(): v for k, v in environ.items()
+                       if k.startswith("HTTP_")}
+            return {"sid": sid, "query": query, "headers": headers, "auth": self.auth.get(sid)}
 
         @self._on("broadcast")
         async def broadcast(sid, spec=None):
@@ -267,7 +280,8 @@ class DemoServer:
 
 async def _serve(args) -> None:
     server = DemoServer(args.host, args.port, tick_interval=args.tick,
-                        ping_interval=args.ping_interval, ping_timeout=args.ping_timeout)
+                        ping_interval=args.ping_interval, ping_timeout=args.ping_timeout,
+                        path=args.path)
     url = await server.start()
     print(f"READY {url}", flush=True)
     stop = asyncio.Event()
@@ -289,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tick", type=float, default=2.0, help="seconds between `tick` events, 0 for none")
     parser.add_argument("--ping-interval", type=float, default=25.0)
     parser.add_argument("--ping-timeout", type=float, default=20.0)
+    parser.add_argument("--path", default="socket.io", help="handshake path (default socket.io)")
     args = parser.parse_args(argv)
     asyncio.run(_serve(args))
     return 0

@@ -302,3 +302,38 @@ def test_binary_arguments_and_binary_ack():
             assert out.bytes == len('451-0["echo",{"blob":{"_placeholder":true,"num":0},'
                                     '"n":[{"_placeholder":true,"num":1}]}]') + 2 + 1
     run(scenario())
+
+
+def test_query_headers_and_auth_reach_the_server():
+    async def scenario():
+        async with demo_session(query={"room": "a b", "v": "1"}, headers={"X-Trace": "t-42"},
+                                auth={"/": {"token": "tok"}}) as (session, rec, server, _):
+            result = await session.emit("/", "whoami", [], ack=True)
+            seen = (await result.answer).args[0]
+            assert seen["query"]["room"] in ("a b", "a+b", "a%20b") and seen["query"]["v"] == "1"
+            assert seen["headers"]["X-Trace"] == "t-42"
+            assert seen["auth"] == {"token": "tok"}
+            logged = "\n".join(e.to_jsonl() for e in rec.entries if e.event != "whoami")
+            assert "t-42" not in logged and "tok" not in logged
+    run(scenario())
+
+
+@pytest.mark.parametrize("transport", ["websocket", "polling", "upgrade"])
+def test_custom_handshake_path_and_each_transport(transport):
+    async def scenario():
+        async with demo_session(server_kwargs={"path": "/custom/io"}, path="/custom/io",
+                                transport=transport) as (session, rec, server, results):
+            assert results["/"]["sid"]
+            result = await session.emit("/", "echo", [transport], ack=True)
+            assert (await result.answer).args == [transport]
+            expected = "polling" if transport == "polling" else "websocket"
+            assert session.client.transport_name == expected
+        wrong = Session(ConnectionOptions(url=server.url, path="/socket.io", connect_timeout=3,
+                                          transport=transport))
+        await server.start()
+        try:
+            with pytest.raises(ConnectError):
+                await wrong.connect()
+        finally:
+            await server.stop()
+    run(scenario())
