@@ -87,3 +87,24 @@ def shared_demo_server():
     server = start_demo()
     yield server
     server.stop()
+
+
+NODE_DIR = ROOT / "tests" / "node"
+
+
+@pytest.fixture
+def node_server():
+    """A factory: node_server("--recovery", ...) starts the official socket.io server
+    (tests/node/server.js) on 127.0.0.1:0; every server it started is stopped after the test."""
+    started: list[ServerProcess] = []
+
+    def start(*flags: str) -> ServerProcess:
+        if not (NODE_DIR / "node_modules" / "socket.io").is_dir():
+            raise RuntimeError("the socket.io npm package is not installed: "
+                               "run `npm ci --prefix tests/node` (as .ci/run does)")
+        server = ServerProcess(["node", "server.js", *flags], cwd=NODE_DIR)
+        started.append(server)
+        return server
+    yield start
+    for server in started:
+        server.stop()

@@ -534,6 +534,23 @@ class InspectorClient(socketio.AsyncClient):
             self.eio.close_cause = (CLIENT_DISCONNECT, None)
             await self.eio.disconnect()
 
+    async def drop_transport(self) -> bool:
+        """Cut the connection the way a network failure would (no goodbye packets),
+        so reconnection, buffering and recovery can be tried against any server."""
+        eio = self.eio
+        if eio.state != "connected":
+            return False
+        eio.close_cause = (TRANSPORT_CLOSE, "cut by you (simulated network drop)")
+        if eio.current_transport == "websocket" and eio.ws is not None:
+            conn = eio.ws._response.connection
+            transport = conn.transport if conn is not None else None
+            if transport is not None:
+                transport.abort()
+                return True
+        if eio.http is not None and not eio.http.closed:
+            await eio.http.close()   # aborts the pending long-poll and any POST
+        return True
+
     async def _handle_eio_disconnect(self, reason):
         if self._aborting:  # a half-open connection given up by _open_engine
             return

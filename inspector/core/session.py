@@ -168,6 +168,11 @@ class Session:
         self.state = "disconnected"
         self._publish("Disconnected (by you)")
 
+    async def drop_transport(self) -> None:
+        """Simulate a network drop: the connection is cut without goodbye, then reconnects."""
+        if self.client is None or not await self.client.drop_transport():
+            raise NotConnected("not connected: there is no transport to cut")
+
     async def open_namespace(self, ns: str, auth: Any = None) -> Any:
         """Open one more namespace over the connection; returns its info or the refusal."""
         ns = normalize_namespace(ns)

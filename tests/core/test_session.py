@@ -337,3 +337,20 @@ def test_custom_handshake_path_and_each_transport(transport):
         finally:
             await server.stop()
     run(scenario())
+
+
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
+def test_drop_transport_simulates_a_network_failure_and_reconnects(transport):
+    async def scenario():
+        async with demo_session(transport=transport) as (session, rec, server, _):
+            await session.drop_transport()
+            [down] = await rec.wait_for(kind="disconnect", ns="/")
+            assert down.detail["reason"] == "transport close"
+            [gap] = await rec.wait_for(kind="gap", ns="/", timeout=15)
+            assert gap.detail["reason"] == "transport close"
+            result = await session.emit("/", "echo", ["back"], ack=True)
+            assert (await result.answer).args == ["back"]
+            await session.disconnect()
+            with pytest.raises(NotConnected):
+                await session.drop_transport()
+    run(scenario())
