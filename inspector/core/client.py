@@ -62,7 +62,7 @@ class Observer(Protocol):
     def namespace_refused(self, ns: str, data: Any, size: int) -> None: ...
     def namespace_disconnected(self, ns: str, reason: str) -> None: ...
     def event_in(self, ns: str, event: str, args: list, ack_id: int | None,
-                 size: int, binary: bool, offset: str | None) -> None: ...
+                 size: int, binary: bool, offset: str | None, recovered: bool) -> None: ...
     def ack_in(self, ns: str, ack_id: int, args: list, size: int, binary: bool) -> None: ...
     def sent(self, item: "Outgoing", size: int, compressed: bool) -> None: ...
     def transport_closed(self, reason: str, detail: str | None, will_reconnect: bool) -> None: ...
@@ -100,6 +100,7 @@ class _Namespace:
     pid: str | None = None          # connection state recovery session id
     offset: str | None = None       # last offset seen, sent back on reconnect
     buffer: list[Outgoing] = field(default_factory=list)
+    held: list[tuple] = field(default_factory=list)    # events that came before CONNECT
     waiter: asyncio.Future | None = None
 
 
@@ -561,6 +562,7 @@ class InspectorClient(socketio.AsyncClient):
                           and cause != CLIENT_DISCONNECT and bool(self.ns))
         self.observer.transport_closed(cause, detail, will_reconnect)
         for ns, st in self.ns.items():
+            self._release_held(ns, st, False)   # never silently lose what did arrive
             if st.connected:
                 st.connected = False
                 self.observer.namespace_disconnected(ns, cause)
@@ -641,20 +643,36 @@ class InspectorClient(socketio.AsyncClient):
             if not isinstance(data, list) or not data or not isinstance(data[0], str):
                 self.observer.protocol_error("event packet without an event name", data)
                 return
-            args = data[1:]
-            offset = None
             st = self.ns.get(ns)
-            if (st is not None and st.pid is not None and pkt.id is None
-                    and args and type(args[-1]) is str):
-                offset = args.pop()
-                st.offset = offset
-            self.observer.event_in(ns, data[0], args, pkt.id, size, binary, offset)
+            if st is not None and not st.connected:
+                # Before the namespace's CONNECT answer.  A server with connection
+                # state recovery replays what was missed here, ahead of CONNECT;
+                # socket.io-client holds such events until connected, and so do we.
+                st.held.append((data, pkt.id, size, binary))
+                return
+            self._deliver(ns, st, data, pkt.id, size, binary, False)
         else:
             if pkt.id is None:
                 self.observer.protocol_error("ack packet without an id", data)
                 return
             self.observer.ack_in(ns, pkt.id, data if isinstance(data, list) else [],
                                  size, binary)
+
+    def _deliver(self, ns: str, st: _Namespace | None, data: list, ack_id: int | None,
+                 size: int, binary: bool, recovered: bool) -> None:
+        args = data[1:]
+        offset = None
+        # with recovery on, the server appends the offset to every event without an ack
+        if (st is not None and st.pid is not None and ack_id is None
+                and args and type(args[-1]) is str):
+            offset = args.pop()
+            st.offset = offset
+        self.observer.event_in(ns, data[0], args, ack_id, size, binary, offset, recovered)
+
+    def _release_held(self, ns: str, st: _Namespace, recovered: bool) -> None:
+        held, st.held = st.held, []
+        for data, ack_id, size, binary in held:
+            self._deliver(ns, st, data, ack_id, size, binary, recovered)
 
     def _on_connect(self, ns: str, data: Any, size: int) -> None:
         st = self.ns.get(ns)
@@ -665,7 +683,8 @@ class InspectorClient(socketio.AsyncClient):
         pid = data.get("pid")
         recovered = pid is not None and st.pid == pid and self.options.recovery
         info = {"sid": data.get("sid"), "pid": pid, "recovered": recovered,
-                "had_pid": st.pid is not None, "had_offset": st.offset is not None}
+                "had_pid": st.pid is not None, "had_offset": st.offset is not None,
+                "replayed": len(st.held) if recovered else 0}
         st.connected, st.sid = True, data.get("sid")
         st.pid = pid
         if not recovered:
@@ -673,6 +692,7 @@ class InspectorClient(socketio.AsyncClient):
         self.namespaces[ns] = st.sid
         self.connected = True
         self.observer.namespace_connected(ns, info, size)
+        self._release_held(ns, st, recovered)
         held, st.buffer = st.buffer, []
         for item in held:  # the offline buffer, in order, before anything else
             self._send_outgoing(item)
@@ -681,6 +701,8 @@ class InspectorClient(socketio.AsyncClient):
 
     def _on_connect_error(self, ns: str, data: Any, size: int) -> None:
         st = self.ns.pop(ns, None)  # refused namespaces are not retried (as in the JS client)
+        if st is not None:
+            self._release_held(ns, st, False)
         self.observer.namespace_refused(ns, data, size)
         if st is not None and st.waiter is not None and not st.waiter.done():
             st.waiter.set_exception(NamespaceRefused(ns, data))

@@ -15,8 +15,8 @@ class Gap:
     why_not_recovered: str | None = None
     start_seq: int | None = None      # the disconnect entry
     end_seq: int | None = None        # the connect entry that closed it
-    recovered_events: int = 0
-    missed: list[int] = field(default_factory=list)   # sequence numbers known missing
+    recovered_events: int = 0         # replayed by the server on a recovered reconnect
+    missed_count: int = 0             # numbered events known to be missing (sequence checks)
 
     @property
     def duration(self) -> float | None:
@@ -32,6 +32,8 @@ class Gap:
             out["recovered"] = self.recovered
         if self.why_not_recovered:
             out["why_not_recovered"] = self.why_not_recovered
+        if self.recovered_events:
+            out["recovered_events"] = self.recovered_events
         return out
 
 
@@ -63,6 +65,12 @@ class GapTracker:
             gap.end, gap.end_seq = t, seq
             self.closed.append(gap)
         return gap
+
+    def missed(self, ns: str, count: int) -> None:
+        """Numbered events known to be missing, counted on the namespace's latest gap."""
+        gap = self.open.get(ns) or next((g for g in reversed(self.closed) if g.ns == ns), None)
+        if gap is not None:
+            gap.missed_count += count
 
     def forget(self, ns: str) -> None:
         """The namespace will not come back (closed by the user or refused)."""

@@ -19,6 +19,7 @@ from .entries import IN, OUT, SYS, LogEntry
 from .gaps import GapTracker
 from .options import ConnectionOptions
 from .rooms import RoomBook
+from .sequence_gaps import SequenceChecker, SequenceRule
 from .server_acks import ServerAckReplies
 from .state import NamespaceView, SessionState
 
@@ -49,6 +50,7 @@ class Session:
         self.gaps = GapTracker()
         self.rooms = RoomBook()
         self.server_acks = ServerAckReplies()
+        self.sequences = SequenceChecker()
         self.state = "disconnected"
         self.status = "Not connected"
         self.ns_state: dict[str, str] = {}
@@ -191,6 +193,10 @@ class Session:
         await self.client.close_namespace(ns)
         self._publish()
 
+    def set_sequence_rules(self, rules: list[SequenceRule]) -> None:
+        """Which event carries a counter in which field (raises PathError on a bad path)."""
+        self.sequences.set_rules(rules)
+
     def set_raw_capture(self, on: bool) -> None:
         self._raw = on
         if self.client is not None:
@@ -291,6 +297,7 @@ class Session:
             gap.recovered = info.get("recovered") if info.get("pid") is not None or info.get("had_pid") else None
             if gap.recovered is False:
                 gap.why_not_recovered = why_not_recovered(info, self.options.recovery)
+            gap.recovered_events = info.get("replayed", 0)
             self._log(SYS, "gap", ns, detail=gap.detail())
             if not info.get("recovered") and self.options.rejoin_rooms:
                 for room in self.rooms.joined(ns):
@@ -358,12 +365,19 @@ class Session:
         self._publish(f"Gave up reconnecting after {attempts} attempts")
 
     def event_in(self, ns: str, event: str, args: list, ack_id: int | None, size: int,
-                 binary: bool, offset: str | None) -> None:
-        flags = ("binary",) if binary else ()
+                 binary: bool, offset: str | None, recovered: bool = False) -> None:
+        flags: tuple = ("binary",) if binary else ()
+        if recovered:
+            flags += ("recovered",)
         detail = {"offset": offset} if offset is not None else None
         self._log(IN, "event", ns, event, args, ack_id, None, size, flags, detail)
         if ack_id is not None:
             self._server_asked_ack(ns, event, ack_id)
+        if self.sequences:
+            skipped = self.sequences.check(ns, event, args)
+            if skipped is not None:
+                self.gaps.missed(ns, skipped.missing_count)
+                self._log(SYS, "gap", ns, event, detail=skipped.detail())
 
     def _server_asked_ack(self, ns: str, event: str, ack_id: int) -> None:
         reply = self.server_acks.reply_for(event)
