@@ -18,6 +18,7 @@ from .core.client import ConnectError, NamespaceRefused
 from .core.entries import LogEntry
 from .core.options import ConnectionOptions, OptionsError, parse_header
 from .core.payload import PayloadError, parse_optional_object, parse_value
+from .core.sequence_gaps import PathError, SequenceRule, parse_path
 from .core.session import NotConnected, Session, normalize_namespace
 
 EXIT_OK, EXIT_ACK_TIMEOUT, EXIT_CONNECT = 0, 1, 2
@@ -36,6 +37,9 @@ def add_commands(sub) -> None:
                         default=[], help="emit this once connected (on the first namespace); repeatable")
     listen.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
     listen.add_argument("--count", type=int, metavar="N", help="stop after N incoming events")
+    listen.add_argument("--seq", action="append", default=[], metavar="EVENT=FIELD",
+                        help="EVENT carries a counter in FIELD (e.g. number=seq, tick=data.i, "
+                             "/chat:msg=[1].n); skipped numbers print as gap entries; repeatable")
 
     emit = sub.add_parser("emit", help="send one emit and print it and its ack",
                           description="Send one emit; print the out entry and the ack answer. "
@@ -96,6 +100,21 @@ def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]
     return opts, namespaces
 
 
+def parse_sequence_rules(specs: list[str]) -> list[SequenceRule]:
+    rules = []
+    for spec in specs:
+        target, sep, path = spec.partition("=")
+        ns, colon, event = target.rpartition(":")
+        if not sep or not event:
+            raise UsageError(f"--seq takes EVENT=FIELD or NS:EVENT=FIELD, got {spec!r}")
+        try:
+            parse_path(path)
+        except PathError as exc:
+            raise UsageError(f"--seq {spec}: {exc}") from None
+        rules.append(SequenceRule(event, path, normalize_namespace(ns) if colon else None))
+    return rules
+
+
 def parse_json_args(values: list[str], what: str) -> list[Any]:
     out = []
     for i, text in enumerate(values, 1):
@@ -148,6 +167,7 @@ async def listen(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     emits = [(spec[0], parse_json_args(spec[1:], f"--emit {spec[0]}")) for spec in args.emit]
     session = Session(opts)
     session.set_raw_capture(args.raw)
+    session.set_sequence_rules(parse_sequence_rules(args.seq))
     stop = asyncio.Event()
     seen = 0
 

@@ -204,9 +204,12 @@ class DemoServer:
             room, event = spec.get("room", "numbers"), spec.get("event", "number")
             start, count = int(spec.get("start", 1)), int(spec.get("count", 10))
             interval = float(spec.get("interval", 0.05))
+            skip = set(spec.get("skip") or ())      # numbers never sent, to show a gap
 
             async def run():
                 for n in range(start, start + count):
+                    if n in skip:
+                        continue
                     await sio.emit(event, {"seq": n}, room=room, namespace="/")
                     await asyncio.sleep(interval)
             asyncio.ensure_future(run())

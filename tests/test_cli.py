@@ -89,3 +89,18 @@ def test_listen_sees_a_server_drop_and_the_gap(demo_server):
     assert "reconnect" in kinds and "gap" in kinds
     gap = next(l for l in lines if l["kind"] == "gap")
     assert gap["detail"]["duration_s"] > 0
+
+
+def test_listen_with_a_sequence_check_prints_the_missing_numbers(shared_demo_server):
+    code, lines, err = cli("listen", shared_demo_server.url, "--seq", "/:number=seq",
+                           "--emit", "join", '"numbers"',
+                           "--emit", "emit_numbers", '{"count": 6, "skip": [3, 4, 5], "interval": 0.01}',
+                           "--count", "4")
+    assert code == 0, err
+    [gap] = [l for l in lines if l["kind"] == "gap"]
+    assert gap["detail"]["missing"] == [3, 4, 5] and gap["event"] == "number"
+
+
+def test_listen_refuses_a_bad_sequence_field():
+    code, lines, err = cli("listen", "http://127.0.0.1:1", "--seq", "number=data..i")
+    assert code == 2 and "--seq number=data..i" in err

@@ -1,7 +1,7 @@
 """The log table: fixed row heights, follows new rows only while the user is at the bottom."""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout,
     QWidget,
@@ -68,6 +68,31 @@ class LogTable(QTableView):
     def follow(self) -> None:
         self._follow = True
         self.scrollToBottom()
+
+    def row_of_seq(self, seq: int) -> int:
+        """The first row whose entry's seq is >= seq (rows are in seq order)."""
+        model = self.model()
+        lo, hi = 0, model.rowCount()
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if model.entry(mid).seq < seq:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def select_seq_range(self, first_seq: int, last_seq: int) -> int:
+        """Select the rows from first_seq to last_seq and show the first; returns how many."""
+        model = self.model()
+        first, last = self.row_of_seq(first_seq), self.row_of_seq(last_seq + 1) - 1
+        if first > last or first >= model.rowCount():
+            return 0
+        self._follow = False
+        selection = QItemSelection(model.index(first, 0), model.index(last, model.columnCount() - 1))
+        self.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.selectionModel().setCurrentIndex(model.index(first, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+        self.scrollTo(model.index(first, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        return last - first + 1
 
 
 class LogView(QWidget):

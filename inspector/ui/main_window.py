@@ -22,7 +22,9 @@ from .emit_panel import EmitPanel, EmitRequest
 from .log_model import LogModel
 from .log_view import LogView
 from .namespace_panel import NamespacePanel
+from .sequence_panel import SequencePanel
 from .server_ack_panel import ServerAckPanel
+from .timeline_view import TimelineView
 
 
 class MainWindow(QMainWindow):
@@ -38,6 +40,8 @@ class MainWindow(QMainWindow):
         self.connection = ConnectionPanel(self.settings)
         self.namespaces = NamespacePanel(self.settings)
         self.serverAcks = ServerAckPanel()
+        self.sequences = SequencePanel()
+        self.timeline = TimelineView()
         self.emitPanel = EmitPanel(self.settings)
         self.model = LogModel(self)
         self.logView = LogView()
@@ -45,21 +49,24 @@ class MainWindow(QMainWindow):
         self.detail = DetailView()
 
         side = QTabWidget(objectName="sideTabs")
-        side.addTab(self.namespaces, "Namespaces && rooms")
+        side.addTab(self.namespaces, "Namespaces")
         side.addTab(self.serverAcks, "Server acks")
+        side.addTab(self.sequences, "Checks")
         # list above detail, as in Wireshark and the DevTools frames panel: the
         # table gets the whole width for its argument previews
         self.logSplitter = QSplitter(Qt.Orientation.Vertical, objectName="logSplitter")
+        self.logSplitter.addWidget(self.timeline)
         self.logSplitter.addWidget(self.logView)
         self.logSplitter.addWidget(self.detail)
-        self.logSplitter.setStretchFactor(0, 3)
-        self.logSplitter.setStretchFactor(1, 1)
-        self.logSplitter.setSizes([440, 200])
+        self.logSplitter.setStretchFactor(1, 3)
+        self.logSplitter.setStretchFactor(2, 1)
+        self.logSplitter.setCollapsible(0, False)
+        self.logSplitter.setSizes([self.timeline.height(), 420, 200])
         self.mainSplitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         self.mainSplitter.addWidget(side)
         self.mainSplitter.addWidget(self.logSplitter)
         self.mainSplitter.setStretchFactor(1, 1)
-        self.mainSplitter.setSizes([270, 1010])
+        self.mainSplitter.setSizes([300, 980])
         self.centerSplitter = QSplitter(Qt.Orientation.Vertical, objectName="centerSplitter")
         self.centerSplitter.addWidget(self.mainSplitter)
         self.centerSplitter.addWidget(self.emitPanel)
@@ -96,9 +103,12 @@ class MainWindow(QMainWindow):
             lambda ns, room: b.run(self.session.leave_room(ns, room), self._report))
         self.namespaces.roomEventsChanged.connect(self._set_room_events)
         self.serverAcks.repliesChanged.connect(self._set_ack_replies)
+        self.sequences.rulesChanged.connect(
+            lambda rules: b.call_soon(self.session.set_sequence_rules, rules))
+        self.timeline.periodClicked.connect(self.logView.table.select_seq_range)
         self.emitPanel.emitRequested.connect(self.emit)
         self.logView.entrySelected.connect(self.detail.show_entry)
-        self.logView.clearRequested.connect(self.model.clear)
+        self.logView.clearRequested.connect(self.clear_log)
         self._set_room_events(self.namespaces.joinEventEdit.text(), self.namespaces.leaveEventEdit.text())
         if b.state is not None:
             self._on_state(b.state)
@@ -113,17 +123,24 @@ class MainWindow(QMainWindow):
         self.connectAction.triggered.connect(self.connection._connect_clicked)
         self.disconnectAction = QAction("&Disconnect", self, shortcut=QKeySequence("Ctrl+Shift+D"))
         self.disconnectAction.triggered.connect(self.disconnect)
-        conn.addActions([self.connectAction, self.disconnectAction])
+        self.dropAction = QAction("Simulate network &drop", self, shortcut=QKeySequence("Ctrl+Shift+X"))
+        self.dropAction.setToolTip("Cut the transport without a goodbye, as a network failure would")
+        self.dropAction.triggered.connect(
+            lambda: self.bridge.run(self.session.drop_transport(), self._report))
+        conn.addActions([self.connectAction, self.disconnectAction, self.dropAction])
         view = self.menuBar().addMenu("&View")
         clear = QAction("&Clear log", self, shortcut=QKeySequence("Ctrl+L"))
-        clear.triggered.connect(self.model.clear)
+        clear.triggered.connect(self.clear_log)
         latest = QAction("Jump to &latest", self, shortcut=QKeySequence("End"))
         latest.triggered.connect(self.logView.table.follow)
         focus_event = QAction("Focus the &emit composer", self, shortcut=QKeySequence("Ctrl+E"))
         focus_event.triggered.connect(lambda: self.emitPanel.eventEdit.setFocus())
         focus_url = QAction("Focus the &URL", self, shortcut=QKeySequence("Ctrl+U"))
         focus_url.triggered.connect(lambda: self.connection.urlEdit.setFocus())
-        view.addActions([clear, latest, focus_event, focus_url])
+        self.timelineAction = QAction("Connection &timeline", self, shortcut=QKeySequence("Ctrl+T"),
+                                      checkable=True, checked=True)
+        self.timelineAction.toggled.connect(self.timeline.setVisible)
+        view.addActions([clear, latest, focus_event, focus_url, self.timelineAction])
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About", self)
         about.triggered.connect(lambda: QMessageBox.about(
@@ -192,8 +209,13 @@ class MainWindow(QMainWindow):
         self.bridge.call_soon(apply)
 
     # -- what the session reports -------------------------------------------------
+    def clear_log(self) -> None:
+        self.model.clear()
+        self.timeline.clear()
+
     def _on_entries(self, batch: list[LogEntry]) -> None:
         self.model.append(batch)
+        self.timeline.add(batch)
         self.emitPanel.note_events({e.event for e in batch if e.dir == IN and e.kind == "event" and e.event})
 
     def _on_state(self, st: SessionState) -> None:
@@ -202,6 +224,7 @@ class MainWindow(QMainWindow):
         self.emitPanel.set_state(st)
         self.connectAction.setEnabled(st.state == "disconnected")
         self.disconnectAction.setEnabled(st.state != "disconnected")
+        self.dropAction.setEnabled(st.state == "connected")
 
     # -- layout persistence ---------------------------------------------------------
     def _restore_layout(self) -> None:
@@ -212,7 +235,9 @@ class MainWindow(QMainWindow):
         if sizes:
             try:
                 for splitter, part in zip(self._splitters(), sizes.split(";")):
-                    splitter.setSizes([int(x) for x in part.split(",")])
+                    saved = [int(x) for x in part.split(",")]
+                    if len(saved) == splitter.count():   # a layout from another version is ignored
+                        splitter.setSizes(saved)
             except ValueError:
                 pass
 

@@ -84,6 +84,7 @@ def test_selecting_a_row_shows_the_arguments_pretty_printed(inspector_at, demo_s
 def test_invalid_json_never_reaches_the_network_and_keeps_the_text(inspector_at, demo_server):
     ui = inspector_at(demo_server.url)
     ui.connect()
+    ui.wait_for_event("welcome")
     ui.type_into("eventEdit", "echo")
     ui.type_into("argsEdit", '"fine"\n{"a": }')
     assert not ui.widget("emitButton").isEnabled()

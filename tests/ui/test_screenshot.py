@@ -48,3 +48,29 @@ def test_main_window_screenshot(inspector, tmp_path):
     assert image.save(str(path))
     assert image.width() >= 1300 and image.height() >= 800
     assert _distinct_colours(image) > 20   # a real picture, not a blank window
+
+
+def test_timeline_screenshot_with_a_recovered_gap(inspector_at, node_server, tmp_path):
+    """Against the official Node server with connection state recovery: the drop shows
+    amber (recovered) on the timeline and the replayed events are flagged in the log."""
+    server = node_server("--recovery")
+    ui = inspector_at(server.url)
+    ui.window.resize(1360, 820)
+    ui.widget("delaySpin").setValue(0.6)
+    ui.connect(transport="websocket")
+    ui.open_namespace("/chat")
+    ui.join("numbers", ns="/")
+    ui.emit("emit_numbers", {"count": 3, "interval_ms": 20})
+    ui.wait_for_event("number", count=3)
+    ui.emit("drop_and_emit", {"room": "numbers", "count": 4})
+    gap = ui.wait_for(kind="gap", ns="/", timeout=20)
+    assert gap.detail["recovered"] is True and gap.detail["recovered_events"] == 4
+    replayed = ui.wait_for(kind="event", event="number", flag="recovered", count=4)
+    assert replayed.args == [{"seq": 4}]
+    ui.emit("echo", "after the drop", ack=True)
+    ui.wait_for(kind="ack", dir="in", event="echo")
+    ui.qtbot.wait(300)
+    image = ui.window.grab().toImage()
+    path = Path(os.environ.get("INSPECTOR_SCREENSHOT_DIR") or tmp_path) / "screenshot-timeline.png"
+    assert image.save(str(path))
+    assert _distinct_colours(image) > 20
