@@ -302,6 +302,9 @@ class Session:
             if not info.get("recovered") and self.options.rejoin_rooms:
                 for room in self.rooms.joined(ns):
                     asyncio.ensure_future(self._rejoin(ns, room))
+            self._publish(f"{self._connected_status()} — {ns} back after {gap.duration:.2f} s, "
+                          + recovery_note(gap))
+            return
         self._publish(self._connected_status())
 
     async def _rejoin(self, ns: str, room: str) -> None:
@@ -447,6 +450,14 @@ class Session:
     def _ack_timed_out(self, p: PendingAck) -> None:
         self._log(SYS, "ack", p.ns, p.event, None, p.ack_id, flags=("timeout",),
                   detail={"timeout_s": p.timeout, "for_seq": p.out_seq})
+
+
+def recovery_note(gap) -> str:
+    if gap.recovered is True:
+        return f"recovered ({gap.recovered_events} missed event(s) replayed)"
+    if gap.recovered is False:
+        return f"not recovered: {gap.why_not_recovered}"
+    return "no recovery (the server does not offer it)"
 
 
 def normalize_namespace(ns: str) -> str:

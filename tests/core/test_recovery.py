@@ -50,6 +50,7 @@ def test_recovery_replays_every_missed_event_marked_recovered(node_server):
         assert reconnect.detail["recovered"] is True
         assert gap.detail["recovered"] is True and gap.detail["recovered_events"] == 5
         assert reconnect.seq < gap.seq < numbers[0].seq
+        assert "/ back after" in session.status and "recovered (5 missed event(s) replayed)" in session.status
         # recovered: the server restored the room, so nothing is joined again
         assert len(rec.find(kind="event", dir="out", event="join")) == 1
         await session.disconnect()
@@ -111,6 +112,7 @@ def test_an_expired_server_session_is_not_recovered_and_says_why(node_server):
         down, gap = await drop_with_events(session, rec, 3)
         assert gap.detail["recovered"] is False
         assert gap.detail["why_not_recovered"] == "the server no longer had the session (expired or restarted)"
+        assert session.status.endswith("not recovered: the server no longer had the session (expired or restarted)")
         await asyncio.sleep(0.3)
         assert rec.find(kind="event", event="number") == []
         await session.disconnect()
