@@ -1,11 +1,11 @@
-"""InspectorClient: the one place that touches python-socketio / python-engineio internals.
+"""InspectorClient: the Socket.IO half of the client (engine.py is the Engine.IO half).
 
-python-socketio's AsyncClient is built for applications; an inspector needs
-more of the wire than its public API gives.  What this module changes, and why:
+These two modules are the only ones that touch python-socketio /
+python-engineio internals.  python-socketio's AsyncClient is built for
+applications; an inspector needs more of the wire than its public API gives.
+What this module changes, and why:
 
-- Incoming packets are dispatched synchronously, in wire order, from the read
-  loop (python-engineio starts an asyncio task per message, which costs time
-  and lets handlers interleave).
+- Incoming packets are decoded and reported synchronously, in wire order.
 - Namespaces open and close one at a time after the connection is up, each
   with its own auth (the public API fixes them at connect()).
 - Reconnection is run here so every attempt, its delay and its error can be
@@ -13,12 +13,12 @@ more of the wire than its public API gives.  What this module changes, and why:
   reason can be told apart: server disconnect, transport close, ping timeout,
   transport error, client disconnect.
 - Every emit says how it left: sent (with the bytes written), held in the
-  offline send buffer, or dropped (volatile while the transport is busy).
-  Compression is decided per frame, in the write loop.
+  offline send buffer (socket.io-client's sendBuffer), or dropped (volatile
+  while the transport is not writable).
 - Connection state recovery: the pid and last offset of each namespace are
-  kept and sent on reconnect; the offset argument is stripped from events.
-- Raw capture: every Engine.IO packet in and out can be reported as it
-  crosses (off unless a packet observer is set).
+  kept and sent on reconnect; the offset argument is stripped from events;
+  events replayed ahead of the CONNECT answer are held, then reported as
+  recovered.
 
 Everything above the Observer interface (Session, UI, CLI) stays free of
 python-socketio.
@@ -34,18 +34,16 @@ from typing import Any, Callable, Protocol
 import aiohttp
 import engineio
 from engineio import packet as eio_packet
-from engineio import payload as eio_payload
 import socketio
 from socketio import packet as sio_packet
 
+from .engine import (CLIENT_DISCONNECT, PING_TIMEOUT, SERVER_DISCONNECT, TRANSPORT_CLOSE,
+                     TRANSPORT_ERROR, InspectorEngine, RawTap, utf8_len)
 from .options import ConnectionOptions
 
-# Disconnect reasons, in the words a user understands (socket.io-client's words).
-SERVER_DISCONNECT = "server disconnect"
-CLIENT_DISCONNECT = "client disconnect"
-TRANSPORT_CLOSE = "transport close"
-TRANSPORT_ERROR = "transport error"
-PING_TIMEOUT = "ping timeout"
+__all__ = ["InspectorClient", "Observer", "Outgoing", "ConnectError", "NamespaceRefused",
+           "SERVER_DISCONNECT", "CLIENT_DISCONNECT", "TRANSPORT_CLOSE", "TRANSPORT_ERROR",
+           "PING_TIMEOUT", "SENT", "BUFFERED", "DROPPED", "REFUSED"]
 
 SENT, BUFFERED, DROPPED, REFUSED = "sent", "buffered", "dropped", "refused"
 
@@ -104,275 +102,6 @@ class _Namespace:
     waiter: asyncio.Future | None = None
 
 
-def _utf8_len(text: str) -> int:
-    return len(text) if text.isascii() else len(text.encode("utf-8"))
-
-
-class _CountingTransport:
-    """Wraps the websocket's transport to count the bytes actually written."""
-
-    __slots__ = ("_inner", "written")
-
-    def __init__(self, inner):
-        self._inner = inner
-        self.written = 0
-
-    def write(self, data) -> None:
-        self.written += len(data)
-        self._inner.write(data)
-
-    def writelines(self, chunks) -> None:
-        chunks = list(chunks)
-        self.written += sum(len(c) for c in chunks)
-        self._inner.writelines(chunks)
-
-    def __getattr__(self, name):
-        return getattr(self._inner, name)
-
-
-class InspectorEngine(engineio.AsyncClient):
-    """python-engineio's client with a synchronous, classified, observable wire."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.on_message: Callable[[Any], None] = lambda data: None
-        # (packet, encoded size, bytes written to the socket, compressed)
-        self.on_written: Callable[[Any, int, int, bool], None] = lambda *a: None
-        self.on_raw: Callable[[str, Any], None] | None = None   # ("in"|"out", str|bytes)
-        self.close_cause: tuple[str, str | None] | None = None
-        self.writing = False
-        self.compress_offer = True
-
-    # -- reading -----------------------------------------------------------
-    async def _read_loop_websocket(self):
-        """Like python-engineio's, but records why it ended and skips its per-read task."""
-        ws_types = aiohttp.WSMsgType
-        cause: tuple[str, str | None] = (TRANSPORT_ERROR, None)
-        while self.state == "connected" and self.write_loop_task:
-            try:
-                msg = await self.ws.receive(timeout=self.ping_interval + self.ping_timeout)
-            except asyncio.TimeoutError:
-                cause = (PING_TIMEOUT, "no packet from the server within "
-                         f"{self.ping_interval + self.ping_timeout:g} s")
-                break
-            except Exception as exc:  # aiohttp raises a variety here
-                cause = (TRANSPORT_ERROR, str(exc) or type(exc).__name__)
-                break
-            mtype = msg.type
-            if mtype is ws_types.TEXT or mtype is ws_types.BINARY:
-                data = msg.data
-            else:
-                if mtype in (ws_types.CLOSE, ws_types.CLOSING, ws_types.CLOSED):
-                    cause = (TRANSPORT_CLOSE, f"websocket closed (code {self.ws.close_code})")
-                else:
-                    cause = (TRANSPORT_ERROR, str(msg.data or mtype.name))
-                break
-            if self.on_raw is not None:
-                self.on_raw("in", data)
-            if type(data) is str and data[:1] == "4":
-                # the hot path: a message, without python-engineio's JSON attempt
-                self.last_rx = time.monotonic()
-                self._dispatch(data[1:])
-                continue
-            try:
-                pkt = eio_packet.Packet(encoded_packet=data)
-            except Exception as exc:
-                cause = (TRANSPORT_ERROR, f"undecodable packet: {exc}")
-                break
-            await self._receive_packet(pkt)
-        await self._end_read_loop(cause)
-
-    async def _read_loop_polling(self):
-        cause: tuple[str, str | None] = (TRANSPORT_ERROR, None)
-        while self.state == "connected" and self.write_loop_task:
-            r = await self._send_request(
-                "GET", self.base_url + self._get_url_timestamp(),
-                timeout=max(self.ping_interval, self.ping_timeout) + 5)
-            if r is None or isinstance(r, str):
-                # python-engineio turns a request error into its text; a timeout has none
-                if not r or "timeout" in r.lower():
-                    cause = (PING_TIMEOUT, r or "the long-polling request timed out")
-                else:
-                    cause = (TRANSPORT_ERROR, r)
-                break
-            if r.status < 200 or r.status >= 300:
-                cause = (TRANSPORT_CLOSE, f"HTTP {r.status} from the server")
-                break
-            try:
-                body = (await r.read()).decode("utf-8")
-                p = eio_payload.Payload(encoded_payload=body)
-            except (ValueError, aiohttp.ClientError) as exc:
-                cause = (TRANSPORT_ERROR, f"unexpected response: {exc}")
-                break
-            for pkt in p.packets:
-                if self.on_raw is not None:
-                    self.on_raw("in", pkt.encode(b64=True))
-                await self._receive_packet(pkt)
-        await self._end_read_loop(cause)
-
-    async def _end_read_loop(self, cause):
-        if self.state == "connected" and self.close_cause is None:
-            self.close_cause = cause
-        await self.queue.put(None)
-        if self.write_loop_task:
-            await self.write_loop_task
-        if self.state == "connected":
-            await self._trigger_event("disconnect", self.reason.TRANSPORT_ERROR, run_async=False)
-            try:
-                engineio.base_client.connected_clients.remove(self)
-            except ValueError:
-                pass
-            await self._reset()
-
-    def _dispatch(self, data) -> None:
-        self.on_message(data)
-
-    async def _receive_packet(self, pkt):
-        self.last_rx = time.monotonic()
-        ptype = pkt.packet_type
-        if ptype == eio_packet.MESSAGE:
-            self._dispatch(pkt.data)
-        elif ptype == eio_packet.PING:
-            self.queue.put_nowait(eio_packet.Packet(eio_packet.PONG, pkt.data))
-        elif ptype == eio_packet.CLOSE:
-            self.close_cause = (SERVER_DISCONNECT, "the server closed the Engine.IO session")
-            await self.disconnect(abort=True, reason=self.reason.SERVER_DISCONNECT)
-
-    async def disconnect(self, abort=False, reason=None):
-        if self.state == "connected" and self.current_transport == "polling" and not abort:
-            # python-engineio's server leaves a pending long-poll open after the
-            # CLOSE packet; post the CLOSE, then end the read without waiting for it.
-            await self._send_packet(eio_packet.Packet(eio_packet.CLOSE))
-            await self.queue.put(None)
-            self.state = "disconnecting"
-            await self._trigger_event("disconnect", reason or self.reason.CLIENT_DISCONNECT,
-                                      run_async=False)
-            if self.write_loop_task:
-                try:
-                    await asyncio.wait_for(asyncio.shield(self.write_loop_task), self.request_timeout)
-                except (asyncio.TimeoutError, Exception):
-                    pass
-            self.state = "disconnected"
-            try:
-                engineio.base_client.connected_clients.remove(self)
-            except ValueError:
-                pass
-            if self.read_loop_task and not self.read_loop_task.done():
-                self.read_loop_task.cancel()
-            await self._reset()
-            return
-        await super().disconnect(abort=abort, reason=reason)
-
-    async def drained(self, timeout: float) -> bool:
-        """Wait until everything queued has been written; False on timeout."""
-        if self.state != "connected":
-            return False
-        try:
-            await asyncio.wait_for(self.queue.join(), timeout)
-            return True
-        except asyncio.TimeoutError:
-            return False
-
-    # -- writing -----------------------------------------------------------
-    def writable(self) -> bool:
-        """socket.io-client's rule for volatile packets: connected and not busy writing."""
-        return self.state == "connected" and not self.writing and self.queue.empty()
-
-    async def _write_loop(self):
-        """python-engineio's write loop, with compression per frame and bytes counted."""
-        while self.state == "connected":
-            timeout = max(self.ping_interval, self.ping_timeout) + 5
-            try:
-                packets = [await asyncio.wait_for(self.queue.get(), timeout)]
-            except (self.queue_empty, asyncio.TimeoutError):
-                break
-            except asyncio.CancelledError:
-                break
-            if packets == [None]:
-                self.queue.task_done()
-                packets = []
-            else:
-                while True:
-                    try:
-                        packets.append(self.queue.get_nowait())
-                    except self.queue_empty:
-                        break
-                    if packets[-1] is None:
-                        packets = packets[:-1]
-                        self.queue.task_done()
-                        break
-            if not packets:
-                break
-            self.writing = True
-            try:
-                if self.current_transport == "polling":
-                    ok = await self._write_polling(packets)
-                else:
-                    ok = await self._write_websocket(packets)
-            finally:
-                self.writing = False
-            if not ok:
-                break
-        self.write_loop_task = None
-
-    async def _write_polling(self, packets) -> bool:
-        p = eio_payload.Payload(packets=packets)
-        body = p.encode()
-        r = await self._send_request("POST", self.base_url, body=body,
-                                     headers={"Content-Type": "text/plain"},
-                                     timeout=self.request_timeout)
-        for pkt in packets:
-            self.queue.task_done()
-        if r is None or isinstance(r, str) or not 200 <= r.status < 300:
-            self.close_cause = (TRANSPORT_ERROR, r if isinstance(r, str) else
-                                f"HTTP {getattr(r, 'status', '?')} on POST")
-            return False
-        for pkt in packets:
-            encoded = pkt.encode(b64=True)
-            if self.on_raw is not None:
-                self.on_raw("out", encoded)
-            size = _utf8_len(encoded) if isinstance(encoded, str) else len(encoded)
-            self.on_written(pkt, size, size, False)
-        return True
-
-    async def _write_websocket(self, packets) -> bool:
-        ws = self.ws
-        writer = ws._writer
-        if not isinstance(writer.transport, _CountingTransport):
-            writer.transport = _CountingTransport(writer.transport)
-        counter = writer.transport
-        negotiated = ws.compress
-        try:
-            for pkt in packets:
-                data = pkt.encode()
-                if isinstance(data, str):
-                    raw, opcode = data.encode("utf-8"), aiohttp.WSMsgType.TEXT
-                else:
-                    raw, opcode = data, aiohttp.WSMsgType.BINARY
-                compress = bool(getattr(pkt, "compress", False)) and bool(negotiated)
-                before = counter.written
-                if compress or not negotiated:
-                    await writer.send_frame(raw, opcode)
-                else:
-                    # aiohttp compresses every frame once deflate is negotiated
-                    # (`compress or self.compress`); switch it off for this one.
-                    # Only control frames can be written meanwhile, and those
-                    # are never compressed.
-                    writer.compress = 0
-                    try:
-                        await writer.send_frame(raw, opcode)
-                    finally:
-                        writer.compress = negotiated
-                self.queue.task_done()
-                if self.on_raw is not None:
-                    self.on_raw("out", data)
-                self.on_written(pkt, len(raw), counter.written - before, compress)
-        except (aiohttp.ClientError, ConnectionError, OSError, RuntimeError) as exc:
-            self.close_cause = (TRANSPORT_ERROR, f"write failed: {exc}")
-            return False
-        return True
-
-
 class InspectorClient(socketio.AsyncClient):
     """A Socket.IO client that reports everything to an Observer."""
 
@@ -417,7 +146,7 @@ class InspectorClient(socketio.AsyncClient):
         """Whether permessage-deflate is on (None when not on websocket)."""
         if not self.engine_connected or self.eio.current_transport != "websocket":
             return None
-        return bool(self.eio.ws is not None and self.eio.ws.compress)
+        return self.eio.deflate
 
     def buffered(self, ns: str | None = None) -> int:
         if ns is not None:
@@ -425,7 +154,8 @@ class InspectorClient(socketio.AsyncClient):
             return len(st.buffer) if st else 0
         return sum(len(st.buffer) for st in self.ns.values())
 
-    def set_raw_observer(self, fn: Callable[[str, Any], None] | None) -> None:
+    def set_raw_observer(self, fn: RawTap | None) -> None:
+        """Report every Engine.IO packet in and out, as it crosses (None: off)."""
         self.eio.on_raw = fn
 
     def next_ack_id(self, ns: str) -> int:
@@ -538,19 +268,7 @@ class InspectorClient(socketio.AsyncClient):
     async def drop_transport(self) -> bool:
         """Cut the connection the way a network failure would (no goodbye packets),
         so reconnection, buffering and recovery can be tried against any server."""
-        eio = self.eio
-        if eio.state != "connected":
-            return False
-        eio.close_cause = (TRANSPORT_CLOSE, "cut by you (simulated network drop)")
-        if eio.current_transport == "websocket" and eio.ws is not None:
-            conn = eio.ws._response.connection
-            transport = conn.transport if conn is not None else None
-            if transport is not None:
-                transport.abort()
-                return True
-        if eio.http is not None and not eio.http.closed:
-            await eio.http.close()   # aborts the pending long-poll and any POST
-        return True
+        return await self.eio.cut("cut by you (simulated network drop)")
 
     async def _handle_eio_disconnect(self, reason):
         if self._aborting:  # a half-open connection given up by _open_engine
@@ -613,7 +331,7 @@ class InspectorClient(socketio.AsyncClient):
                 else:
                     self._binary = (pkt, size)
                 return
-            size = 1 + (_utf8_len(data) if isinstance(data, str) else len(data))
+            size = 1 + (utf8_len(data) if isinstance(data, str) else len(data))
             pkt = self.packet_class(encoded_packet=data)
         except Exception as exc:
             self._binary = None

@@ -18,6 +18,7 @@ from .client import ConnectError, InspectorClient, NamespaceRefused, Outgoing
 from .entries import IN, OUT, SYS, LogEntry
 from .gaps import GapTracker
 from .options import ConnectionOptions
+from .packets import describe_packet
 from .rooms import RoomBook
 from .sequence_gaps import SequenceChecker, SequenceRule
 from .server_acks import ServerAckReplies
@@ -62,6 +63,10 @@ class Session:
         self._engine_info: dict = {}
         self._connect_task: asyncio.Task | None = None
         self._raw = False
+        # raw capture: the packets of the message being read / written, so the
+        # decoded entry can point at them (detail.packet_seqs)
+        self._raw_in: list[int] = []
+        self._raw_out: list[int] = []
 
     # -- subscribers ---------------------------------------------------------
     def subscribe(self, fn: Callable[[LogEntry], None]) -> Callable[[], None]:
@@ -288,6 +293,7 @@ class Session:
         now = self._clock()
         self.ns_state[ns] = "connected"
         detail = {"sid": info.get("sid"), "transport": self.client.transport_name if self.client else None}
+        self._link_packets(detail, self._raw_in)
         if info.get("pid") is not None:
             detail["pid"] = info["pid"]
             detail["recovered"] = info["recovered"]
@@ -318,7 +324,7 @@ class Session:
         self.gaps.forget(ns)
         message = data.get("message") if isinstance(data, dict) else data
         self._log(SYS, "connect_error", ns, args=[data] if data is not None else None,
-                  size=size, detail={"message": message})
+                  size=size, detail=self._link_packets({"message": message}, self._raw_in))
         self._publish(f"{ns} refused: {message}")
 
     def namespace_disconnected(self, ns: str, reason: str) -> None:
@@ -373,6 +379,8 @@ class Session:
         if recovered:
             flags += ("recovered",)
         detail = {"offset": offset} if offset is not None else None
+        if self._raw_in:
+            detail = self._link_packets(detail or {}, self._raw_in)
         self._log(IN, "event", ns, event, args, ack_id, None, size, flags, detail)
         if ack_id is not None:
             self._server_asked_ack(ns, event, ack_id)
@@ -396,14 +404,14 @@ class Session:
         answer = self.acks.answer(ns, ack_id, args)
         flags: tuple = ("binary",) if binary else ()
         if answer is None:
-            self._log(IN, "ack", ns, None, args, ack_id, None, size, flags,
-                      {"unexpected": "no emit is waiting for this ack id"})
+            self._log(IN, "ack", ns, None, args, ack_id, None, size, flags, self._link_packets(
+                {"unexpected": "no emit is waiting for this ack id"}, self._raw_in))
             return
         if answer.late:
             flags += ("late",)
         p = answer.pending
         self._log(IN, "ack", ns, p.event, args, ack_id, answer.rtt_ms, size, flags,
-                  {"for_seq": p.out_seq})
+                  self._link_packets({"for_seq": p.out_seq}, self._raw_in))
 
     def sent(self, item: Outgoing, size: int, compressed: bool) -> None:
         flags = []
@@ -423,6 +431,7 @@ class Session:
             detail["wire_bytes"] = item.wire_bytes
         if item.context:
             detail.update(item.context)
+        self._link_packets(detail, self._raw_out)
         entry = self._log(OUT, item.kind, item.ns, item.event, item.args, item.ack_id, None,
                           size, tuple(flags), detail or None)
         if item.kind == "event" and item.ack_id is not None:
@@ -442,10 +451,28 @@ class Session:
         self._log(SYS, "error", args=[data if isinstance(data, (str, bytes)) else repr(data)],
                   detail={"message": message})
 
-    def _raw_packet(self, direction: str, data: Any) -> None:
+    def _raw_packet(self, direction: str, data: Any, transport: str) -> None:
         size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
-        self._log(IN if direction == "in" else OUT, "packet", args=[data], size=size,
-                  flags=("binary",) if isinstance(data, bytes) else ())
+        info = describe_packet(data, transport)
+        entry = self._log(IN if direction == "in" else OUT, "packet", info.get("ns"), args=[data],
+                          size=size, flags=("binary",) if info.get("attachment") else (),
+                          detail=info)
+        group = self._raw_in if direction == "in" else self._raw_out
+        if info.get("attachment"):
+            group.append(entry.seq)
+        elif info.get("eio") == "message":
+            group[:] = [entry.seq]
+        else:
+            group.clear()
+
+    @staticmethod
+    def _link_packets(detail: dict | None, group: list[int]) -> dict | None:
+        """Point a decoded entry at the raw packets it came from (and forget them)."""
+        if group:
+            detail = detail if detail is not None else {}
+            detail["packet_seqs"] = list(group)
+            group.clear()
+        return detail
 
     def _ack_timed_out(self, p: PendingAck) -> None:
         self._log(SYS, "ack", p.ns, p.event, None, p.ack_id, flags=("timeout",),

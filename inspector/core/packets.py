@@ -1,0 +1,72 @@
+"""What a raw Engine.IO / Socket.IO packet is, read from its encoded form.
+
+Only the framing is read (packet types, attachment count, namespace, ack id);
+the JSON payload is left as it is, so this is cheap enough to run on every
+packet while raw capture is on.
+"""
+from __future__ import annotations
+
+EIO_TYPES = ("open", "close", "ping", "pong", "message", "upgrade", "noop")
+SIO_TYPES = ("CONNECT", "DISCONNECT", "EVENT", "ACK", "CONNECT_ERROR", "BINARY_EVENT", "BINARY_ACK")
+
+
+def describe_packet(data: str | bytes, transport: str) -> dict:
+    """{"transport", "eio", and for messages "sio", "ns", "id", "attachments"}; a binary
+    attachment is {"eio": "message", "attachment": True}."""
+    out: dict = {"transport": transport}
+    if isinstance(data, (bytes, bytearray)):
+        out.update(eio="message", attachment=True)
+        return out
+    if not data:
+        out["eio"] = "empty"
+        return out
+    if data[0] == "b":                       # long-polling carries binary as base64
+        out.update(eio="message", attachment=True, base64=True)
+        return out
+    code = data[0]
+    if not code.isdigit() or int(code) >= len(EIO_TYPES):
+        out["eio"] = "unknown"
+        return out
+    out["eio"] = EIO_TYPES[int(code)]
+    if out["eio"] != "message" or len(data) < 2:
+        return out
+    body = data[1:]
+    if not body[0].isdigit() or int(body[0]) >= len(SIO_TYPES):
+        out["sio"] = "unknown"
+        return out
+    out["sio"] = SIO_TYPES[int(body[0])]
+    i = 1
+    if out["sio"] in ("BINARY_EVENT", "BINARY_ACK"):
+        dash = body.find("-", i)
+        if dash > i and body[i:dash].isdigit():
+            out["attachments"] = int(body[i:dash])
+            i = dash + 1
+    ns = "/"
+    if body[i:i + 1] == "/":
+        comma = body.find(",", i)
+        end = comma if comma != -1 else len(body)
+        ns = body[i:end].split("?", 1)[0]
+        i = end + 1 if comma != -1 else end
+    out["ns"] = ns
+    j = i
+    while j < len(body) and body[j].isdigit():
+        j += 1
+    if j > i:
+        out["id"] = int(body[i:j])
+    return out
+
+
+def summary(info: dict) -> str:
+    """A few words for the log's Event column: `message EVENT /chat id 3 +2 attachments`."""
+    if info.get("attachment"):
+        return "binary attachment" + (" (base64)" if info.get("base64") else "")
+    words = [info.get("eio", "?")]
+    if "sio" in info:
+        words.append(info["sio"])
+        if info.get("ns") not in (None, "/"):
+            words.append(info["ns"])
+        if "id" in info:
+            words.append(f"id {info['id']}")
+        if info.get("attachments"):
+            words.append(f"+{info['attachments']} attachment(s)")
+    return " ".join(words)
