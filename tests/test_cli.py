@@ -104,3 +104,20 @@ def test_listen_with_a_sequence_check_prints_the_missing_numbers(shared_demo_ser
 def test_listen_refuses_a_bad_sequence_field():
     code, lines, err = cli("listen", "http://127.0.0.1:1", "--seq", "number=data..i")
     assert code == 2 and "--seq number=data..i" in err
+
+
+def test_emit_raw_prints_the_packets_and_compress_is_recorded(shared_demo_server):
+    code, lines, err = cli("emit", shared_demo_server.url, "echo", '"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"',
+                           "--ack", "--raw", "--compress", "--transport", "websocket")
+    assert code == 0, err
+    packets = [l for l in lines if l["kind"] == "packet"]
+    assert packets[0]["detail"]["eio"] == "open"
+    out = next(l for l in lines if l["kind"] == "event")
+    assert "compressed" in out["flags"] and out["detail"]["wire_bytes"] < out["bytes"]
+    assert all(any(p["seq"] == s for p in packets) for s in out["detail"]["packet_seqs"])
+
+
+def test_emit_volatile_is_sent_when_the_transport_is_ready(shared_demo_server):
+    code, lines, err = cli("emit", shared_demo_server.url, "echo", "1", "--volatile", "--ack")
+    assert code == 0, err
+    assert "volatile" in lines[0]["flags"]

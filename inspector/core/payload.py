@@ -40,8 +40,11 @@ def _line_col(text: str, pos: int) -> tuple[int, int]:
     return line, col
 
 
-def parse_args(text: str, *, base_dir: Path | None = None) -> list[Any]:
-    """Parse the composer's text into a list of arguments (bytes markers resolved)."""
+def parse_args(text: str, *, base_dir: Path | None = None, read_files: bool = True) -> list[Any]:
+    """Parse the composer's text into a list of arguments (bytes markers resolved).
+
+    With read_files=False a {"_file": path} is only checked to exist (as the user
+    types), and stands as b"" in the result."""
     args: list[Any] = []
     pos, end = 0, len(text)
     while True:
@@ -60,7 +63,7 @@ def parse_args(text: str, *, base_dir: Path | None = None) -> list[Any]:
                 "expected white space or a new line between arguments", line, col, pos
             )
         try:
-            args.append(resolve_bytes(value, base_dir))
+            args.append(resolve_bytes(value, base_dir, read_files))
         except PayloadError as exc:
             exc.line, exc.col = _line_col(text, pos)
             exc.pos = pos
@@ -76,20 +79,20 @@ def parse_value(text: str) -> Any:
     return values[0]
 
 
-def resolve_bytes(value: Any, base_dir: Path | None = None) -> Any:
+def resolve_bytes(value: Any, base_dir: Path | None = None, read_files: bool = True) -> Any:
     """Replace {"_bytes"|"_hex"|"_file": ...} markers by bytes, recursively."""
     if isinstance(value, dict):
         if len(value) == 1:
             key = next(iter(value))
             if key in BYTES_KEYS:
-                return _marker_bytes(key, value[key], base_dir)
-        return {k: resolve_bytes(v, base_dir) for k, v in value.items()}
+                return _marker_bytes(key, value[key], base_dir, read_files)
+        return {k: resolve_bytes(v, base_dir, read_files) for k, v in value.items()}
     if isinstance(value, list):
-        return [resolve_bytes(v, base_dir) for v in value]
+        return [resolve_bytes(v, base_dir, read_files) for v in value]
     return value
 
 
-def _marker_bytes(key: str, spec: Any, base_dir: Path | None) -> bytes:
+def _marker_bytes(key: str, spec: Any, base_dir: Path | None, read_files: bool = True) -> bytes:
     if not isinstance(spec, str):
         raise PayloadError(f"{key} needs a string")
     if key == "_bytes":
@@ -105,6 +108,10 @@ def _marker_bytes(key: str, spec: Any, base_dir: Path | None) -> bytes:
     path = Path(spec).expanduser()
     if base_dir is not None and not path.is_absolute():
         path = base_dir / path
+    if not read_files:
+        if not path.is_file():
+            raise PayloadError(f"cannot read _file {spec!r}: no such file")
+        return b""
     try:
         return path.read_bytes()
     except OSError as exc:

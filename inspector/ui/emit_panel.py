@@ -3,20 +3,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import json
+
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QCompleter, QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel,
-    QLineEdit, QPushButton, QWidget,
+    QCheckBox, QComboBox, QCompleter, QDoubleSpinBox, QFileDialog, QGridLayout, QHBoxLayout,
+    QLabel, QLineEdit, QPushButton, QWidget,
 )
 
-from ..core.payload import parse_args
+from ..core.payload import PayloadError, parse_args
 from ..core.state import SessionState
 from . import settings as S
 from .json_field import JsonTextEdit
 
-ARGS_HINT = ('Arguments: JSON values one after another, e.g.  "lobby" {"n": 1}   '
-             '(empty = none; bytes as {"_bytes": "<base64>"} or {"_hex": "00ff"})')
+ARGS_HINT = ('Arguments: JSON values one after another, e.g.  "lobby" {"n": 1}   (empty = none)\n'
+             'Bytes anywhere: {"_hex": "de ad be ef"}, {"_bytes": "<base64>"}, {"_file": "/path"}')
+
+
+def _check_args(text: str) -> list:
+    """As the user types: files are only checked to exist, not read."""
+    return parse_args(text, read_files=False)
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,7 @@ class EmitPanel(QWidget):
         self.eventEdit.setCompleter(completer)
         self.argsError = QLabel(objectName="argsError")
         self.argsError.setStyleSheet("color: #cf222e;")
-        self.argsEdit = JsonTextEdit(parse_args, self.argsError, objectName="argsEdit")
+        self.argsEdit = JsonTextEdit(_check_args, self.argsError, objectName="argsEdit")
         self.argsEdit.setPlaceholderText(ARGS_HINT)
         self.argsEdit.setFixedHeight(64)
         self.ackCheck = QCheckBox("Expect ack", objectName="ackCheck")
@@ -66,6 +73,9 @@ class EmitPanel(QWidget):
         self.volatileCheck = QCheckBox("Volatile", objectName="volatileCheck")
         self.volatileCheck.setToolTip("Dropped instead of held when the transport is not ready "
                                       "(socket.io-client's volatile rule)")
+        self.bytesFileButton = QPushButton("Bytes from file…", objectName="bytesFileButton")
+        self.bytesFileButton.setToolTip('Insert {"_file": "<path>"}: the file is read when you emit')
+        self.bytesFileButton.clicked.connect(self._insert_file)
         self.emitButton = QPushButton("Emit", objectName="emitButton")
         self.emitButton.setToolTip("Emit (Ctrl+Return)")
         self.emitButton.clicked.connect(self._emit_clicked)
@@ -88,6 +98,7 @@ class EmitPanel(QWidget):
             opts.addWidget(w)
         opts.addStretch(1)
         opts.addWidget(self.bufferedLabel)
+        opts.addWidget(self.bytesFileButton)
         opts.addWidget(self.emitButton)
         grid.addLayout(opts, 0, 4)
         grid.addWidget(self.argsEdit, 1, 0, 1, 5)
@@ -96,13 +107,38 @@ class EmitPanel(QWidget):
         grid.setColumnStretch(4, 2)
         self._update_button()
 
+    def insert_file(self, path: str) -> None:
+        """Put a bytes-from-file marker at the cursor, kept apart from its neighbours."""
+        marker = json.dumps({"_file": path})
+        cursor = self.argsEdit.textCursor()
+        text = self.argsEdit.toPlainText()
+        pos = cursor.position()
+        if pos > 0 and not text[pos - 1].isspace():
+            marker = "\n" + marker
+        if pos < len(text) and not text[pos].isspace():
+            marker += "\n"
+        cursor.insertText(marker)
+        self.argsEdit.setTextCursor(cursor)
+        self.argsEdit.setFocus()
+
+    def _insert_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Send a file as bytes")
+        if path:
+            self.insert_file(path)
+
     def request(self) -> EmitRequest | None:
-        """What the form describes, or None while it is not valid."""
+        """What the form describes, or None while it is not valid (files are read here)."""
         event = self.eventEdit.text().strip()
         if not event or not self.argsEdit.valid:
             return None
+        try:
+            args = parse_args(self.argsEdit.toPlainText())
+        except PayloadError as exc:    # e.g. the file went away since it was typed
+            self.argsError.setText(str(exc))
+            self.argsError.setVisible(True)
+            return None
         ns = self.namespaceCombo.currentText().strip() or "/"
-        return EmitRequest(ns if ns.startswith("/") else "/" + ns, event, self.argsEdit.value,
+        return EmitRequest(ns if ns.startswith("/") else "/" + ns, event, args,
                            self.ackCheck.isChecked(), self.ackTimeoutSpin.value(),
                            self.compressCheck.isChecked(), self.volatileCheck.isChecked())
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ..core.entries import IN, OUT, LogEntry
+from ..core.packets import summary
 from ..core.payload import preview
 
 COLUMNS = ("#", "Time", "Dir", "Namespace", "Event", "Arguments", "Size", "Ack", "Flags")
@@ -76,7 +77,7 @@ def event_label(e: LogEntry) -> str:
     if e.kind == "error":
         return f"error: {d.get('message', '')}"
     if e.kind == "packet":
-        return "packet"
+        return "packet: " + summary(d)
     if e.kind == "connect":
         return "connect" + (" (recovered)" if d.get("recovered") else "")
     return e.kind
@@ -160,7 +161,11 @@ class LogModel(QAbstractTableModel):
         text = self._previews.get(row)
         if text is None:
             e = self._entries[row]
-            text = self._previews[row] = preview(e.args, PREVIEW_CHARS)
+            if e.kind == "packet" and e.args and isinstance(e.args[0], str):
+                text = e.args[0][:PREVIEW_CHARS]      # the packet as it was encoded
+            else:
+                text = preview(e.args, PREVIEW_CHARS)
+            self._previews[row] = text
         return text
 
     # -- Qt model interface ----------------------------------------------------

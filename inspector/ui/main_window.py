@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QCheckBox, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from ..core.entries import IN, LogEntry
@@ -46,6 +46,10 @@ class MainWindow(QMainWindow):
         self.model = LogModel(self)
         self.logView = LogView()
         self.logView.setModel(self.model)
+        self.rawCaptureCheck = QCheckBox("Raw packets", objectName="rawCaptureCheck")
+        self.rawCaptureCheck.setToolTip("Log every Engine.IO / Socket.IO packet in and out, as it "
+                                        "crosses, linked to the event it carries (Ctrl+R)")
+        self.logView.toolbar.insertWidget(1, self.rawCaptureCheck)
         self.detail = DetailView()
 
         side = QTabWidget(objectName="sideTabs")
@@ -106,6 +110,7 @@ class MainWindow(QMainWindow):
         self.sequences.rulesChanged.connect(
             lambda rules: b.call_soon(self.session.set_sequence_rules, rules))
         self.timeline.periodClicked.connect(self.logView.table.select_seq_range)
+        self.rawCaptureCheck.toggled.connect(self.set_raw_capture)
         self.emitPanel.emitRequested.connect(self.emit)
         self.logView.entrySelected.connect(self.detail.show_entry)
         self.logView.clearRequested.connect(self.clear_log)
@@ -127,7 +132,10 @@ class MainWindow(QMainWindow):
         self.dropAction.setToolTip("Cut the transport without a goodbye, as a network failure would")
         self.dropAction.triggered.connect(
             lambda: self.bridge.run(self.session.drop_transport(), self._report))
-        conn.addActions([self.connectAction, self.disconnectAction, self.dropAction])
+        self.rawAction = QAction("Capture &raw packets", self, shortcut=QKeySequence("Ctrl+R"),
+                                 checkable=True)
+        self.rawAction.toggled.connect(lambda on: self.rawCaptureCheck.setChecked(on))
+        conn.addActions([self.connectAction, self.disconnectAction, self.dropAction, self.rawAction])
         view = self.menuBar().addMenu("&View")
         clear = QAction("&Clear log", self, shortcut=QKeySequence("Ctrl+L"))
         clear.triggered.connect(self.clear_log)
@@ -196,6 +204,10 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str, error: bool = False) -> None:
         self.messageLabel.setText(text)
         self.messageLabel.setStyleSheet("color: #cf222e;" if error else "")
+
+    def set_raw_capture(self, on: bool) -> None:
+        self.rawAction.setChecked(on)
+        self.bridge.call_soon(self.session.set_raw_capture, on)
 
     def _set_room_events(self, join: str, leave: str) -> None:
         def apply() -> None:

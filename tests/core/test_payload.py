@@ -87,3 +87,12 @@ def test_pairs():
     with pytest.raises(PayloadError) as err:
         parse_pairs("ok=1\nnope", "=")
     assert err.value.line == 2
+
+
+def test_files_are_only_checked_while_typing(tmp_path):
+    f = tmp_path / "f.bin"
+    f.write_bytes(b"data")
+    assert parse_args('{"_file": "%s"}' % f, read_files=False) == [b""]
+    assert parse_args('{"_file": "%s"}' % f) == [b"data"]
+    with pytest.raises(PayloadError, match="no such file"):
+        parse_args('{"_file": "%s"}' % (tmp_path / "nope"), read_files=False)

@@ -1,0 +1,82 @@
+"""Wire truth in the window: raw packets, bytes from a file, held emits, the compress note."""
+from PySide6.QtGui import QTextCursor
+
+from inspector.ui.log_model import COL_ARGS, COL_EVENT
+
+
+def test_raw_capture_toggle_logs_packets_next_to_their_event(inspector_at, demo_server):
+    ui = inspector_at(demo_server.url)
+    ui.widget("rawCaptureCheck").setChecked(True)
+    ui.connect(transport="websocket")
+    open_packet = ui.wait_for(kind="packet", dir="in")
+    assert open_packet.detail["eio"] == "open"
+    ui.emit("echo", "raw", ack=True)
+    out = ui.wait_for(kind="event", dir="out", event="echo")
+    [packet] = [e for e in ui.entries() if e.seq in out.detail["packet_seqs"]]
+    model = ui.window.model
+    row = next(r for r in range(model.rowCount()) if model.entry(r) is packet)
+    assert model.index(row, COL_EVENT).data() == "packet: message EVENT id 0"
+    assert model.index(row, COL_ARGS).data() == '420["echo","raw"]'
+    ui.widget("rawCaptureCheck").setChecked(False)
+    ui.qtbot.wait(100)
+    count = len(ui.find(kind="packet"))
+    ui.emit("echo", "quiet", ack=True)
+    ui.wait_for(kind="ack", dir="in", event="echo", args=["quiet"])
+    assert len(ui.find(kind="packet")) == count
+
+
+def test_bytes_from_a_file_are_read_when_emitting(inspector_at, demo_server, tmp_path):
+    blob = tmp_path / "blob.bin"
+    blob.write_bytes(bytes(range(256)) * 4)
+    ui = inspector_at(demo_server.url)
+    ui.connect()
+    ui.type_into("eventEdit", "echo")
+    ui.type_into("argsEdit", '"name"')
+    ui.widget("argsEdit").moveCursor(QTextCursor.MoveOperation.End)
+    ui.window.emitPanel.insert_file(str(blob))
+    assert ui.widget("argsEdit").toPlainText() == f'"name"\n{{"_file": "{blob}"}}'
+    assert ui.widget("emitButton").isEnabled()
+    ui.click("emitButton")
+    answer = ui.wait_for(kind="ack", dir="in", event="echo")
+    assert answer.args == ["name", bytes(range(256)) * 4] and "binary" in answer.flags
+    blob.unlink()
+    ui.widget("argsEdit").setPlainText(f'{{"_file": "{blob}"}}')
+    assert not ui.widget("emitButton").isEnabled()
+    assert "no such file" in ui.widget("argsError").text()
+
+
+def test_emits_held_while_down_are_counted_then_sent(inspector_at, demo_server):
+    ui = inspector_at(demo_server.url)
+    ui.widget("delaySpin").setValue(1.5)
+    ui.widget("delayMaxSpin").setValue(1.5)
+    ui.connect()
+    ui.emit("drop")
+    ui.wait_for(kind="disconnect", ns="/")
+    ui.emit("echo", 1)
+    ui.emit("echo", 2)
+    ui.qtbot.waitUntil(lambda: ui.widget("bufferedLabel").text() == "2 held until reconnect", timeout=5000)
+    assert "(2 held)" in ui.window.namespaces.namespaceList.item(0).text()
+    assert "held" in ui.message
+    sent = ui.wait_for(kind="event", dir="out", event="echo", count=2, timeout=20)
+    assert "buffered" in sent.flags and sent.args == [2]
+    ui.qtbot.waitUntil(lambda: ui.widget("bufferedLabel").text() == "", timeout=5000)
+
+
+def test_compress_checkbox_says_when_it_has_no_effect(inspector_at, demo_server):
+    ui = inspector_at(demo_server.url)
+    ui.connect(transport="polling")
+    ui.qtbot.waitUntil(lambda: "no effect on long-polling" in ui.widget("compressCheck").text(), timeout=5000)
+    ui.emit("echo", "p", compress=True, ack=True)
+    out = ui.wait_for(kind="event", dir="out", event="echo")
+    assert out.detail["compress"] == "no effect: the transport is long-polling"
+
+
+def test_a_file_inserted_mid_text_is_kept_apart(inspector_at, demo_server, tmp_path):
+    ui = inspector_at(demo_server.url)
+    f = tmp_path / "x.bin"
+    f.write_bytes(b"x")
+    edit = ui.widget("argsEdit")
+    edit.setPlainText('"a""b"'.replace('""', '" "'))      # "a" "b", cursor at the start
+    ui.window.emitPanel.insert_file(str(f))
+    assert edit.toPlainText() == f'{{"_file": "{f}"}}\n"a" "b"'
+    assert ui.window.emitPanel.argsEdit.valid
