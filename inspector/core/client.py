@@ -112,7 +112,7 @@ class InspectorClient(socketio.AsyncClient):
             handle_sigint=False,
             ssl_verify=options.verify_tls,
             request_timeout=max(5.0, options.connect_timeout),
-            websocket_extra_options={"compress": 15} if options.compression else {},
+            websocket_extra_options=websocket_options(options),
         )
         self.observer = observer
         self.ns: dict[str, _Namespace] = {}
@@ -153,6 +153,10 @@ class InspectorClient(socketio.AsyncClient):
             st = self.ns.get(ns)
             return len(st.buffer) if st else 0
         return sum(len(st.buffer) for st in self.ns.values())
+
+    def has_namespace(self, ns: str) -> bool:
+        """Opened by the user (connected, connecting or coming back), not closed or refused."""
+        return ns in self.ns
 
     def set_raw_observer(self, fn: RawTap | None) -> None:
         """Report every Engine.IO packet in and out, as it crosses (None: off)."""
@@ -487,6 +491,16 @@ class InspectorClient(socketio.AsyncClient):
         item.parts -= 1
         if item.parts == 0:
             self.observer.sent(item, item.size, item.compressed)
+
+
+MAX_MESSAGE = 256 * 1024 * 1024   # aiohttp's default (4 MiB) would drop the connection on a big event
+
+
+def websocket_options(options: ConnectionOptions) -> dict:
+    extra: dict = {"max_msg_size": MAX_MESSAGE}
+    if options.compression:
+        extra["compress"] = 15          # offer permessage-deflate
+    return extra
 
 
 class NamespaceRefused(Exception):

@@ -221,6 +221,10 @@ class Session:
             raise ValueError("an emit needs an event name")
         if self.client is None:
             raise NotConnected("not connected")
+        if not self.client.has_namespace(ns):
+            state = self.ns_state.get(ns)
+            raise NotConnected(f"{ns} is {state}: open it again first" if state
+                               else f"{ns} is not open: open the namespace first")
         ack_id = self.next_ack_id(ns) if ack else None
         item = Outgoing("event", ns, event, list(args), ack_id, compress, volatile,
                         context=context)

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from ..core.payload import PayloadError
 
 INVALID_STYLE = "border: 1px solid #cf222e; background: #fff5f5;"
+LARGE_TEXT = 100_000      # beyond this, check after a pause in typing, not on every key
 
 
 def monospace_font():
@@ -35,8 +36,18 @@ class JsonTextEdit(QPlainTextEdit):
         self._value: Any = None
         self.setFont(monospace_font())
         self.setTabChangesFocus(True)
-        self.textChanged.connect(self.revalidate)
+        # wrapping one long token (a pasted blob) costs Qt seconds; scroll sideways instead
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self._later = QTimer(self, singleShot=True, interval=300)
+        self._later.timeout.connect(self.revalidate)
+        self.textChanged.connect(self._text_changed)
         self.revalidate()
+
+    def _text_changed(self) -> None:
+        if self.document().characterCount() > LARGE_TEXT:
+            self._later.start()
+        else:
+            self.revalidate()
 
     @property
     def valid(self) -> bool:

@@ -354,3 +354,72 @@ def test_drop_transport_simulates_a_network_failure_and_reconnects(transport):
             with pytest.raises(NotConnected):
                 await session.drop_transport()
     run(scenario())
+
+
+BIG = {"blob": "x" * 5_000_000, "bytes": b"\x01" * 1_000_000}
+
+
+def test_a_five_megabyte_event_crosses_both_ways():
+    async def scenario():
+        async with demo_session(transport="websocket") as (session, rec, server, _):
+            r = await session.emit("/", "echo", [BIG], ack=True, timeout=30)
+            assert (await r.answer).args == [BIG]
+            assert not rec.find(kind="disconnect")
+    run(scenario())
+
+
+@pytest.mark.node
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
+def test_a_five_megabyte_event_against_node(node_server, transport):
+    # (python-engineio's aiohttp server reads a long-polling POST body with one
+    # partial read, so over polling it is the server that breaks on such a body)
+    server = node_server()
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, transport=transport))
+        rec = Recorder(session)
+        await session.connect()
+        r = await session.emit("/", "echo", [BIG], ack=True, timeout=30)
+        assert (await r.answer).args == [BIG]
+        assert not rec.find(kind="disconnect")
+        await session.disconnect()
+    run(scenario())
+
+
+def test_emit_on_a_namespace_that_is_not_open_says_so():
+    async def scenario():
+        async with demo_session() as (session, rec, server, _):
+            with pytest.raises(NotConnected, match="/nope is not open: open the namespace first"):
+                await session.emit("/nope", "x", [])
+            await session.open_namespace("/admin")          # refused
+            with pytest.raises(NotConnected, match="/admin is refused"):
+                await session.emit("/admin", "stats", [])
+            assert not rec.find(dir="out", kind="event")
+    run(scenario())
+
+
+def test_a_server_that_dies_mid_burst_leaves_a_clear_record_and_no_hang():
+    from tests.conftest import start_demo
+    server = start_demo()
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, reconnection_delay=0.1,
+                                            reconnection_delay_max=0.2, connect_timeout=2))
+        rec = Recorder(session)
+        await session.connect()
+        await session.emit("/", "burst", [{"count": 200000}])
+        await rec.wait_for(2000, kind="event", dir="in", event="burst", timeout=30)
+        server.proc.kill()
+        [down] = await rec.wait_for(kind="disconnect", ns="/", timeout=15)
+        assert down.detail["reason"] in ("transport close", "transport error")
+        failed = await rec.wait_for(2, kind="reconnect_attempt", timeout=20)
+        assert "cannot connect" in failed[0].detail["error"]
+        got = [e.args[0]["i"] for e in rec.find(kind="event", dir="in", event="burst")]
+        assert got == list(range(len(got)))             # what arrived, arrived whole and in order
+        assert session.state == "reconnecting"
+        await asyncio.wait_for(session.disconnect(), 5)
+        assert session.state == "disconnected"
+    try:
+        run(scenario())
+    finally:
+        server.stop()

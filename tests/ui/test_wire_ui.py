@@ -80,3 +80,21 @@ def test_a_file_inserted_mid_text_is_kept_apart(inspector_at, demo_server, tmp_p
     ui.window.emitPanel.insert_file(str(f))
     assert edit.toPlainText() == f'{{"_file": "{f}"}}\n"a" "b"'
     assert ui.window.emitPanel.argsEdit.valid
+
+
+def test_a_huge_argument_is_checked_after_typing_pauses_and_sent(inspector_at, demo_server):
+    ui = inspector_at(demo_server.url)
+    ui.connect()
+    edit = ui.widget("argsEdit")
+    ui.type_into("eventEdit", "echo")
+    edit.setPlainText('{"blob": "' + "y" * 300_000 + '"')        # not closed yet
+    ui.qtbot.waitUntil(lambda: not ui.widget("emitButton").isEnabled(), timeout=3000)
+    assert "line 1" in ui.widget("argsError").text()
+    edit.setPlainText('{"blob": "' + "y" * 300_000 + '"}')
+    ui.qtbot.waitUntil(lambda: ui.widget("emitButton").isEnabled(), timeout=3000)
+    ui.click("emitButton")
+    answer = ui.wait_for(kind="ack", dir="in", event="echo", timeout=20)
+    assert len(answer.args[0]["blob"]) == 300_000
+    model = ui.window.model
+    row = next(r for r in range(model.rowCount()) if model.entry(r) is answer)
+    assert len(model.index(row, 5).data()) <= 200          # the table shows a cut preview
