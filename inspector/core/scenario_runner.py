@@ -397,7 +397,7 @@ class ScenarioRunner:
             raise StepFailed(f"expected {ns} to drop and come back (a gap) within {timeout:g} s",
                              self._last_sys(ns, start))
         detail = gap.detail or {}
-        if want is not None and detail.get("recovered") is not want:
+        if want is not None and bool(detail.get("recovered")) is not want:
             raise StepFailed(f"the gap on {ns} was {_recovery_words(detail)}, expected "
                              f"{'recovered' if want else 'not recovered'}", [self._describe(gap)], [gap])
         self._taken[gap.seq] = step.index
