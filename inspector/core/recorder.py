@@ -413,3 +413,17 @@ def _path_key(k: Any) -> bool:
 
 def _env_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper()
+
+
+async def context_of(session) -> RecordingContext:
+    """The recording context of a live Session (call it on the session's loop)."""
+    ns_auth = {}
+    client = session.client
+    for ns, st in (getattr(client, "ns", None) or {}).items():
+        auth = getattr(st, "auth", None)
+        if auth:
+            ns_auth[ns] = auth
+    return RecordingContext(
+        options=session.options, ns_auth=ns_auth, join_event=session.rooms.join_event,
+        leave_event=session.rooms.leave_event, server_acks=dict(session.server_acks.by_event),
+        default_ack=session.server_acks.default, namespaces=list(session.ns_state))

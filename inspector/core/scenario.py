@@ -301,7 +301,7 @@ def _schema_problems(data: Any, node: yaml.Node, file: str) -> list[Problem]:
     if isinstance(steps, list):
         for i, step in enumerate(steps):
             problems += _step_problems(step, i, node, file)
-    return problems[:20]
+    return sorted(problems, key=lambda p: p.line)[:20]
 
 
 def _step_problems(step: Any, i: int, node: yaml.Node, file: str) -> list[Problem]:
@@ -381,7 +381,7 @@ def _article(word: str) -> str:
 
 
 def _did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
