@@ -289,10 +289,13 @@ class InspectorDriver:
         combo.setCurrentIndex(combo.findData(events))
         dialog.looseCheck.setChecked(loose)
         dialog.secretsCheck.setChecked(include_secrets)
+        before = self.scenario_summary
         self.click("saveScenarioConfirm")
         try:
-            self.qtbot.waitUntil(lambda: self.scenario_summary.startswith(("Saved", "Not saved")),
-                                 timeout=int(timeout * 1000))
+            self.qtbot.waitUntil(lambda: self.scenario_summary != before and self.scenario_summary.startswith(
+                ("Saved", "Not saved")) and (str(path) in self.scenario_summary
+                                               or self.scenario_summary.startswith("Not saved")),
+                timeout=int(timeout * 1000))
         except AssertionError:
             raise AssertionError(f"the scenario was not saved: {self.scenario_summary}") from None
         if not self.scenario_summary.startswith("Saved"):

@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
             current_url=lambda: self.connection.urlEdit.text().strip())
         self.scenarioDock = ScenarioDock(self.scenario, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.scenarioDock)
-        self.resizeDocks([self.scenarioDock], [400], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.scenarioDock], [340], Qt.Orientation.Horizontal)
         self.scenarioDock.hide()
         self.scenario.entryActivated.connect(self.detail.show_entry)
         menu = QMenu("&Scenario", self, objectName="scenarioMenu")

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDockWidget, QFileDialog,
+    QAbstractItemView, QBoxLayout, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDockWidget, QFileDialog,
     QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
     QTableView, QVBoxLayout, QWidget,
 )
@@ -254,15 +254,22 @@ class ScenarioPanel(QWidget):
         run.addWidget(self.runButton)
         run.addWidget(self.stopButton)
         run.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.title)
-        layout.addLayout(files)
-        layout.addLayout(url)
-        layout.addLayout(run)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.message)
+        steps = QVBoxLayout()
+        steps.setContentsMargins(0, 0, 0, 0)
+        steps.addWidget(self.title)
+        steps.addLayout(files)
+        steps.addLayout(url)
+        steps.addLayout(run)
+        steps.addWidget(self.table, 1)
+        outcome = QVBoxLayout()
+        outcome.setContentsMargins(0, 0, 0, 0)
+        outcome.addWidget(self.summary)
+        outcome.addWidget(self.message, 1)
+        # side by side when the panel is wide (docked at the bottom), stacked when tall
+        self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._layout.setContentsMargins(6, 6, 6, 6)
+        self._layout.addLayout(steps, 3)
+        self._layout.addLayout(outcome, 2)
 
         self.openButton.clicked.connect(self.ask_open)
         self.saveButton.clicked.connect(self.ask_save)
@@ -272,6 +279,14 @@ class ScenarioPanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_row(cur.row()))
         self._set_summary("")
         self._update()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        wide = event.size().width() > 1.8 * event.size().height()
+        self._layout.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
+        self._layout.setStretch(0, 3 if wide else 1)
+        self._layout.setStretch(1, 2 if wide else 0)
+        self.message.setMaximumHeight(16777215 if wide else 150)
+        super().resizeEvent(event)
 
     # -- files ---------------------------------------------------------------------
     def ask_open(self) -> None:
@@ -408,7 +423,6 @@ class ScenarioPanel(QWidget):
         if row > 0:
             for later in range(row + 1, self.model.rowCount()):
                 self.model.set_status(later, SKIPPED)
-        self.table.selectRow(row)
         self._show_row(row)
         where = "the connection" if row == 0 else f"step {row} (line {result.line})"
         rest = "" if self.runner is not None and self.runner.done else "; Step goes on with the next one"
