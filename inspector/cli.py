@@ -327,4 +327,5 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
-        return EXIT_OK
+        # stopping `listen` is how it ends; an interrupted `run` did not pass
+        return EXIT_OK if args.command != "run" else 130

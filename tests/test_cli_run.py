@@ -1,9 +1,9 @@
 """`socketio-inspector run`, as CI runs it, against the demo server and the official Node.js server."""
 from __future__ import annotations
 
-import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -204,3 +204,20 @@ steps:
     code, out, err = run_cli(path, "--url", node_server().url)
     assert code == 0, out + err
     assert len(step_lines(out)) == 8
+
+
+def test_ctrl_c_stops_a_run_and_does_not_pass(shared_demo_server, tmp_path):
+    path = tmp_path / "slow.yaml"
+    path.write_text("steps:\n  - wait: 30\n")
+    proc = subprocess.Popen([sys.executable, "-m", "inspector", "run", str(path), "--url", shared_demo_server.url],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        first = proc.stdout.readline()              # the file's header: it is running
+        assert first.startswith(f"{path}: ")
+        assert proc.stdout.readline().startswith("  ✓ ")   # connected, now in the 30 s wait
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(20) == 130
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()

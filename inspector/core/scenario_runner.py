@@ -26,9 +26,10 @@ from typing import Any, Callable, Mapping
 
 from .ack_tracker import AckTimeout
 from .client import ConnectError
-from .entries import IN, OUT, SYS, LogEntry
+from .entries import IN, OUT, LogEntry
+from .journal import Journal
 from .matching import mismatch, show
-from .payload import PayloadError, preview, resolve_bytes
+from .payload import PayloadError, resolve_bytes
 from .scenario import DEFAULT_WITHIN, Scenario, ScenarioError, Step
 from .server_acks import AckReply
 from .session import NotConnected, Session
@@ -83,19 +84,15 @@ class ScenarioRunner:
         self.session = session
         self.url = url or scenario.url
         self.env = os.environ if env is None else env
-        self.journal: list[LogEntry] = []
+        self.journal = Journal()
         self.results: list[StepResult] = []
         self.variables: dict[str, Any] = {}
         self.position = 0               # index into scenario.steps of the next step
         self.connected = False
         self.connect_failed = False
-        self._taken: dict[int, int] = {}                  # seq -> step that took it
-        self._by_event: dict[tuple, list[int]] = {}       # (ns, event) -> journal indexes
-        self._floor = 0                                   # journal index when the last action started
-        self._changed: asyncio.Event | None = None
+        self._floor = 0                 # journal length when the last action started
         self._unsubscribe: Callable[[], None] | None = None
         self._saved_settings: tuple | None = None
-        self._t0 = time.time()
 
     # -- what the UI lists -----------------------------------------------------------
     @property
@@ -118,18 +115,17 @@ class ScenarioRunner:
     # -- running ---------------------------------------------------------------------
     async def connect(self) -> StepResult:
         started = time.monotonic()
-        self._t0 = time.time()
         sc = self.scenario
         try:
             options = sc.options(self.url, self.env)
             ns_auth = sc.namespace_auth(self.env)
         except ScenarioError as exc:
             return self._connect_result(started, FAILED, str(exc))
-        self._changed = asyncio.Event()
+        self.journal.start()
         if self.session.state != "disconnected":
             await self.session.disconnect()      # a scenario describes its own connection
         if self._unsubscribe is None:
-            self._unsubscribe = self.session.subscribe(self._record)
+            self._unsubscribe = self.session.subscribe(self.journal.record)
         self._apply_settings()
         try:
             opened = await self.session.connect(options, [ns for ns, _ in sc.namespaces], ns_auth)
@@ -144,7 +140,7 @@ class ScenarioRunner:
         self.connected = status == PASSED
         self.connect_failed = not self.connected
         result = StepResult(0, self.connect_label, status, _ms(started), self.scenario.lines.get("url"),
-                            message, entries=[e for e in self.journal if e.kind == "connect"])
+                            message, entries=[e for e in self.journal.entries if e.kind == "connect"])
         self.results.append(result)
         return result
 
@@ -205,32 +201,6 @@ class ScenarioRunner:
                               f"step {step.index} (line {step.line}): {exc}")
         return StepResult(step.index, step.label, PASSED, _ms(started), step.line, entries=entries or [])
 
-    # -- the journal ------------------------------------------------------------------
-    def _record(self, entry: LogEntry) -> None:
-        i = len(self.journal)
-        self.journal.append(entry)
-        if entry.dir == IN and entry.kind == "event":
-            self._by_event.setdefault((entry.ns, entry.event), []).append(i)
-        if self._changed is not None:
-            self._changed.set()
-
-    async def _until(self, check: Callable[[], Any], timeout: float) -> Any:
-        """Call check() whenever an entry arrives until it returns something, or None on timeout."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            found = check()
-            if found is not None:
-                return found
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return None
-            self._changed.clear()
-            try:
-                await asyncio.wait_for(self._changed.wait(), remaining)
-            except asyncio.TimeoutError:
-                pass
-
     def _sub(self, value: Any) -> Any:
         return substitute(value, self.variables, self.env)
 
@@ -257,7 +227,7 @@ class ScenarioRunner:
         if result.outcome == "dropped":
             raise StepFailed(f"the volatile emit {event!r} was dropped: the transport was not ready")
         if not ack:
-            return [e for e in self.journal[before:] if e.dir == OUT and e.event == event][:1]
+            return [e for e in self.journal.entries[before:] if e.dir == OUT and e.event == event][:1]
         return await self._answer(step, ns, event, result, timeout)
 
     async def _answer(self, step: Step, ns: str, event: str, result, timeout: float) -> list[LogEntry]:
@@ -265,7 +235,7 @@ class ScenarioRunner:
             answer = await result.answer
         except AckTimeout:
             raise StepFailed(f"no ack for {event!r} on {ns} within {timeout:g} s",
-                             self._last_on(ns)) from None
+                             self.journal.last_on(ns)) from None
         entries = self._ack_entries(ns, result.ack_id)
         if "expect_ack" in step.fields:
             pattern = resolve_bytes(self._sub(step.get("expect_ack")), self.scenario.base_dir)
@@ -278,7 +248,7 @@ class ScenarioRunner:
         return entries
 
     def _ack_entries(self, ns: str, ack_id: int | None) -> list[LogEntry]:
-        return [e for e in self.journal if e.ns == ns and e.ack_id == ack_id
+        return [e for e in self.journal.entries if e.ns == ns and e.ack_id == ack_id
                 and ((e.dir == OUT and e.kind == "event") or (e.dir == IN and e.kind == "ack"))]
 
     async def _join(self, step: Step) -> list[LogEntry]:
@@ -299,7 +269,7 @@ class ScenarioRunner:
         got = await self.session.open_namespace(ns, self._sub(step.get("auth")))
         if isinstance(got, Exception):
             raise StepFailed(f"{ns} was not opened: {got}")
-        return [e for e in self.journal[before:] if e.kind == "connect" and e.ns == ns]
+        return [e for e in self.journal.entries[before:] if e.kind == "connect" and e.ns == ns]
 
     async def _close(self, step: Step) -> list[LogEntry]:
         await self.session.close_namespace(self._sub(step.value))
@@ -336,49 +306,49 @@ class ScenarioRunner:
         found: list[LogEntry] = []
         pos = 0
 
+        indexes, entries = self.journal.events(ns, event), self.journal.entries
+
         def check():
             nonlocal pos
-            indexes = self._by_event.get((ns, event), ())
             while pos < len(indexes) and len(found) < count:
-                e = self.journal[indexes[pos]]
+                e = entries[indexes[pos]]
                 pos += 1
-                if e.seq not in self._taken and self._why_not(e, pattern, flags) is None:
+                if self.journal.taken_by(e) is None and self._why_not(e, pattern, flags) is None:
                     found.append(e)
             return found if len(found) >= count else None
 
-        if await self._until(check, timeout) is None:
+        if await self.journal.until(check, timeout) is None:
             what = f"{count} × {event!r}" if count > 1 else repr(event)
             args = f" with args matching {show(pattern, 120)}" if pattern is not None else ""
             flagged = f" flagged {', '.join(flags)}" if flags else ""
             got = f"; {len(found)} came" if count > 1 else ""
             raise StepFailed(f"expected {what} on {ns}{args}{flagged} within {timeout:g} s{got}",
-                             self._nearest(ns, event, pattern, flags), found)
-        for e in found:
-            self._taken[e.seq] = step.index
+                             self.journal.nearest(ns, event, lambda e: self._why_not(e, pattern, flags)),
+                             found)
+        self.journal.take(found, step.index)
         self._save(step, found[-1].args or [])
         return found
 
     async def _expect_no(self, step: Step) -> list[LogEntry]:
         ns, event, pattern, flags = self._event_test(step)
         within = float(step.get("within", DEFAULT_WITHIN))
-        indexes = self._by_event.get((ns, event), [])
+        indexes, entries = self.journal.events(ns, event), self.journal.entries
         pos = bisect.bisect_left(indexes, self._floor)
 
         def check():
-            nonlocal indexes, pos
-            indexes = self._by_event.get((ns, event), indexes)
+            nonlocal pos
             while pos < len(indexes):
-                e = self.journal[indexes[pos]]
+                e = entries[indexes[pos]]
                 pos += 1
-                if e.seq not in self._taken and self._why_not(e, pattern, flags) is None:
+                if self.journal.taken_by(e) is None and self._why_not(e, pattern, flags) is None:
                     return e
             return None
 
-        bad = await self._until(check, within)
+        bad = await self.journal.until(check, within)
         if bad is not None:
             args = f" matching {show(pattern, 120)}" if pattern is not None else ""
-            raise StepFailed(f"expected no {event!r} on {ns}{args}, but one arrived {self._when(bad)}",
-                             [self._describe(bad)], [bad])
+            raise StepFailed(f"expected no {event!r} on {ns}{args}, but one arrived {self.journal.when(bad)}",
+                             [self.journal.describe(bad)], [bad])
         return []
 
     async def _expect_gap(self, step: Step) -> list[LogEntry]:
@@ -387,20 +357,20 @@ class ScenarioRunner:
         start = self._floor
 
         def check():
-            for e in self.journal[start:]:
-                if e.kind == "gap" and e.ns == ns and e.seq not in self._taken:
+            for e in self.journal.entries[start:]:
+                if e.kind == "gap" and e.ns == ns and self.journal.taken_by(e) is None:
                     return e
             return None
 
-        gap = await self._until(check, timeout)
+        gap = await self.journal.until(check, timeout)
         if gap is None:
             raise StepFailed(f"expected {ns} to drop and come back (a gap) within {timeout:g} s",
-                             self._last_sys(ns, start))
+                             self.journal.last_sys(ns, start))
         detail = gap.detail or {}
         if want is not None and bool(detail.get("recovered")) is not want:
             raise StepFailed(f"the gap on {ns} was {_recovery_words(detail)}, expected "
-                             f"{'recovered' if want else 'not recovered'}", [self._describe(gap)], [gap])
-        self._taken[gap.seq] = step.index
+                             f"{'recovered' if want else 'not recovered'}", [self.journal.describe(gap)], [gap])
+        self.journal.take([gap], step.index)
         self._save(step, [detail])
         return [gap]
 
@@ -409,67 +379,25 @@ class ScenarioRunner:
         start = self._floor
 
         def check():
-            for i in range(start, len(self.journal)):
-                e = self.journal[i]
+            entries = self.journal.entries
+            for i in range(start, len(entries)):
+                e = entries[i]
                 if e.kind == "connect" and e.ns == ns:
-                    gap = next((g for g in self.journal[i + 1:i + 3] if g.kind == "gap" and g.ns == ns), None)
+                    gap = next((g for g in entries[i + 1:i + 3] if g.kind == "gap" and g.ns == ns), None)
                     return e, gap
             return None
 
-        got = await self._until(check, timeout)
+        got = await self.journal.until(check, timeout)
         if got is None:
             raise StepFailed(f"expected {ns} to reconnect with its state recovered within {timeout:g} s; "
-                             "it did not reconnect", self._last_sys(ns, start))
+                             "it did not reconnect", self.journal.last_sys(ns, start))
         connect, gap = got
         if not (connect.detail or {}).get("recovered"):
             why = _recovery_words((gap.detail if gap else None) or connect.detail or {})
             raise StepFailed(f"{ns} reconnected but was {why}",
-                             [self._describe(e) for e in (connect, gap) if e is not None],
+                             [self.journal.describe(e) for e in (connect, gap) if e is not None],
                              [e for e in (connect, gap) if e is not None])
         return [e for e in (connect, gap) if e is not None]
-
-    # -- what to say on failure -------------------------------------------------------
-    def _when(self, e: LogEntry) -> str:
-        return f"at +{max(0.0, e.t - self._t0):.3f} s"
-
-    def _describe(self, e: LogEntry, why: str | None = None) -> str:
-        if e.kind == "event":
-            what = f"{'↓' if e.dir == IN else '↑'} {e.event} on {e.ns} {preview(e.args, 120)}"
-        else:
-            detail = e.detail or {}
-            extra = ", ".join(f"{k}={show(v, 40)}" for k, v in detail.items()
-                              if k in ("reason", "duration_s", "recovered", "why_not_recovered", "message"))
-            what = f"{e.kind}{' on ' + e.ns if e.ns else ''}{' (' + extra + ')' if extra else ''}"
-        return f"#{e.seq} {self._when(e)}: {what}" + (f" — {why}" if why else "")
-
-    def _nearest(self, ns: str, event: str, pattern: Any, flags: list[str]) -> list[str]:
-        same = [self.journal[i] for i in self._by_event.get((ns, event), ())]
-        if same:
-            out = ["nearest received:"]
-            for e in same[-3:]:
-                taken = self._taken.get(e.seq)
-                why = f"already taken by step {taken}" if taken else self._why_not(e, pattern, flags)
-                out.append("  " + self._describe(e, why))
-            if len(same) > 3:
-                out.insert(1, f"  ({len(same) - 3} earlier {event!r} not shown)")
-            return out
-        elsewhere = [e for e in self.journal if e.dir == IN and e.kind == "event" and e.event == event]
-        if elsewhere:
-            return [f"{event!r} arrived on another namespace:"] + ["  " + self._describe(e) for e in elsewhere[-3:]]
-        last = self._last_on(ns)
-        return last if last else [f"no {event!r} and no other event arrived on {ns} since the scenario connected"]
-
-    def _last_on(self, ns: str, n: int = 5) -> list[str]:
-        recent = [e for e in self.journal if e.ns == ns and e.dir == IN and e.kind == "event"][-n:]
-        if not recent:
-            return []
-        return [f"last events on {ns}:"] + ["  " + self._describe(e) for e in recent]
-
-    def _last_sys(self, ns: str, start: int) -> list[str]:
-        recent = [e for e in self.journal[start:] if e.dir == SYS and e.ns in (ns, None)][-5:]
-        if not recent:
-            return [f"nothing happened to the connection of {ns} since step's start"]
-        return ["connection entries since the last action:"] + ["  " + self._describe(e) for e in recent]
 
     # -- scenario settings (room events, answers to server acks) ------------------------
     def _apply_settings(self) -> None:
