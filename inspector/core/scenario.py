@@ -100,6 +100,35 @@ class Scenario:
         except VariableError as exc:
             raise ScenarioError([Problem(self.file, self.lines.get("namespaces", 1), str(exc))]) from None
 
+    def secret_values(self, env: Mapping[str, str] | None = None) -> set[str]:
+        """What must not be printed: auth and header values, and whatever `${env:...}` gives."""
+        found: set[str] = set()
+
+        def strings(value: Any) -> None:
+            if isinstance(value, str):
+                found.add(value)
+            elif isinstance(value, dict):
+                for v in value.values():
+                    strings(v)
+            elif isinstance(value, list):
+                for v in value:
+                    strings(v)
+        for value in (self.connection.get("auth"), self.connection.get("headers"),
+                      *(auth for _ns, auth in self.namespaces)):
+            try:
+                strings(substitute(value, {}, env))
+            except VariableError:
+                pass
+        everything = [self.connection, [a for _n, a in self.namespaces], [s.fields for s in self.steps],
+                      [s.value for s in self.steps if isinstance(s.value, str)]]
+        for expr in references(everything):
+            if expr.startswith("env:"):
+                try:
+                    found.add(substitute("${" + expr + "}", {}, env))
+                except VariableError:
+                    pass
+        return {v for v in found if len(v) >= 3}
+
     def check_environment(self, url: str | None = None, env: Mapping[str, str] | None = None) -> None:
         """Every `${env:...}` set and the options valid, before connecting (ScenarioError if not)."""
         problems: list[Problem] = []

@@ -93,6 +93,7 @@ class ScenarioRunner:
         self._floor = 0                 # journal length when the last action started
         self._unsubscribe: Callable[[], None] | None = None
         self._saved_settings: tuple | None = None
+        self._secrets: list[str] | None = None
 
     # -- what the UI lists -----------------------------------------------------------
     @property
@@ -140,7 +141,7 @@ class ScenarioRunner:
         self.connected = status == PASSED
         self.connect_failed = not self.connected
         result = StepResult(0, self.connect_label, status, _ms(started), self.scenario.lines.get("url"),
-                            message, entries=[e for e in self.journal.entries if e.kind == "connect"])
+                            self._redact(message), entries=[e for e in self.journal.entries if e.kind == "connect"])
         self.results.append(result)
         return result
 
@@ -195,11 +196,20 @@ class ScenarioRunner:
             entries = await getattr(self, f"_{step.kind}")(step)
         except StepFailed as exc:
             return StepResult(step.index, step.label, FAILED, _ms(started), step.line,
-                              f"step {step.index} (line {step.line}): {exc}", exc.details, exc.entries)
+                              self._redact(f"step {step.index} (line {step.line}): {exc}"),
+                              [self._redact(d) for d in exc.details], exc.entries)
         except (VariableError, PayloadError, NotConnected) as exc:
             return StepResult(step.index, step.label, FAILED, _ms(started), step.line,
-                              f"step {step.index} (line {step.line}): {exc}")
+                              self._redact(f"step {step.index} (line {step.line}): {exc}"))
         return StepResult(step.index, step.label, PASSED, _ms(started), step.line, entries=entries or [])
+
+    def _redact(self, text: str) -> str:
+        """Failure messages go to CI logs: auth, header and ${env:...} values are masked."""
+        if self._secrets is None:
+            self._secrets = sorted(self.scenario.secret_values(self.env), key=len, reverse=True)
+        for secret in self._secrets:
+            text = text.replace(secret, "••••")
+        return text
 
     def _sub(self, value: Any) -> Any:
         return substitute(value, self.variables, self.env)

@@ -41,25 +41,26 @@ class SaveScenarioDialog(QDialog):
         path_row.addWidget(browse)
         self.nameEdit = QLineEdit("Recorded session", objectName="scenarioNameEdit")
         self.eventsCombo = QComboBox(objectName="recordEventsCombo")
-        self.eventsCombo.addItem("All incoming events in the log", recorder.EVENTS_ALL)
-        self.eventsCombo.addItem(f"Only the rows selected in the log ({selected_rows})", recorder.EVENTS_SELECTED)
-        self.eventsCombo.addItem("None: emits and their acks only", recorder.EVENTS_NONE)
+        self.eventsCombo.addItem("Expect every incoming event in the log", recorder.EVENTS_ALL)
+        self.eventsCombo.addItem(f"Expect only the rows selected in the log ({selected_rows})",
+                                 recorder.EVENTS_SELECTED)
+        self.eventsCombo.addItem("Expect none: the emits and their acks only", recorder.EVENTS_NONE)
         self.looseCheck = QCheckBox("Compare incoming arguments by type only, not by value",
                                     objectName="recordLooseCheck")
         self.secretsCheck = QCheckBox("Write auth and header values into the file",
                                       objectName="recordSecretsCheck")
-        note = QLabel("Without it they are written as ${env:NAME} placeholders, and the file's header "
-                      "lists the variables to set. Ids and timestamps that change from one connection "
-                      "to the next are matched by type.", objectName="recordNote")
-        note.setWordWrap(True)
-        note.setStyleSheet("color: #6e7781;")
         form = QFormLayout()
         form.addRow("File", path_row)
         form.addRow("Name", self.nameEdit)
-        form.addRow("Expect", self.eventsCombo)
-        form.addRow("", self.looseCheck)
-        form.addRow("", self.secretsCheck)
-        form.addRow("", note)
+        form.addRow("Events", self.eventsCombo)
+        options = QVBoxLayout()
+        options.setSpacing(2)
+        options.addWidget(self.looseCheck)
+        options.addWidget(_hint("Ids and timestamps are matched by type anyway; this loosens counters too."))
+        options.addSpacing(6)
+        options.addWidget(self.secretsCheck)
+        options.addWidget(_hint("Else they become ${env:NAME} placeholders, listed in the file's header."))
+        form.addRow("", options)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("saveScenarioConfirm")
@@ -67,8 +68,10 @@ class SaveScenarioDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addSpacing(10)
+        layout.addStretch(1)
         layout.addWidget(self.buttons)
-        self.resize(560, self.sizeHint().height())
+        self.resize(580, self.sizeHint().height())
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save scenario", self.pathEdit.text() or "session.yaml",
@@ -87,6 +90,12 @@ class SaveScenarioDialog(QDialog):
         return {"path": self.pathEdit.text().strip(), "name": self.nameEdit.text().strip() or None,
                 "events": self.eventsCombo.currentData(), "loose": self.looseCheck.isChecked(),
                 "include_secrets": self.secretsCheck.isChecked()}
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("color: #6e7781; margin-left: 22px;")
+    return label
 
 
 class ScenarioPanel(QWidget):

@@ -251,3 +251,19 @@ steps:
 """, env={"ADMIN_TOKEN": "demo-token"})
     assert statuses(results) == ["passed"] * 4 + ["failed"]
     assert results[-1].message == "step 4 (line 7): /admin was not opened: /admin refused: unauthorized"
+
+
+def test_secrets_are_masked_in_failure_messages():
+    _, results, _ = play("""\
+connection:
+  auth: {token: "${env:SIO_TEST_TOKEN}"}
+  headers: {X-Api-Key: literal-key-123}
+steps:
+  - emit: whoami
+    expect_ack: [{auth: {token: "${env:SIO_TEST_TOKEN}"}, headers: {X-Api-Key: nope}}]
+""", env={"SIO_TEST_TOKEN": "s3cret-value"})
+    failed = results[1]
+    text = "\n".join([failed.message, *failed.details])
+    assert failed.status == "failed" and "X-Api-Key" in text
+    assert "s3cret-value" not in text and "literal-key-123" not in text
+    assert '"token": "••••"' in text

@@ -70,6 +70,7 @@ def test_a_recorded_session_replays_in_the_window_and_on_the_command_line(
     assert ui.run_scenario(), (ui.scenario_steps(), ui.scenario_message, text)
     assert ui.scenario_summary.startswith(f"Passed: {len(sc.steps)} steps in ")
     assert all(re.fullmatch(r"\d+ ms", t) for _st, _l, t in ui.scenario_steps())
+    qtmodeltester.check(ui.window.scenario.model)
     ui.wait_for_status("Connected")          # the replayed connection stays open to look at
     ui.disconnect()                          # (else the window would be a second member of lobby)
 
