@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +20,14 @@ from .matching import check_pattern, show
 from .payload import PayloadError, resolve_bytes
 from .variables import check_reference, references
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "resources" / "scenario.schema.json"
+def _schema_path() -> Path:
+    """resources/ of a checkout (editable install), else where a wheel put it (data-files)."""
+    checkout = Path(__file__).resolve().parents[2] / "resources" / "scenario.schema.json"
+    installed = Path(sys.prefix) / "share" / "socketio-inspector" / "scenario.schema.json"
+    return checkout if checkout.is_file() or not installed.is_file() else installed
+
+
+SCHEMA_PATH = _schema_path()
 STEP_KINDS = ("emit", "join", "leave", "open", "close", "expect", "expect_no", "wait", "drop",
               "expect_gap", "expect_recovered")
 BARE_STEPS = ("drop", "expect_gap", "expect_recovered")
