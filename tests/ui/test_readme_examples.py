@@ -1,9 +1,15 @@
-"""The README's example tests for `inspector.testing` users, run as they are written there."""
+"""The README's examples, run as they are written there: the tests for `inspector.testing`
+users and the scenario."""
 import inspect
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from inspector.core.scenario import loads
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 BLOCKS = [b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "inspector.testing" in b]
@@ -28,3 +34,16 @@ def test_the_readme_has_example_tests():
 @pytest.mark.parametrize("name,fn", TESTS, ids=[name for name, _ in TESTS])
 def test_readme_example(name, fn, request):
     fn(**{p: request.getfixturevalue(p) for p in inspect.signature(fn).parameters})
+
+
+YAML_BLOCKS = re.findall(r"```yaml\n(.*?)```", README, re.S)
+
+
+def test_the_readme_scenario_is_valid_and_passes_against_the_demo_server(shared_demo_server, tmp_path):
+    [block] = YAML_BLOCKS
+    assert loads(block, "README.md").name == "Lobby chat"
+    path = tmp_path / "lobby.yaml"
+    path.write_text(block)
+    proc = subprocess.run([sys.executable, "-m", "inspector", "run", str(path), "--url", shared_demo_server.url],
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "API_TOKEN": "t0ken"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr

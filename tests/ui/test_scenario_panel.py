@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -74,9 +75,13 @@ def test_a_recorded_session_replays_in_the_window_and_on_the_command_line(
     ui.wait_for_status("Connected")          # the replayed connection stays open to look at
     ui.disconnect()                          # (else the window would be a second member of lobby)
 
-    code, out, err = run_cli(path, env=SECRETS)
+    junit = tmp_path / "report.xml"
+    code, out, err = run_cli(path, "--junit", junit, env=SECRETS)
     assert code == 0, out + err
-    assert out.rstrip().endswith(f"passed: {len(sc.steps)} steps in " + out.rstrip().rsplit(" in ", 1)[1])
+    assert re.search(rf"^  passed: {len(sc.steps)} steps in \d+\.\d\d s$", out, re.M)
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite.get("name") == "my debugging session" and suite.get("failures") == "0"
+    assert len(suite.findall("testcase")) == len(sc.steps) + 1
 
 
 FAILING = """\
