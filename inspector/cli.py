@@ -1,8 +1,10 @@
-"""Headless commands: `listen` prints every LogEntry as a JSON line, `emit` sends one emit.
+"""Headless commands: `listen` prints every LogEntry as a JSON line, `emit` sends one emit,
+`run` runs scenario files.
 
 The network runs on the main thread's loop here (no Qt).  Exit codes:
-0 done, 1 an ack timed out, 2 could not connect (or bad arguments), with a
-message on stderr saying why.
+0 done, 1 an ack timed out (emit) or a step failed (run), 2 could not connect
+(or bad arguments, or a scenario file was refused), with a message on stderr
+saying why.
 """
 from __future__ import annotations
 
@@ -10,14 +12,18 @@ import argparse
 import asyncio
 import signal
 import sys
+import time
 from typing import Any, TextIO
 
+from .core import junit
 from .core import loop as network_loop
+from .core import scenario as scenario_file
 from .core.ack_tracker import AckTimeout
 from .core.client import ConnectError, NamespaceRefused
 from .core.entries import LogEntry
 from .core.options import ConnectionOptions, OptionsError, parse_header
 from .core.payload import PayloadError, parse_optional_object, parse_value
+from .core.scenario_runner import FAILED, SKIPPED, ScenarioRunner
 from .core.sequence_gaps import PathError, SequenceRule, parse_path
 from .core.session import NotConnected, Session, normalize_namespace
 
@@ -56,6 +62,15 @@ def add_commands(sub) -> None:
     emit.add_argument("--no-compress", dest="compress", action="store_false")
     emit.add_argument("--volatile", action="store_true",
                       help="drop instead of sending when the transport is not ready")
+
+    run = sub.add_parser("run", help="run scenario files (exit 0 all passed, 1 a step failed)",
+                         description="Run scenario files headless: one line per step with its time. "
+                                     "Exit 0 when every step passed, 1 when one failed, 2 when a file "
+                                     "was refused (nothing runs then) or a server could not be reached.")
+    run.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario files (YAML)")
+    run.add_argument("--junit", metavar="FILE", help="write a JUnit XML report (one test case per step)")
+    run.add_argument("--log", metavar="FILE.jsonl", help="write every log entry as JSON Lines")
+    run.add_argument("--url", help="run against this server instead of the scenario's `url`")
 
 
 def _add_connection_args(p: argparse.ArgumentParser) -> None:
@@ -254,7 +269,76 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
             pass
 
 
-COMMANDS = {"listen": listen, "emit": emit}
+async def run_scenarios(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    """Check every file first (nothing connects if one is refused), then run them in order."""
+    scenarios, problems = [], []
+    for path in args.scenarios:
+        try:
+            sc = scenario_file.load(path)
+            sc.check_environment(args.url)
+            scenarios.append(sc)
+        except scenario_file.ScenarioError as exc:
+            problems += exc.problems
+    if problems:
+        for p in problems:
+            print(f"socketio-inspector: {p}", file=sys.stderr)
+        print("socketio-inspector: nothing was run: fix the scenario file(s) above", file=sys.stderr)
+        return EXIT_CONNECT
+    log = open(args.log, "w", encoding="utf-8") if args.log else None
+    suites: list[junit.SuiteReport] = []
+    code = EXIT_OK
+    try:
+        for sc in scenarios:
+            suite, failed, unreachable = await _run_one(sc, args.url, out, log)
+            suites.append(suite)
+            code = max(code, EXIT_CONNECT if unreachable else 1 if failed else EXIT_OK)
+    finally:
+        if log is not None:
+            log.close()
+        if args.junit:
+            junit.write(suites, args.junit)
+    if len(suites) > 1:
+        bad = sum(1 for s in suites if any(r.status == FAILED for r in s.results))
+        print(f"{len(suites)} scenarios: {len(suites) - bad} passed, {bad} failed", file=out, flush=True)
+    return code
+
+
+async def _run_one(sc: "scenario_file.Scenario", url: str | None, out: TextIO,
+                   log: TextIO | None) -> tuple[junit.SuiteReport, bool, bool]:
+    session = Session()
+    if log is not None:
+        session.subscribe(Printer(log))
+    runner = ScenarioRunner(sc, session, url=url)
+    started = time.time()
+    lines = [f"{sc.file}: {sc.name} ({len(sc.steps)} steps) on {runner.url}"]
+    print(lines[0], file=out, flush=True)
+
+    def show(result) -> None:
+        text = result.report()
+        lines.append(text)
+        print(text, file=out, flush=True)
+
+    try:
+        results = await runner.run(show)
+    finally:
+        await runner.close()
+    seconds = time.time() - started
+    failed = [r for r in results if r.status == FAILED]
+    if failed:
+        r = failed[0]
+        skipped = sum(1 for x in results if x.status == SKIPPED)
+        where = f"{sc.file}:{r.line}" if r.line else sc.file
+        summary = (f"  FAILED at {'the connection' if r.index == 0 else f'step {r.index}'} ({where}): "
+                   f"{sum(1 for x in results[1:] if x.passed)} passed, 1 failed, {skipped} not run")
+    else:
+        summary = f"  passed: {len(results) - 1} steps in {seconds:.2f} s"
+    lines.append(summary)
+    print(summary, file=out, flush=True)
+    suite = junit.SuiteReport(sc.file, sc.name, runner.url, results, started, "\n".join(lines) + "\n")
+    return suite, bool(failed), runner.connect_failed
+
+
+COMMANDS = {"listen": listen, "emit": emit, "run": run_scenarios}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -263,4 +347,5 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
-        return EXIT_OK
+        # stopping `listen` is how it ends; an interrupted `run` did not pass
+        return EXIT_OK if args.command != "run" else 130

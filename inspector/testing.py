@@ -11,6 +11,11 @@
 `InspectorDriver` clicks and types into the widgets by their objectNames,
 as a user would, and waits (polling, with generous timeouts) for what the
 log shows.  Use `inspector_at(url)` for a server of your own.
+
+The Scenario dock is driven the same way: `save_scenario(path)` records the
+session through the Save dialog, `open_scenario(path)` loads a file (what the
+Open dialog would do), `step_scenario()` / `run_scenario()` press Step / Run to
+end, and `scenario_steps()` is the step list as shown (status, step, time).
 """
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from .core.entries import LogEntry
 from .core.payload import to_jsonable
 from .core.session import Session
 from .ui.bridge import NetworkThread, SessionBridge
+from .ui.log_model import EntryRole
 from .ui.main_window import MainWindow
 from .ui.settings import Settings
 
@@ -181,11 +187,16 @@ class InspectorDriver:
         return self.wait_for(timeout, count=before + 1, kind="ack", dir="in", ns=ns,
                              event=self.session.rooms.join_event)
 
-    def leave(self, room: str, ns: str | None = None) -> None:
+    def leave(self, room: str, ns: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> LogEntry:
+        """Leave a room; returns the server's ack row."""
         if ns is not None:
             self.select_namespace(ns)
+        ns = ns or self.window.namespaces.current_namespace()
+        event = self.session.rooms.leave_event
+        before = len(self.find(kind="ack", event=event, ns=ns, dir="in"))
         self.type_into("roomEdit", room)
         self.click("leaveRoomButton")
+        return self.wait_for(timeout, count=before + 1, kind="ack", dir="in", ns=ns, event=event)
 
     def emit(self, event: str, *args: Any, ns: str = "/", ack: bool = False,
              timeout: float = 5.0, compress: bool = False, volatile: bool = False,
@@ -203,6 +214,106 @@ class InspectorDriver:
         self.set_checked("compressCheck", compress)
         self.set_checked("volatileCheck", volatile)
         self.click("emitButton")
+
+    # -- scenarios (the Scenario dock) ------------------------------------------------
+    @property
+    def scenario_panel(self):
+        return self.window.scenario
+
+    def open_scenario(self, path: str | Path, url: str | None = None) -> list[str]:
+        """Open a scenario file in the Scenario dock (what Open… does after its file dialog);
+        `url` goes into its Server field. Returns the step labels shown. When the file is
+        refused, raises AssertionError with the problems the dock shows (file:line: what)."""
+        self.window.scenarioDock.show()
+        if not self.scenario_panel.open_scenario(str(path)):
+            raise AssertionError(self.widget("scenarioMessage").toPlainText())
+        if url is not None:
+            self.type_into("scenarioUrlEdit", url)
+        return [label for _status, label, _time in self.scenario_steps()]
+
+    def scenario_steps(self) -> list[tuple[str, str, str]]:
+        """The step list as shown: (status, step, time) per row, the connection first; status is
+        pending, running, passed, failed, skipped or stopped."""
+        model = self.widget("scenarioSteps").model()
+        return [(model.status(r), model.index(r, 1).data(), model.index(r, 2).data() or "")
+                for r in range(model.rowCount())]
+
+    @property
+    def scenario_summary(self) -> str:
+        return self.widget("scenarioSummary").text()
+
+    @property
+    def scenario_message(self) -> str:
+        """What the dock says about the selected (or failed) step."""
+        return self.widget("scenarioMessage").toPlainText()
+
+    def step_scenario(self, timeout: float = DEFAULT_TIMEOUT) -> tuple[str, str, str]:
+        """Press Step and wait for that step to end; returns its row."""
+        self.click("stepButton")
+        row = next((i for i, (st, _l, _t) in enumerate(self.scenario_steps()) if st == "running"), None)
+        self._wait_scenario_idle(timeout)
+        return self.scenario_steps()[row] if row is not None else ("", "", "")
+
+    def run_scenario(self, timeout: float = 30.0) -> bool:
+        """Press Run to end and wait until it stops; True when every step passed."""
+        self.click("runButton")
+        self._wait_scenario_idle(timeout, until_end=True)
+        return all(st == "passed" for st, _l, _t in self.scenario_steps())
+
+    def _wait_scenario_idle(self, timeout: float, until_end: bool = False) -> None:
+        panel = self.scenario_panel
+
+        def idle() -> bool:
+            if panel.running:
+                return False
+            return not until_end or all(st not in ("pending", "running") for st, _l, _t in self.scenario_steps())
+        try:
+            self.qtbot.waitUntil(idle, timeout=int(timeout * 1000))
+        except AssertionError:
+            raise AssertionError(f"the scenario did not stop within {timeout:g} s: "
+                                 f"{self.scenario_steps()}; {self.scenario_summary}") from None
+
+    def save_scenario(self, path: str | Path, *, events: str = "all", loose: bool = False,
+                      include_secrets: bool = False, name: str | None = None,
+                      timeout: float = DEFAULT_TIMEOUT) -> str:
+        """Save the session as a scenario through the Save dialog; returns the file's text.
+        events: "all" incoming events, the "selected" log rows, or "none"."""
+        path = Path(path)
+        self.window.scenarioDock.show()
+        self.click("saveScenarioButton")
+        dialog = self.widget("saveScenarioDialog")
+        dialog.pathEdit.setText(str(path))
+        if name is not None:
+            dialog.nameEdit.setText(name)
+        combo = dialog.eventsCombo
+        combo.setCurrentIndex(combo.findData(events))
+        dialog.looseCheck.setChecked(loose)
+        dialog.secretsCheck.setChecked(include_secrets)
+        before = self.scenario_summary
+        self.click("saveScenarioConfirm")
+        try:
+            self.qtbot.waitUntil(lambda: self.scenario_summary != before and self.scenario_summary.startswith(
+                ("Saved", "Not saved")) and (str(path) in self.scenario_summary
+                                               or self.scenario_summary.startswith("Not saved")),
+                timeout=int(timeout * 1000))
+        except AssertionError:
+            raise AssertionError(f"the scenario was not saved: {self.scenario_summary}") from None
+        if not self.scenario_summary.startswith("Saved"):
+            raise AssertionError(self.scenario_summary)
+        return path.read_text(encoding="utf-8")
+
+    def select_rows(self, entries: list[LogEntry]) -> None:
+        """Select these entries' rows in the log (as a user would with Ctrl+click)."""
+        from PySide6.QtCore import QItemSelectionModel
+        table = self.widget("logView")
+        model, sel = table.model(), table.selectionModel()
+        sel.clearSelection()
+        wanted = {e.seq for e in entries}
+        for row in range(model.rowCount()):
+            index = model.index(row, 0)
+            if index.data(EntryRole).seq in wanted:
+                sel.select(index, QItemSelectionModel.SelectionFlag.Select
+                           | QItemSelectionModel.SelectionFlag.Rows)
 
     def close(self) -> None:
         try:

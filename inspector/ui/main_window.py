@@ -7,7 +7,8 @@ from typing import Any
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QCheckBox, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QTabWidget, QVBoxLayout,
+    QWidget,
 )
 
 from ..core.entries import IN, LogEntry
@@ -19,9 +20,10 @@ from .bridge import SessionBridge
 from .connection_panel import ConnectionPanel
 from .detail_view import DetailView
 from .emit_panel import EmitPanel, EmitRequest
-from .log_model import LogModel
+from .log_model import EntryRole, LogModel
 from .log_view import LogView
 from .namespace_panel import NamespacePanel
+from .scenario_panel import ScenarioDock, ScenarioPanel
 from .sequence_panel import SequencePanel
 from .server_ack_panel import ServerAckPanel
 from .timeline_view import TimelineView
@@ -90,6 +92,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._wire()
         self._restore_layout()
+        self._add_scenario_dock()
 
     # -- wiring ------------------------------------------------------------------
     def _wire(self) -> None:
@@ -157,6 +160,41 @@ class MainWindow(QMainWindow):
             "Shortcuts: Ctrl+Return emit · Ctrl+L clear · End follow the log · "
             "Ctrl+E composer · Ctrl+U URL · Ctrl+Shift+C / D connect / disconnect"))
         help_menu.addAction(about)
+
+    def _add_scenario_dock(self) -> None:
+        """The Scenario dock (right of the log, shown when used) and its menu."""
+        table = self.logView.table
+        self.scenario = ScenarioPanel(
+            self.bridge, entries=self.model.entries,
+            selected=lambda: [i.data(EntryRole) for i in table.selectionModel().selectedRows()],
+            current_url=lambda: self.connection.urlEdit.text().strip())
+        self.scenarioDock = ScenarioDock(self.scenario, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.scenarioDock)
+        self.resizeDocks([self.scenarioDock], [340], Qt.Orientation.Horizontal)
+        self.scenarioDock.hide()
+        self.scenario.entryActivated.connect(self.detail.show_entry)
+        menu = QMenu("&Scenario", self, objectName="scenarioMenu")
+
+        def shown(fn):
+            return lambda: (self.scenarioDock.show(), self.scenarioDock.raise_(), fn())
+        for text, key, fn in (("&Open scenario…", None, self.scenario.ask_open),
+                              ("&Save session as scenario…", None, self.scenario.ask_save),
+                              (None, None, None),
+                              ("S&tep", "F10", self.scenario.step),
+                              ("&Run to end", "F5", self.scenario.run_to_end),
+                              ("St&op", "Shift+F5", self.scenario.stop)):
+            if text is None:
+                menu.addSeparator()
+                continue
+            action = QAction(text, self)
+            if key:
+                action.setShortcut(QKeySequence(key))
+            action.triggered.connect(shown(fn))
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.scenarioDock.toggleViewAction())
+        help_action = next((a for a in self.menuBar().actions() if a.text() == "&Help"), None)
+        self.menuBar().insertMenu(help_action, menu)
 
     # -- intent ------------------------------------------------------------------
     def connect_to(self, options: ConnectionOptions, namespaces: list[str] | None = None) -> None:

@@ -155,7 +155,11 @@ def test_log_follows_new_rows_only_while_at_the_bottom(inspector_at, demo_server
     ui.wait_for(kind="event", event="burst", count=300)
     table = ui.window.logView.table
     sb = table.verticalScrollBar()
-    ui.qtbot.waitUntil(lambda: sb.maximum() > 0 and sb.value() == sb.maximum(), timeout=5000)
+    # followed to the very last row (not just value == maximum: the scroll range of the last
+    # batch may not be laid out yet, and its queued scroll would undo the scroll to the top)
+    last_row_shown = lambda: table.rowAt(table.viewport().height() - 2) == table.model().rowCount() - 1  # noqa: E731
+    ui.qtbot.waitUntil(lambda: sb.maximum() > 0 and sb.value() == sb.maximum() and last_row_shown(),
+                       timeout=5000)
     sb.setValue(0)
     ui.emit("burst", {"count": 100})
     ui.wait_for(kind="event", event="burst", count=400)
