@@ -58,6 +58,7 @@ class Session:
         self.attempt = 0
         self._ack_ids: dict[str, int] = {}
         self._will_reconnect = False
+        self._close_detail: str | None = None
         self._reconnecting = False
         self._down_since: float | None = None
         self._engine_info: dict = {}
@@ -332,7 +333,10 @@ class Session:
         self._publish(f"{ns} refused: {message}")
 
     def namespace_disconnected(self, ns: str, reason: str) -> None:
-        entry = self._log(SYS, "disconnect", ns, detail={"reason": reason})
+        detail = {"reason": reason}
+        if self._close_detail and reason != wire.CLIENT_DISCONNECT:
+            detail["transport"] = self._close_detail      # e.g. "websocket closed (code 1006)"
+        entry = self._log(SYS, "disconnect", ns, detail=detail)
         if reason == wire.CLIENT_DISCONNECT or not self._will_reconnect:
             if ns in self.ns_state:
                 self.ns_state[ns] = "closed" if reason == wire.CLIENT_DISCONNECT else "disconnected"
@@ -345,6 +349,7 @@ class Session:
 
     def transport_closed(self, reason: str, detail: str | None, will_reconnect: bool) -> None:
         self._will_reconnect = will_reconnect
+        self._close_detail = detail
         if will_reconnect:
             self._reconnecting = True
             self._down_since = time.monotonic()

@@ -126,3 +126,25 @@ def test_an_expect_can_require_flags():
     assert ScenarioRunner._why_not(replayed, [1], ["recovered"]) is None
     assert ScenarioRunner._why_not(entry(2, "in", "event", event="n", args=[1]), [1], ["recovered"]) == \
         "without the flag(s) recovered"
+
+
+def test_a_simulated_network_drop_is_recorded_as_a_drop_step_and_replays():
+    async def go():
+        async with demo_session(token="t") as (session, rec, server):
+            await (await session.emit("/", "echo", ["before"], ack=True)).answer
+            await session.drop_transport()
+            await rec.wait_for(kind="gap", ns="/")
+            await (await session.emit("/", "echo", ["after"], ack=True)).answer
+            recording = record(rec.entries, await context_of(session), name="drop")
+            await session.disconnect()
+            replay = Session()
+            runner = ScenarioRunner(loads(recording.text, "drop.yaml"), replay, url=server.url,
+                                    env={"SIO_AUTH_TOKEN": "t"})
+            results = await runner.run()
+            await runner.close()
+            return recording, results
+    recording, results = run(go())
+    kinds = [next(iter(s)) for s in yaml.safe_load(recording.text)["steps"]]
+    drop = kinds.index("drop")
+    assert kinds[drop + 1] == "expect_gap" and kinds[drop - 1] == "emit"
+    assert [r.status for r in results] == ["passed"] * len(results), [r.report() for r in results]
