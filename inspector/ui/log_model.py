@@ -1,28 +1,32 @@
-"""The log as a table model: one row per LogEntry, display strings built lazily.
+"""The log as a table model: one row per LogEntry, held compactly (core.columns).
 
 Rows arrive in batches (one beginInsertRows per batch, as Wireshark's packet
-list does); the text of a cell is made only when a view asks for it, and the
-argument preview is cached.  An outgoing emit that asked for an ack shows the
-answer's round trip (or `late` / `timeout`) in its own row, next to it.
+list does); the text of a cell is made only when a view asks for it, from
+numpy columns and the row's argument text cut to a few hundred characters, so
+a million rows fit in a few hundred megabytes.  The whole entry (its full
+arguments) is rebuilt, or fetched from the session file, when it is asked for.
+An outgoing emit that asked for an ack shows the answer's round trip (or
+`late` / `timeout`) in its own row, next to it.
 """
 from __future__ import annotations
 
 import time
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from ..core.entries import IN, OUT, LogEntry
-from ..core.payload import preview
+from ..core.columns import Chunk, LogColumns, chunk_from_entries
+from ..core.entries import DIRECTIONS, IN, KINDS, OUT, LogEntry
 
 COLUMNS = ("#", "Time", "Dir", "Namespace", "Event", "Arguments", "Size", "Ack", "Flags")
 (COL_SEQ, COL_TIME, COL_DIR, COL_NS, COL_EVENT, COL_ARGS, COL_SIZE, COL_ACK, COL_FLAGS) = range(9)
-PREVIEW_CHARS = 200
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
 
 _DIR_TEXT = {IN: "↓ in", OUT: "↑ out", "sys": "● sys"}
+_DIR_TEXTS = [_DIR_TEXT[d] for d in DIRECTIONS]
 _DIR_COLOR = {IN: QColor("#1f6feb"), OUT: QColor("#1a7f37"), "sys": QColor("#6e7781")}
 _KIND_COLOR = {
     "connect_error": QColor("#cf222e"), "error": QColor("#cf222e"), "dropped": QColor("#cf222e"),
@@ -30,6 +34,12 @@ _KIND_COLOR = {
     "reconnect": QColor("#1a7f37"), "connect": QColor("#1a7f37"),
 }
 _GAP_BACKGROUND = QColor(255, 243, 205)
+_DIR_BRUSHES = [QBrush(_DIR_COLOR[d]) for d in DIRECTIONS]
+_KIND_BRUSHES = [QBrush(_KIND_COLOR[k]) if k in _KIND_COLOR else None for k in KINDS]
+_RED = QBrush(QColor("#cf222e"))
+_GAP_BRUSH = QBrush(_GAP_BACKGROUND)
+_EVENT, _ACK, _GAP = KINDS.index("event"), KINDS.index("ack"), KINDS.index("gap")
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def format_time(t: float) -> str:
@@ -83,41 +93,61 @@ def event_label(e: LogEntry) -> str:
 
 
 class LogModel(QAbstractTableModel):
-    def __init__(self, parent=None):
+    """All the rows of a session's log (the table shows them through FilteredLogModel)."""
+
+    namesChanged = Signal()      # a namespace or an event name was seen for the first time
+
+    def __init__(self, parent=None, fetch=None):
         super().__init__(parent)
-        self._entries: list[LogEntry] = []
-        self._previews: dict[int, str] = {}
+        self.cols = LogColumns(fetch)
         self._ack_rows: dict[tuple[str | None, int], int] = {}   # emit's (ns, ack_id) -> row
         self._asked_rows: dict[tuple[str | None, int], int] = {}  # server's ack requests -> row
         self._ack_text: dict[int, str] = {}
         self._mono = QFont("monospace")
         self._mono.setStyleHint(QFont.StyleHint.Monospace)
 
+    def set_fetch(self, fetch) -> None:
+        """Where whole entries come from when they are not in memory (the session file)."""
+        self.cols.fetch = fetch
+
     # -- feeding -------------------------------------------------------------
     def append(self, entries: list[LogEntry]) -> None:
-        if not entries:
-            return
-        first = len(self._entries)
-        self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
-        self._entries.extend(entries)
-        self.endInsertRows()
-        for row in range(first, first + len(entries)):
-            self._track_ack(row, self._entries[row])
+        if entries:
+            self.append_chunk(chunk_from_entries(entries))
 
-    def _track_ack(self, row: int, e: LogEntry) -> None:
-        if e.ack_id is None or e.kind not in ("event", "ack"):
+    def append_chunk(self, chunk: Chunk) -> None:
+        """One beginInsertRows for the whole chunk."""
+        n = len(chunk)
+        if not n:
             return
-        key = (e.ns, e.ack_id)
-        if e.kind == "event" and e.dir == OUT:
+        cols = self.cols
+        first = len(cols)
+        names = len(cols.ns_names.values), len(cols.event_names.values)
+        self.beginInsertRows(QModelIndex(), first, first + n - 1)
+        cols.append(chunk)
+        self.endInsertRows()
+        acked = np.flatnonzero(np.asarray(chunk.ack_id) >= 0)
+        for i in acked.tolist():
+            self._track_ack(first + i, chunk, i)
+        if names != (len(cols.ns_names.values), len(cols.event_names.values)):
+            self.namesChanged.emit()
+
+    def _track_ack(self, row: int, c: Chunk, i: int) -> None:
+        kind = KINDS[c.kind[i]]
+        if kind not in ("event", "ack"):
+            return
+        direction = DIRECTIONS[c.dir[i]]
+        key = (c.ns[i], c.ack_id[i])
+        if kind == "event" and direction == OUT:
             self._ack_rows[key] = row
             self._ack_text[row] = "waiting…"
             return
-        if e.kind == "event" and e.dir == IN:
+        if kind == "event" and direction == IN:
             # the server asks us for an ack: its row says whether we answered
             self._asked_rows[key] = row
             self._ack_text[row] = "asked"
             return
-        if e.dir == OUT:
+        if direction == OUT:
             asked_row = self._asked_rows.pop(key, None)
             if asked_row is not None:
                 self._ack_text[asked_row] = self._ack_text[row] = "answered"
@@ -127,12 +157,14 @@ class LogModel(QAbstractTableModel):
         emit_row = self._ack_rows.get(key)
         if emit_row is None:
             return
-        if "timeout" in e.flags:
+        flags = self.cols.flag_names(row)
+        rtt = c.rtt[i]
+        if "timeout" in flags:
             text = "timeout"
-        elif "late" in e.flags:
-            text = f"late, {e.rtt_ms:.1f} ms"
+        elif "late" in flags:
+            text = f"late, {rtt:.1f} ms"
         else:
-            text = f"✓ {e.rtt_ms:.1f} ms" if e.rtt_ms is not None else "✓"
+            text = f"✓ {rtt:.1f} ms" if rtt == rtt else "✓"
         self._ack_text[emit_row] = text
         self._ack_text[row] = text
         idx = self.index(emit_row, COL_ACK)
@@ -140,32 +172,42 @@ class LogModel(QAbstractTableModel):
 
     def clear(self) -> None:
         self.beginResetModel()
-        self._entries.clear()
-        self._previews.clear()
+        self.cols.clear()
         self._ack_rows.clear()
         self._asked_rows.clear()
         self._ack_text.clear()
         self.endResetModel()
+        self.namesChanged.emit()
 
     def entry(self, row: int) -> LogEntry:
-        return self._entries[row]
+        return self.cols.entry(row)
 
     def entries(self) -> list[LogEntry]:
-        return self._entries
+        """Every entry, whole (slow on a huge log: meant for tests and small logs)."""
+        return [self.cols.entry(r) for r in range(len(self.cols))]
+
+    def seq(self, row: int) -> int:
+        return int(self.cols.seq.a[row])
+
+    def row_of_seq(self, seq: int) -> int | None:
+        return self.cols.row_of_seq(seq)
+
+    def namespaces(self) -> list[str]:
+        return sorted(n for n in self.cols.ns_names.values if n is not None)
+
+    def event_names(self) -> list[str]:
+        return sorted(n for n in self.cols.event_names.values if n is not None)
 
     def ack_text(self, row: int) -> str:
         return self._ack_text.get(row, "")
 
     def preview_text(self, row: int) -> str:
-        text = self._previews.get(row)
-        if text is None:
-            e = self._entries[row]
-            text = self._previews[row] = preview(e.args, PREVIEW_CHARS)
-        return text
+        text = self.cols.text(row)
+        return text + "…" if self.cols.is_cut(row) else text
 
     # -- Qt model interface ----------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._entries)
+        return 0 if parent.isValid() else len(self.cols)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
@@ -180,50 +222,62 @@ class LogModel(QAbstractTableModel):
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row, col = index.row(), index.column()
-        if row >= len(self._entries):
+        return self.cell(index.row(), index.column(), role)
+
+    def cell(self, row: int, col: int, role: int) -> Any:
+        """data() by row and column (the filtered model calls it without making indexes)."""
+        cols = self.cols
+        if row >= len(cols):
             return None
-        e = self._entries[row]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, col, e)
+            return self._display(row, col)
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == COL_DIR:
-                return QBrush(_DIR_COLOR.get(e.dir, QColor("black")))
-            color = _KIND_COLOR.get(e.kind)
-            if col == COL_ACK and e.kind in ("event", "ack"):
-                text = self._ack_text.get(row, "")
-                if text.startswith(("timeout", "late")):
-                    color = QColor("#cf222e")
-            return QBrush(color) if color is not None and col in (COL_EVENT, COL_ACK) else None
+                return _DIR_BRUSHES[cols.dir.a[row]]
+            if col == COL_ACK:
+                kind = cols.kind.a[row]
+                if kind in (_EVENT, _ACK) and self._ack_text.get(row, "").startswith(("timeout", "late")):
+                    return _RED
+                return _KIND_BRUSHES[kind]
+            return _KIND_BRUSHES[cols.kind.a[row]] if col == COL_EVENT else None
         if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(_GAP_BACKGROUND) if e.kind == "gap" else None
+            return _GAP_BRUSH if cols.kind.a[row] == _GAP else None
         if role == Qt.ItemDataRole.FontRole and col == COL_ARGS:
             return self._mono
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_SEQ, COL_SIZE):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return _RIGHT
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_EVENT:
-            return event_label(e)
+            return self._event_label(row)
         if role == EntryRole:
-            return e
+            return cols.entry(row)
         return None
 
-    def _display(self, row: int, col: int, e: LogEntry) -> str:
+    def _event_label(self, row: int) -> str:
+        cols = self.cols
+        kind = cols.kind.a[row]
+        if kind == _EVENT:
+            return cols.event_names.values[cols.event.a[row]] or ""
+        return event_label(cols.entry(row))
+
+    def _display(self, row: int, col: int) -> str:
+        cols = self.cols
         if col == COL_SEQ:
-            return str(e.seq)
+            return str(cols.seq.a[row])
         if col == COL_TIME:
-            return format_time(e.t)
+            return format_time(float(cols.t.a[row]))
         if col == COL_DIR:
-            return _DIR_TEXT.get(e.dir, e.dir)
+            return _DIR_TEXTS[cols.dir.a[row]]
         if col == COL_NS:
-            return e.ns or ""
+            return cols.ns_names.values[cols.ns.a[row]] or ""
         if col == COL_EVENT:
-            return event_label(e)
+            return self._event_label(row)
         if col == COL_ARGS:
             return self.preview_text(row)
         if col == COL_SIZE:
-            return format_size(e.bytes)
+            size = int(cols.size.a[row])
+            return format_size(None if size < 0 else size)
         if col == COL_ACK:
             return self._ack_text.get(row, "")
         if col == COL_FLAGS:
-            return " ".join(e.flags)
+            return " ".join(cols.flag_names(row))
         return ""

@@ -1,0 +1,130 @@
+"""FilteredLogModel: the rows of a LogModel that pass the filter bar, for the table.
+
+QSortFilterProxyModel asks filterAcceptsRow() once per row, a Python call per
+row: seconds at a million rows.  Here the visible rows are an index (a numpy
+array of source rows) computed by LogColumns.match() with vectorised work,
+in one go when the filter changes and per batch as rows arrive.  Without a
+filter the mapping is the identity and no index is kept.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from ..core.columns import Column, FilterError, LogFilter
+from ..core.entries import LogEntry
+from .log_model import LogModel
+
+
+class FilteredLogModel(QAbstractTableModel):
+    filterApplied = Signal()      # the visible rows were recomputed for a new filter
+
+    def __init__(self, source: LogModel, parent=None):
+        super().__init__(parent)
+        self.source = source
+        self._filter = LogFilter()
+        self._rows: Column | None = None       # visible source rows; None: all of them
+        self._count = source.rowCount()
+        source.rowsInserted.connect(self._source_inserted)
+        source.modelAboutToBeReset.connect(self.beginResetModel)
+        source.modelReset.connect(self._source_reset)
+        source.dataChanged.connect(self._source_changed)
+
+    # -- the filter ------------------------------------------------------------
+    @property
+    def filter(self) -> LogFilter:
+        return self._filter
+
+    def set_filter(self, f: LogFilter) -> None:
+        """Apply a filter (raises FilterError, leaving the current one, when it is invalid)."""
+        rows = None if f.is_empty() else self.source.cols.match(f)
+        self.beginResetModel()
+        self._filter = f
+        self._set_rows(rows)
+        self.endResetModel()
+        self.filterApplied.emit()
+
+    def _set_rows(self, rows: np.ndarray | None) -> None:
+        if rows is None:
+            self._rows = None
+            self._count = self.source.rowCount()
+        else:
+            self._rows = Column(np.int64, max(len(rows), 1024))
+            self._rows.extend(rows)
+            self._count = len(rows)
+
+    @property
+    def filtered(self) -> bool:
+        return self._rows is not None
+
+    # -- mapping -----------------------------------------------------------------
+    def source_row(self, row: int) -> int:
+        return row if self._rows is None else int(self._rows.a[row])
+
+    def source_rows(self) -> np.ndarray:
+        """The visible source rows, in order."""
+        if self._rows is None:
+            return np.arange(self._count, dtype=np.int64)
+        return self._rows.view()
+
+    def row_of_source(self, source_row: int) -> int | None:
+        if self._rows is None:
+            return source_row if 0 <= source_row < self._count else None
+        view = self._rows.view()
+        i = int(np.searchsorted(view, source_row))
+        return i if i < len(view) and view[i] == source_row else None
+
+    def entry(self, row: int) -> LogEntry:
+        return self.source.entry(self.source_row(row))
+
+    # -- following the source ---------------------------------------------------------
+    def _source_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+        if self._rows is None:
+            new = last + 1 - first
+            self.beginInsertRows(QModelIndex(), self._count, self._count + new - 1)
+            self._count += new
+            self.endInsertRows()
+            return
+        try:
+            rows = self.source.cols.match(self._filter, first, last + 1)
+        except FilterError:
+            return
+        if len(rows):
+            self.beginInsertRows(QModelIndex(), self._count, self._count + len(rows) - 1)
+            self._rows.extend(rows)
+            self._count += len(rows)
+            self.endInsertRows()
+
+    def _source_reset(self) -> None:
+        try:
+            rows = None if self._filter.is_empty() else self.source.cols.match(self._filter)
+        except FilterError:
+            rows = None
+        self._set_rows(rows)
+        self.endResetModel()
+
+    def _source_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, roles=()) -> None:
+        for source_row in range(top_left.row(), bottom_right.row() + 1):
+            row = self.row_of_source(source_row)
+            if row is not None:
+                a, b = self.index(row, top_left.column()), self.index(row, bottom_right.column())
+                self.dataChanged.emit(a, b, roles)
+
+    # -- Qt model interface ------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return self.source.columnCount(parent)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        return self.source.headerData(section, orientation, role)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= self._count:
+            return None
+        return self.source.cell(self.source_row(index.row()), index.column(), role)
