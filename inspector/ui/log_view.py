@@ -1,17 +1,28 @@
-"""The log table: fixed row heights, follows new rows only while the user is at the bottom."""
+"""The log table: fixed row heights, follows new rows only while the user is at the bottom.
+
+The table shows a FilteredLogModel over the session's LogModel; the filter bar
+above it sets the filter.  Rows can be selected by seq (for the reconnect
+timeline and the detail pane's links).
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+import numpy as np
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout,
-    QWidget,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton, QTableView,
+    QVBoxLayout, QWidget,
 )
 
+from ..core import codegen
+from ..core.columns import FilterError, LogFilter
 from ..core.entries import LogEntry
+from .filter_bar import FilterBar
+from .filter_model import FilteredLogModel
 from .log_model import (COL_ACK, COL_ARGS, COL_DIR, COL_EVENT, COL_FLAGS, COL_NS, COL_SEQ,
-                        COL_SIZE, COL_TIME, EntryRole)
+                        COL_SIZE, COL_TIME, EntryRole, LogModel)
 
-_WIDTHS = {COL_SEQ: 44, COL_TIME: 92, COL_DIR: 50, COL_NS: 74, COL_EVENT: 260,
+_WIDTHS = {COL_SEQ: 56, COL_TIME: 92, COL_DIR: 50, COL_NS: 74, COL_EVENT: 260,
            COL_SIZE: 60, COL_ACK: 84, COL_FLAGS: 70}
 
 
@@ -71,44 +82,176 @@ class LogTable(QTableView):
 
 
 class LogView(QWidget):
-    """Toolbar (Clear, Jump to latest, counts) above the log table."""
+    """Toolbar (Clear, filter bar, counts, Jump to latest) above the log table."""
 
     entrySelected = Signal(object)     # LogEntry or None
     clearRequested = Signal()
+    copied = Signal(str)               # what was put on the clipboard, in words
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.table = LogTable(self)
+        self.source: LogModel | None = None
+        self.filtered: FilteredLogModel | None = None
         self.clearButton = QPushButton("Clear", objectName="clearButton")
         self.clearButton.setToolTip("Clear the log view (Ctrl+L); the session file keeps everything")
         self.latestButton = QPushButton("Jump to latest", objectName="latestButton")
         self.latestButton.setToolTip("Scroll to the newest entry and follow new ones (End)")
         self.countLabel = QLabel(objectName="countLabel")
         self.countLabel.setStyleSheet("color: #6e7781;")
+        self.filterBar = FilterBar(self)
         self.toolbar = QHBoxLayout()
         self.toolbar.setContentsMargins(0, 0, 0, 0)
         self.toolbar.addWidget(self.clearButton)
-        self.toolbar.addStretch(1)
-        self.toolbar.addWidget(self.countLabel)
+        self.toolbar.addWidget(self.filterBar, 1)
         self.toolbar.addWidget(self.latestButton)
+        status = QHBoxLayout()
+        status.setContentsMargins(2, 0, 2, 0)
+        status.addWidget(self.filterBar.errorLabel, 1)
+        status.addStretch(0)
+        status.addWidget(self.countLabel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         layout.addLayout(self.toolbar)
         layout.addWidget(self.table, 1)
+        layout.addLayout(status)
         self.clearButton.clicked.connect(self.clearRequested)
         self.latestButton.clicked.connect(self.table.follow)
+        self.filterBar.filterChanged.connect(self.apply_filter)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.copyPythonAction = QAction("Copy as Python (python-socketio)", self)
+        self.copyPythonAction.setObjectName("copyPythonAction")
+        self.copyPythonAction.triggered.connect(lambda: self._copy_code("python"))
+        self.copyJsAction = QAction("Copy as JavaScript (socket.io-client)", self)
+        self.copyJsAction.setObjectName("copyJsAction")
+        self.copyJsAction.triggered.connect(lambda: self._copy_code("javascript"))
+        self.copyJsonAction = QAction("Copy as JSON Lines", self, shortcut=QKeySequence.StandardKey.Copy)
+        self.copyJsonAction.setObjectName("copyJsonAction")
+        self.copyJsonAction.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.copyJsonAction.triggered.connect(self.copy_selected_json)
+        self.table.addAction(self.copyJsonAction)
 
-    def setModel(self, model) -> None:  # noqa: N802
-        self.table.setModel(model)
+    def setModel(self, model: LogModel) -> None:  # noqa: N802
+        self.source = model
+        self.filtered = FilteredLogModel(model, self)
+        self.table.setModel(self.filtered)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        model.rowsInserted.connect(self._update_count)
-        model.modelReset.connect(self._update_count)
+        self.filtered.rowsInserted.connect(self._update_count)
+        self.filtered.modelReset.connect(self._update_count)
+        model.namesChanged.connect(self._names_changed)
         self._update_count()
+        self._names_changed()
+
+    # -- filtering ---------------------------------------------------------------
+    def apply_filter(self, f: LogFilter) -> None:
+        """Show only the rows that pass `f`; the selected entry stays selected if it passes."""
+        current = self.current_seq()
+        try:
+            self.filtered.set_filter(f)
+        except FilterError:
+            return
+        if current is not None and self.select_seq_range(current, current, clear_filter=False):
+            return
+        if self.table.following:
+            self.table.scrollToBottom()
+
+    def _names_changed(self) -> None:
+        self.filterBar.set_names(self.source.namespaces(), self.source.event_names())
+
+    def _update_count(self, *_args) -> None:
+        total = self.source.rowCount()
+        shown = self.filtered.rowCount()
+        if self.filtered.filtered:
+            self.countLabel.setText(f"{shown:,} of {total:,} entries")
+        else:
+            self.countLabel.setText(f"{total:,} entries")
+
+    # -- selection by seq ------------------------------------------------------------
+    def current_seq(self) -> int | None:
+        idx = self.table.currentIndex()
+        if not idx.isValid():
+            return None
+        return self.source.seq(self.filtered.source_row(idx.row()))
+
+    def _visible_rows_of(self, first_seq: int, last_seq: int) -> np.ndarray:
+        seqs = self.source.cols.seq.view()
+        lo, hi = np.searchsorted(seqs, first_seq, "left"), np.searchsorted(seqs, last_seq, "right")
+        if lo >= hi:
+            return np.zeros(0, np.int64)
+        if not self.filtered.filtered:
+            return np.arange(lo, hi, dtype=np.int64)
+        rows = self.filtered.source_rows()
+        a, b = np.searchsorted(rows, lo, "left"), np.searchsorted(rows, hi, "left")
+        return np.arange(a, b, dtype=np.int64)
+
+    def select_seq_range(self, first_seq: int, last_seq: int, clear_filter: bool = True) -> bool:
+        """Select the entries first_seq..last_seq (inclusive) and scroll to them.  When the
+        filter hides them all, the filter is cleared first (unless clear_filter is False).
+        Returns whether anything was selected."""
+        rows = self._visible_rows_of(first_seq, last_seq)
+        if not len(rows) and clear_filter and self.filtered.filtered:
+            self.filterBar.reset()
+            rows = self._visible_rows_of(first_seq, last_seq)
+        if not len(rows):
+            return False
+        model, sel = self.filtered, self.table.selectionModel()
+        last_col = model.columnCount() - 1
+        first_row, last_row = int(rows[0]), int(rows[-1])
+        self.table.setCurrentIndex(model.index(first_row, 0))
+        selection = QItemSelection(model.index(first_row, 0), model.index(last_row, last_col))
+        sel.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.table._follow = False
+        self.table.scrollTo(model.index(first_row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def scroll_to_seq(self, seq: int) -> bool:
+        """Select the entry `seq` and scroll to it (clearing a filter that hides it)."""
+        return self.select_seq_range(seq, seq)
+
+    def selected_entries(self) -> list[LogEntry]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.filtered.entry(r) for r in rows]
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         entry: LogEntry | None = current.data(EntryRole) if current.isValid() else None
         self.entrySelected.emit(entry)
 
-    def _update_count(self, *_args) -> None:
-        n = self.table.model().rowCount()
-        self.countLabel.setText(f"{n:,} entries")
+    # -- copying ---------------------------------------------------------------------
+    def _context_menu(self, pos) -> None:
+        idx = self.table.indexAt(pos)
+        if not idx.isValid():
+            return
+        entry = self.filtered.entry(idx.row())
+        menu = QMenu(self)
+        can = codegen.can_reproduce(entry)
+        for act in (self.copyPythonAction, self.copyJsAction):
+            act.setEnabled(can)
+            act.setToolTip("" if can else "Only outgoing events can be copied as code")
+            menu.addAction(act)
+        menu.addSeparator()
+        menu.addAction(self.copyJsonAction)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def _copy_code(self, language: str) -> None:
+        idx = self.table.currentIndex()
+        if idx.isValid():
+            copy_as_code(self.filtered.entry(idx.row()), language, self.copied.emit)
+
+    def copy_selected_json(self) -> None:
+        entries = self.selected_entries()
+        if entries:
+            QGuiApplication.clipboard().setText("\n".join(e.to_jsonl() for e in entries))
+            self.copied.emit(f"Copied {len(entries)} entr{'y' if len(entries) == 1 else 'ies'} as JSON Lines")
+
+
+def copy_as_code(entry: LogEntry, language: str, report=None) -> bool:
+    """Put the code that sends `entry` again on the clipboard."""
+    if not codegen.can_reproduce(entry):
+        return False
+    QGuiApplication.clipboard().setText(codegen.snippet(entry, language))
+    if report is not None:
+        name = "python-socketio" if language == "python" else "socket.io-client"
+        report(f"Copied #{entry.seq} as {name} code")
+    return True
