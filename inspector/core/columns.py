@@ -16,12 +16,14 @@ are kept whole too (the session file commits every 0.2 s).
 """
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 import numpy as np
+from json.encoder import c_make_encoder, encode_basestring
 
 from .entries import DIRECTIONS, FLAGS, KINDS, LogEntry
 from .payload import from_jsonable
@@ -29,7 +31,7 @@ from .store import dumps
 
 TEXT_CAP = 256           # characters of argument text kept per row (display and text filter)
 BLOCK_ROWS = 1 << 16
-RECENT_ROWS = 50_000     # the newest entries kept whole...
+RECENT_ROWS = 10_000    # the newest entries kept whole...
 RECENT_BYTES = 64 << 20  # ...while their wire size stays under this
 
 DIR_CODE = {d: i for i, d in enumerate(DIRECTIONS)}
@@ -66,6 +68,7 @@ def args_text(args) -> tuple[str, int]:
 
 
 _flag_cache: dict[tuple, tuple[int, bool]] = {(): (0, True)}
+_canonical_masks: dict[tuple, int] = {(): 0}      # flag tuples whose bitmask gives them back
 
 
 def _flag_mask(flags: tuple) -> tuple[int, bool]:
@@ -79,6 +82,8 @@ def _flag_mask(flags: tuple) -> tuple[int, bool]:
         got = (mask, canonical)
         if len(_flag_cache) < 4096:
             _flag_cache[flags] = got
+            if canonical:
+                _canonical_masks[flags] = mask
     return got
 
 
@@ -105,19 +110,58 @@ class Chunk:
         return len(self.seq)
 
 
+# One C encoder, reused: json.dumps() with options builds a JSONEncoder per call, five
+# times the cost of the encoding itself on small arguments (the GUI thread does this
+# for every entry of a burst).
+_encode = c_make_encoder(None, _placeholder, encode_basestring, None, ":", ",", False, False, True) \
+    if c_make_encoder is not None else None
+_join = "".join
+
+
+def _texts(args_list: list) -> tuple[list[str], list[int]] | None:
+    """The row texts and bits of many argument lists at C speed; None if one cannot be."""
+    if _encode is None:
+        return None
+    has_none = None in args_list
+    try:
+        full = list(map(_join, map(_encode, [a if a is not None else () for a in args_list]
+                                   if has_none else args_list, itertools.repeat(0))))
+    except (TypeError, ValueError, RecursionError):
+        return None
+    texts = [t[1:-1] for t in full]
+    bits = [ARGS_NONE if a is None else 0 for a in args_list] if has_none else [0] * len(args_list)
+    if max(map(len, texts), default=0) > TEXT_CAP:
+        for i, t in enumerate(texts):
+            if len(t) > TEXT_CAP:
+                texts[i] = t[:TEXT_CAP]
+                bits[i] |= CUT | WHOLE
+    if _BYTES_MARK in "\n".join(texts):
+        for i, t in enumerate(texts):
+            if _BYTES_MARK in t:
+                bits[i] |= WHOLE
+    return texts, bits
+
+
 def chunk_from_entries(entries: list[LogEntry]) -> Chunk:
-    texts, flags = [], []
+    args_list = [e.args for e in entries]
+    done = _texts(args_list)
+    if done is None:
+        pairs = [args_text(a) for a in args_list]
+        texts, bits = [p[0] for p in pairs], [p[1] for p in pairs]
+    else:
+        texts, bits = done
+    flag_tuples = [e.flags for e in entries]
+    masks = list(map(_canonical_masks.get, flag_tuples))
     odd: dict[int, tuple] = {}
-    detail: dict[int, str] = {}
-    for i, e in enumerate(entries):
-        text, bits = args_text(e.args)
-        texts.append(text)
-        mask, canonical = _flag_mask(e.flags)
-        if not canonical:
-            odd[i] = e.flags
-        flags.append(mask | bits)
-        if e.detail is not None:
-            detail[i] = dumps(e.detail)
+    if None in masks:
+        for i, m in enumerate(masks):
+            if m is None:
+                m, canonical = _flag_mask(flag_tuples[i])
+                masks[i] = m
+                if not canonical:
+                    odd[i] = flag_tuples[i]
+    flags = [m | b for m, b in zip(masks, bits)] if any(bits) else masks
+    detail = {i: dumps(e.detail) for i, e in enumerate(entries) if e.detail is not None}
     return Chunk(
         seq=[e.seq for e in entries], t=[e.t for e in entries],
         dir=[DIR_CODE[e.dir] for e in entries], kind=[KIND_CODE[e.kind] for e in entries],
@@ -146,7 +190,7 @@ def chunk_from_rows(rows: list[tuple]) -> Chunk:
                 text, bits = text[:TEXT_CAP], CUT | WHOLE
         texts.append(text)
         if r[10]:
-            ftuple = tuple(r[10].split())
+            ftuple = tuple(json.loads(r[10]))
             mask, canonical = _flag_mask(ftuple)
             if not canonical:
                 odd[i] = ftuple
@@ -200,13 +244,15 @@ class Interned:
 
     def ids_of(self, values: list) -> list[int]:
         ids = self.ids
-        out = []
-        for v in values:
-            i = ids.get(v)
-            if i is None:
-                i = ids[v] = len(self.values)
-                self.values.append(v)
-            out.append(i)
+        out = list(map(ids.get, values))      # C speed; None marks a name not seen yet
+        if None in out:
+            for k, v in enumerate(values):
+                if out[k] is None:
+                    i = ids.get(v)
+                    if i is None:
+                        i = ids[v] = len(self.values)
+                        self.values.append(v)
+                    out[k] = i
         return out
 
     def id_of(self, value) -> int | None:
@@ -413,7 +459,7 @@ class LogColumns:
             self._recent, self._recent_base, self._recent_bytes = [], base, 0
         self._recent.extend(entries)
         self._recent_bytes += sum(s for s in chunk.size if s > 0)
-        if len(self._recent) > 2 * RECENT_ROWS or self._recent_bytes > RECENT_BYTES:
+        if len(self._recent) > RECENT_ROWS + 2000 or self._recent_bytes > RECENT_BYTES:
             self._trim_recent()
 
     def _trim_recent(self) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from ..core.columns import Column, FilterError, LogFilter
 from ..core.entries import LogEntry
-from .log_model import LogModel
+from .log_model import ROLES, LogModel
 
 
 class FilteredLogModel(QAbstractTableModel):
@@ -125,6 +125,11 @@ class FilteredLogModel(QAbstractTableModel):
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= self._count:
+        # a repaint asks for seven roles of every cell: the ones never answered go first
+        if role not in ROLES or not index.isValid():
             return None
-        return self.source.cell(self.source_row(index.row()), index.column(), role)
+        row = index.row()
+        if row >= self._count:
+            return None
+        return self.source.cell(row if self._rows is None else int(self._rows.a[row]),
+                                index.column(), role)

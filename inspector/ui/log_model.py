@@ -24,6 +24,9 @@ COLUMNS = ("#", "Time", "Dir", "Namespace", "Event", "Arguments", "Size", "Ack",
 (COL_SEQ, COL_TIME, COL_DIR, COL_NS, COL_EVENT, COL_ARGS, COL_SIZE, COL_ACK, COL_FLAGS) = range(9)
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
+_R = Qt.ItemDataRole
+ROLES = frozenset({_R.DisplayRole, _R.ForegroundRole, _R.BackgroundRole, _R.FontRole,
+                   _R.TextAlignmentRole, _R.ToolTipRole, EntryRole})    # what cell() answers
 
 _DIR_TEXT = {IN: "↓ in", OUT: "↑ out", "sys": "● sys"}
 _DIR_TEXTS = [_DIR_TEXT[d] for d in DIRECTIONS]
@@ -40,6 +43,11 @@ _RED = QBrush(QColor("#cf222e"))
 _GAP_BRUSH = QBrush(_GAP_BACKGROUND)
 _EVENT, _ACK, _GAP = KINDS.index("event"), KINDS.index("ack"), KINDS.index("gap")
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ALIGNS = tuple(_RIGHT if c in (COL_SEQ, COL_SIZE) else None for c in range(len(COLUMNS)))
+_DISPLAY, _FOREGROUND, _BACKGROUND = (int(_R.DisplayRole), int(_R.ForegroundRole),
+                                      int(_R.BackgroundRole))
+_FONT, _ALIGN, _TOOLTIP = int(_R.FontRole), int(_R.TextAlignmentRole), int(_R.ToolTipRole)
+ROW_CACHE = 4000
 
 
 def format_time(t: float) -> str:
@@ -105,6 +113,8 @@ class LogModel(QAbstractTableModel):
         self._ack_text: dict[int, str] = {}
         self._mono = QFont("monospace")
         self._mono.setStyleHint(QFont.StyleHint.Monospace)
+        self._fonts = tuple(self._mono if c == COL_ARGS else None for c in range(len(COLUMNS)))
+        self._row_cache: dict[int, dict[int, tuple]] = {}
 
     def set_fetch(self, fetch) -> None:
         """Where whole entries come from when they are not in memory (the session file)."""
@@ -141,16 +151,19 @@ class LogModel(QAbstractTableModel):
         if kind == "event" and direction == OUT:
             self._ack_rows[key] = row
             self._ack_text[row] = "waiting…"
+            self._forget_rows(row)
             return
         if kind == "event" and direction == IN:
             # the server asks us for an ack: its row says whether we answered
             self._asked_rows[key] = row
             self._ack_text[row] = "asked"
+            self._forget_rows(row)
             return
         if direction == OUT:
             asked_row = self._asked_rows.pop(key, None)
             if asked_row is not None:
                 self._ack_text[asked_row] = self._ack_text[row] = "answered"
+                self._forget_rows(asked_row, row)
                 idx = self.index(asked_row, COL_ACK)
                 self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DisplayRole])
             return
@@ -167,12 +180,14 @@ class LogModel(QAbstractTableModel):
             text = f"✓ {rtt:.1f} ms" if rtt == rtt else "✓"
         self._ack_text[emit_row] = text
         self._ack_text[row] = text
+        self._forget_rows(emit_row, row)
         idx = self.index(emit_row, COL_ACK)
         self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DisplayRole])
 
     def clear(self) -> None:
         self.beginResetModel()
         self.cols.clear()
+        self._row_cache.clear()
         self._ack_rows.clear()
         self._asked_rows.clear()
         self._ack_text.clear()
@@ -197,6 +212,13 @@ class LogModel(QAbstractTableModel):
 
     def event_names(self) -> list[str]:
         return sorted(n for n in self.cols.event_names.values if n is not None)
+
+    def incoming_event_names(self) -> set[str]:
+        """The names of the events the server sent."""
+        cols = self.cols
+        mask = (cols.dir.view() == DIRECTIONS.index(IN)) & (cols.kind.view() == _EVENT)
+        names = cols.event_names.values
+        return {names[i] for i in np.unique(cols.event.view()[mask]).tolist() if names[i]}
 
     def ack_text(self, row: int) -> str:
         return self._ack_text.get(row, "")
@@ -225,32 +247,48 @@ class LogModel(QAbstractTableModel):
         return self.cell(index.row(), index.column(), role)
 
     def cell(self, row: int, col: int, role: int) -> Any:
-        """data() by row and column (the filtered model calls it without making indexes)."""
-        cols = self.cols
-        if row >= len(cols):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, col)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if col == COL_DIR:
-                return _DIR_BRUSHES[cols.dir.a[row]]
-            if col == COL_ACK:
-                kind = cols.kind.a[row]
-                if kind in (_EVENT, _ACK) and self._ack_text.get(row, "").startswith(("timeout", "late")):
-                    return _RED
-                return _KIND_BRUSHES[kind]
-            return _KIND_BRUSHES[cols.kind.a[row]] if col == COL_EVENT else None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return _GAP_BRUSH if cols.kind.a[row] == _GAP else None
-        if role == Qt.ItemDataRole.FontRole and col == COL_ARGS:
-            return self._mono
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_SEQ, COL_SIZE):
-            return _RIGHT
-        if role == Qt.ItemDataRole.ToolTipRole and col == COL_EVENT:
-            return self._event_label(row)
+        """data() by row and column (the filtered model calls it without making indexes).
+
+        A repaint asks for five roles of nine cells of every visible row, each a call
+        into Python; the answers of a row are made together and kept (a few thousand
+        rows at most), so most calls are two dictionary lookups."""
         if role == EntryRole:
-            return cols.entry(row)
-        return None
+            return self.cols.entry(row) if row < len(self.cols) else None
+        cached = self._row_cache.get(row)
+        if cached is None:
+            if row >= len(self.cols):
+                return None
+            if len(self._row_cache) > ROW_CACHE:
+                self._row_cache.clear()
+            cached = self._row_cache[row] = self._make_row(row)
+        values = cached.get(role)
+        return None if values is None else values[col]
+
+    def _make_row(self, row: int) -> dict[int, tuple]:
+        cols = self.cols
+        kind = int(cols.kind.a[row])
+        ack_brush = _KIND_BRUSHES[kind]
+        if kind in (_EVENT, _ACK) and self._ack_text.get(row, "").startswith(("timeout", "late")):
+            ack_brush = _RED
+        fg = [None] * len(COLUMNS)
+        fg[COL_DIR], fg[COL_EVENT], fg[COL_ACK] = _DIR_BRUSHES[cols.dir.a[row]], _KIND_BRUSHES[kind], ack_brush
+        label = self._event_label(row)
+        tips = [None] * len(COLUMNS)
+        tips[COL_EVENT] = label
+        roles = {
+            _DISPLAY: tuple(label if c == COL_EVENT else self._display(row, c) for c in range(len(COLUMNS))),
+            _FOREGROUND: tuple(fg),
+            _FONT: self._fonts,
+            _ALIGN: _ALIGNS,
+            _TOOLTIP: tuple(tips),
+        }
+        if kind == _GAP:
+            roles[_BACKGROUND] = (_GAP_BRUSH,) * len(COLUMNS)
+        return roles
+
+    def _forget_rows(self, *rows: int) -> None:
+        for r in rows:
+            self._row_cache.pop(r, None)
 
     def _event_label(self, row: int) -> str:
         cols = self.cols

@@ -22,8 +22,16 @@ from .filter_model import FilteredLogModel
 from .log_model import (COL_ACK, COL_ARGS, COL_DIR, COL_EVENT, COL_FLAGS, COL_NS, COL_SEQ,
                         COL_SIZE, COL_TIME, EntryRole, LogModel)
 
+FOLLOW_MS = 100
 _WIDTHS = {COL_SEQ: 56, COL_TIME: 92, COL_DIR: 50, COL_NS: 74, COL_EVENT: 260,
            COL_SIZE: 60, COL_ACK: 84, COL_FLAGS: 70}
+
+
+class HeldHeader(QHeaderView):
+    """A header that paints in one Python call (see LogTable.paintEvent)."""
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
 
 
 class LogTable(QTableView):
@@ -32,6 +40,7 @@ class LogTable(QTableView):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("logView")
+        self.setHorizontalHeader(HeldHeader(Qt.Orientation.Horizontal, self))
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setWordWrap(False)
@@ -48,6 +57,14 @@ class LogTable(QTableView):
         hh.setStretchLastSection(False)
         hh.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self._follow = True
+        # following a burst: scroll (and so repaint) at most every FOLLOW_MS, not for
+        # every batch; a repaint asks the model for hundreds of cells
+        self._follow_timer = QTimer(self, singleShot=True, interval=FOLLOW_MS)
+        self._follow_timer.timeout.connect(self._scroll_if_following)
+        self._scrolling = False
+        # following is what the user chose by scrolling: at the bottom, follow; anywhere
+        # else, stay there.  Rows arriving do not change it (they only grow the range).
+        self.verticalScrollBar().valueChanged.connect(self._user_scrolled)
 
     def setModel(self, model) -> None:  # noqa: N802 (Qt name)
         super().setModel(model)
@@ -56,9 +73,15 @@ class LogTable(QTableView):
             hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(col, width)
         hh.setSectionResizeMode(COL_ARGS, QHeaderView.ResizeMode.Stretch)
-        model.rowsAboutToBeInserted.connect(self._before_insert)
         model.rowsInserted.connect(self._after_insert)
         model.modelReset.connect(self._after_insert)
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        # Painting asks the Python model for hundreds of cells.  Called from Qt's event loop,
+        # each of those calls would take the GIL anew, and while the network thread is busy
+        # each take waits for a switch interval: a table repaint became a stall of hundreds
+        # of milliseconds during a burst.  Entered here, the GIL is taken once per paint.
+        super().paintEvent(event)
 
     def at_bottom(self) -> bool:
         sb = self.verticalScrollBar()
@@ -68,17 +91,28 @@ class LogTable(QTableView):
     def following(self) -> bool:
         return self._follow
 
-    def _before_insert(self, *_args) -> None:
-        self._follow = self.at_bottom()
+    def _user_scrolled(self, _value: int) -> None:
+        if not self._scrolling:
+            self._follow = self.at_bottom()
 
     def _after_insert(self, *_args) -> None:
+        if self._follow and not self._follow_timer.isActive():
+            self._follow_timer.start()
+
+    def _scroll_if_following(self) -> None:
         if self._follow:
-            # after the view has laid out the new rows
-            QTimer.singleShot(0, self.scrollToBottom)
+            self._scroll_to_bottom()
+
+    def _scroll_to_bottom(self) -> None:
+        self._scrolling = True
+        try:
+            self.scrollToBottom()
+        finally:
+            self._scrolling = False
 
     def follow(self) -> None:
         self._follow = True
-        self.scrollToBottom()
+        self._scroll_to_bottom()
 
 
 class LogView(QWidget):
@@ -148,14 +182,16 @@ class LogView(QWidget):
     def apply_filter(self, f: LogFilter) -> None:
         """Show only the rows that pass `f`; the selected entry stays selected if it passes."""
         current = self.current_seq()
+        following = self.table.following
         try:
             self.filtered.set_filter(f)
         except FilterError:
             return
-        if current is not None and self.select_seq_range(current, current, clear_filter=False):
+        if not following and current is not None and self.select_seq_range(current, current,
+                                                                             clear_filter=False):
             return
-        if self.table.following:
-            self.table.scrollToBottom()
+        if following:
+            self.table.follow()
 
     def _names_changed(self) -> None:
         self.filterBar.set_names(self.source.namespaces(), self.source.event_names())

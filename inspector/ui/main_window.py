@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from ..core.entries import IN, LogEntry
+from ..core.entries import LogEntry
 from ..core.options import ConnectionOptions
 from ..core.server_acks import AckReply
 from ..core.state import SessionState
@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self.serverAcks.repliesChanged.connect(self._set_ack_replies)
         self.emitPanel.emitRequested.connect(self.emit)
         self.logView.clearRequested.connect(self.model.clear)
+        self.model.namesChanged.connect(self._names_seen)
         self.workspace.message.connect(self.show_message)
         self._set_room_events(self.namespaces.joinEventEdit.text(), self.namespaces.leaveEventEdit.text())
         if b.state is not None:
@@ -229,7 +230,10 @@ class MainWindow(QMainWindow):
     # -- what the session reports -------------------------------------------------
     def _on_entries(self, batch: list[LogEntry]) -> None:
         self.model.append(batch)
-        self.emitPanel.note_events({e.event for e in batch if e.dir == IN and e.kind == "event" and e.event})
+
+    def _names_seen(self) -> None:
+        # only when the log saw a new name, not for every entry of every batch
+        self.emitPanel.note_events(self.model.incoming_event_names())
 
     def _on_state(self, st: SessionState) -> None:
         self.connection.set_state(st)

@@ -143,6 +143,11 @@ class EventCountsModel(QAbstractTableModel):
         return None
 
 
+class CountsTable(QTableView):
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)      # the GIL once per paint, not once per cell (see LogTable)
+
+
 class StatsView(QWidget):
     """Live (the last minute, refreshed every second) or, for an old session, its whole span."""
 
@@ -158,7 +163,7 @@ class StatsView(QWidget):
         self.eventsPlot = Plot("Events/s", "/s", "eventsPlot")
         self.bytesPlot = Plot("Bytes/s", "B/s", "bytesPlot")
         self.countsModel = EventCountsModel(self)
-        self.countsTable = QTableView(objectName="eventCountsTable")
+        self.countsTable = CountsTable(objectName="eventCountsTable")
         self.countsTable.setModel(self.countsModel)
         self.countsTable.verticalHeader().setVisible(False)
         self.countsTable.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 4)
@@ -181,12 +186,20 @@ class StatsView(QWidget):
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 1)
         self._timer = QTimer(self, interval=1000)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._tick)
         if live:
             self._timer.start()
         else:
             model.rowsInserted.connect(self._schedule)
             model.modelReset.connect(self._schedule)
+        self.refresh()
+
+    def _tick(self) -> None:
+        if self.isVisible():           # nobody looks: no numbers to make
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
         self.refresh()
 
     def _schedule(self, *_args) -> None:
