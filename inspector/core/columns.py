@@ -33,6 +33,7 @@ TEXT_CAP = 256           # characters of argument text kept per row (display and
 BLOCK_ROWS = 1 << 16
 RECENT_ROWS = 10_000    # the newest entries kept whole...
 RECENT_BYTES = 64 << 20  # ...while their wire size stays under this
+RECENT_SLACK = 2_000     # trimmed in steps this big, not at every batch
 
 DIR_CODE = {d: i for i, d in enumerate(DIRECTIONS)}
 KIND_CODE = {k: i for i, k in enumerate(KINDS)}
@@ -459,7 +460,7 @@ class LogColumns:
             self._recent, self._recent_base, self._recent_bytes = [], base, 0
         self._recent.extend(entries)
         self._recent_bytes += sum(s for s in chunk.size if s > 0)
-        if len(self._recent) > RECENT_ROWS + 2000 or self._recent_bytes > RECENT_BYTES:
+        if len(self._recent) > RECENT_ROWS + RECENT_SLACK or self._recent_bytes > RECENT_BYTES:
             self._trim_recent()
 
     def _trim_recent(self) -> None:

@@ -47,12 +47,13 @@ def percentiles(values: np.ndarray) -> tuple[float | None, float | None, float |
     return float(p50), float(p95), float(p99)
 
 
-def compute(cols: LogColumns, t_end: float, window_s: float = 60.0, buckets: int = 60) -> Stats:
-    """Rates in `buckets` buckets over the `window_s` seconds before `t_end`; totals,
-    per-event counts and round-trip percentiles over the whole log."""
+def compute(cols: LogColumns, t_end: float, window_s: float = 60.0, buckets: int = 60,
+            t0: float | None = None) -> Stats:
+    """Rates in `buckets` buckets over the `window_s` seconds before `t_end` (from `t0` when
+    given); totals, per-event counts and round-trip percentiles over the whole log."""
     n = len(cols)
     bucket_s = window_s / buckets
-    t0 = t_end - window_s
+    t0 = t_end - window_s if t0 is None else t0
     t = cols.t.view()
     d = cols.dir.view()
     k = cols.kind.view()
@@ -108,6 +109,6 @@ def compute_whole(cols: LogColumns, buckets: int = 120) -> Stats:
     first, last = float(t.min()), float(t.max())
     span = max(last - first, 1.0)
     buckets = max(1, min(buckets, int(np.ceil(span))))
-    # a bucket a little past the last entry, so the last entry falls in
-    return compute(cols, first + span * (1 + 1e-9) + 1e-6, window_s=span * (1 + 1e-9) + 1e-6,
-                   buckets=buckets)
+    # the last bucket ends a hair past the last entry, so that it falls in
+    window = span * (1 + 1e-9) + 1e-6
+    return compute(cols, first + window, window_s=window, buckets=buckets, t0=first)
