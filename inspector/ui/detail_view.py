@@ -279,7 +279,7 @@ class DetailView(QWidget):
             b.setAutoRaise(True)
             cl.addWidget(b)
         self.tabs.setCornerWidget(corner, Qt.Corner.TopRightCorner)
-        self.expandButton.clicked.connect(self.tree.expand_everything)
+        self.expandButton.clicked.connect(lambda: self.tree.expand_everything())
         self.collapseButton.clicked.connect(self.tree.collapseAll)
         self.tree.copied.connect(self.copied)
 
