@@ -124,6 +124,9 @@ class FilterBar(QWidget):
         self.flagButton.setMenu(flag_menu)
         layout.addWidget(self.flagButton)
 
+        for b in (self.eventButton, self.flagButton):
+            # room for the menu arrow, which the style draws over the text otherwise
+            b.setStyleSheet("QToolButton { padding-right: 14px; padding-left: 4px; }")
         self.errorLabel = QLabel(objectName="filterError")
         self.errorLabel.setStyleSheet("color: #cf222e;")
         self.errorLabel.setVisible(False)

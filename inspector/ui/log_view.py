@@ -251,6 +251,9 @@ class LogView(QWidget):
         return [self.filtered.entry(r) for r in rows]
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and current.row() < self.filtered.rowCount() - 1:
+            # a row picked to look at stays in view; End (Jump to latest) follows again
+            self.table._follow = False
         entry: LogEntry | None = current.data(EntryRole) if current.isValid() else None
         self.entrySelected.emit(entry)
 

@@ -36,7 +36,7 @@ class LogWorkspace(QSplitter):
         self.addWidget(self.bottomTabs)
         self.setStretchFactor(0, 3)
         self.setStretchFactor(1, 1)
-        self.setSizes([440, 230])
+        self.setSizes([480, 200])
         self.logView.entrySelected.connect(self._selected)
         self.detail.seqLinkActivated.connect(self.logView.scroll_to_seq)
         self.detail.copied.connect(self.message)

@@ -6,9 +6,10 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSizePolicy, QVBoxLayout,
+                               QWidget
 
 from ..core.columns import chunk_from_rows
 from ..core.store import (Fetcher, SessionStore, StoreError, StoreWriter, default_session_path,
@@ -102,10 +103,17 @@ class SessionViewer(QMainWindow):
         self.workspace = LogWorkspace(self.model, live=False)
         self.logView, self.detail, self.stats = self.workspace.logView, self.workspace.detail, self.workspace.stats
         self.logView.clearButton.setVisible(False)
-        self.setCentralWidget(self.workspace)
         self.banner = QLabel(objectName="readOnlyBanner")
         self.banner.setStyleSheet("background: #ddf4ff; color: #0969da; padding: 4px 8px;")
-        self.statusBar().addWidget(self.banner, 1)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.workspace, 1)
+        self.setCentralWidget(central)
         self.messageLabel = QLabel(objectName="messageLabel")
         self.statusBar().addPermanentWidget(self.messageLabel)
         self.workspace.message.connect(self.messageLabel.setText)
@@ -126,7 +134,7 @@ class SessionViewer(QMainWindow):
                                      on_error=self._failed)
 
     def _set_banner(self, state: str) -> None:
-        self.banner.setText(f"Read-only session {self.path}   ·   {state}")
+        self.banner.setText(f"Read-only: {self.path}   ·   {state}   ·   nothing can be sent from here")
 
     def _loaded(self, n: int) -> None:
         self.rows_loaded = n

@@ -27,6 +27,17 @@ def _rate(v: float) -> str:
     return f"{v:.0f}" if v >= 10 or v == 0 else f"{v:.1f}"
 
 
+def nice_ceiling(v: float) -> float:
+    """The smallest 1, 2 or 5 times a power of ten that is >= v (axis tops people can read)."""
+    if v <= 0:
+        return 1.0
+    power = 10 ** np.floor(np.log10(v))
+    for step in (1, 2, 5, 10):
+        if step * power >= v:
+            return float(step * power)
+    return float(10 * power)
+
+
 def _ms(v: float | None) -> str:
     return "–" if v is None else (f"{v:.1f} ms" if v < 1000 else f"{v / 1000:.2f} s")
 
@@ -54,7 +65,7 @@ class Plot(QWidget):
     def paintEvent(self, _event) -> None:  # noqa: N802
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        r = QRectF(self.rect()).adjusted(40, 20, -8, -16)
+        r = QRectF(self.rect()).adjusted(40, 28, -8, -16)
         p.fillRect(self.rect(), QColor("white"))
         fm = p.fontMetrics()
         p.setPen(QColor("#24292f"))
@@ -66,8 +77,7 @@ class Plot(QWidget):
             p.setPen(color)
             p.drawText(QPointF(x, 14), label)
             x += fm.horizontalAdvance(label) + 12
-        top = self.peak()
-        top = 1.0 if top <= 0 else top * 1.1
+        top = nice_ceiling(self.peak())
         p.setPen(QPen(QColor("#d0d7de"), 1))
         for frac in (0.0, 0.5, 1.0):
             y = r.bottom() - frac * r.height()
