@@ -8,8 +8,9 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSizePolicy, QVBoxLayout,
-                               QWidget
+from PySide6.QtWidgets import (
+    QFileDialog, QLabel, QMainWindow, QMessageBox, QSizePolicy, QVBoxLayout, QWidget,
+)
 
 from ..core.columns import chunk_from_rows
 from ..core.store import (Fetcher, SessionStore, StoreError, StoreWriter, default_session_path,
