@@ -55,9 +55,9 @@ def _resume_gc(owner) -> None:
             gc.enable()
 # While the network thread is busy (a burst), every time the GUI thread needs the GIL it
 # waits until the holder is asked to drop it: one switch interval, 5 ms by default.  A
-# Qt event that calls into Python costs that wait; at 0.5 ms the window stays responsive
+# Qt event that calls into Python costs that wait; at 0.2 ms the window stays responsive
 # during a burst, and the network thread is not slower for it (measured: benchmarks/).
-SWITCH_INTERVAL_S = 0.0005
+SWITCH_INTERVAL_S = 0.0002
 # At most this many entries per insert: a bigger backlog goes in several inserts, one per
 # turn of the event loop, so no single slot holds the GUI thread for long.
 MAX_BATCH = 5000

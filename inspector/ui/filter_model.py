@@ -5,17 +5,27 @@ row: seconds at a million rows.  Here the visible rows are an index (a numpy
 array of source rows) computed by LogColumns.match() with vectorised work,
 in one go when the filter changes and per batch as rows arrive.  Without a
 filter the mapping is the identity and no index is kept.
+
+While rows pour in, new rows are shown at most every PUBLISH_MS: each insert
+makes the table lay out and repaint, and a repaint is hundreds of calls into
+Python that compete for the GIL with the network thread.  Rows that arrive
+after a quiet moment, or a few at a time, are shown at once.
 """
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+import time
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 
 from ..core.columns import Column, FilterError, LogFilter
 from ..core.entries import LogEntry
 from .log_model import ROLES, LogModel
+
+PUBLISH_MS = 250
+PUBLISH_MIN = 100      # fewer new rows than this are shown at once, whatever the pace
 
 
 class FilteredLogModel(QAbstractTableModel):
@@ -27,6 +37,10 @@ class FilteredLogModel(QAbstractTableModel):
         self._filter = LogFilter()
         self._rows: Column | None = None       # visible source rows; None: all of them
         self._count = source.rowCount()
+        self._published = source.rowCount()     # source rows looked at (shown or filtered out)
+        self._last_publish = 0.0
+        self._publish_timer = QTimer(self, singleShot=True)
+        self._publish_timer.timeout.connect(self.publish)
         source.rowsInserted.connect(self._source_inserted)
         source.modelAboutToBeReset.connect(self.beginResetModel)
         source.modelReset.connect(self._source_reset)
@@ -44,9 +58,11 @@ class FilteredLogModel(QAbstractTableModel):
         self._filter = f
         self._set_rows(rows)
         self.endResetModel()
+        self._publish_timer.stop()
         self.filterApplied.emit()
 
     def _set_rows(self, rows: np.ndarray | None) -> None:
+        self._published = self.source.rowCount()
         if rows is None:
             self._rows = None
             self._count = self.source.rowCount()
@@ -80,15 +96,31 @@ class FilteredLogModel(QAbstractTableModel):
         return self.source.entry(self.source_row(row))
 
     # -- following the source ---------------------------------------------------------
-    def _source_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
+    def _source_inserted(self, _parent: QModelIndex, _first: int, last: int) -> None:
+        if self._publish_timer.isActive():
+            return
+        since = (time.monotonic() - self._last_publish) * 1000.0
+        if since >= PUBLISH_MS or last + 1 - self._published < PUBLISH_MIN:
+            self.publish()
+        else:
+            self._publish_timer.start(int(PUBLISH_MS - since) + 1)
+
+    def publish(self) -> None:
+        """Show the rows that arrived since the last time (those that pass the filter)."""
+        self._publish_timer.stop()
+        self._last_publish = time.monotonic()
+        first, end = self._published, self.source.rowCount()
+        if first >= end:
+            return
+        self._published = end
         if self._rows is None:
-            new = last + 1 - first
+            new = end - first
             self.beginInsertRows(QModelIndex(), self._count, self._count + new - 1)
             self._count += new
             self.endInsertRows()
             return
         try:
-            rows = self.source.cols.match(self._filter, first, last + 1)
+            rows = self.source.cols.match(self._filter, first, end)
         except FilterError:
             return
         if len(rows):
@@ -98,6 +130,7 @@ class FilteredLogModel(QAbstractTableModel):
             self.endInsertRows()
 
     def _source_reset(self) -> None:
+        self._publish_timer.stop()
         try:
             rows = None if self._filter.is_empty() else self.source.cols.match(self._filter)
         except FilterError:

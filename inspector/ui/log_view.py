@@ -226,6 +226,7 @@ class LogView(QWidget):
         """Select the entries first_seq..last_seq (inclusive) and scroll to them.  When the
         filter hides them all, the filter is cleared first (unless clear_filter is False).
         Returns whether anything was selected."""
+        self.filtered.publish()               # rows that arrived a moment ago too
         rows = self._visible_rows_of(first_seq, last_seq)
         if not len(rows) and clear_filter and self.filtered.filtered:
             self.filterBar.reset()
