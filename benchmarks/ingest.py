@@ -72,12 +72,13 @@ def inspector(url: str, n: int, session_file: str) -> dict:
     window.show()
     model, writer = window.model, window.recording.writer
 
-    gaps = {"last": None, "max": 0.0, "on": False}
+    gaps = {"last": None, "max": 0.0, "on": False, "all": []}
 
     def tick() -> None:
         now = time.perf_counter()
         if gaps["on"] and gaps["last"] is not None:
             gaps["max"] = max(gaps["max"], now - gaps["last"])
+            gaps["all"].append(now - gaps["last"])
         gaps["last"] = now
     heartbeat = QTimer(interval=10)
     heartbeat.timeout.connect(tick)
@@ -127,7 +128,10 @@ def inspector(url: str, n: int, session_file: str) -> dict:
         return {"events": min(in_model, in_file), "in_model": in_model, "in_file": in_file,
                 "seconds": elapsed, "model_seconds": t_model - t0,
                 "events_per_s": min(in_model, in_file) / elapsed,
-                "max_stall_ms": gaps["max"] * 1000.0, "rows": model.rowCount()}
+                "max_stall_ms": gaps["max"] * 1000.0, "rows": model.rowCount(),
+                "median_gap_ms": float(np.median(gaps["all"])) * 1000.0 if gaps["all"] else None,
+                "p99_gap_ms": float(np.percentile(gaps["all"], 99)) * 1000.0 if gaps["all"] else None,
+                "gaps_over_50ms": int(sum(g > 0.05 for g in gaps["all"]))}
 
     try:
         with loop:
