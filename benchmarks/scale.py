@@ -60,7 +60,7 @@ def run(n: int, session_file: str) -> dict:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from inspector.core.columns import LogFilter
+    from inspector.core.logfilter import LogFilter
     from inspector.core.session import Session
     from inspector.core.store import SessionStore
     from inspector.ui.bridge import NetworkThread, SessionBridge

@@ -3,22 +3,25 @@
 One file per session, in WAL mode with synchronous=NORMAL: a commit is in the
 write-ahead log as soon as it returns, so a crash or `kill -9` of the
 inspector loses nothing committed (only a power cut can lose the last
-commits).  Entries are appended in batches by `StoreWriter`, a thread of its
-own fed through a deque by a Session subscriber on the network loop, so
-neither the network loop nor the GUI thread ever waits on the disk.  The
-writer commits every FLUSH_S (0.2 s), which is what "everything up to the last
-second" rests on.
+commits).  Entries are appended in batches by recorder.StoreWriter, a thread
+of its own fed through a deque by a Session subscriber on the network loop,
+so neither the network loop nor the GUI thread ever waits on the disk.  The
+writer commits every FLUSH_S (0.2 s), which is what "everything up to the
+last second" rests on.
 
 The columns mirror LogEntry; `args`, `flags` and `detail` are JSON text with
 bytes as {"_bytes": base64} (the JSON Lines form), NULL when absent (flags:
-when empty).
+when empty).  Nothing secret is in a LogEntry (auth and header values never
+are), so nothing secret is in the file.
 
 A batch goes to SQLite as one JSON document that SQLite takes apart itself
 (json_each): the writer thread's Python work is one C-speed json.dumps per
 batch, and the insert runs with the GIL released.  executemany() would take
 the GIL back for every row, and every take is a wait while the network
-thread is busy (see ui/bridge.py).  Nothing secret is in a LogEntry (auth and header values never are),
-so nothing secret is in the file.
+thread is busy (see ui/bridge.py).
+
+Here: the schema, rows to and from LogEntry and JSON Lines, SessionStore (a
+reader, with export), import_jsonl, Fetcher, and where files live.
 """
 from __future__ import annotations
 
@@ -27,9 +30,7 @@ import json
 import operator
 import os
 import sqlite3
-import threading
 import time
-from collections import deque
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -329,144 +330,6 @@ def import_jsonl(src: str | Path, dest: str | Path,
             return 0
         raise
     return n
-
-
-class StoreWriter:
-    """Appends entries to a session file from a thread of its own.
-
-    `submit(entry)` is safe from any thread and costs a deque append; the
-    file is created at the first entry (no empty files for sessions that saw
-    nothing).  `flush()` waits until everything submitted so far is committed.
-    """
-
-    def __init__(self, path: str | Path, flush_s: float = FLUSH_S):
-        self.path = Path(path)
-        self.flush_s = flush_s
-        self.written = 0                  # entries committed
-        self.error: str | None = None     # why writing stopped, if it did
-        self._queue: deque[LogEntry] = deque()
-        self._wake = threading.Event()
-        self._move_to: tuple[Path, threading.Event] | None = None
-        self._stop = False
-        self._conn: sqlite3.Connection | None = None
-        self._thread = threading.Thread(target=self._run, name="inspector-store", daemon=True)
-        self._thread.start()
-
-    # -- feeding (any thread) ---------------------------------------------------
-    def submit(self, entry: LogEntry) -> None:
-        self._queue.append(entry)
-
-    def attach(self, session) -> Callable[[], None]:
-        """Record a Session's entries (call on the session's loop); returns the unsubscribe."""
-        return session.subscribe(self._queue.append)
-
-    def flush(self, timeout: float = 10.0) -> bool:
-        """Wait until every entry submitted before this call is committed."""
-        if self.error is not None or not self._thread.is_alive():
-            return False
-        marker = threading.Event()
-        self._queue.append(marker)        # committed in order with the entries before it
-        self._wake.set()
-        return marker.wait(timeout) and self.error is None
-
-    def move_to(self, path: str | Path, timeout: float = 30.0) -> None:
-        """Carry on in another file: what is written so far is copied there first."""
-        done = threading.Event()
-        self._move_to = (Path(path), done)
-        self._wake.set()
-        if not done.wait(timeout):
-            raise StoreError(f"moving the session file to {path} took more than {timeout:g} s")
-        if self.error:
-            raise StoreError(self.error)
-
-    def close(self, timeout: float = 10.0) -> None:
-        self._stop = True
-        self._wake.set()
-        self._thread.join(timeout)
-
-    # -- the writer thread ------------------------------------------------------
-    def _run(self) -> None:
-        while True:
-            self._wake.wait(self.flush_s)
-            self._wake.clear()
-            stop = self._stop
-            try:
-                self._write_pending()
-                if self._move_to is not None:
-                    self._do_move()
-            except (sqlite3.Error, OSError, StoreError) as exc:
-                self.error = f"the session file {self.path} cannot be written: {exc}"
-                for x in list(self._queue):
-                    if x.__class__ is threading.Event:
-                        x.set()
-                self._queue.clear()
-                if self._move_to is not None:
-                    self._move_to[1].set()
-                    self._move_to = None
-            if stop or self.error:
-                break
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-    def _write_pending(self) -> None:
-        q = self._queue
-        n = len(q)
-        if not n:
-            return
-        batch = [q.popleft() for _ in range(n)]
-        markers = [x for x in batch if x.__class__ is threading.Event]
-        if markers:
-            batch = [x for x in batch if x.__class__ is not threading.Event]
-        try:
-            if batch:
-                if self._conn is None:
-                    self._conn = _connect(self.path, create=True)
-                self._insert(batch)
-                self._conn.commit()
-                self.written += len(batch)
-        finally:
-            for m in markers:
-                m.set()
-
-    def _insert(self, batch: list[LogEntry]) -> None:
-        conn = self._conn
-        for i in range(0, len(batch), SUB_BATCH):
-            part = batch[i:i + SUB_BATCH]
-            try:
-                doc = json.dumps(list(map(_FIELDS, part)), ensure_ascii=False, separators=(",", ":"),
-                                 default=_bytes_to_json, allow_nan=False)
-            except (TypeError, ValueError):
-                doc = None          # NaN or an odd value somewhere: row by row, as Python sees it
-            if doc is not None:
-                conn.execute(INSERT_JSON, (doc,))
-            else:
-                conn.executemany(INSERT, [row_of(e) for e in part])
-
-    def _do_move(self) -> None:
-        path, done = self._move_to
-        self._move_to = None
-        try:
-            if path.resolve() == self.path.resolve():
-                return
-            if path.exists():
-                raise StoreError(f"{path} exists already")
-            new = _connect(path, create=True)
-            if self._conn is not None:
-                self._conn.backup(new)
-                self._conn.close()
-                old = self.path
-                self._conn = new
-                for suffix in ("", "-wal", "-shm"):
-                    Path(str(old) + suffix).unlink(missing_ok=True)
-            else:
-                new.close()
-                path.unlink(missing_ok=True)
-                for suffix in ("-wal", "-shm"):
-                    Path(str(path) + suffix).unlink(missing_ok=True)
-            self.path = path
-        finally:
-            done.set()
 
 
 class Fetcher:

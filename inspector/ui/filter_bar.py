@@ -15,8 +15,7 @@ from PySide6.QtWidgets import (
     QToolButton, QWidget, QWidgetAction,
 )
 
-from ..core.columns import LogFilter, validate
-from ..core.entries import FLAGS
+from ..core.logfilter import LogFilter, validate
 
 TEXT_DELAY_MS = 150
 ALL_NAMESPACES = "All namespaces"

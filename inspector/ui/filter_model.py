@@ -20,7 +20,8 @@ import time
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 
-from ..core.columns import Column, FilterError, LogFilter
+from ..core.columns import Column
+from ..core.logfilter import FilterError, LogFilter
 from ..core.entries import LogEntry
 from .log_model import ROLES, LogModel
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core import codegen
-from ..core.columns import FilterError, LogFilter
+from ..core.logfilter import FilterError, LogFilter
 from ..core.entries import LogEntry
 from .filter_bar import FilterBar
 from .filter_model import FilteredLogModel

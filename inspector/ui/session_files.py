@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.columns import chunk_from_rows
-from ..core.store import (Fetcher, SessionStore, StoreError, StoreWriter, default_session_path,
+from ..core.recorder import StoreWriter
+from ..core.store import (Fetcher, SessionStore, StoreError, default_session_path,
                           import_jsonl, user_sessions_dir)
 from . import settings as S
 from .jobs import Job, run_with_progress

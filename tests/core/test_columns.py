@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from inspector.core import columns as C
-from inspector.core.columns import (TEXT_CAP, FilterError, LogColumns, LogFilter, chunk_from_entries,
-                                    chunk_from_rows, validate)
+from inspector.core.columns import TEXT_CAP, LogColumns, chunk_from_entries, chunk_from_rows
+from inspector.core.logfilter import FilterError, LogFilter, validate
 from inspector.core.entries import LogEntry
 from inspector.core.store import row_of
 

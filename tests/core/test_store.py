@@ -7,7 +7,8 @@ import sqlite3
 import pytest
 
 from inspector.core.entries import LogEntry
-from inspector.core.store import (SessionStore, StoreError, StoreWriter, import_jsonl, user_sessions_dir)
+from inspector.core.recorder import StoreWriter
+from inspector.core.store import SessionStore, StoreError, import_jsonl, user_sessions_dir
 
 
 def sample() -> list[LogEntry]:

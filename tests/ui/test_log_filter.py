@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from inspector.core.columns import LogFilter
+from inspector.core.logfilter import LogFilter
 from inspector.core.entries import LogEntry
 from inspector.ui.filter_model import FilteredLogModel
 from inspector.ui.log_model import COL_ARGS, COL_EVENT, LogModel
