@@ -54,19 +54,28 @@ def _placeholder(value):
 _BYTES_MARK = ' bytes>"'
 
 
-def args_text(args) -> tuple[str, int]:
-    """(the row text of `args`, extra flag bits)."""
+def args_text(args, cap: int | None = TEXT_CAP) -> tuple[str, int]:
+    """(the row text of `args`, cut at `cap`, and its extra flag bits)."""
+    cap = cap if cap is not None else 1 << 62
     if args is None:
         return "", ARGS_NONE
     try:
         text = json.dumps(args, ensure_ascii=False, separators=(",", ":"), default=_placeholder)[1:-1]
     except (TypeError, ValueError):
         text = repr(args).replace("\n", "\\n")
-        return (text[:TEXT_CAP], WHOLE | CUT) if len(text) > TEXT_CAP else (text, WHOLE)
+        return (text[:cap], WHOLE | CUT) if len(text) > cap else (text, WHOLE)
     bits = WHOLE if _BYTES_MARK in text else 0
-    if len(text) > TEXT_CAP:
-        return text[:TEXT_CAP], bits | CUT | WHOLE
+    if len(text) > cap:
+        return text[:cap], bits | CUT | WHOLE
     return text, bits
+
+
+def full_text(args_json: str) -> str:
+    """The whole row text (not cut) of the `args` column of a session file."""
+    if '"_bytes"' not in args_json:
+        return args_json[1:-1]
+    return json.dumps(from_jsonable(json.loads(args_json)), ensure_ascii=False,
+                      separators=(",", ":"), default=_placeholder)[1:-1]
 
 
 _flag_cache: dict[tuple, tuple[int, bool]] = {(): (0, True)}
@@ -439,6 +448,13 @@ class LogColumns:
                 return found
         return self.rebuild(row)
 
+    def kept_whole(self, row: int) -> LogEntry | None:
+        """The entry of `row` if it is in memory whole (a recent one, or kept for want of a
+        session file), else None."""
+        if row >= self._recent_base and row - self._recent_base < len(self._recent):
+            return self._recent[row - self._recent_base]
+        return self._whole.get(row)
+
     def rebuild(self, row: int) -> LogEntry:
         """The entry from the columns (its args from the row text: exact unless WHOLE)."""
         bits = int(self.flags.a[row])
@@ -462,10 +478,31 @@ class LogColumns:
 
     # -- filtering -----------------------------------------------------------------
     def match(self, f: LogFilter, start: int = 0, stop: int | None = None) -> np.ndarray:
-        """The rows in start..stop-1 that pass `f`, ascending (int64). Raises FilterError."""
+        """The rows in start..stop-1 that pass `f`, ascending (int64). Raises FilterError.
+
+        A row whose text was cut is judged on its first TEXT_CAP characters here;
+        long_candidates() names those the rest of their text may still let in."""
+        mask = self._mask(f, start, stop)
+        return np.flatnonzero(mask) + start if mask is not None else np.zeros(0, np.int64)
+
+    def long_candidates(self, f: LogFilter, matched: np.ndarray, start: int = 0,
+                        stop: int | None = None) -> np.ndarray:
+        """Rows in start..stop-1 that pass all of `f` but its text, were not `matched`, and
+        whose text was cut: only their whole arguments can tell."""
+        if not f.text:
+            return np.zeros(0, np.int64)
         stop = len(self) if stop is None else min(stop, len(self))
         if start >= stop:
             return np.zeros(0, np.int64)
+        mask = self._mask(LogFilter(f.dirs, f.namespaces, f.events, f.flags), start, stop)
+        mask &= (self.flags.a[start:stop] & CUT) != 0
+        rows = np.flatnonzero(mask) + start
+        return rows[~np.isin(rows, matched)]
+
+    def _mask(self, f: LogFilter, start: int, stop: int | None) -> np.ndarray | None:
+        stop = len(self) if stop is None else min(stop, len(self))
+        if start >= stop:
+            return None
         pattern, lowered = f.compiled()
         mask = np.ones(stop - start, bool)
         if f.dirs is not None:
@@ -483,7 +520,7 @@ class LogColumns:
             mask &= (self.flags.a[start:stop] & bits) != 0
         if pattern is not None and mask.any():
             mask &= self._text_mask(pattern, lowered, f.regex, start, stop, mask)
-        return np.flatnonzero(mask) + start
+        return mask
 
     def _text_mask(self, pattern: re.Pattern, lowered: bool, regex: bool, start: int, stop: int,
                    candidates: np.ndarray) -> np.ndarray:

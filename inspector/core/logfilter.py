@@ -59,6 +59,19 @@ class LogFilter:
         except (OverflowError, RecursionError):
             raise FilterError("invalid regular expression: too complex") from None
 
+    def text_matches(self, text: str) -> bool:
+        """Whether one row's text passes the text part (what the block scan decides, for one
+        row; used on the whole text of rows that were cut)."""
+        pattern, lowered = self.compiled()
+        if pattern is None:
+            return True
+        if lowered:
+            low = text.lower()
+            if len(low) == len(text):
+                return pattern.search(low) is not None
+            pattern = re.compile(pattern.pattern, pattern.flags | re.IGNORECASE)
+        return pattern.search(text) is not None
+
 
 _ESCAPE_WITH_CAPITAL = re.compile(r"\\[xuUN0-7]")
 

@@ -341,6 +341,9 @@ class Fetcher:
         self._path = path if callable(path) else (lambda: path)
         self._store: SessionStore | None = None
 
+    def path(self) -> Path:
+        return self._path()
+
     def __call__(self, seqs: list[int]) -> dict[int, LogEntry]:
         path = self._path()
         if self._store is not None and self._store.path != path:

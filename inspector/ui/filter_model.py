@@ -23,6 +23,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from ..core.columns import Column
 from ..core.logfilter import FilterError, LogFilter
 from ..core.entries import LogEntry
+from .deep_search import DeepSearch
 from .log_model import ROLES, LogModel
 
 PUBLISH_MS = 250
@@ -42,6 +43,9 @@ class FilteredLogModel(QAbstractTableModel):
         self._last_publish = 0.0
         self._publish_timer = QTimer(self, singleShot=True)
         self._publish_timer.timeout.connect(self.publish)
+        self._generation = 0                    # of the filter; deep-search answers carry it
+        self.deep = DeepSearch(self)
+        self.deep.found.connect(self._deep_found)
         source.rowsInserted.connect(self._source_inserted)
         source.modelAboutToBeReset.connect(self.beginResetModel)
         source.modelReset.connect(self._source_reset)
@@ -60,6 +64,9 @@ class FilteredLogModel(QAbstractTableModel):
         self._set_rows(rows)
         self.endResetModel()
         self._publish_timer.stop()
+        self._new_generation()
+        if rows is not None:
+            self._search_long_rows(rows, 0, self._published)
         self.filterApplied.emit()
 
     def _set_rows(self, rows: np.ndarray | None) -> None:
@@ -129,9 +136,46 @@ class FilteredLogModel(QAbstractTableModel):
             self._rows.extend(rows)
             self._count += len(rows)
             self.endInsertRows()
+        self._search_long_rows(rows, first, end)
 
+    # -- rows whose text was cut ---------------------------------------------------
+    def _new_generation(self) -> None:
+        self._generation += 1
+        self.deep.cancel()
+
+    def _search_long_rows(self, matched: np.ndarray, start: int, stop: int) -> None:
+        long = self.source.cols.long_candidates(self._filter, matched, start, stop)
+        if len(long):
+            self.deep.start(self._generation, self._filter, self.source.cols, long)
+
+    def _deep_found(self, generation: int, rows: np.ndarray) -> None:
+        if generation != self._generation or self._rows is None:
+            return
+        old = self._rows.view()
+        new = np.setdiff1d(rows, old)
+        if not len(new):
+            return
+        if not len(old) or new[0] > old[-1]:
+            self.beginInsertRows(QModelIndex(), self._count, self._count + len(new) - 1)
+            self._rows.extend(new)
+            self._count += len(new)
+            self.endInsertRows()
+            return
+        # rows in between: a layout change that keeps the selection on its entries
+        self.layoutAboutToBeChanged.emit()
+        old = old.copy()
+        merged = np.union1d(old, new)
+        persistent = self.persistentIndexList()
+        moved = [self.index(int(np.searchsorted(merged, old[p.row()])), p.column())
+                 if p.row() < len(old) else QModelIndex() for p in persistent]
+        self._rows = Column(np.int64, max(len(merged), 1024))
+        self._rows.extend(merged)
+        self._count = len(merged)
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
     def _source_reset(self) -> None:
         self._publish_timer.stop()
+        self._new_generation()
         try:
             rows = None if self._filter.is_empty() else self.source.cols.match(self._filter)
         except FilterError:

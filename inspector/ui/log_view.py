@@ -174,6 +174,8 @@ class LogView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.filtered.rowsInserted.connect(self._update_count)
         self.filtered.modelReset.connect(self._update_count)
+        self.filtered.layoutChanged.connect(self._update_count)
+        self.filtered.deep.progress.connect(self._update_count)
         model.namesChanged.connect(self._names_changed)
         self._update_count()
         self._names_changed()
@@ -200,7 +202,9 @@ class LogView(QWidget):
         total = self.source.rowCount()
         shown = self.filtered.rowCount()
         if self.filtered.filtered:
-            self.countLabel.setText(f"{shown:,} of {total:,} entries")
+            pending = self.filtered.deep.pending
+            more = f" (reading {pending:,} long rows in full…)" if pending else ""
+            self.countLabel.setText(f"{shown:,} of {total:,} entries{more}")
         else:
             self.countLabel.setText(f"{total:,} entries")
 
