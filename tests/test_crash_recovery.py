@@ -18,7 +18,7 @@ CHILD = textwrap.dedent("""
     from inspector.core.loop import run
     from inspector.core.options import ConnectionOptions
     from inspector.core.session import Session
-    from inspector.core.recorder import StoreWriter
+    from inspector.core.store_writer import StoreWriter
 
     async def main(url, path):
         session = Session(ConnectionOptions(url=url, transport="websocket"))

@@ -153,6 +153,21 @@ def _texts(args_list: list) -> tuple[list[str], list[int]] | None:
     return texts, bits
 
 
+_PACKET = KIND_CODE["packet"]
+
+
+def _packet_texts(texts: list, bits: list, kinds: list, args_list: list) -> None:
+    """A raw packet row shows the packet as it was encoded, not as a JSON string."""
+    if _PACKET not in kinds:
+        return
+    for i, k in enumerate(kinds):
+        args = args_list[i]
+        if k == _PACKET and args and isinstance(args[0], str):
+            text = args[0].replace("\n", "\\n")
+            texts[i] = text[:TEXT_CAP]
+            bits[i] |= WHOLE | (CUT if len(text) > TEXT_CAP else 0)
+
+
 def chunk_from_entries(entries: list[LogEntry]) -> Chunk:
     args_list = [e.args for e in entries]
     done = _texts(args_list)
@@ -161,6 +176,8 @@ def chunk_from_entries(entries: list[LogEntry]) -> Chunk:
         texts, bits = [p[0] for p in pairs], [p[1] for p in pairs]
     else:
         texts, bits = done
+    kinds = [KIND_CODE[e.kind] for e in entries]
+    _packet_texts(texts, bits, kinds, args_list)
     flag_tuples = [e.flags for e in entries]
     masks = list(map(_canonical_masks.get, flag_tuples))
     odd: dict[int, tuple] = {}
@@ -175,7 +192,7 @@ def chunk_from_entries(entries: list[LogEntry]) -> Chunk:
     detail = {i: dumps(e.detail) for i, e in enumerate(entries) if e.detail is not None}
     return Chunk(
         seq=[e.seq for e in entries], t=[e.t for e in entries],
-        dir=[DIR_CODE[e.dir] for e in entries], kind=[KIND_CODE[e.kind] for e in entries],
+        dir=[DIR_CODE[e.dir] for e in entries], kind=kinds,
         ns=[e.ns for e in entries], event=[e.event for e in entries], text=texts, flags=flags,
         size=[-1 if e.bytes is None else e.bytes for e in entries],
         ack_id=[-1 if e.ack_id is None else e.ack_id for e in entries],
@@ -209,9 +226,13 @@ def chunk_from_rows(rows: list[tuple]) -> Chunk:
         flags.append(bits)
         if r[11] is not None:
             detail[i] = r[11]
+    kinds = [KIND_CODE[r[3]] for r in rows]
+    if _PACKET in kinds:
+        _packet_texts(texts, flags, kinds, [json.loads(r[6]) if k == _PACKET and r[6] else None
+                                            for k, r in zip(kinds, rows)])
     return Chunk(
         seq=[r[0] for r in rows], t=[r[1] for r in rows],
-        dir=[DIR_CODE[r[2]] for r in rows], kind=[KIND_CODE[r[3]] for r in rows],
+        dir=[DIR_CODE[r[2]] for r in rows], kind=kinds,
         ns=[r[4] for r in rows], event=[r[5] for r in rows], text=texts, flags=flags,
         size=[-1 if r[9] is None else r[9] for r in rows],
         ack_id=[-1 if r[7] is None else r[7] for r in rows],

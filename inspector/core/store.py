@@ -3,7 +3,7 @@
 One file per session, in WAL mode with synchronous=NORMAL: a commit is in the
 write-ahead log as soon as it returns, so a crash or `kill -9` of the
 inspector loses nothing committed (only a power cut can lose the last
-commits).  Entries are appended in batches by recorder.StoreWriter, a thread
+commits).  Entries are appended in batches by store_writer.StoreWriter, a thread
 of its own fed through a deque by a Session subscriber on the network loop,
 so neither the network loop nor the GUI thread ever waits on the disk.  The
 writer commits every FLUSH_S (0.2 s), which is what "everything up to the

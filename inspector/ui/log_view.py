@@ -114,6 +114,48 @@ class LogTable(QTableView):
         self._follow = True
         self._scroll_to_bottom()
 
+    # -- rows by seq (the reconnect timeline and the detail pane's links use these) -------
+    def visible_rows_of(self, first_seq: int, last_seq: int) -> np.ndarray:
+        """The table rows (after the filter) of the entries first_seq..last_seq."""
+        model = self.model()
+        model.publish()                       # rows that arrived a moment ago too
+        seqs = model.source.cols.seq.view()
+        lo, hi = np.searchsorted(seqs, first_seq, "left"), np.searchsorted(seqs, last_seq, "right")
+        if lo >= hi:
+            return np.zeros(0, np.int64)
+        if not model.filtered:
+            return np.arange(lo, hi, dtype=np.int64)
+        rows = model.source_rows()
+        return np.arange(np.searchsorted(rows, lo, "left"), np.searchsorted(rows, hi, "left"),
+                         dtype=np.int64)
+
+    def row_of_seq(self, seq: int) -> int:
+        """The first table row whose entry's seq is >= seq (rows are in seq order)."""
+        model = self.model()
+        seqs = model.source.cols.seq.view()
+        source_row = int(np.searchsorted(seqs, seq, "left"))
+        if not model.filtered:
+            return source_row
+        return int(np.searchsorted(model.source_rows(), source_row, "left"))
+
+    def select_seq_range(self, first_seq: int, last_seq: int) -> int:
+        """Select the rows of first_seq..last_seq, make the first current and show it (at the
+        top for a range, in the middle for one row); stops following.  Returns how many."""
+        rows = self.visible_rows_of(first_seq, last_seq)
+        if not len(rows):
+            return 0
+        model = self.model()
+        first, last = int(rows[0]), int(rows[-1])
+        self._follow = False
+        self.setCurrentIndex(model.index(first, 0))
+        self.selectionModel().select(
+            QItemSelection(model.index(first, 0), model.index(last, model.columnCount() - 1)),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        hint = QAbstractItemView.ScrollHint.PositionAtCenter if first == last else \
+            QAbstractItemView.ScrollHint.PositionAtTop
+        self.scrollTo(model.index(first, 0), hint)
+        return last - first + 1
+
 
 class LogView(QWidget):
     """Toolbar (Clear, filter bar, counts, Jump to latest) above the log table."""
@@ -215,37 +257,15 @@ class LogView(QWidget):
             return None
         return self.source.seq(self.filtered.source_row(idx.row()))
 
-    def _visible_rows_of(self, first_seq: int, last_seq: int) -> np.ndarray:
-        seqs = self.source.cols.seq.view()
-        lo, hi = np.searchsorted(seqs, first_seq, "left"), np.searchsorted(seqs, last_seq, "right")
-        if lo >= hi:
-            return np.zeros(0, np.int64)
-        if not self.filtered.filtered:
-            return np.arange(lo, hi, dtype=np.int64)
-        rows = self.filtered.source_rows()
-        a, b = np.searchsorted(rows, lo, "left"), np.searchsorted(rows, hi, "left")
-        return np.arange(a, b, dtype=np.int64)
-
     def select_seq_range(self, first_seq: int, last_seq: int, clear_filter: bool = True) -> bool:
         """Select the entries first_seq..last_seq (inclusive) and scroll to them.  When the
         filter hides them all, the filter is cleared first (unless clear_filter is False).
         Returns whether anything was selected."""
-        self.filtered.publish()               # rows that arrived a moment ago too
-        rows = self._visible_rows_of(first_seq, last_seq)
-        if not len(rows) and clear_filter and self.filtered.filtered:
+        n = self.table.select_seq_range(first_seq, last_seq)
+        if not n and clear_filter and self.filtered.filtered:
             self.filterBar.reset()
-            rows = self._visible_rows_of(first_seq, last_seq)
-        if not len(rows):
-            return False
-        model, sel = self.filtered, self.table.selectionModel()
-        last_col = model.columnCount() - 1
-        first_row, last_row = int(rows[0]), int(rows[-1])
-        self.table.setCurrentIndex(model.index(first_row, 0))
-        selection = QItemSelection(model.index(first_row, 0), model.index(last_row, last_col))
-        sel.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        self.table._follow = False
-        self.table.scrollTo(model.index(first_row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
-        return True
+            n = self.table.select_seq_range(first_seq, last_seq)
+        return n > 0
 
     def scroll_to_seq(self, seq: int) -> bool:
         """Select the entry `seq` and scroll to it (clearing a filter that hides it)."""

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.columns import chunk_from_rows
-from ..core.recorder import StoreWriter
+from ..core.store_writer import StoreWriter
 from ..core.store import (Fetcher, SessionStore, StoreError, default_session_path,
                           import_jsonl, user_sessions_dir)
 from . import settings as S

@@ -176,3 +176,15 @@ def test_clear_forgets_everything():
     assert len(cols) == 0 and cols.match(LogFilter(text="a")).tolist() == []
     cols.append(chunk_from_entries(random_entries(5)))
     assert len(cols) == 5
+
+
+def test_a_raw_packet_row_shows_the_packet_as_encoded():
+    packets = [LogEntry(1, 1.0, "in", "packet", args=['42["chat",{"n":1}]'], bytes=19),
+               LogEntry(2, 2.0, "out", "packet", args=[b"\x04\x01"], bytes=2, flags=("binary",))]
+    a = load(packets)
+    b = LogColumns()
+    b.append(chunk_from_rows([row_of(e) for e in packets]))
+    for cols in (a, b):
+        assert cols.text(0) == '42["chat",{"n":1}]' and cols.text(1) == '"<2 bytes>"'
+        assert cols.match(LogFilter(text='42["chat"')).tolist() == [0]
+    assert [a.entry(i) for i in range(2)] == packets      # kept whole: no session file here

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from inspector.core.entries import LogEntry
-from inspector.core.recorder import StoreWriter
+from inspector.core.store_writer import StoreWriter
 from inspector.core.store import SessionStore, StoreError, import_jsonl, user_sessions_dir
 
 

@@ -6,7 +6,7 @@ from inspector.core import columns as C
 from inspector.core.columns import TEXT_CAP, full_text
 from inspector.core.entries import LogEntry
 from inspector.core.logfilter import LogFilter
-from inspector.core.recorder import StoreWriter
+from inspector.core.store_writer import StoreWriter
 from inspector.core.store import Fetcher, row_of
 from inspector.ui.filter_model import FilteredLogModel
 from inspector.ui.log_model import LogModel
