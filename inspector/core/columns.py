@@ -30,7 +30,7 @@ from .logfilter import LogFilter
 from .payload import from_jsonable
 from .store import dumps
 
-TEXT_CAP = 256           # characters of argument text kept per row (display and text filter)
+TEXT_CAP = 200           # characters of argument text kept per row (display and text filter)
 BLOCK_ROWS = 1 << 16
 RECENT_ROWS = 10_000    # the newest entries kept whole...
 RECENT_BYTES = 64 << 20  # ...while their wire size stays under this

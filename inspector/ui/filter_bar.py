@@ -78,7 +78,8 @@ class FilterBar(QWidget):
         self.nsCombo = QComboBox(objectName="nsFilterCombo")
         self.nsCombo.addItem(ALL_NAMESPACES, None)
         self.nsCombo.setToolTip("Only entries of this namespace")
-        self.nsCombo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.nsCombo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.nsCombo.setMinimumContentsLength(14)
         layout.addWidget(self.nsCombo)
 
         self.eventButton = QToolButton(objectName="eventFilterButton", text="Events: all")
@@ -98,7 +99,7 @@ class FilterBar(QWidget):
         self.filterEdit = QLineEdit(objectName="filterEdit")
         self.filterEdit.setPlaceholderText("Filter arguments: text, or a regular expression with .*")
         self.filterEdit.setClearButtonEnabled(True)
-        self.filterEdit.setMinimumWidth(220)
+        self.filterEdit.setMinimumWidth(120)
         self._state_action = self.filterEdit.addAction(QIcon(), QLineEdit.ActionPosition.LeadingPosition)
         self._state_action.setVisible(False)
         layout.addWidget(self.filterEdit, 1)
@@ -246,15 +247,20 @@ class FilterBar(QWidget):
         self._changed()
 
     def _update_labels(self) -> None:
+        # short labels (the bar must fit beside a dock); the names in the tooltips
         events = self.checked_events()
         if not events:
             self.eventButton.setText("Events: all")
-        elif len(events) <= 2:
-            self.eventButton.setText("Events: " + ", ".join(events))
+        elif len(events) == 1:
+            self.eventButton.setText(f"Events: {events[0][:16]}")
         else:
-            self.eventButton.setText(f"Events: {events[0]} +{len(events) - 1}")
+            self.eventButton.setText(f"Events: {len(events)}")
+        self.eventButton.setToolTip("Showing the events " + ", ".join(events) if events else
+                                    "Show only the events ticked here (none ticked: all events)")
         flags = [n for n, a in self.flagActions.items() if a.isChecked()]
-        self.flagButton.setText("Flags: " + (", ".join(flags) if flags else "any"))
+        self.flagButton.setText("Flags: " + (flags[0] if len(flags) == 1 else str(len(flags)) if flags else "any"))
+        self.flagButton.setToolTip("Showing rows flagged " + " or ".join(flags) if flags else
+                                   "Show only entries with one of the ticked flags")
 
     def _show_state(self) -> None:
         f = self.current()

@@ -224,8 +224,9 @@ class LogModel(QAbstractTableModel):
         return self._ack_text.get(row, "")
 
     def preview_text(self, row: int) -> str:
+        """At most TEXT_CAP characters, the last one an ellipsis when the text goes on."""
         text = self.cols.text(row)
-        return text + "…" if self.cols.is_cut(row) else text
+        return text[:-1] + "…" if self.cols.is_cut(row) else text
 
     # -- Qt model interface ----------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:

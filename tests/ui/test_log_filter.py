@@ -71,13 +71,15 @@ def test_each_control_narrows_what_the_table_shows(qtbot):
     assert names == ["chat", "echo", "price"]
     bar.set_events(["chat", "price"])
     assert shown(view) == [2, 5, 6]
-    assert bar.eventButton.text() == "Events: chat, price"
+    assert bar.eventButton.text() == "Events: 2"
+    assert bar.eventButton.toolTip() == "Showing the events chat, price"
     bar.clear_events()
     bar.set_flags(["late"])
     assert shown(view) == [4]
     assert bar.flagButton.text() == "Flags: late"
     bar.set_flags(["late", "recovered"])
     assert shown(view) == [4, 5]
+    assert bar.flagButton.text() == "Flags: 2" and "late or recovered" in bar.flagButton.toolTip()
     bar.set_flags([])
     assert shown(view) == [1, 2, 3, 4, 5, 6, 7]
 
