@@ -21,6 +21,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="start the bundled demo server on a free loopback port and connect to it")
     parser.add_argument("--url", help="the server URL to put in the connection panel")
     parser.add_argument("--connect", action="store_true", help="connect to --url at start")
+    parser.add_argument("--session-file", metavar="PATH",
+                        help="record this session to PATH (default: a new file in the per-user "
+                             "data directory, or the folder chosen under File)")
+    parser.add_argument("--open", metavar="FILE", dest="open_file",
+                        help="open an old session (a session file or a JSON Lines export) read-only")
     parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli.add_commands(sub)
@@ -56,7 +61,9 @@ def run_gui(args: argparse.Namespace) -> int:
         url = network.submit(demo.start()).result(10)
     session = Session()
     bridge = SessionBridge(session, network)
-    window = MainWindow(bridge)
+    window = MainWindow(bridge, session_file=args.session_file)
+    if args.open_file:
+        window.open_session(args.open_file)
     if url:
         window.connection.urlEdit.setText(url)
     if args.demo or (url and args.connect):

@@ -33,7 +33,7 @@ from .core.session import Session
 from .ui.bridge import NetworkThread, SessionBridge
 from .ui.log_model import EntryRole
 from .ui.main_window import MainWindow
-from .ui.settings import Settings
+from .ui.settings import SESSIONS_DIR, Settings
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -55,9 +55,13 @@ class InspectorDriver:
             settings_dir = self._tmp.name
         Path(settings_dir).mkdir(parents=True, exist_ok=True)
         qsettings = QSettings(str(Path(settings_dir) / "settings.ini"), QSettings.Format.IniFormat)
+        settings = Settings(qsettings)
+        # session files of tests go next to their settings, never to the user's data directory
+        if not settings.get(SESSIONS_DIR):
+            settings.set(SESSIONS_DIR, str(Path(settings_dir) / "sessions"))
         self.session = Session()
         self.bridge = SessionBridge(self.session, self.network)
-        self.window = MainWindow(self.bridge, Settings(qsettings))
+        self.window = MainWindow(self.bridge, settings)
         qtbot.addWidget(self.window)
         if url:
             self.window.connection.urlEdit.setText(url)
@@ -100,6 +104,20 @@ class InspectorDriver:
 
     def entries(self) -> list[LogEntry]:
         return list(self.window.model.entries())
+
+    def shown_entries(self) -> list[LogEntry]:
+        """The rows the table shows (after the filter bar), in order."""
+        shown = self.window.logView.filtered
+        return [shown.entry(r) for r in range(shown.rowCount())]
+
+    @property
+    def session_file(self) -> Path | None:
+        rec = self.window.recording
+        return rec.path if rec is not None else None
+
+    def flush_session_file(self, timeout: float = DEFAULT_TIMEOUT) -> None:
+        """Wait until every entry so far is committed to the session file."""
+        assert self.window.recording.writer.flush(timeout), "the session file was not written"
 
     def find(self, **match) -> list[LogEntry]:
         return [e for e in self.entries() if _matches(e, match)]

@@ -1,29 +1,36 @@
-"""The log as a table model: one row per LogEntry, display strings built lazily.
+"""The log as a table model: one row per LogEntry, held compactly (core.columns).
 
 Rows arrive in batches (one beginInsertRows per batch, as Wireshark's packet
-list does); the text of a cell is made only when a view asks for it, and the
-argument preview is cached.  An outgoing emit that asked for an ack shows the
-answer's round trip (or `late` / `timeout`) in its own row, next to it.
+list does); the text of a cell is made only when a view asks for it, from
+numpy columns and the row's argument text cut to a few hundred characters, so
+a million rows fit in a few hundred megabytes.  The whole entry (its full
+arguments) is rebuilt, or fetched from the session file, when it is asked for.
+An outgoing emit that asked for an ack shows the answer's round trip (or
+`late` / `timeout`) in its own row, next to it.
 """
 from __future__ import annotations
 
 import time
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from ..core.entries import IN, OUT, LogEntry
+from ..core.columns import Chunk, LogColumns, chunk_from_entries
+from ..core.entries import DIRECTIONS, IN, KINDS, OUT, LogEntry
 from ..core.packets import summary
-from ..core.payload import preview
 
 COLUMNS = ("#", "Time", "Dir", "Namespace", "Event", "Arguments", "Size", "Ack", "Flags")
 (COL_SEQ, COL_TIME, COL_DIR, COL_NS, COL_EVENT, COL_ARGS, COL_SIZE, COL_ACK, COL_FLAGS) = range(9)
-PREVIEW_CHARS = 200
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
+_R = Qt.ItemDataRole
+ROLES = frozenset({_R.DisplayRole, _R.ForegroundRole, _R.BackgroundRole, _R.FontRole,
+                   _R.TextAlignmentRole, _R.ToolTipRole, EntryRole})    # what cell() answers
 
 _DIR_TEXT = {IN: "↓ in", OUT: "↑ out", "sys": "● sys"}
+_DIR_TEXTS = [_DIR_TEXT[d] for d in DIRECTIONS]
 _DIR_COLOR = {IN: QColor("#1f6feb"), OUT: QColor("#1a7f37"), "sys": QColor("#6e7781")}
 _KIND_COLOR = {
     "connect_error": QColor("#cf222e"), "error": QColor("#cf222e"), "dropped": QColor("#cf222e"),
@@ -31,6 +38,17 @@ _KIND_COLOR = {
     "reconnect": QColor("#1a7f37"), "connect": QColor("#1a7f37"),
 }
 _GAP_BACKGROUND = QColor(255, 243, 205)
+_DIR_BRUSHES = [QBrush(_DIR_COLOR[d]) for d in DIRECTIONS]
+_KIND_BRUSHES = [QBrush(_KIND_COLOR[k]) if k in _KIND_COLOR else None for k in KINDS]
+_RED = QBrush(QColor("#cf222e"))
+_GAP_BRUSH = QBrush(_GAP_BACKGROUND)
+_EVENT, _ACK, _GAP = KINDS.index("event"), KINDS.index("ack"), KINDS.index("gap")
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ALIGNS = tuple(_RIGHT if c in (COL_SEQ, COL_SIZE) else None for c in range(len(COLUMNS)))
+_DISPLAY, _FOREGROUND, _BACKGROUND = (int(_R.DisplayRole), int(_R.ForegroundRole),
+                                      int(_R.BackgroundRole))
+_FONT, _ALIGN, _TOOLTIP = int(_R.FontRole), int(_R.TextAlignmentRole), int(_R.ToolTipRole)
+ROW_CACHE = 4000
 
 
 def format_time(t: float) -> str:
@@ -84,93 +102,136 @@ def event_label(e: LogEntry) -> str:
 
 
 class LogModel(QAbstractTableModel):
-    def __init__(self, parent=None):
+    """All the rows of a session's log (the table shows them through FilteredLogModel)."""
+
+    namesChanged = Signal()      # a namespace or an event name was seen for the first time
+
+    def __init__(self, parent=None, fetch=None):
         super().__init__(parent)
-        self._entries: list[LogEntry] = []
-        self._previews: dict[int, str] = {}
+        self.cols = LogColumns(fetch)
         self._ack_rows: dict[tuple[str | None, int], int] = {}   # emit's (ns, ack_id) -> row
         self._asked_rows: dict[tuple[str | None, int], int] = {}  # server's ack requests -> row
         self._ack_text: dict[int, str] = {}
         self._mono = QFont("monospace")
         self._mono.setStyleHint(QFont.StyleHint.Monospace)
+        self._fonts = tuple(self._mono if c == COL_ARGS else None for c in range(len(COLUMNS)))
+        self._row_cache: dict[int, dict[int, tuple]] = {}
+
+    def set_fetch(self, fetch) -> None:
+        """Where whole entries come from when they are not in memory (the session file)."""
+        self.cols.fetch = fetch
 
     # -- feeding -------------------------------------------------------------
     def append(self, entries: list[LogEntry]) -> None:
-        if not entries:
-            return
-        first = len(self._entries)
-        self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
-        self._entries.extend(entries)
-        self.endInsertRows()
-        for row in range(first, first + len(entries)):
-            self._track_ack(row, self._entries[row])
+        if entries:
+            self.append_chunk(chunk_from_entries(entries))
 
-    def _track_ack(self, row: int, e: LogEntry) -> None:
-        if e.ack_id is None or e.kind not in ("event", "ack"):
+    def append_chunk(self, chunk: Chunk) -> None:
+        """One beginInsertRows for the whole chunk."""
+        n = len(chunk)
+        if not n:
             return
-        key = (e.ns, e.ack_id)
-        if e.kind == "event" and e.dir == OUT:
+        cols = self.cols
+        first = len(cols)
+        names = len(cols.ns_names.values), len(cols.event_names.values)
+        self.beginInsertRows(QModelIndex(), first, first + n - 1)
+        cols.append(chunk)
+        self.endInsertRows()
+        acked = np.flatnonzero(np.asarray(chunk.ack_id) >= 0)
+        for i in acked.tolist():
+            self._track_ack(first + i, chunk, i)
+        if names != (len(cols.ns_names.values), len(cols.event_names.values)):
+            self.namesChanged.emit()
+
+    def _track_ack(self, row: int, c: Chunk, i: int) -> None:
+        kind = KINDS[c.kind[i]]
+        if kind not in ("event", "ack"):
+            return
+        direction = DIRECTIONS[c.dir[i]]
+        key = (c.ns[i], c.ack_id[i])
+        if kind == "event" and direction == OUT:
             self._ack_rows[key] = row
             self._ack_text[row] = "waiting…"
+            self._forget_rows(row)
             return
-        if e.kind == "event" and e.dir == IN:
+        if kind == "event" and direction == IN:
             # the server asks us for an ack: its row says whether we answered
             self._asked_rows[key] = row
             self._ack_text[row] = "asked"
+            self._forget_rows(row)
             return
-        if e.dir == OUT:
+        if direction == OUT:
             asked_row = self._asked_rows.pop(key, None)
             if asked_row is not None:
                 self._ack_text[asked_row] = self._ack_text[row] = "answered"
+                self._forget_rows(asked_row, row)
                 idx = self.index(asked_row, COL_ACK)
                 self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DisplayRole])
             return
         emit_row = self._ack_rows.get(key)
         if emit_row is None:
             return
-        if "timeout" in e.flags:
+        flags = self.cols.flag_names(row)
+        rtt = c.rtt[i]
+        if "timeout" in flags:
             text = "timeout"
-        elif "late" in e.flags:
-            text = f"late, {e.rtt_ms:.1f} ms"
+        elif "late" in flags:
+            text = f"late, {rtt:.1f} ms"
         else:
-            text = f"✓ {e.rtt_ms:.1f} ms" if e.rtt_ms is not None else "✓"
+            text = f"✓ {rtt:.1f} ms" if rtt == rtt else "✓"
         self._ack_text[emit_row] = text
         self._ack_text[row] = text
+        self._forget_rows(emit_row, row)
         idx = self.index(emit_row, COL_ACK)
         self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DisplayRole])
 
     def clear(self) -> None:
         self.beginResetModel()
-        self._entries.clear()
-        self._previews.clear()
+        self.cols.clear()
+        self._row_cache.clear()
         self._ack_rows.clear()
         self._asked_rows.clear()
         self._ack_text.clear()
         self.endResetModel()
+        self.namesChanged.emit()
 
     def entry(self, row: int) -> LogEntry:
-        return self._entries[row]
+        return self.cols.entry(row)
 
     def entries(self) -> list[LogEntry]:
-        return self._entries
+        """Every entry, whole (slow on a huge log: meant for tests and small logs)."""
+        return [self.cols.entry(r) for r in range(len(self.cols))]
+
+    def seq(self, row: int) -> int:
+        return int(self.cols.seq.a[row])
+
+    def row_of_seq(self, seq: int) -> int | None:
+        return self.cols.row_of_seq(seq)
+
+    def namespaces(self) -> list[str]:
+        return sorted(n for n in self.cols.ns_names.values if n is not None)
+
+    def event_names(self) -> list[str]:
+        return sorted(n for n in self.cols.event_names.values if n is not None)
+
+    def incoming_event_names(self) -> set[str]:
+        """The names of the events the server sent."""
+        cols = self.cols
+        mask = (cols.dir.view() == DIRECTIONS.index(IN)) & (cols.kind.view() == _EVENT)
+        names = cols.event_names.values
+        return {names[i] for i in np.unique(cols.event.view()[mask]).tolist() if names[i]}
 
     def ack_text(self, row: int) -> str:
         return self._ack_text.get(row, "")
 
     def preview_text(self, row: int) -> str:
-        text = self._previews.get(row)
-        if text is None:
-            e = self._entries[row]
-            if e.kind == "packet" and e.args and isinstance(e.args[0], str):
-                text = e.args[0][:PREVIEW_CHARS]      # the packet as it was encoded
-            else:
-                text = preview(e.args, PREVIEW_CHARS)
-            self._previews[row] = text
-        return text
+        """At most TEXT_CAP characters, the last one an ellipsis when the text goes on."""
+        text = self.cols.text(row)
+        return text[:-1] + "…" if self.cols.is_cut(row) else text
 
     # -- Qt model interface ----------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._entries)
+        return 0 if parent.isValid() else len(self.cols)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
@@ -185,50 +246,78 @@ class LogModel(QAbstractTableModel):
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row, col = index.row(), index.column()
-        if row >= len(self._entries):
-            return None
-        e = self._entries[row]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, col, e)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if col == COL_DIR:
-                return QBrush(_DIR_COLOR.get(e.dir, QColor("black")))
-            color = _KIND_COLOR.get(e.kind)
-            if col == COL_ACK and e.kind in ("event", "ack"):
-                text = self._ack_text.get(row, "")
-                if text.startswith(("timeout", "late")):
-                    color = QColor("#cf222e")
-            return QBrush(color) if color is not None and col in (COL_EVENT, COL_ACK) else None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(_GAP_BACKGROUND) if e.kind == "gap" else None
-        if role == Qt.ItemDataRole.FontRole and col == COL_ARGS:
-            return self._mono
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (COL_SEQ, COL_SIZE):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and col == COL_EVENT:
-            return event_label(e)
-        if role == EntryRole:
-            return e
-        return None
+        return self.cell(index.row(), index.column(), role)
 
-    def _display(self, row: int, col: int, e: LogEntry) -> str:
+    def cell(self, row: int, col: int, role: int) -> Any:
+        """data() by row and column (the filtered model calls it without making indexes).
+
+        A repaint asks for five roles of nine cells of every visible row, each a call
+        into Python; the answers of a row are made together and kept (a few thousand
+        rows at most), so most calls are two dictionary lookups."""
+        if role == EntryRole:
+            return self.cols.entry(row) if row < len(self.cols) else None
+        cached = self._row_cache.get(row)
+        if cached is None:
+            if row >= len(self.cols):
+                return None
+            if len(self._row_cache) > ROW_CACHE:
+                self._row_cache.clear()
+            cached = self._row_cache[row] = self._make_row(row)
+        values = cached.get(role)
+        return None if values is None else values[col]
+
+    def _make_row(self, row: int) -> dict[int, tuple]:
+        cols = self.cols
+        kind = int(cols.kind.a[row])
+        ack_brush = _KIND_BRUSHES[kind]
+        if kind in (_EVENT, _ACK) and self._ack_text.get(row, "").startswith(("timeout", "late")):
+            ack_brush = _RED
+        fg = [None] * len(COLUMNS)
+        fg[COL_DIR], fg[COL_EVENT], fg[COL_ACK] = _DIR_BRUSHES[cols.dir.a[row]], _KIND_BRUSHES[kind], ack_brush
+        label = self._event_label(row)
+        tips = [None] * len(COLUMNS)
+        tips[COL_EVENT] = label
+        roles = {
+            _DISPLAY: tuple(label if c == COL_EVENT else self._display(row, c) for c in range(len(COLUMNS))),
+            _FOREGROUND: tuple(fg),
+            _FONT: self._fonts,
+            _ALIGN: _ALIGNS,
+            _TOOLTIP: tuple(tips),
+        }
+        if kind == _GAP:
+            roles[_BACKGROUND] = (_GAP_BRUSH,) * len(COLUMNS)
+        return roles
+
+    def _forget_rows(self, *rows: int) -> None:
+        for r in rows:
+            self._row_cache.pop(r, None)
+
+    def _event_label(self, row: int) -> str:
+        cols = self.cols
+        kind = cols.kind.a[row]
+        if kind == _EVENT:
+            return cols.event_names.values[cols.event.a[row]] or ""
+        return event_label(cols.entry(row))
+
+    def _display(self, row: int, col: int) -> str:
+        cols = self.cols
         if col == COL_SEQ:
-            return str(e.seq)
+            return str(cols.seq.a[row])
         if col == COL_TIME:
-            return format_time(e.t)
+            return format_time(float(cols.t.a[row]))
         if col == COL_DIR:
-            return _DIR_TEXT.get(e.dir, e.dir)
+            return _DIR_TEXTS[cols.dir.a[row]]
         if col == COL_NS:
-            return e.ns or ""
+            return cols.ns_names.values[cols.ns.a[row]] or ""
         if col == COL_EVENT:
-            return event_label(e)
+            return self._event_label(row)
         if col == COL_ARGS:
             return self.preview_text(row)
         if col == COL_SIZE:
-            return format_size(e.bytes)
+            size = int(cols.size.a[row])
+            return format_size(None if size < 0 else size)
         if col == COL_ACK:
             return self._ack_text.get(row, "")
         if col == COL_FLAGS:
-            return " ".join(e.flags)
+            return " ".join(cols.flag_names(row))
         return ""

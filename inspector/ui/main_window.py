@@ -2,72 +2,74 @@
 its detail in the middle, the emit composer below."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QTabWidget, QVBoxLayout,
-    QWidget,
+    QCheckBox, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QTabWidget,
+    QVBoxLayout, QWidget,
 )
 
-from ..core.entries import IN, LogEntry
+from ..core.entries import LogEntry
 from ..core.options import ConnectionOptions
 from ..core.server_acks import AckReply
 from ..core.state import SessionState
 from . import settings as S
 from .bridge import SessionBridge
 from .connection_panel import ConnectionPanel
-from .detail_view import DetailView
 from .emit_panel import EmitPanel, EmitRequest
 from .log_model import EntryRole, LogModel
-from .log_view import LogView
+from .log_workspace import LogWorkspace
 from .namespace_panel import NamespacePanel
 from .scenario_panel import ScenarioDock, ScenarioPanel
 from .sequence_panel import SequencePanel
 from .server_ack_panel import ServerAckPanel
-from .timeline_view import TimelineView
+from .session_files import (SESSION_FILTER, JSONL_FILTER, LiveRecording, SessionViewer,
+                            ask_export_path, choose_new_default_path, export_session,
+                            sessions_dir, start_import)
 
 
 class MainWindow(QMainWindow):
     def __init__(self, bridge: SessionBridge, settings: S.Settings | None = None,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, *, session_file: str | Path | None = None,
+                 record: bool = True):
+        """`session_file`: where to record this session (default: a new file in the
+        sessions folder); record=False keeps the log in memory only."""
         super().__init__(parent)
         self.bridge = bridge
         self.session = bridge.session
         self.settings = settings or S.Settings()
         self.setWindowTitle("socketio-inspector")
         self.resize(1280, 820)
+        self.viewers: list[SessionViewer] = []
+        self.jobs: list = []
 
         self.connection = ConnectionPanel(self.settings)
         self.namespaces = NamespacePanel(self.settings)
         self.serverAcks = ServerAckPanel()
         self.sequences = SequencePanel()
-        self.timeline = TimelineView()
         self.emitPanel = EmitPanel(self.settings)
-        self.model = LogModel(self)
-        self.logView = LogView()
-        self.logView.setModel(self.model)
+        self.recording: LiveRecording | None = None
+        if record:
+            path = Path(session_file) if session_file else choose_new_default_path(self.settings)
+            self.recording = LiveRecording(bridge, path)
+        self.model = LogModel(self, fetch=self.recording.fetcher if self.recording else None)
+        self.workspace = LogWorkspace(self.model, live=True)
+        self.logView, self.detail, self.stats = (self.workspace.logView, self.workspace.detail,
+                                                 self.workspace.stats)
+        self.timeline = self.workspace.timeline
         self.rawCaptureCheck = QCheckBox("Raw packets", objectName="rawCaptureCheck")
         self.rawCaptureCheck.setToolTip("Log every Engine.IO / Socket.IO packet in and out, as it "
                                         "crosses, linked to the event it carries (Ctrl+R)")
         self.logView.toolbar.insertWidget(1, self.rawCaptureCheck)
-        self.detail = DetailView()
 
         side = QTabWidget(objectName="sideTabs")
         side.addTab(self.namespaces, "Namespaces")
         side.addTab(self.serverAcks, "Server acks")
         side.addTab(self.sequences, "Checks")
-        # list above detail, as in Wireshark and the DevTools frames panel: the
-        # table gets the whole width for its argument previews
-        self.logSplitter = QSplitter(Qt.Orientation.Vertical, objectName="logSplitter")
-        self.logSplitter.addWidget(self.timeline)
-        self.logSplitter.addWidget(self.logView)
-        self.logSplitter.addWidget(self.detail)
-        self.logSplitter.setStretchFactor(1, 3)
-        self.logSplitter.setStretchFactor(2, 1)
-        self.logSplitter.setCollapsible(0, False)
-        self.logSplitter.setSizes([self.timeline.height(), 420, 200])
+        self.logSplitter = self.workspace
         self.mainSplitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         self.mainSplitter.addWidget(side)
         self.mainSplitter.addWidget(self.logSplitter)
@@ -88,6 +90,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.messageLabel = QLabel(objectName="messageLabel")
         self.statusBar().addWidget(self.messageLabel, 1)
+        self.sessionFileLabel = QLabel(objectName="sessionFileLabel")
+        self.sessionFileLabel.setStyleSheet("color: #6e7781; padding-right: 6px;")
+        self.statusBar().addPermanentWidget(self.sessionFileLabel)
+        self._show_session_file()
+        self._file_timer = QTimer(self, interval=1000)     # a write error shows within a second
+        self._file_timer.timeout.connect(self._show_session_file)
+        self._file_timer.start()
 
         self._build_menus()
         self._wire()
@@ -112,17 +121,40 @@ class MainWindow(QMainWindow):
         self.serverAcks.repliesChanged.connect(self._set_ack_replies)
         self.sequences.rulesChanged.connect(
             lambda rules: b.call_soon(self.session.set_sequence_rules, rules))
-        self.timeline.periodClicked.connect(self.logView.table.select_seq_range)
         self.rawCaptureCheck.toggled.connect(self.set_raw_capture)
         self.emitPanel.emitRequested.connect(self.emit)
-        self.logView.entrySelected.connect(self.detail.show_entry)
         self.logView.clearRequested.connect(self.clear_log)
+        self.model.namesChanged.connect(self._names_seen)
+        self.workspace.message.connect(self.show_message)
         self._set_room_events(self.namespaces.joinEventEdit.text(), self.namespaces.leaveEventEdit.text())
         if b.state is not None:
             self._on_state(b.state)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        self.openAction = QAction("&Open session…", self, shortcut=QKeySequence.StandardKey.Open)
+        self.openAction.setToolTip("Open a session file (or a JSON Lines export) read-only")
+        self.openAction.triggered.connect(self._open_clicked)
+        self.importAction = QAction("&Import JSON Lines…", self)
+        self.importAction.triggered.connect(self._import_clicked)
+        self.exportAllAction = QAction("&Export session as JSON Lines…", self)
+        self.exportAllAction.triggered.connect(lambda: self.export(filtered=False))
+        self.exportFilteredAction = QAction("Export &shown rows as JSON Lines…", self)
+        self.exportFilteredAction.triggered.connect(lambda: self.export(filtered=True))
+        self.moveFileAction = QAction("&Move session file…", self)
+        self.moveFileAction.setToolTip("Carry on recording this session in a file of your choice")
+        self.moveFileAction.triggered.connect(self._move_clicked)
+        self.sessionsDirAction = QAction("Session files &folder…", self)
+        self.sessionsDirAction.setToolTip("Where new session files go")
+        self.sessionsDirAction.triggered.connect(self._folder_clicked)
+        for act in (self.exportAllAction, self.exportFilteredAction, self.moveFileAction):
+            act.setEnabled(self.recording is not None)
+        file_menu.addActions([self.openAction, self.importAction])
+        file_menu.addSeparator()
+        file_menu.addActions([self.exportAllAction, self.exportFilteredAction])
+        file_menu.addSeparator()
+        file_menu.addActions([self.moveFileAction, self.sessionsDirAction])
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
@@ -266,7 +298,10 @@ class MainWindow(QMainWindow):
     def _on_entries(self, batch: list[LogEntry]) -> None:
         self.model.append(batch)
         self.timeline.add(batch)
-        self.emitPanel.note_events({e.event for e in batch if e.dir == IN and e.kind == "event" and e.event})
+
+    def _names_seen(self) -> None:
+        # only when the log saw a new name, not for every entry of every batch
+        self.emitPanel.note_events(self.model.incoming_event_names())
 
     def _on_state(self, st: SessionState) -> None:
         self.connection.set_state(st)
@@ -275,6 +310,89 @@ class MainWindow(QMainWindow):
         self.connectAction.setEnabled(st.state == "disconnected")
         self.disconnectAction.setEnabled(st.state != "disconnected")
         self.dropAction.setEnabled(st.state == "connected")
+
+    # -- session files ---------------------------------------------------------------
+    def _show_session_file(self) -> None:
+        rec = self.recording
+        if rec is None:
+            self.sessionFileLabel.setText("Not recorded to a file")
+            return
+        if rec.writer.error:
+            self.sessionFileLabel.setText("Session file: NOT WRITTEN")
+            self.sessionFileLabel.setStyleSheet("color: #cf222e; padding-right: 6px;")
+            self.sessionFileLabel.setToolTip(rec.writer.error)
+            return
+        self.sessionFileLabel.setText(f"Session file: {rec.path.name}")
+        self.sessionFileLabel.setToolTip(f"Every entry is recorded to {rec.path}\n"
+                                         "(File > Move session file… to keep it elsewhere)")
+
+    def open_session(self, path: str | Path) -> SessionViewer | None:
+        """Show a session file read-only in a window of its own (a .jsonl file is imported first)."""
+        path = Path(path)
+        if path.suffix.lower() in (".jsonl", ".json"):
+            self.import_jsonl(path)
+            return None
+        viewer = SessionViewer(path)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.viewers.append(viewer)
+        viewer.show()
+        return viewer
+
+    def import_jsonl(self, src: str | Path) -> None:
+        def done(dest: Path) -> None:
+            self.show_message(f"Imported {Path(src).name} into {dest}")
+            self.open_session(dest)
+        self.jobs.append(start_import(self, Path(src), sessions_dir(self.settings), done,
+                                      lambda m: self.show_message(f"Import failed: {m}", error=True)))
+
+    def export(self, filtered: bool, dest: str | Path | None = None):
+        if self.recording is None:
+            return None
+        dest = Path(dest) if dest else ask_export_path(
+            self, str(Path.home() / self.recording.path.with_suffix(".jsonl").name))
+        if dest is None:
+            return None
+        seqs = None
+        if filtered:
+            seqs = self.model.cols.seq.view()[self.logView.filtered.source_rows()].tolist()
+        rec = self.recording
+        job = export_session(
+            self, lambda: rec.path, dest, seqs, rec.writer.flush,
+            lambda n: self.show_message(f"Exported {n:,} entries to {dest}"),
+            lambda m: self.show_message(f"Export failed: {m}", error=True))
+        self.jobs.append(job)
+        return job
+
+    def move_session_file(self, dest: str | Path) -> None:
+        self.recording.writer.move_to(Path(dest))
+        self._show_session_file()
+        self.show_message(f"Recording to {dest}")
+
+    def _open_clicked(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Open a session", str(sessions_dir(self.settings)),
+                                              SESSION_FILTER)
+        if name:
+            self.open_session(name)
+
+    def _import_clicked(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import JSON Lines", str(Path.home()), JSONL_FILTER)
+        if name:
+            self.import_jsonl(name)
+
+    def _move_clicked(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Record this session to", str(self.recording.path),
+                                              "Session files (*.sqlite)")
+        if name:
+            try:
+                self.move_session_file(name)
+            except Exception as exc:
+                self.show_message(f"Could not move the session file: {exc}", error=True)
+
+    def _folder_clicked(self) -> None:
+        name = QFileDialog.getExistingDirectory(self, "Session files folder", str(sessions_dir(self.settings)))
+        if name:
+            self.settings.set(S.SESSIONS_DIR, name)
+            self.show_message(f"New sessions will be recorded in {name}")
 
     # -- layout persistence ---------------------------------------------------------
     def _restore_layout(self) -> None:
@@ -300,4 +418,10 @@ class MainWindow(QMainWindow):
                                                  for sp in self._splitters()))
         self.connection.save()
         self.settings.sync()
+        for job in self.jobs:
+            job.cancel()
+        for viewer in self.viewers:
+            viewer.close()
+        if self.recording is not None:
+            self.recording.stop()
         super().closeEvent(event)

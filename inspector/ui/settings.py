@@ -40,6 +40,8 @@ LAST_EVENT = Setting("emit/event", "echo")
 WINDOW_GEOMETRY = Setting("window/geometry", b"")
 WINDOW_STATE = Setting("window/state", b"")
 SPLITTERS = Setting("window/splitters", "")
+# where new session files go; empty: the platform's per-user data directory
+SESSIONS_DIR = Setting("sessions/dir", "")
 
 
 class Settings:

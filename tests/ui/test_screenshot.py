@@ -35,10 +35,7 @@ def test_main_window_screenshot(inspector, tmp_path):
     ui.emit("drop")
     ui.wait_for(kind="gap", ns="/chat", timeout=20)
     ui.wait_for_status("Connected")
-    model = ui.window.model
-    row = next(r for r in range(model.rowCount()) if model.entry(r) is echo)
-    ui.window.logView.table.selectRow(row)
-    ui.window.logView.table.scrollTo(model.index(row, 0))
+    ui.window.logView.scroll_to_seq(echo.seq)
     ui.type_into("eventEdit", "echo")
     ui.type_into("argsEdit", '"ping"\n{"n": 1}')
     ui.qtbot.wait(100)

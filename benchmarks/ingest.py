@@ -1,0 +1,165 @@
+"""One ingest measurement, run in a process of its own (so runs do not disturb each other):
+
+    python benchmarks/ingest.py bare URL N [--uvloop]
+    python benchmarks/ingest.py inspector URL N SESSION_FILE
+
+prints one JSON object: the rate, and for the inspector what reached the model
+and the session file, and the longest gap of a 10 ms QTimer on the GUI thread.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+# -- a bare python-socketio AsyncClient counting the events --------------------------------
+async def bare(url: str, n: int) -> dict:
+    import socketio
+    sio = socketio.AsyncClient(handle_sigint=False, reconnection=False)
+    got = 0
+    done = asyncio.Event()
+
+    @sio.on("burst")
+    async def on_burst(_data):
+        nonlocal got
+        got += 1
+        if got == n:
+            done.set()
+
+    await sio.connect(url, transports=["websocket"])
+    t0 = time.perf_counter()
+    await sio.emit("burst", {"count": n})
+    try:
+        await asyncio.wait_for(done.wait(), timeout=max(60.0, n / 2000))
+    except asyncio.TimeoutError:
+        pass
+    elapsed = time.perf_counter() - t0
+    await sio.disconnect()
+    return {"events": got, "seconds": elapsed, "events_per_s": got / elapsed}
+
+
+# -- the inspector: network thread + Session + session file + bridge + window ---------------
+def inspector(url: str, n: int, session_file: str) -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import numpy as np
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from inspector.app import make_gui_loop
+    from inspector.core.options import ConnectionOptions
+    from inspector.core.session import Session
+    from inspector.core.store import SessionStore
+    from inspector.ui.bridge import NetworkThread, SessionBridge
+    from inspector.ui.main_window import MainWindow
+    from inspector.ui.settings import Settings
+
+    app = QApplication.instance() or QApplication([])
+    loop = make_gui_loop(app)
+    tmp = tempfile.TemporaryDirectory(prefix="inspector-bench-")
+    settings = Settings(QSettings(str(Path(tmp.name) / "s.ini"), QSettings.Format.IniFormat))
+    network = NetworkThread().start()
+    session = Session()
+    bridge = SessionBridge(session, network)
+    window = MainWindow(bridge, settings, session_file=session_file)
+    window.show()
+    model, writer = window.model, window.recording.writer
+
+    gaps = {"last": None, "max": 0.0, "on": False, "all": []}
+
+    def tick() -> None:
+        now = time.perf_counter()
+        if gaps["on"] and gaps["last"] is not None:
+            gaps["max"] = max(gaps["max"], now - gaps["last"])
+            gaps["all"].append(now - gaps["last"])
+        gaps["last"] = now
+    heartbeat = QTimer(interval=10)
+    heartbeat.timeout.connect(tick)
+    heartbeat.start()
+
+    def burst_rows(first: int = 0) -> int:
+        cols = model.cols
+        bid = cols.event_names.id_of("burst")
+        if bid is None:
+            return 0
+        return int(np.count_nonzero((cols.event.view()[first:] == bid) & (cols.dir.view()[first:] == 0)))
+
+    # counted as rows arrive (in the model's own signal, on the GUI thread: no polling)
+    arrived = {"n": 0, "t": None, "want": n}
+    all_in = asyncio.Event()
+
+    def on_rows(_parent, first: int, last: int) -> None:
+        arrived["n"] += burst_rows(first)
+        if arrived["n"] >= arrived["want"] and arrived["t"] is None:
+            arrived["t"] = time.perf_counter()
+            all_in.set()
+    model.rowsInserted.connect(on_rows)
+
+    async def run() -> dict:
+        await bridge.call(session.connect(ConnectionOptions(url=url, transport="websocket",
+                                                            reconnection=False)))
+        await asyncio.sleep(0.5)           # settle: the window laid out, the connect rows drawn
+        gaps["on"], gaps["last"] = True, time.perf_counter()
+        t0 = time.perf_counter()
+        await bridge.call(session.emit("/", "burst", [{"count": n}]))
+        try:
+            await asyncio.wait_for(all_in.wait(), max(60.0, n / 2000))
+        except asyncio.TimeoutError:
+            pass
+        in_model = burst_rows()
+        t_model = arrived["t"] or time.perf_counter()
+        # the file: everything the session published so far is committed (flushed on the
+        # writer's thread; the GUI thread goes on meanwhile)
+        await asyncio.get_running_loop().run_in_executor(None, writer.flush, 60.0)
+        t_file = time.perf_counter()
+        gaps["on"] = False
+        with SessionStore(writer.path) as store:
+            in_file = store._conn.execute(
+                "SELECT count(*) FROM entries WHERE event='burst' AND dir='in'").fetchone()[0]
+        elapsed = max(t_model, t_file) - t0
+        await bridge.call(session.disconnect())
+        return {"events": min(in_model, in_file), "in_model": in_model, "in_file": in_file,
+                "seconds": elapsed, "model_seconds": t_model - t0,
+                "events_per_s": min(in_model, in_file) / elapsed,
+                "max_stall_ms": gaps["max"] * 1000.0, "rows": model.rowCount(),
+                "median_gap_ms": float(np.median(gaps["all"])) * 1000.0 if gaps["all"] else None,
+                "p99_gap_ms": float(np.percentile(gaps["all"], 99)) * 1000.0 if gaps["all"] else None,
+                "gaps_over_50ms": int(sum(g > 0.05 for g in gaps["all"]))}
+
+    try:
+        with loop:
+            result = loop.run_until_complete(run())
+    finally:
+        heartbeat.stop()
+        bridge.close()
+        window.close()
+        network.stop()
+        tmp.cleanup()
+    return result
+
+
+def main(argv: list[str]) -> int:
+    mode, url, n = argv[0], argv[1], int(argv[2])
+    if mode == "bare":
+        if "--uvloop" in argv:
+            from inspector.core.loop import run
+            result = run(bare(url, n))
+        else:
+            result = asyncio.run(bare(url, n))      # a plain asyncio loop
+    elif mode == "inspector":
+        result = inspector(url, n, argv[3])
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

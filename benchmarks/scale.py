@@ -1,0 +1,162 @@
+"""The log at scale, in a process of its own:
+
+    python benchmarks/scale.py N SESSION_FILE
+
+loads N synthetic entries into the window's log (as the bridge does, one insert per
+batch) and into its session file (through the same writer), then prints one JSON
+object: resident memory, the time to apply filters, the time to scroll to the end.
+"""
+from __future__ import annotations
+
+import gc
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+USERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"]
+WORDS = ["hello", "world", "price", "update", "ping", "order", "filled", "cancel", "queue", "ready"]
+EVENTS = ["chat", "tick", "price", "presence", "typing", "order", "notification", "metrics"]
+NAMESPACES = ["/", "/chat", "/market"]
+
+
+def synthetic(first_seq: int, n: int, rng: random.Random, t0: float) -> list:
+    """n entries like a busy server's: mostly incoming events with small objects, some emits
+    with acks and their answers, now and then a late ack or a recovered event."""
+    from inspector.core.entries import LogEntry
+    out = []
+    seq = first_seq
+    for _ in range(n):
+        r = rng.random()
+        ev = EVENTS[seq % len(EVENTS)]
+        ns = NAMESPACES[seq % 3]
+        t = t0 + seq / 20000.0
+        if r < 0.9:
+            args = [{"i": seq, "user": USERS[seq % 8], "text": f"{WORDS[seq % 10]} {WORDS[(seq // 10) % 10]} {seq % 997}",
+                     "price": round(100 + (seq % 500) / 7, 2)}]
+            flags = ("recovered",) if seq % 5000 == 0 else ()
+            out.append(LogEntry(seq, t, "in", "event", ns, ev, args, None, None, 60 + seq % 40, flags))
+        elif r < 0.95:
+            out.append(LogEntry(seq, t, "out", "event", ns, ev, [{"q": seq, "user": USERS[seq % 8]}],
+                                seq % 100000, None, 30))
+        else:
+            flags = ("late",) if seq % 97 == 0 else ()
+            out.append(LogEntry(seq, t, "in", "ack", ns, ev, [{"ok": True, "q": seq}], seq % 100000,
+                                round(rng.lognormvariate(1.0, 0.6), 2), 28, flags))
+        seq += 1
+    return out
+
+
+def run(n: int, session_file: str) -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import psutil
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from inspector.core.logfilter import LogFilter
+    from inspector.core.session import Session
+    from inspector.core.store import SessionStore
+    from inspector.ui.bridge import NetworkThread, SessionBridge
+    from inspector.ui.main_window import MainWindow
+    from inspector.ui.settings import Settings
+
+    app = QApplication.instance() or QApplication([])
+    tmp = tempfile.TemporaryDirectory(prefix="inspector-scale-")
+    settings = Settings(QSettings(str(Path(tmp.name) / "s.ini"), QSettings.Format.IniFormat))
+    network = NetworkThread().start()
+    bridge = SessionBridge(Session(), network)
+    window = MainWindow(bridge, settings, session_file=session_file)
+    window.resize(1280, 820)
+    window.show()
+    app.processEvents()
+    model, view, writer = window.model, window.logView, window.recording.writer
+    rss0 = psutil.Process().memory_info().rss
+
+    rng = random.Random(5)
+    t_start = time.time() - n / 20000.0
+    batch = 10000
+    t0 = time.perf_counter()
+    for first in range(1, n + 1, batch):
+        entries = synthetic(first, min(batch, n + 1 - first), rng, t_start)
+        for e in entries:
+            writer.submit(e)           # what the Session subscriber does on the network thread
+        model.append(entries)          # what the bridge does on the GUI thread
+        app.processEvents()
+    load_s = time.perf_counter() - t0
+    writer.flush(120)
+    app.processEvents()
+    with SessionStore(writer.path) as store:
+        in_file = store.count()
+    gc.collect()
+    rss = psutil.Process().memory_info().rss
+
+    def timed(f: LogFilter) -> tuple[float, int]:
+        t = time.perf_counter()
+        view.apply_filter(f)
+        app.processEvents()
+        return (time.perf_counter() - t) * 1000.0, view.filtered.rowCount()
+
+    filters = {
+        "text": LogFilter(text="carol"),
+        "text_rare": LogFilter(text="ready queue 996"),
+        "regex": LogFilter(text=r"order \w+ 99\d\b", regex=True),
+        "regex_ignorecase_capitals": LogFilter(text=r"GRACE.*FILLED", regex=True),
+        "event_dir_ns": LogFilter(dirs=frozenset({"in"}), events=frozenset({"price", "tick"}),
+                                  namespaces=frozenset({"/market"})),
+        "flags_late": LogFilter(flags=frozenset({"late"})),
+    }
+    filter_ms, filter_rows = {}, {}
+    for name, f in filters.items():
+        times = []
+        for _ in range(3):
+            ms, rows = timed(f)
+            times.append(ms)
+            timed(LogFilter())
+        filter_ms[name] = round(statistics.median(times), 1)
+        filter_rows[name] = rows
+
+    # scrolling: from the top to the end, painted
+    table = view.table
+    table.scrollToTop()
+    app.processEvents()
+    scrolls = []
+    for _ in range(3):
+        table.scrollToTop()
+        table.viewport().repaint()
+        t = time.perf_counter()
+        table.scrollToBottom()
+        table.viewport().repaint()
+        scrolls.append((time.perf_counter() - t) * 1000.0)
+    # selecting the last row shows it whole (fetched from the session file if need be)
+    t = time.perf_counter()
+    view.scroll_to_seq(n)
+    app.processEvents()
+    select_ms = (time.perf_counter() - t) * 1000.0
+    shown = window.detail.header.text()
+
+    result = {
+        "entries": n, "in_model": model.rowCount(), "in_file": in_file,
+        "lost_entries": n - min(model.rowCount(), in_file),
+        "load_s": round(load_s, 2), "rss_mib": round(rss / 2**20, 1),
+        "rss_mib_before": round(rss0 / 2**20, 1),
+        "filter_ms": filter_ms, "filter_rows": filter_rows,
+        "scroll_end_ms": round(statistics.median(scrolls), 1),
+        "select_last_ms": round(select_ms, 1), "selected_shows": shown[:60],
+        "file_mib": round(Path(writer.path).stat().st_size / 2**20, 1),
+    }
+    bridge.close()
+    window.close()
+    network.stop()
+    tmp.cleanup()
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(int(sys.argv[1]), sys.argv[2])))

@@ -1,0 +1,96 @@
+"""Long work (load, import, export of a million rows) on a worker thread, with progress.
+
+The GUI thread only gets signals: progress, results in pieces (a chunk of
+rows to append), and the end.  The work function gets `report(done, total)`,
+which returns False once the user has cancelled, and `deliver(obj)`, which
+hands a piece to the GUI thread.
+"""
+from __future__ import annotations
+
+import threading
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+
+class Job(QObject):
+    progress = Signal(int, int)      # done, total
+    piece = Signal(object)
+    finished = Signal(object)        # the result
+    failed = Signal(str)
+
+    def __init__(self, work: Callable[..., Any], parent: QObject | None = None):
+        super().__init__(parent)
+        self._work = work
+        self.cancelled = False
+        self.done = False
+        self._thread = threading.Thread(target=self._run, name="inspector-job", daemon=True)
+
+    def start(self) -> "Job":
+        self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def _report(self, done: int, total: int) -> bool:
+        self.progress.emit(int(done), int(total))
+        return not self.cancelled
+
+    def _run(self) -> None:
+        try:
+            result = self._work(self._report, self.piece.emit)
+        except Exception as exc:  # shown to the user, not raised on a thread nobody watches
+            traceback.print_exc()
+            self.done = True
+            self.failed.emit(str(exc) or type(exc).__name__)
+            return
+        self.done = True
+        self.finished.emit(result)
+
+
+def run_with_progress(parent: QWidget, label: str, work: Callable[..., Any],
+                      on_piece: Callable[[Any], None] | None = None,
+                      on_done: Callable[[Any], None] | None = None,
+                      on_error: Callable[[str], None] | None = None) -> Job:
+    """Start `work` on a thread with a progress dialog (Cancel stops it at the next report)."""
+    dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
+    dialog.setObjectName("progressDialog")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    job = Job(work, parent)
+    dialog.canceled.connect(job.cancel)
+
+    def progress(done: int, total: int) -> None:
+        if total > 0:
+            scale = max(1, total // 1_000_000 + 1)
+            dialog.setMaximum(total // scale)
+            dialog.setValue(min(done, total) // scale)
+
+    def finish(result: Any) -> None:
+        dialog.close()
+        dialog.deleteLater()
+        if on_done is not None:
+            on_done(result)
+
+    def fail(message: str) -> None:
+        dialog.close()
+        dialog.deleteLater()
+        if on_error is not None:
+            on_error(message)
+
+    job.progress.connect(progress)
+    if on_piece is not None:
+        job.piece.connect(on_piece)
+    job.finished.connect(finish)
+    job.failed.connect(fail)
+    job.dialog = dialog
+    return job.start()
