@@ -129,14 +129,21 @@ _encode = c_make_encoder(None, _placeholder, encode_basestring, None, ":", ",", 
 _join = "".join
 
 
+C_SLICE = 500       # items per C-speed call (about a millisecond)
+
+
 def _texts(args_list: list) -> tuple[list[str], list[int]] | None:
     """The row texts and bits of many argument lists at C speed; None if one cannot be."""
     if _encode is None:
         return None
     has_none = None in args_list
+    items = [a if a is not None else () for a in args_list] if has_none else args_list
+    full: list[str] = []
     try:
-        full = list(map(_join, map(_encode, [a if a is not None else () for a in args_list]
-                                   if has_none else args_list, itertools.repeat(0))))
+        # in slices: one C call over a whole batch would keep the GIL (and so the GUI
+        # thread) waiting for its whole length; between slices other threads get a turn
+        for i in range(0, len(items), C_SLICE):
+            full.extend(map(_join, map(_encode, items[i:i + C_SLICE], itertools.repeat(0))))
     except (TypeError, ValueError, RecursionError):
         return None
     texts = [t[1:-1] for t in full]

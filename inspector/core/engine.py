@@ -26,6 +26,8 @@ import engineio
 from engineio import packet as eio_packet
 from engineio import payload as eio_payload
 
+from .loop import courtesy
+
 # Disconnect reasons, in the words a user understands (socket.io-client's words).
 SERVER_DISCONNECT = "server disconnect"
 CLIENT_DISCONNECT = "client disconnect"
@@ -126,6 +128,8 @@ class InspectorEngine(engineio.AsyncClient):
                 # the hot path: a message, without python-engineio's JSON attempt
                 self.last_rx = time.monotonic()
                 self.on_message(data[1:])
+                if courtesy.wanted:
+                    courtesy.step_aside()
                 continue
             try:
                 pkt = eio_packet.Packet(encoded_packet=data)

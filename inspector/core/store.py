@@ -65,7 +65,7 @@ INSERT_JSON = (f"INSERT OR REPLACE INTO entries ({COLUMNS}) SELECT "
                " FROM json_each(?)")
 _FIELDS = operator.attrgetter("seq", "t", "dir", "kind", "ns", "event", "args", "ack_id",
                               "rtt_ms", "bytes", "flags", "detail")
-SUB_BATCH = 2000     # rows per json.dumps: a C call that keeps the GIL, kept to a few ms
+SUB_BATCH = 500      # rows per json.dumps: a C call that keeps the GIL, kept to about a millisecond
 
 
 class StoreError(Exception):

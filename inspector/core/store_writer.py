@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from .entries import LogEntry
+from .loop import courtesy
 from .store import (FLUSH_S, INSERT, INSERT_JSON, SUB_BATCH, StoreError, _bytes_to_json, _connect,
                     _FIELDS, row_of)
 
@@ -115,6 +116,8 @@ class StoreWriter:
     def _insert(self, batch: list[LogEntry]) -> None:
         conn = self._conn
         for i in range(0, len(batch), SUB_BATCH):
+            if courtesy.wanted:
+                courtesy.step_aside()
             part = batch[i:i + SUB_BATCH]
             try:
                 doc = json.dumps(list(map(_FIELDS, part)), ensure_ascii=False, separators=(",", ":"),

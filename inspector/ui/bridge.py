@@ -4,7 +4,10 @@ The network runs on its own plain asyncio loop (uvloop where there is one) in
 one worker thread, so heartbeats are answered and bursts are taken whatever
 the GUI is doing.  Calls go there with `run()` (result back on the GUI
 thread) or `call()` (awaitable from qasync); LogEntry objects come back
-through a thread-safe deque drained by a QTimer, one batch per tick.
+through a thread-safe deque.  A preparation thread turns them into ready
+rows (core.columns.Chunk: the cell texts, the flags, built in Python), so the
+GUI thread's turn is only the insert and the paint; a QTimer hands the ready
+chunks over, one insert per chunk.
 """
 from __future__ import annotations
 
@@ -19,8 +22,9 @@ from typing import Any, Awaitable, Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from ..core.columns import Chunk, chunk_from_entries
 from ..core.entries import LogEntry
-from ..core.loop import new_network_loop
+from ..core.loop import courtesy, new_network_loop
 from ..core.session import Session
 from ..core.state import SessionState
 
@@ -107,7 +111,7 @@ class NetworkThread:
 class SessionBridge(QObject):
     """Hands a Session's entries and state to the GUI thread, and intent back."""
 
-    entriesReady = Signal(list)        # list[LogEntry], in order
+    entriesReady = Signal(object)      # a Chunk, in order; its .entries are the LogEntry objects
     stateChanged = Signal(object)      # SessionState
     callDone = Signal(object, object, object)   # (on_done, result, error)
 
@@ -116,6 +120,9 @@ class SessionBridge(QObject):
         self.session = session
         self.network = network
         self._queue: deque[LogEntry] = deque()
+        self._ready: deque[Chunk] = deque()
+        self._busy = False
+        self._stopping = threading.Event()
         self._state: SessionState | None = None
         self._state_dirty = False
         self._busy_since: float | None = None     # the GC is paused for a burst since
@@ -125,6 +132,8 @@ class SessionBridge(QObject):
         self._timer.setInterval(FLUSH_MS)
         self._timer.timeout.connect(self.flush)
         self._timer.start()
+        self._preparer = threading.Thread(target=self._prepare, name="inspector-rows", daemon=True)
+        self._preparer.start()
         network.run_sync(self._attach)
 
     def _attach(self) -> None:
@@ -135,17 +144,30 @@ class SessionBridge(QObject):
         self._state = state          # only the latest matters
         self._state_dirty = True
 
-    def flush(self) -> None:
-        """Drain what the network thread queued (called every FLUSH_MS)."""
+    def _prepare(self) -> None:
+        """The preparation thread: entries -> ready rows, a batch per interval."""
         q = self._queue
-        n = len(q)
-        if n:
-            take = min(n, MAX_BATCH)
-            batch = [q.popleft() for _ in range(take)]
-            self.entriesReady.emit(batch)
-            if n > take:
+        while not self._stopping.is_set():
+            n = len(q)
+            if n:
+                if courtesy.wanted:
+                    courtesy.step_aside()
+                take = min(n, MAX_BATCH)
+                self._ready.append(chunk_from_entries([q.popleft() for _ in range(take)]))
+                if n > take:
+                    continue
+            self._busy = n >= BUSY_BATCH
+            self._stopping.wait((BUSY_FLUSH_MS if self._busy else FLUSH_MS) / 1000.0)
+
+    def flush(self) -> None:
+        """Hand the ready rows to the GUI (called every FLUSH_MS): one chunk per turn of
+        the event loop, so no single slot holds the GUI thread for long."""
+        if self._ready:
+            with courtesy:
+                self.entriesReady.emit(self._ready.popleft())
+            if self._ready:
                 QTimer.singleShot(0, self._flush_more)
-        busy = n >= BUSY_BATCH
+        busy = self._busy
         interval = BUSY_FLUSH_MS if busy else FLUSH_MS
         if self._timer.interval() != interval:
             self._timer.setInterval(interval)
@@ -155,13 +177,21 @@ class SessionBridge(QObject):
             self.stateChanged.emit(self._state)
 
     def _flush_more(self) -> None:
-        q = self._queue
-        n = len(q)
-        if n:
-            take = min(n, MAX_BATCH)
-            self.entriesReady.emit([q.popleft() for _ in range(take)])
-            if n > take:
+        if self._ready:
+            with courtesy:
+                self.entriesReady.emit(self._ready.popleft())
+            if self._ready:
                 QTimer.singleShot(0, self._flush_more)
+
+    def drain(self, timeout: float = 5.0) -> None:
+        """Wait until every entry published so far has been handed to the GUI (for tests
+        and clean shutdowns; call from the GUI thread)."""
+        deadline = time.monotonic() + timeout
+        while (self._queue or self._ready) and time.monotonic() < deadline:
+            if self._ready:
+                self._flush_more()
+            else:
+                time.sleep(0.005)
 
     def _gc_policy(self, busy: bool) -> None:
         now = time.monotonic()
@@ -208,6 +238,7 @@ class SessionBridge(QObject):
 
     def close(self) -> None:
         self._timer.stop()
+        self._stopping.set()
         self._busy_since = None
         _resume_gc(self)
         try:

@@ -201,6 +201,11 @@ class FilteredLogModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         return self.source.headerData(section, orientation, role)
 
+    def source_row(self, row: int) -> int | None:
+        if row >= self._count:
+            return None
+        return row if self._rows is None else int(self._rows.a[row])
+
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # a repaint asks for seven roles of every cell: the ones never answered go first

@@ -49,6 +49,8 @@ _DISPLAY, _FOREGROUND, _BACKGROUND = (int(_R.DisplayRole), int(_R.ForegroundRole
                                       int(_R.BackgroundRole))
 _FONT, _ALIGN, _TOOLTIP = int(_R.FontRole), int(_R.TextAlignmentRole), int(_R.ToolTipRole)
 ROW_CACHE = 4000
+ROLE_DISPLAY, ROLE_FOREGROUND, ROLE_BACKGROUND, ROLE_FONT, ROLE_ALIGN = (
+    _DISPLAY, _FOREGROUND, _BACKGROUND, _FONT, _ALIGN)
 
 
 def format_time(t: float) -> str:
@@ -265,6 +267,17 @@ class LogModel(QAbstractTableModel):
             cached = self._row_cache[row] = self._make_row(row)
         values = cached.get(role)
         return None if values is None else values[col]
+
+    def row_roles(self, row: int) -> dict[int, tuple] | None:
+        """The cell values of a row by role (each a tuple by column), made once and cached."""
+        cached = self._row_cache.get(row)
+        if cached is None:
+            if row >= len(self.cols):
+                return None
+            if len(self._row_cache) > ROW_CACHE:
+                self._row_cache.clear()
+            cached = self._row_cache[row] = self._make_row(row)
+        return cached
 
     def _make_row(self, row: int) -> dict[int, tuple]:
         cols = self.cols

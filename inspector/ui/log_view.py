@@ -18,7 +18,9 @@ from ..core import codegen
 from ..core.logfilter import FilterError, LogFilter
 from ..core.entries import LogEntry
 from .filter_bar import FilterBar
+from ..core.loop import courtesy
 from .filter_model import FilteredLogModel
+from .log_delegate import LogDelegate
 from .log_model import (COL_ACK, COL_ARGS, COL_DIR, COL_EVENT, COL_FLAGS, COL_NS, COL_SEQ,
                         COL_SIZE, COL_TIME, EntryRole, LogModel)
 
@@ -80,8 +82,10 @@ class LogTable(QTableView):
         # Painting asks the Python model for hundreds of cells.  Called from Qt's event loop,
         # each of those calls would take the GIL anew, and while the network thread is busy
         # each take waits for a switch interval: a table repaint became a stall of hundreds
-        # of milliseconds during a burst.  Entered here, the GIL is taken once per paint.
-        super().paintEvent(event)
+        # of milliseconds during a burst.  Entered here, the GIL is taken once per paint,
+        # and the other threads step aside while it lasts (core.loop.Courtesy).
+        with courtesy:
+            super().paintEvent(event)
 
     def at_bottom(self) -> bool:
         sb = self.verticalScrollBar()
@@ -212,6 +216,7 @@ class LogView(QWidget):
         self.source = model
         self.filtered = FilteredLogModel(model, self)
         self.table.setModel(self.filtered)
+        self.table.setItemDelegate(LogDelegate(self.filtered, model, self.table))
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.filtered.rowsInserted.connect(self._update_count)
         self.filtered.modelReset.connect(self._update_count)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from ..core.columns import Chunk
 from ..core.entries import LogEntry
 from ..core.options import ConnectionOptions
 from ..core.server_acks import AckReply
@@ -295,9 +296,9 @@ class MainWindow(QMainWindow):
         self.model.clear()
         self.timeline.clear()
 
-    def _on_entries(self, batch: list[LogEntry]) -> None:
-        self.model.append(batch)
-        self.timeline.add(batch)
+    def _on_entries(self, chunk: Chunk) -> None:
+        self.model.append_chunk(chunk)
+        self.timeline.add(chunk.entries)
 
     def _names_seen(self) -> None:
         # only when the log saw a new name, not for every entry of every batch

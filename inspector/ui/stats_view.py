@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QGridLayout, QHeaderView, QLabel, QSizePolicy, QTableView, QVBoxLayout, QWidget,
 )
 
+from ..core.loop import courtesy
 from ..core.stats import Stats, compute, compute_whole
 from .log_model import LogModel, format_size
 
@@ -206,7 +207,8 @@ class StatsView(QWidget):
 
     def _tick(self) -> None:
         if self.isVisible():           # nobody looks: no numbers to make
-            self.refresh()
+            with courtesy:             # one piece of GUI work (see core.loop.Courtesy)
+                self.refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)

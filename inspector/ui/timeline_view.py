@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ..core.entries import LogEntry
+from ..core.loop import courtesy
 from ..core.timeline import CLOSED, DOWN, REFUSED, UP, Period, Timeline
 
 ROW_H = 18
@@ -114,6 +115,10 @@ class TimelineView(QWidget):
 
     # -- painting ------------------------------------------------------------
     def paintEvent(self, _event) -> None:  # noqa: N802
+        with courtesy:                 # one piece of GUI work (see core.loop.Courtesy)
+            self._paint()
+
+    def _paint(self) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), self.palette().base())

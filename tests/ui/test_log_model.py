@@ -79,3 +79,26 @@ def test_a_server_ack_request_row_says_when_it_was_answered():
     model.append([entry(3, dir="out", kind="ack", event="question", ack_id=3)])
     assert model.index(0, COL_ACK).data() == "answered"
     assert model.index(1, COL_ACK).data() == "waiting…"
+
+
+def test_the_table_paints_backgrounds_and_selection_through_its_delegate(qtbot):
+    from PySide6.QtGui import QColor
+    from inspector.ui.log_delegate import LogDelegate
+    from inspector.ui.log_view import LogView
+    model = LogModel()
+    model.append([entry(1, dir="sys", kind="gap", event=None, args=None,
+                        detail={"duration_s": 1.0, "reason": "transport close"}),
+                  entry(2), entry(3)])
+    view = LogView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(900, 300)
+    view.show()
+    table = view.table
+    assert isinstance(table.itemDelegate(), LogDelegate)
+    view.select_seq_range(3, 3)
+    image = table.viewport().grab().toImage()
+    height = table.rowHeight(0)
+    x = table.columnViewportPosition(COL_ARGS) + 30
+    assert QColor(image.pixel(x, height // 2)) == QColor(255, 243, 205)          # the gap row
+    assert QColor(image.pixel(x, 2 * height + height // 2)) == table.palette().highlight().color()
