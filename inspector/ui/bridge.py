@@ -124,6 +124,8 @@ class SessionBridge(QObject):
         self._busy = False
         self._stopping = threading.Event()
         self._state: SessionState | None = None
+        self._state_seq = 0              # the last entry logged when the state was taken
+        self._delivered_seq = 0          # the last entry handed to the GUI
         self._state_dirty = False
         self._busy_since: float | None = None     # the GC is paused for a burst since
         self._last_busy = 0.0
@@ -141,7 +143,9 @@ class SessionBridge(QObject):
                         self.session.subscribe_state(self._set_state)]
 
     def _set_state(self, state: SessionState) -> None:
-        self._state = state          # only the latest matters
+        # only the latest matters; it is shown once the entries logged before it are
+        # (a namespace listed as connected before its connect row would be a lie)
+        self._state, self._state_seq = state, self.session.last_seq
         self._state_dirty = True
 
     def _prepare(self) -> None:
@@ -163,8 +167,7 @@ class SessionBridge(QObject):
         """Hand the ready rows to the GUI (called every FLUSH_MS): one chunk per turn of
         the event loop, so no single slot holds the GUI thread for long."""
         if self._ready:
-            with courtesy:
-                self.entriesReady.emit(self._ready.popleft())
+            self._hand_over()
             if self._ready:
                 QTimer.singleShot(0, self._flush_more)
         busy = self._busy
@@ -172,16 +175,26 @@ class SessionBridge(QObject):
         if self._timer.interval() != interval:
             self._timer.setInterval(interval)
         self._gc_policy(busy)
-        if self._state_dirty:
+        self._show_state()
+
+    def _hand_over(self) -> None:
+        chunk = self._ready.popleft()
+        with courtesy:
+            self.entriesReady.emit(chunk)
+        self._delivered_seq = chunk.seq[-1]
+
+    def _show_state(self) -> None:
+        if self._state_dirty and self._delivered_seq >= self._state_seq:
             self._state_dirty = False
             self.stateChanged.emit(self._state)
 
     def _flush_more(self) -> None:
         if self._ready:
-            with courtesy:
-                self.entriesReady.emit(self._ready.popleft())
+            self._hand_over()
             if self._ready:
                 QTimer.singleShot(0, self._flush_more)
+            else:
+                self._show_state()
 
     def drain(self, timeout: float = 5.0) -> None:
         """Wait until every entry published so far has been handed to the GUI (for tests
