@@ -293,7 +293,8 @@ class DetailView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
 
-    def show_entry(self, e: LogEntry | None) -> None:
+    def show_entry(self, e: LogEntry | None, related: dict[str, list[int]] | None = None) -> None:
+        """Show an entry whole; `related` adds links the entry does not carry itself."""
         self.entry = e
         self.copyCodeButton.setEnabled(codegen.can_reproduce(e))
         if e is None:
@@ -328,7 +329,7 @@ class DetailView(QWidget):
             self.tabs.setCurrentIndex(TREE_TAB)
         else:
             self.tabs.setCurrentIndex(RAW_TAB)
-        links = seq_links(e.detail)
+        links = seq_links(e.detail) + seq_links(related)
         self.links.setText("   ".join(
             f"{key}: " + " ".join(f'<a href="seq:{s}">#{s}</a>' for s in seqs[:20])
             + (f" (+{len(seqs) - 20})" if len(seqs) > 20 else "") for key, seqs in links))

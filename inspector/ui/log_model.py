@@ -10,6 +10,7 @@ An outgoing emit that asked for an ack shows the answer's round trip (or
 """
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -113,6 +114,7 @@ class LogModel(QAbstractTableModel):
         self.cols = LogColumns(fetch)
         self._ack_rows: dict[tuple[str | None, int], int] = {}   # emit's (ns, ack_id) -> row
         self._asked_rows: dict[tuple[str | None, int], int] = {}  # server's ack requests -> row
+        self._packet_owner: dict[int, int] = {}    # raw packet seq -> the decoded entry's seq
         self._ack_text: dict[int, str] = {}
         self._mono = QFont("monospace")
         self._mono.setStyleHint(QFont.StyleHint.Monospace)
@@ -139,6 +141,10 @@ class LogModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), first, first + n - 1)
         cols.append(chunk)
         self.endInsertRows()
+        for i, d in chunk.detail.items():
+            if '"packet_seqs"' in d:      # raw capture on: remember which entry each packet became
+                for p in json.loads(d).get("packet_seqs", ()):
+                    self._packet_owner[p] = chunk.seq[i]
         acked = np.flatnonzero(np.asarray(chunk.ack_id) >= 0)
         for i in acked.tolist():
             self._track_ack(first + i, chunk, i)
@@ -193,9 +199,15 @@ class LogModel(QAbstractTableModel):
         self._row_cache.clear()
         self._ack_rows.clear()
         self._asked_rows.clear()
+        self._packet_owner.clear()
         self._ack_text.clear()
         self.endResetModel()
         self.namesChanged.emit()
+
+    def related(self, e: LogEntry) -> dict[str, list[int]]:
+        """Links an entry does not carry itself: the entry a raw packet was decoded into."""
+        owner = self._packet_owner.get(e.seq) if e.kind == "packet" else None
+        return {"decoded_as_seq": [owner]} if owner is not None else {}
 
     def entry(self, row: int) -> LogEntry:
         return self.cols.entry(row)

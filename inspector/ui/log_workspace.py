@@ -53,6 +53,6 @@ class LogWorkspace(QSplitter):
             self.message.emit("The rows of that gap are no longer in the log (cleared)")
 
     def _selected(self, entry) -> None:
-        self.detail.show_entry(entry)
+        self.detail.show_entry(entry, self.model.related(entry) if entry is not None else None)
         if entry is not None:
             self.bottomTabs.setCurrentIndex(DETAIL_TAB)

@@ -98,3 +98,22 @@ def test_a_huge_argument_is_checked_after_typing_pauses_and_sent(inspector_at, d
     model = ui.window.model
     row = next(r for r in range(model.rowCount()) if model.entry(r) is answer)
     assert len(model.index(row, 5).data()) <= 200          # the table shows a cut preview
+
+
+def test_a_decoded_event_and_its_packets_link_to_each_other(inspector_at, demo_server):
+    ui = inspector_at(demo_server.url)
+    ui.widget("rawCaptureCheck").setChecked(True)
+    ui.connect(transport="websocket")
+    ui.emit("echo", {"blob": b"\x00\x01"}, ack=True)
+    out = ui.wait_for(kind="event", dir="out", event="echo")
+    text_packet, attachment = out.detail["packet_seqs"]
+    view, detail = ui.window.logView, ui.window.detail
+    view.scroll_to_seq(out.seq)
+    links = ui.widget("detailLinks")
+    assert f'href="seq:{text_packet}"' in links.text() and f'href="seq:{attachment}"' in links.text()
+    links.linkActivated.emit(f"seq:{attachment}")            # the user clicks the attachment
+    assert view.current_seq() == attachment
+    assert "binary attachment" in detail.header.text()
+    assert f'decoded_as_seq: <a href="seq:{out.seq}">' in links.text()
+    links.linkActivated.emit(f"seq:{out.seq}")               # and back
+    assert view.current_seq() == out.seq
