@@ -25,7 +25,7 @@ from .log_model import (COL_ACK, COL_ARGS, COL_DIR, COL_EVENT, COL_FLAGS, COL_NS
                         COL_SIZE, COL_TIME, EntryRole, LogModel)
 
 FOLLOW_MS = 100
-_WIDTHS = {COL_SEQ: 56, COL_TIME: 92, COL_DIR: 50, COL_NS: 74, COL_EVENT: 260,
+_WIDTHS = {COL_SEQ: 56, COL_TIME: 92, COL_DIR: 50, COL_NS: 74, COL_EVENT: 210,
            COL_SIZE: 60, COL_ACK: 84, COL_FLAGS: 70}
 
 

@@ -15,6 +15,7 @@ from .stats_view import StatsView
 from .timeline_view import TimelineView
 
 DETAIL_TAB, STATS_TAB = 0, 1
+STATS_HEIGHT = 320           # what the statistics tab asks for when it is shown
 
 
 class LogWorkspace(QSplitter):
@@ -43,10 +44,18 @@ class LogWorkspace(QSplitter):
         self.setStretchFactor(2, 1)
         self.setSizes([self.timeline.height(), 480, 200])
         self.timeline.periodClicked.connect(self._gap_clicked)
+        self.bottomTabs.currentChanged.connect(self._tab_changed)
         self.logView.entrySelected.connect(self._selected)
         self.detail.seqLinkActivated.connect(self.logView.scroll_to_seq)
         self.detail.copied.connect(self.message)
         self.logView.copied.connect(self.message)
+
+    def _tab_changed(self, index: int) -> None:
+        # the plots need room to be read; take it from the log, which keeps at least half
+        sizes = self.sizes()
+        if index == STATS_TAB and sizes[2] < STATS_HEIGHT and sizes[1] > 2 * STATS_HEIGHT:
+            grow = STATS_HEIGHT - sizes[2]
+            self.setSizes([sizes[0], sizes[1] - grow, STATS_HEIGHT])
 
     def _gap_clicked(self, first_seq: int, last_seq: int) -> None:
         if not self.logView.select_seq_range(first_seq, last_seq):

@@ -52,7 +52,7 @@ class Plot(QWidget):
         self.title, self.unit = title, unit
         self.series: list[tuple[np.ndarray, QColor, str]] = []
         self.span_text = ""
-        self.setMinimumHeight(50)
+        self.setMinimumHeight(80)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_series(self, series: list[tuple[np.ndarray, QColor, str]], span_text: str) -> None:
