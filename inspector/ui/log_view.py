@@ -157,7 +157,13 @@ class LogTable(QTableView):
             QItemSelectionModel.SelectionFlag.ClearAndSelect)
         hint = QAbstractItemView.ScrollHint.PositionAtCenter if first == last else \
             QAbstractItemView.ScrollHint.PositionAtTop
-        self.scrollTo(model.index(first, 0), hint)
+        # our own scroll: even when it lands at the bottom it is not the user asking to follow
+        self._scrolling = True
+        try:
+            self.scrollTo(model.index(first, 0), hint)
+        finally:
+            self._scrolling = False
+        self._follow = False
         return last - first + 1
 
 
