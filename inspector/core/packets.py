@@ -70,3 +70,31 @@ def summary(info: dict) -> str:
         if info.get("attachments"):
             words.append(f"+{info['attachments']} attachment(s)")
     return " ".join(words)
+
+
+class PacketLinks:
+    """Which raw packets the message being read (or written) came in, so the decoded
+    entry can point at them: a message packet starts a group, its binary attachments
+    join it, anything else (ping, pong...) ends it."""
+
+    def __init__(self):
+        self.incoming: list[int] = []
+        self.outgoing: list[int] = []
+
+    def packet(self, direction: str, info: dict, seq: int) -> None:
+        group = self.incoming if direction == "in" else self.outgoing
+        if info.get("attachment"):
+            group.append(seq)
+        elif info.get("eio") == "message":
+            group[:] = [seq]
+        else:
+            group.clear()
+
+    @staticmethod
+    def take(group: list[int], detail: dict | None) -> dict | None:
+        """Put the group's packet seqs in a decoded entry's detail (and forget them)."""
+        if group:
+            detail = detail if detail is not None else {}
+            detail["packet_seqs"] = list(group)
+            group.clear()
+        return detail

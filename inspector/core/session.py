@@ -18,7 +18,9 @@ from .client import ConnectError, InspectorClient, NamespaceRefused, Outgoing
 from .entries import IN, OUT, SYS, LogEntry
 from .gaps import GapTracker
 from .options import ConnectionOptions
-from .packets import describe_packet
+from .explain import (compress_no_effect, connected_status, drop_reason, recovery_note,
+                      why_not_recovered)
+from .packets import PacketLinks, describe_packet
 from .rooms import RoomBook
 from .sequence_gaps import SequenceChecker, SequenceRule
 from .server_acks import ServerAckReplies
@@ -64,10 +66,7 @@ class Session:
         self._engine_info: dict = {}
         self._connect_task: asyncio.Task | None = None
         self._raw = False
-        # raw capture: the packets of the message being read / written, so the
-        # decoded entry can point at them (detail.packet_seqs)
-        self._raw_in: list[int] = []
-        self._raw_out: list[int] = []
+        self._links = PacketLinks()     # raw capture: decoded entries point at their packets
 
     # -- subscribers ---------------------------------------------------------
     def subscribe(self, fn: Callable[[LogEntry], None]) -> Callable[[], None]:
@@ -238,17 +237,11 @@ class Session:
                 f"{ns} is not connected and the offline buffer is off: the emit was not sent")
         if outcome == wire.DROPPED:
             self._log(OUT, "dropped", ns, event, list(args), ack_id, flags=("volatile",),
-                      detail={"reason": self._drop_reason(ns)})
+                      detail={"reason": drop_reason(
+                          self.client.engine_connected, ns, self.ns_state.get(ns) == "connected")})
         elif outcome == wire.BUFFERED:
             self._publish()
         return EmitResult(outcome, ack_id, pending.future if pending else None)
-
-    def _drop_reason(self, ns: str) -> str:
-        if self.client is None or not self.client.engine_connected:
-            return "volatile emit while disconnected"
-        if self.ns_state.get(ns) != "connected":
-            return f"volatile emit while {ns} is not connected"
-        return "volatile emit while the transport was busy writing"
 
     async def join_room(self, ns: str, room: str, timeout: float = 5.0) -> EmitResult:
         result = await self.emit(ns, self.rooms.join_event, [room], ack=True, timeout=timeout)
@@ -286,19 +279,15 @@ class Session:
         self._publish(self._connected_status())
 
     def _connected_status(self) -> str:
-        c = self.client
-        transport = c.transport_name if c else None
-        extra = ""
-        if transport == "websocket" and c is not None:
-            extra = ", deflate on" if c.deflate else ", deflate off"
-        tls = "" if self.options.verify_tls or not self.options.is_tls else " — TLS NOT VERIFIED"
-        return f"Connected to {self.options.url} over {transport or '?'}{extra}{tls}"
+        c, opts = self.client, self.options
+        return connected_status(opts.url, c.transport_name if c else None, c.deflate if c else None,
+                                opts.is_tls and not opts.verify_tls)
 
     def namespace_connected(self, ns: str, info: dict, size: int) -> None:
         now = self._clock()
         self.ns_state[ns] = "connected"
         detail = {"sid": info.get("sid"), "transport": self.client.transport_name if self.client else None}
-        self._link_packets(detail, self._raw_in)
+        self._links.take(self._links.incoming, detail)
         if info.get("pid") is not None:
             detail["pid"] = info["pid"]
             detail["recovered"] = info["recovered"]
@@ -314,7 +303,7 @@ class Session:
                 for room in self.rooms.joined(ns):
                     asyncio.ensure_future(self._rejoin(ns, room))
             self._publish(f"{self._connected_status()} — {ns} back after {gap.duration:.2f} s, "
-                          + recovery_note(gap))
+                          + recovery_note(gap.recovered, gap.recovered_events, gap.why_not_recovered))
             return
         self._publish(self._connected_status())
 
@@ -329,7 +318,7 @@ class Session:
         self.gaps.forget(ns)
         message = data.get("message") if isinstance(data, dict) else data
         self._log(SYS, "connect_error", ns, args=[data] if data is not None else None,
-                  size=size, detail=self._link_packets({"message": message}, self._raw_in))
+                  size=size, detail=self._links.take(self._links.incoming, {"message": message}))
         self._publish(f"{ns} refused: {message}")
 
     def namespace_disconnected(self, ns: str, reason: str) -> None:
@@ -388,8 +377,8 @@ class Session:
         if recovered:
             flags += ("recovered",)
         detail = {"offset": offset} if offset is not None else None
-        if self._raw_in:
-            detail = self._link_packets(detail or {}, self._raw_in)
+        if self._links.incoming:
+            detail = self._links.take(self._links.incoming, detail)
         self._log(IN, "event", ns, event, args, ack_id, None, size, flags, detail)
         if ack_id is not None:
             self._server_asked_ack(ns, event, ack_id)
@@ -413,14 +402,14 @@ class Session:
         answer = self.acks.answer(ns, ack_id, args)
         flags: tuple = ("binary",) if binary else ()
         if answer is None:
-            self._log(IN, "ack", ns, None, args, ack_id, None, size, flags, self._link_packets(
-                {"unexpected": "no emit is waiting for this ack id"}, self._raw_in))
+            self._log(IN, "ack", ns, None, args, ack_id, None, size, flags, self._links.take(
+                self._links.incoming, {"unexpected": "no emit is waiting for this ack id"}))
             return
         if answer.late:
             flags += ("late",)
         p = answer.pending
         self._log(IN, "ack", ns, p.event, args, ack_id, answer.rtt_ms, size, flags,
-                  self._link_packets({"for_seq": p.out_seq}, self._raw_in))
+                  self._links.take(self._links.incoming, {"for_seq": p.out_seq}))
 
     def sent(self, item: Outgoing, size: int, compressed: bool) -> None:
         flags = []
@@ -428,7 +417,8 @@ class Session:
         if compressed:
             flags.append("compressed")
         elif item.compress:
-            detail["compress"] = self._compress_no_effect()
+            detail["compress"] = compress_no_effect(
+                self.options.compression, self.client.transport_name if self.client else None)
         if item.volatile:
             flags.append("volatile")
         if item.binary:
@@ -440,21 +430,13 @@ class Session:
             detail["wire_bytes"] = item.wire_bytes
         if item.context:
             detail.update(item.context)
-        self._link_packets(detail, self._raw_out)
+        self._links.take(self._links.outgoing, detail)
         entry = self._log(OUT, item.kind, item.ns, item.event, item.args, item.ack_id, None,
                           size, tuple(flags), detail or None)
         if item.kind == "event" and item.ack_id is not None:
             self.acks.mark_sent(item.ns, item.ack_id, entry.seq)
         if item.buffered_at is not None:
             self._publish()
-
-    def _compress_no_effect(self) -> str:
-        c = self.client
-        if not self.options.compression:
-            return "no effect: compression is not offered (turned off in the options)"
-        if c is None or c.transport_name != "websocket":
-            return "no effect: the transport is long-polling"
-        return "no effect: the server did not accept permessage-deflate"
 
     def protocol_error(self, message: str, data: Any) -> None:
         self._log(SYS, "error", args=[data if isinstance(data, (str, bytes)) else repr(data)],
@@ -466,48 +448,14 @@ class Session:
         entry = self._log(IN if direction == "in" else OUT, "packet", info.get("ns"), args=[data],
                           size=size, flags=("binary",) if info.get("attachment") else (),
                           detail=info)
-        group = self._raw_in if direction == "in" else self._raw_out
-        if info.get("attachment"):
-            group.append(entry.seq)
-        elif info.get("eio") == "message":
-            group[:] = [entry.seq]
-        else:
-            group.clear()
-
-    @staticmethod
-    def _link_packets(detail: dict | None, group: list[int]) -> dict | None:
-        """Point a decoded entry at the raw packets it came from (and forget them)."""
-        if group:
-            detail = detail if detail is not None else {}
-            detail["packet_seqs"] = list(group)
-            group.clear()
-        return detail
+        self._links.packet(direction, info, entry.seq)
 
     def _ack_timed_out(self, p: PendingAck) -> None:
         self._log(SYS, "ack", p.ns, p.event, None, p.ack_id, flags=("timeout",),
                   detail={"timeout_s": p.timeout, "for_seq": p.out_seq})
 
 
-def recovery_note(gap) -> str:
-    if gap.recovered is True:
-        return f"recovered ({gap.recovered_events} missed event(s) replayed)"
-    if gap.recovered is False:
-        return f"not recovered: {gap.why_not_recovered}"
-    return "no recovery (the server does not offer it)"
-
-
 def normalize_namespace(ns: str) -> str:
     ns = (ns or "/").strip()
     return ns if ns.startswith("/") else "/" + ns
 
-
-def why_not_recovered(info: dict, recovery_on: bool) -> str:
-    if not recovery_on:
-        return "recovery is turned off"
-    if info.get("pid") is None:
-        return "the server does not offer connection state recovery"
-    if not info.get("had_pid"):
-        return "no session id (pid) from before the drop"
-    if not info.get("had_offset"):
-        return "no event was received before the drop (no offset to resume from)"
-    return "the server no longer had the session (expired or restarted)"

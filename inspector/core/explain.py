@@ -1,0 +1,50 @@
+"""The words the inspector uses to say why: the status line, a dropped emit, a
+compress flag with no effect, a reconnect that was or was not recovered."""
+from __future__ import annotations
+
+
+def connected_status(url: str, transport: str | None, deflate: bool | None,
+                     tls_unchecked: bool) -> str:
+    extra = ""
+    if transport == "websocket":
+        extra = ", deflate on" if deflate else ", deflate off"
+    tls = " — TLS NOT VERIFIED" if tls_unchecked else ""
+    return f"Connected to {url} over {transport or '?'}{extra}{tls}"
+
+
+def drop_reason(engine_connected: bool, ns: str, ns_connected: bool) -> str:
+    """Why a volatile emit was dropped (socket.io-client's rule: not writable right now)."""
+    if not engine_connected:
+        return "volatile emit while disconnected"
+    if not ns_connected:
+        return f"volatile emit while {ns} is not connected"
+    return "volatile emit while the transport was busy writing"
+
+
+def compress_no_effect(offered: bool, transport: str | None) -> str:
+    if not offered:
+        return "no effect: compression is not offered (turned off in the options)"
+    if transport != "websocket":
+        return "no effect: the transport is long-polling"
+    return "no effect: the server did not accept permessage-deflate"
+
+
+def why_not_recovered(info: dict, recovery_on: bool) -> str:
+    """From a namespace's CONNECT info (client.py): why the server did not recover it."""
+    if not recovery_on:
+        return "recovery is turned off"
+    if info.get("pid") is None:
+        return "the server does not offer connection state recovery"
+    if not info.get("had_pid"):
+        return "no session id (pid) from before the drop"
+    if not info.get("had_offset"):
+        return "no event was received before the drop (no offset to resume from)"
+    return "the server no longer had the session (expired or restarted)"
+
+
+def recovery_note(recovered: bool | None, replayed: int, why_not: str | None) -> str:
+    if recovered is True:
+        return f"recovered ({replayed} missed event(s) replayed)"
+    if recovered is False:
+        return f"not recovered: {why_not}"
+    return "no recovery (the server does not offer it)"
