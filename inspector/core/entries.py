@@ -66,31 +66,15 @@ class LogEntry:
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> "LogEntry":
         """Rebuild an entry from its JSON form; raises ValueError when it is not one."""
-        if not isinstance(obj, dict):
-            raise ValueError("a log entry must be a JSON object")
-        try:
-            seq, t, direction, kind = int(obj["seq"]), float(obj["t"]), obj["dir"], obj["kind"]
-        except KeyError as exc:
-            raise ValueError(f"log entry without {exc.args[0]!r}") from None
-        except (TypeError, ValueError):
-            raise ValueError("log entry with a non-numeric seq or t") from None
-        if direction not in DIRECTIONS:
-            raise ValueError(f"unknown dir {direction!r}")
-        if kind not in KINDS:
-            raise ValueError(f"unknown kind {kind!r}")
-        args = obj.get("args")
-        if args is not None and not isinstance(args, list):
-            raise ValueError("args must be a list")
-        flags = obj.get("flags") or ()
-        if not isinstance(flags, (list, tuple)) or not all(isinstance(f, str) for f in flags):
-            raise ValueError("flags must be a list of strings")
+        check_json(obj)
+        args, detail = obj.get("args"), obj.get("detail")
         return cls(
-            seq=seq, t=t, dir=direction, kind=kind,
+            seq=obj["seq"], t=float(obj["t"]), dir=obj["dir"], kind=obj["kind"],
             ns=obj.get("ns"), event=obj.get("event"),
             args=from_jsonable(args) if args is not None else None,
             ack_id=obj.get("ack_id"), rtt_ms=obj.get("rtt_ms"), bytes=obj.get("bytes"),
-            flags=tuple(flags),
-            detail=from_jsonable(obj["detail"]) if obj.get("detail") is not None else None,
+            flags=tuple(obj.get("flags") or ()),
+            detail=from_jsonable(detail) if detail is not None else None,
         )
 
     @classmethod
@@ -100,3 +84,33 @@ class LogEntry:
         except json.JSONDecodeError as exc:
             raise ValueError(f"not JSON: {exc.msg} at column {exc.colno}") from None
         return cls.from_json(obj)
+
+
+def check_json(obj: Any) -> None:
+    """Raise ValueError, saying what is wrong, unless obj is a log entry's JSON form."""
+    if not isinstance(obj, dict):
+        raise ValueError("a log entry must be a JSON object")
+    try:
+        seq, t, d, kind = obj["seq"], obj["t"], obj["dir"], obj["kind"]
+    except KeyError as exc:
+        raise ValueError(f"log entry without {exc.args[0]!r}") from None
+    if type(seq) is not int or not isinstance(t, (int, float)) or isinstance(t, bool):
+        raise ValueError("log entry with a non-numeric seq or t")
+    if d not in DIRECTIONS:
+        raise ValueError(f"unknown dir {d!r}")
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    args = obj.get("args")
+    if args is not None and not isinstance(args, list):
+        raise ValueError("args must be a list")
+    flags = obj.get("flags") or ()
+    if not isinstance(flags, (list, tuple)) or not all(isinstance(f, str) for f in flags):
+        raise ValueError("flags must be a list of strings")
+    ns, event = obj.get("ns"), obj.get("event")
+    if ns is not None and not isinstance(ns, str) or event is not None and not isinstance(event, str):
+        raise ValueError("ns and event must be strings")
+    ack_id, rtt_ms, size = obj.get("ack_id"), obj.get("rtt_ms"), obj.get("bytes")
+    if ack_id is not None and type(ack_id) is not int or size is not None and type(size) is not int:
+        raise ValueError("ack_id and bytes must be integers")
+    if rtt_ms is not None and not isinstance(rtt_ms, (int, float)):
+        raise ValueError("rtt_ms must be a number")

@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .entries import DIRECTIONS, KINDS, LogEntry
+from .entries import LogEntry, check_json
 from .payload import from_jsonable
 
 FORMAT = "socketio-inspector-session/1"
@@ -129,36 +129,11 @@ def jsonl_of(row: tuple) -> str:
 
 def row_of_json(obj) -> tuple:
     """The row of one JSON Lines object, checked as LogEntry.from_json checks it."""
-    if not isinstance(obj, dict):
-        raise ValueError("a log entry must be a JSON object")
-    try:
-        seq, t, d, kind = obj["seq"], obj["t"], obj["dir"], obj["kind"]
-    except KeyError as exc:
-        raise ValueError(f"log entry without {exc.args[0]!r}") from None
-    if type(seq) is not int or not isinstance(t, (int, float)) or isinstance(t, bool):
-        raise ValueError("log entry with a non-numeric seq or t")
-    if d not in DIRECTIONS:
-        raise ValueError(f"unknown dir {d!r}")
-    if kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r}")
-    args = obj.get("args")
-    if args is not None and not isinstance(args, list):
-        raise ValueError("args must be a list")
-    flags = obj.get("flags") or ()
-    if not isinstance(flags, (list, tuple)) or not all(isinstance(f, str) for f in flags):
-        raise ValueError("flags must be a list of strings")
-    ns, event = obj.get("ns"), obj.get("event")
-    if ns is not None and not isinstance(ns, str) or event is not None and not isinstance(event, str):
-        raise ValueError("ns and event must be strings")
-    ack_id, rtt_ms, size = obj.get("ack_id"), obj.get("rtt_ms"), obj.get("bytes")
-    if ack_id is not None and type(ack_id) is not int or size is not None and type(size) is not int:
-        raise ValueError("ack_id and bytes must be integers")
-    if rtt_ms is not None and not isinstance(rtt_ms, (int, float)):
-        raise ValueError("rtt_ms must be a number")
-    detail = obj.get("detail")
-    return (seq, float(t), d, kind, ns, event,
-            None if args is None else dumps(args), ack_id, rtt_ms, size,
-            dumps(list(flags)) if flags else None,
+    check_json(obj)
+    args, flags, detail = obj.get("args"), obj.get("flags") or (), obj.get("detail")
+    return (obj["seq"], float(obj["t"]), obj["dir"], obj["kind"], obj.get("ns"), obj.get("event"),
+            None if args is None else dumps(args), obj.get("ack_id"), obj.get("rtt_ms"),
+            obj.get("bytes"), dumps(list(flags)) if flags else None,
             None if detail is None else dumps(detail))
 
 

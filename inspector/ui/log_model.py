@@ -270,13 +270,9 @@ class LogModel(QAbstractTableModel):
         rows at most), so most calls are two dictionary lookups."""
         if role == EntryRole:
             return self.cols.entry(row) if row < len(self.cols) else None
-        cached = self._row_cache.get(row)
+        cached = self._row_cache.get(row) or self.row_roles(row)
         if cached is None:
-            if row >= len(self.cols):
-                return None
-            if len(self._row_cache) > ROW_CACHE:
-                self._row_cache.clear()
-            cached = self._row_cache[row] = self._make_row(row)
+            return None
         values = cached.get(role)
         return None if values is None else values[col]
 
