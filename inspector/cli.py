@@ -86,6 +86,8 @@ def _add_connection_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-reconnect", action="store_true", help="do not reconnect after a drop")
     p.add_argument("--no-recovery", action="store_true", help="turn connection state recovery off")
     p.add_argument("--raw", action="store_true", help="also print every Engine.IO packet")
+    p.add_argument("--log-secrets", action="store_true",
+                   help="print auth values in raw CONNECT packets (masked unless given)")
 
 
 def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]]:
@@ -106,7 +108,8 @@ def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]
     opts = ConnectionOptions(
         url=args.url, path=args.path, transport=args.transport, auth=auth, query=query,
         headers=headers, verify_tls=not args.insecure, connect_timeout=args.connect_timeout,
-        reconnection=not args.no_reconnect, recovery=not args.no_recovery)
+        reconnection=not args.no_reconnect, recovery=not args.no_recovery,
+        log_secrets=args.log_secrets)
     try:
         opts.validate()
     except OptionsError as exc:

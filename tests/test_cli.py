@@ -121,3 +121,14 @@ def test_emit_volatile_is_sent_when_the_transport_is_ready(shared_demo_server):
     code, lines, err = cli("emit", shared_demo_server.url, "echo", "1", "--volatile", "--ack")
     assert code == 0, err
     assert "volatile" in lines[0]["flags"]
+
+
+def test_listen_raw_never_prints_the_auth_unless_asked(shared_demo_server):
+    code, lines, err = cli("listen", shared_demo_server.url, "-n", "/admin", "--raw",
+                           "--auth", '{"token": "demo-token"}', "--duration", "0.5")
+    assert code == 0, err
+    text = "\n".join(json.dumps(l) for l in lines)
+    assert any(l["kind"] == "packet" for l in lines) and "demo-token" not in text
+    code, lines, err = cli("listen", shared_demo_server.url, "-n", "/admin", "--raw", "--log-secrets",
+                           "--auth", '{"token": "demo-token"}', "--duration", "0.5")
+    assert code == 0 and "demo-token" in "\n".join(json.dumps(l) for l in lines)

@@ -39,6 +39,7 @@ from socketio import packet as sio_packet
 
 from .engine import (CLIENT_DISCONNECT, PING_TIMEOUT, SERVER_DISCONNECT, TRANSPORT_CLOSE,
                      TRANSPORT_ERROR, InspectorEngine, RawTap, utf8_len)
+from .explain import redact_url
 from .options import ConnectionOptions
 
 __all__ = ["InspectorClient", "Observer", "Outgoing", "ConnectError", "NamespaceRefused",
@@ -187,7 +188,8 @@ class InspectorClient(socketio.AsyncClient):
                 opts.connect_timeout)
         except asyncio.TimeoutError:
             await self._abort_engine()
-            raise ConnectError(f"no answer from {opts.url} within {opts.connect_timeout:g} s") from None
+            raise ConnectError(f"no answer from {redact_url(opts.url)} within "
+                               f"{opts.connect_timeout:g} s") from None
         except engineio.exceptions.ConnectionError as exc:
             await self._abort_engine()
             raise ConnectError(_describe_connect_error(exc, opts)) from None
@@ -518,9 +520,9 @@ def _describe_connect_error(exc: engineio.exceptions.ConnectionError,
         return f"TLS error: {message} (certificate checking is on)"
     if "Cannot connect to host" in message and "[" in message:
         why = message[message.find("[") + 1:message.rfind("]")] or message
-        return f"cannot connect to {opts.url} ({why})"
+        return f"cannot connect to {redact_url(opts.url)} ({why})"
     if message == "Connection refused by the server" or "Cannot connect" in message:
-        return f"cannot connect to {opts.url}: {message}"
+        return f"cannot connect to {redact_url(opts.url)}: {message}"
     if extra:
         return f"{message}: {extra}"
     return message

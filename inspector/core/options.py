@@ -34,6 +34,7 @@ class ConnectionOptions:
     buffer_offline: bool = True          # hold non-volatile emits while disconnected
     recovery: bool = True                # connection state recovery (pid/offset)
     rejoin_rooms: bool = True            # join rooms again after an unrecovered reconnect
+    log_secrets: bool = False            # keep auth values in raw CONNECT packets (the user asks)
 
     def copy(self, **changes) -> "ConnectionOptions":
         return replace(self, **changes)

@@ -6,6 +6,10 @@ packet while raw capture is on.
 """
 from __future__ import annotations
 
+import json
+
+MASK = "••••"
+
 EIO_TYPES = ("open", "close", "ping", "pong", "message", "upgrade", "noop")
 SIO_TYPES = ("CONNECT", "DISCONNECT", "EVENT", "ACK", "CONNECT_ERROR", "BINARY_EVENT", "BINARY_ACK")
 
@@ -98,3 +102,22 @@ class PacketLinks:
             detail["packet_seqs"] = list(group)
             group.clear()
         return detail
+
+
+def mask_connect_auth(data: str, info: dict) -> str:
+    """An outgoing CONNECT packet without its auth values (keys kept; the recovery
+    pid and offset kept too, they are not secrets): what raw capture records unless
+    the user asks for secrets."""
+    if info.get("sio") != "CONNECT" or not isinstance(data, str):
+        return data
+    brace = data.find("{")
+    if brace == -1:
+        return data
+    try:
+        auth = json.loads(data[brace:])
+    except ValueError:
+        return data[:brace] + MASK
+    if not isinstance(auth, dict):
+        return data[:brace] + MASK
+    masked = {k: (v if k in ("pid", "offset") else MASK) for k, v in auth.items()}
+    return data[:brace] + json.dumps(masked, ensure_ascii=False, separators=(",", ":"))

@@ -19,8 +19,8 @@ from .entries import IN, OUT, SYS, LogEntry
 from .gaps import GapTracker
 from .options import ConnectionOptions
 from .explain import (compress_no_effect, connected_status, drop_reason, recovery_note,
-                      why_not_recovered)
-from .packets import PacketLinks, describe_packet
+                      redact_url, why_not_recovered)
+from .packets import PacketLinks, describe_packet, mask_connect_auth
 from .rooms import RoomBook
 from .sequence_gaps import SequenceChecker, SequenceRule
 from .server_acks import ServerAckReplies
@@ -98,7 +98,7 @@ class Session:
             NamespaceView(ns, st, self.rooms.view(ns), c.buffered(ns) if c else 0)
             for ns, st in self.ns_state.items())
         return SessionState(
-            state=self.state, status=self.status, url=self.options.url,
+            state=self.state, status=self.status, url=redact_url(self.options.url),
             transport=c.transport_name if c else None, deflate=c.deflate if c else None,
             verify_tls=self.options.verify_tls, namespaces=namespaces,
             pending_acks=len(self.acks), buffered=c.buffered() if c else 0,
@@ -133,7 +133,7 @@ class Session:
             self.ns_state[ns] = "connecting"
             waits[ns] = self.client.open_namespace(ns, (auth or {}).get(ns))
         self.state = "connecting"
-        self._publish(f"Connecting to {opts.url}…")
+        self._publish(f"Connecting to {redact_url(opts.url)}…")
         self._connect_task = asyncio.current_task()
         try:
             await self.client.connect()
@@ -142,7 +142,7 @@ class Session:
                 w.cancel()
             self.ns_state = {}
             self.state = "disconnected"
-            self._log(SYS, "connect_error", detail={"message": str(exc), "url": opts.url})
+            self._log(SYS, "connect_error", detail={"message": str(exc), "url": redact_url(opts.url)})
             self._publish(f"Connection failed: {exc}")
             raise
         except asyncio.CancelledError:
@@ -280,7 +280,8 @@ class Session:
 
     def _connected_status(self) -> str:
         c, opts = self.client, self.options
-        return connected_status(opts.url, c.transport_name if c else None, c.deflate if c else None,
+        return connected_status(redact_url(opts.url), c.transport_name if c else None,
+                                c.deflate if c else None,
                                 opts.is_tls and not opts.verify_tls)
 
     def namespace_connected(self, ns: str, info: dict, size: int) -> None:
@@ -445,6 +446,8 @@ class Session:
     def _raw_packet(self, direction: str, data: Any, transport: str) -> None:
         size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
         info = describe_packet(data, transport)
+        if direction == "out" and not self.options.log_secrets:
+            data = mask_connect_auth(data, info)
         entry = self._log(IN if direction == "in" else OUT, "packet", info.get("ns"), args=[data],
                           size=size, flags=("binary",) if info.get("attachment") else (),
                           detail=info)

@@ -1,6 +1,8 @@
 """The connection panel: URL, Connect / Disconnect, status line, and the connection options."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame, QGridLayout, QHBoxLayout,
@@ -96,6 +98,10 @@ class ConnectionPanel(QWidget):
         self.authEdit.validityChanged.connect(self._update_buttons)
         self.showSecretsCheck = QCheckBox("Show auth and header values", objectName="showSecretsCheck")
         self.showSecretsCheck.toggled.connect(self._show_secrets)
+        self.logSecretsCheck = QCheckBox("Keep auth values in raw packets and session files",
+                                         objectName="logSecretsCheck")
+        self.logSecretsCheck.setToolTip("Off: a raw CONNECT packet is logged with its auth values "
+                                        "masked as ••••")
         self.queryEdit = QPlainTextEdit(objectName="queryEdit")
         self.queryEdit.setPlaceholderText("name=value, one per line")
         self.queryEdit.setFont(monospace_font())
@@ -113,13 +119,14 @@ class ConnectionPanel(QWidget):
         left.addRow("Transports", self.transportCombo)
         left.addRow("Auth", self.authEdit)
         left.addRow("", self.showSecretsCheck)
+        left.addRow("", self.logSecretsCheck)
         left.addRow("Query", self.queryEdit)
         left.addRow("Headers", self.headersEdit)
         left.addRow("", self.headersMask)
 
         right = QFormLayout()
         self.verifyTlsCheck = QCheckBox("Check TLS certificates", objectName="verifyTlsCheck")
-        self.verifyTlsCheck.setChecked(s.get(S.VERIFY_TLS))
+        self.verifyTlsCheck.setChecked(True)   # every launch: turning it off is never remembered
         self.verifyTlsCheck.toggled.connect(lambda on: self.tlsWarning.setVisible(not on))
         self.connectTimeoutSpin = _seconds(s.get(S.CONNECT_TIMEOUT), 0.5, 300, "connectTimeoutSpin")
         self.reconnectCheck = QCheckBox("Reconnect automatically", objectName="reconnectCheck")
@@ -211,7 +218,8 @@ class ConnectionPanel(QWidget):
             compression=self.compressionCheck.isChecked(),
             buffer_offline=self.bufferCheck.isChecked(),
             recovery=self.recoveryCheck.isChecked(),
-            rejoin_rooms=self.rejoinCheck.isChecked())
+            rejoin_rooms=self.rejoinCheck.isChecked(),
+            log_secrets=self.logSecretsCheck.isChecked())
         opts.validate()
         return opts
 
@@ -239,10 +247,9 @@ class ConnectionPanel(QWidget):
 
     def save(self) -> None:
         s = self._settings
-        s.set(S.URL, self.urlEdit.text().strip())
+        s.set(S.URL, url_to_remember(self.urlEdit.text().strip()))
         s.set(S.PATH, self.pathEdit.text().strip())
         s.set(S.TRANSPORT, self.transportCombo.currentData())
-        s.set(S.VERIFY_TLS, self.verifyTlsCheck.isChecked())
         s.set(S.CONNECT_TIMEOUT, self.connectTimeoutSpin.value())
         s.set(S.RECONNECTION, self.reconnectCheck.isChecked())
         s.set(S.RECONNECT_ATTEMPTS, self.attemptsSpin.value())
@@ -273,6 +280,13 @@ class ConnectionPanel(QWidget):
         self.disconnectButton.setEnabled(not idle)
         for w in (self.urlEdit, self.optionsFrame):
             w.setEnabled(idle)
+
+
+def url_to_remember(url: str) -> str:
+    """Settings hold no secrets: a user:password or a query string is not kept."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def _seconds(value: float, low: float, high: float, name: str) -> QDoubleSpinBox:

@@ -23,7 +23,6 @@ class Setting:
 URL = Setting("connection/url", "http://127.0.0.1:5000")
 PATH = Setting("connection/path", "/socket.io")
 TRANSPORT = Setting("connection/transport", "upgrade")
-VERIFY_TLS = Setting("connection/verify_tls", True)
 CONNECT_TIMEOUT = Setting("connection/connect_timeout", 10.0)
 RECONNECTION = Setting("connection/reconnection", True)
 RECONNECT_ATTEMPTS = Setting("connection/reconnection_attempts", 0)

@@ -196,3 +196,45 @@ def test_a_volatile_emit_is_dropped_while_the_transport_is_busy_writing():
             assert out.args == ["calm"]
             assert not proxy.sent('"tick"')
     run(scenario())
+
+
+@pytest.mark.parametrize("log_secrets", [False, True])
+def test_raw_capture_masks_auth_unless_asked(log_secrets):
+    async def scenario():
+        demo = DemoServer(tick_interval=0)
+        url = await demo.start()
+        session = Session(ConnectionOptions(url=url, transport="websocket", reconnection=False,
+                                            auth={"token": "s3cret-root"}, log_secrets=log_secrets))
+        session.set_raw_capture(True)
+        rec = Recorder(session)
+        await session.connect()
+        info = await session.open_namespace("/admin", {"token": "demo-token"})
+        assert info["sid"]                       # the server got the real token
+        await session.disconnect()
+        await demo.stop()
+        return rec.entries
+
+    entries = run(scenario())
+    text = "\n".join(e.to_jsonl() for e in entries)
+    connects = [e.args[0] for e in entries if e.kind == "packet" and e.dir == "out"
+                and e.detail.get("sio") == "CONNECT"]
+    assert len(connects) == 2
+    if log_secrets:
+        assert "s3cret-root" in text and "demo-token" in text
+    else:
+        assert "s3cret-root" not in text and "demo-token" not in text
+        assert connects == ['40{"token":"••••"}', '40/admin,{"token":"••••"}']
+
+
+def test_a_token_in_the_url_is_masked_in_what_is_logged_and_shown():
+    async def scenario():
+        session = Session(ConnectionOptions(url="http://user:pw@127.0.0.1:1/?token=abc",
+                                            connect_timeout=2))
+        rec = Recorder(session)
+        with pytest.raises(Exception) as err:
+            await session.connect()
+        return rec.entries, session.status, str(err.value)
+    entries, status, error = run(scenario())
+    for text in ["\n".join(e.to_jsonl() for e in entries), status, error]:
+        assert "abc" not in text and "pw" not in text
+    assert "127.0.0.1:1" in status

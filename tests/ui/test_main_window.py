@@ -183,14 +183,32 @@ def test_clear_empties_the_view(inspector_at, demo_server):
 
 def test_secrets_are_masked_and_tls_off_is_visible(inspector_at, demo_server):
     ui = inspector_at(demo_server.url)
+    ui.widget("optionsButton").setChecked(True)
     auth = ui.widget("authEdit")
     assert auth.echoMode() == QLineEdit.EchoMode.Password
     ui.widget("headersEdit").setPlainText("Authorization: Bearer s3cret")
+    assert ui.widget("headersEdit").isHidden()            # the values are not on screen
     assert "s3cret" not in ui.widget("headersMask").text()
     assert "Authorization: ••••" in ui.widget("headersMask").text()
+    ui.widget("showSecretsCheck").setChecked(True)
+    assert not ui.widget("headersEdit").isHidden()
+    assert auth.echoMode() == QLineEdit.EchoMode.Normal
     assert not ui.widget("tlsWarning").isVisible()
     ui.widget("verifyTlsCheck").setChecked(False)
     assert ui.widget("tlsWarning").isVisible()
+
+
+def test_settings_keep_no_secrets_and_tls_checking_comes_back_on(inspector_at, demo_server, tmp_path):
+    ui = inspector_at(demo_server.url.replace("http://", "http://me:pw@") + "/?token=t0k")
+    ui.widget("authEdit").setText('{"token": "s3cret"}')
+    ui.widget("headersEdit").setPlainText("Authorization: Bearer s3cret")
+    ui.widget("verifyTlsCheck").setChecked(False)
+    ui.window.connection.save()
+    ui.window.settings.sync()
+    stored = "\n".join(p.read_text() for p in tmp_path.rglob("*.ini"))
+    assert stored and "s3cret" not in stored and "t0k" not in stored and "pw@" not in stored
+    again = inspector_at(demo_server.url)
+    assert again.widget("verifyTlsCheck").isChecked()
 
 
 def test_invalid_auth_json_disables_connect_and_says_why(inspector_at, demo_server):
