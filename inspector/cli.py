@@ -13,7 +13,7 @@ import asyncio
 import signal
 import sys
 import time
-from typing import Any, TextIO
+from typing import Any, Callable, TextIO
 
 from .core import junit
 from .core import loop as network_loop
@@ -144,14 +144,25 @@ def parse_json_args(values: list[str], what: str) -> list[Any]:
 
 
 class Printer:
-    """Writes entries as JSON lines; flushes once per loop pass, not per line."""
+    """Writes entries as JSON lines; flushes once per loop pass, not per line.
 
-    def __init__(self, out: TextIO):
+    When the reader goes away (`listen URL | head -3`), it stops writing and calls
+    on_closed, so the command ends instead of waiting for a stop that never comes."""
+
+    def __init__(self, out: TextIO, on_closed: Callable[[], None] | None = None):
         self.out = out
+        self.on_closed = on_closed
+        self.closed = False
         self._flush_scheduled = False
 
     def __call__(self, entry: LogEntry) -> None:
-        self.out.write(entry.to_jsonl() + "\n")
+        if self.closed:
+            return
+        try:
+            self.out.write(entry.to_jsonl() + "\n")
+        except (BrokenPipeError, ValueError, OSError):
+            self._close()
+            return
         if not self._flush_scheduled:
             self._flush_scheduled = True
             asyncio.get_running_loop().call_soon(self._flush)
@@ -160,8 +171,13 @@ class Printer:
         self._flush_scheduled = False
         try:
             self.out.flush()
-        except (BrokenPipeError, ValueError):
-            pass
+        except (BrokenPipeError, ValueError, OSError):
+            self._close()
+
+    def _close(self) -> None:
+        self.closed = True
+        if self.on_closed is not None:
+            self.on_closed()
 
 
 def _fail(message: str) -> int:
@@ -196,7 +212,7 @@ async def listen(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
             if args.count and seen >= args.count:
                 stop.set()
 
-    session.subscribe(Printer(out))
+    session.subscribe(Printer(out, on_closed=stop.set))
     session.subscribe(count)
     _stop_on_signals(stop)
     try:

@@ -132,3 +132,20 @@ def test_listen_raw_never_prints_the_auth_unless_asked(shared_demo_server):
     code, lines, err = cli("listen", shared_demo_server.url, "-n", "/admin", "--raw", "--log-secrets",
                            "--auth", '{"token": "demo-token"}', "--duration", "0.5")
     assert code == 0 and "demo-token" in "\n".join(json.dumps(l) for l in lines)
+
+
+def test_listen_ends_when_its_reader_goes_away(shared_demo_server):
+    """`socketio-inspector listen URL | head -3` must end, not hang."""
+    proc = subprocess.Popen([sys.executable, "-m", "inspector", "listen", shared_demo_server.url,
+                             "--emit", "burst", '{"count": 20000}'],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(3):
+            assert json.loads(proc.stdout.readline())
+        proc.stdout.close()                      # what head does after 3 lines
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stderr.close()

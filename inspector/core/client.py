@@ -64,6 +64,7 @@ class Observer(Protocol):
                  size: int, binary: bool, offset: str | None, recovered: bool) -> None: ...
     def ack_in(self, ns: str, ack_id: int, args: list, size: int, binary: bool) -> None: ...
     def sent(self, item: "Outgoing", size: int, compressed: bool) -> None: ...
+    def dropped(self, item: "Outgoing", reason: str) -> None: ...
     def transport_closed(self, reason: str, detail: str | None, will_reconnect: bool) -> None: ...
     def reconnect_attempt(self, attempt: int, delay: float) -> None: ...
     def reconnect_error(self, attempt: int, error: str) -> None: ...
@@ -124,6 +125,8 @@ class InspectorClient(socketio.AsyncClient):
         self._reconnect_task: asyncio.Task | None = None
         self._reconnect_abort = asyncio.Event()
         self.eio.on_message = self._on_message
+        self.eio.on_error = lambda exc, data: self.observer.protocol_error(
+            f"could not handle a message ({type(exc).__name__}: {exc})", data)
         self.eio.on_written = self._on_written
 
     def _engineio_client_class(self):
@@ -246,6 +249,7 @@ class InspectorClient(socketio.AsyncClient):
         st = self.ns.pop(ns, None)
         if st is None:
             return
+        self._drop_buffer(st, f"{ns} was closed before it could be sent")
         if st.waiter is not None and not st.waiter.done():
             st.waiter.cancel()
         was_connected = st.connected
@@ -285,6 +289,7 @@ class InspectorClient(socketio.AsyncClient):
         will_reconnect = (self.options.reconnection and not self._closing
                           and cause != CLIENT_DISCONNECT and bool(self.ns))
         self.observer.transport_closed(cause, detail, will_reconnect)
+        self._rescue_unwritten(will_reconnect)
         for ns, st in self.ns.items():
             self._release_held(ns, st, False)   # never silently lose what did arrive
             if st.connected:
@@ -297,15 +302,59 @@ class InspectorClient(socketio.AsyncClient):
         if will_reconnect and not self.reconnecting:
             self._reconnect_task = asyncio.ensure_future(self._reconnect_loop())
 
+    def _rescue_unwritten(self, will_reconnect: bool) -> None:
+        """What was emitted but not yet written when the connection ended is not lost
+        silently: a whole event goes back to the offline buffer (to be sent when its
+        namespace is back, as socket.io-client's sendBuffer would), anything else is
+        reported dropped, with why."""
+        items: list[Outgoing] = []
+        maybe_out: set[int] = set()
+        for pkt, maybe in self.eio.take_unwritten():
+            if not items or items[-1] is not pkt.item:
+                items.append(pkt.item)
+            if maybe:
+                maybe_out.add(id(pkt.item))
+        back: dict[str, list[Outgoing]] = {}
+        for item in items:
+            st = self.ns.get(item.ns)
+            whole = item.size == 0 and id(item) not in maybe_out    # none of it went out
+            if (whole and will_reconnect and item.kind == "event" and not item.volatile
+                    and st is not None and self.options.buffer_offline):
+                item.buffered_at = item.buffered_at or time.monotonic()
+                back.setdefault(item.ns, []).append(item)
+            elif id(item) in maybe_out:
+                self.observer.dropped(item, "the connection ended while it was being posted "
+                                            "(the server may or may not have it)")
+            elif not whole:
+                self.observer.dropped(item, "the connection ended while it was being written "
+                                            "(only part of it went out)")
+            else:
+                self.observer.dropped(item, "the connection ended before it was written")
+        for ns, held in back.items():
+            st = self.ns[ns]
+            st.buffer[:0] = held
+
+    def drop_buffers(self, reason: str) -> None:
+        """Report every held emit dropped (this client is being replaced)."""
+        for st in self.ns.values():
+            self._drop_buffer(st, reason)
+
+    def _drop_buffer(self, st: _Namespace, reason: str) -> None:
+        held, st.buffer = st.buffer, []
+        for item in held:
+            self.observer.dropped(item, reason)
+
     async def _reconnect_loop(self) -> None:
         """socket.io-client's backoff: delay doubles up to the max, with jitter."""
         opts = self.options
         attempt = 0
         self._reconnect_abort.clear()
         while True:
-            base = min(opts.reconnection_delay * (2 ** attempt), opts.reconnection_delay_max)
+            # jitter first, then the cap (as socket.io-client's backoff does); the
+            # exponent is bounded so unlimited attempts never overflow
+            base = opts.reconnection_delay * (2 ** min(attempt, 30))
             jitter = opts.randomization_factor * base
-            delay = max(0.0, base + random.uniform(-jitter, jitter))
+            delay = max(0.0, min(base + random.uniform(-jitter, jitter), opts.reconnection_delay_max))
             try:
                 await asyncio.wait_for(self._reconnect_abort.wait(), delay)
                 return  # aborted by disconnect()
@@ -428,6 +477,8 @@ class InspectorClient(socketio.AsyncClient):
         if st is not None:
             self._release_held(ns, st, False)
         self.observer.namespace_refused(ns, data, size)
+        if st is not None:
+            self._drop_buffer(st, f"{ns} was refused by the server")
         if st is not None and st.waiter is not None and not st.waiter.done():
             st.waiter.set_exception(NamespaceRefused(ns, data))
 
@@ -436,6 +487,8 @@ class InspectorClient(socketio.AsyncClient):
         self.namespaces.pop(ns, None)
         if st is not None and st.connected:
             self.observer.namespace_disconnected(ns, SERVER_DISCONNECT)
+        if st is not None:
+            self._drop_buffer(st, f"{ns} was disconnected by the server")
 
     # -- outgoing ------------------------------------------------------------
     def emit_event(self, item: Outgoing) -> str:

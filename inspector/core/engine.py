@@ -91,12 +91,15 @@ class InspectorEngine(engineio.AsyncClient):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.on_message: Callable[[Any], None] = lambda data: None
+        self.on_error: Callable[[Exception, Any], None] = lambda exc, data: None
         # (packet, encoded size, bytes written to the socket, compressed)
         self.on_written: Callable[[Any, int, int, bool], None] = lambda *a: None
         self.on_raw: RawTap | None = None
         self.close_cause: tuple[str, str | None] | None = None
         self.writing = False
         self.last_rx = 0.0
+        # packets taken for writing when the connection ended: (packet, may have gone out)
+        self.unwritten: list[tuple[Any, bool]] = []
         ws_class = type("TappedWebSocket", (_TappedWebSocket,), {"engine": self})
         self.http_factory = lambda: aiohttp.ClientSession(ws_response_class=ws_class)
 
@@ -127,7 +130,10 @@ class InspectorEngine(engineio.AsyncClient):
             if type(data) is str and data[:1] == "4":
                 # the hot path: a message, without python-engineio's JSON attempt
                 self.last_rx = time.monotonic()
-                self.on_message(data[1:])
+                try:
+                    self.on_message(data[1:])
+                except Exception as exc:   # a bug above must not end the read loop unseen
+                    self.on_error(exc, data)
                 if courtesy.wanted:
                     courtesy.step_aside()
                 continue
@@ -183,7 +189,10 @@ class InspectorEngine(engineio.AsyncClient):
         self.last_rx = time.monotonic()
         ptype = pkt.packet_type
         if ptype == eio_packet.MESSAGE:
-            self.on_message(pkt.data)
+            try:
+                self.on_message(pkt.data)
+            except Exception as exc:
+                self.on_error(exc, pkt.data)
         elif ptype == eio_packet.PING:
             self.queue.put_nowait(eio_packet.Packet(eio_packet.PONG, pkt.data))
         elif ptype == eio_packet.CLOSE:
@@ -231,6 +240,27 @@ class InspectorEngine(engineio.AsyncClient):
             await self._reset()
             return
         await super().disconnect(abort=abort, reason=reason)
+
+    def take_unwritten(self) -> list[tuple[Any, bool]]:
+        """The packets that carry an outgoing item (see client.Outgoing) and were not
+        written when the connection ended, each with whether it may have gone out:
+        those the write loop was holding, then those still queued (the others, CLOSE
+        and the end marker, stay queued, in order)."""
+        taken, self.unwritten = self.unwritten, []
+        kept = []
+        while True:
+            try:
+                pkt = self.queue.get_nowait()
+            except self.queue_empty:
+                break
+            self.queue.task_done()
+            if getattr(pkt, "item", None) is not None:
+                taken.append((pkt, False))
+            else:
+                kept.append(pkt)
+        for pkt in kept:
+            self.queue.put_nowait(pkt)
+        return [(pkt, maybe) for pkt, maybe in taken if getattr(pkt, "item", None) is not None]
 
     async def drained(self, timeout: float) -> bool:
         """Wait until everything queued has been written; False on timeout."""
@@ -309,8 +339,10 @@ class InspectorEngine(engineio.AsyncClient):
         for _ in packets:
             self.queue.task_done()
         if r is None or isinstance(r, str) or not 200 <= r.status < 300:
-            self.close_cause = (TRANSPORT_ERROR, r if isinstance(r, str) else
-                                f"HTTP {getattr(r, 'status', '?')} on POST")
+            # the server may or may not have read the body: nothing is sent again
+            self.unwritten = [(pkt, True) for pkt in packets]
+            self.close_cause = self.close_cause or (TRANSPORT_ERROR, r if isinstance(r, str) else
+                                                    f"HTTP {getattr(r, 'status', '?')} on POST")
             return False
         for pkt in packets:
             encoded = pkt.encode(b64=True)
@@ -325,8 +357,9 @@ class InspectorEngine(engineio.AsyncClient):
             writer.transport = _CountingTransport(writer.transport)
         counter = writer.transport
         negotiated = ws.compress
+        i = 0
         try:
-            for pkt in packets:
+            for i, pkt in enumerate(packets):
                 data = pkt.encode()
                 if isinstance(data, str):
                     raw, opcode = data.encode("utf-8"), aiohttp.WSMsgType.TEXT
@@ -351,6 +384,9 @@ class InspectorEngine(engineio.AsyncClient):
                 self.queue.task_done()
                 self.on_written(pkt, len(raw), counter.written - before, compress)
         except (aiohttp.ClientError, ConnectionError, OSError, RuntimeError) as exc:
-            self.close_cause = (TRANSPORT_ERROR, f"write failed: {exc}")
+            # aiohttp refuses a frame before writing any of it on a closing transport
+            self.unwritten = [(pkt, False) for pkt in packets[i:]]
+            # a cut (drop_transport) or a server close already said why
+            self.close_cause = self.close_cause or (TRANSPORT_ERROR, f"write failed: {exc}")
             return False
         return True

@@ -8,6 +8,7 @@ emit...); state for the UI goes out as SessionState snapshots.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -25,6 +26,8 @@ from .rooms import RoomBook
 from .sequence_gaps import SequenceChecker, SequenceRule
 from .server_acks import ServerAckReplies
 from .state import NamespaceView, SessionState
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Session", "EmitResult", "NotConnected", "ConnectError", "NamespaceRefused"]
 
@@ -85,7 +88,12 @@ class Session:
         entry = LogEntry(self._seq, self._clock(), direction, kind, ns, event, args,
                          ack_id, rtt_ms, size, flags, detail)
         for fn in self._subs:
-            fn(entry)
+            try:
+                fn(entry)
+            except Exception:
+                # a subscriber's failure must not stop the others, nor the read loop
+                # that called us (the connection would die unseen)
+                log.exception("a log subscriber failed on entry %s", entry.seq)
         return entry
 
     @property
@@ -123,6 +131,8 @@ class Session:
         opts.validate()
         if self.client is not None and (self.client.engine_connected or self.client.reconnecting):
             raise ConnectError("already connected: disconnect first")
+        if self.client is not None:
+            self.client.drop_buffers("a new connection was made; what the last one held is not sent")
         self.client = InspectorClient(self, opts)
         self.client.set_raw_observer(self._raw_packet if self._raw else None)
         self.ns_state = {}
@@ -172,6 +182,13 @@ class Session:
             self._connect_task.cancel()
         if self.client is not None:
             await self.client.disconnect()
+        # namespaces that were waiting to come back will not: say so, and close their gaps
+        for ns, st in list(self.ns_state.items()):
+            if st in ("reconnecting", "connecting"):
+                self._log(SYS, "disconnect", ns, detail={"reason": wire.CLIENT_DISCONNECT})
+                self.ns_state[ns] = "closed"
+                self.gaps.forget(ns)
+        self._reconnecting = False
         self.state = "disconnected"
         self._publish("Disconnected (by you)")
 
@@ -270,6 +287,7 @@ class Session:
     # -- what the client reports (wire.Observer) -----------------------------
     def engine_open(self, info: dict) -> None:
         self._engine_info = info
+        self._will_reconnect = False
         if self._reconnecting:
             self._reconnecting = False
             after = None if self._down_since is None else round(time.monotonic() - self._down_since, 3)
@@ -327,12 +345,14 @@ class Session:
         if self._close_detail and reason != wire.CLIENT_DISCONNECT:
             detail["transport"] = self._close_detail      # e.g. "websocket closed (code 1006)"
         entry = self._log(SYS, "disconnect", ns, detail=detail)
+        if reason == wire.SERVER_DISCONNECT:      # the server said goodbye: it stays closed
+            self.ns_state[ns] = "disconnected"
+            self.gaps.forget(ns)
+            self._publish(f"{ns} disconnected by the server")
+            return
         if reason == wire.CLIENT_DISCONNECT or not self._will_reconnect:
             if ns in self.ns_state:
                 self.ns_state[ns] = "closed" if reason == wire.CLIENT_DISCONNECT else "disconnected"
-            if reason == wire.SERVER_DISCONNECT:
-                self.ns_state[ns] = "disconnected"
-                self._publish(f"{ns} disconnected by the server")
             return
         self.ns_state[ns] = "reconnecting"
         self.gaps.down(ns, entry.t, reason, entry.seq)
@@ -369,6 +389,7 @@ class Session:
         for ns, st in self.ns_state.items():
             if st == "reconnecting":
                 self.ns_state[ns] = "disconnected"
+                self.gaps.forget(ns)
         self._log(SYS, "disconnect", detail={"reason": "gave up reconnecting", "attempts": attempts})
         self._publish(f"Gave up reconnecting after {attempts} attempts")
 
@@ -438,6 +459,13 @@ class Session:
             self.acks.mark_sent(item.ns, item.ack_id, entry.seq)
         if item.buffered_at is not None:
             self._publish()
+
+    def dropped(self, item: Outgoing, reason: str) -> None:
+        if item.ack_id is not None and item.kind == "event":
+            self.acks.forget(item.ns, item.ack_id)
+        self._log(OUT, "dropped", item.ns, item.event, item.args, item.ack_id,
+                  flags=("volatile",) if item.volatile else (), detail={"reason": reason})
+        self._publish()
 
     def protocol_error(self, message: str, data: Any) -> None:
         self._log(SYS, "error", args=[data if isinstance(data, (str, bytes)) else repr(data)],

@@ -423,3 +423,100 @@ def test_a_server_that_dies_mid_burst_leaves_a_clear_record_and_no_hang():
         run(scenario())
     finally:
         server.stop()
+
+
+def test_a_server_kick_after_a_reconnect_is_a_plain_disconnect():
+    async def scenario():
+        async with demo_session(namespaces=["/", "/admin"],
+                                auth={"/admin": {"token": "demo-token"}}) as (session, rec, server, _):
+            await session.drop_transport()
+            await rec.wait_for(2, kind="gap", where=lambda e: "duration_s" in e.detail)
+            await session.emit("/admin", "kick", [])
+            [_, bye] = await rec.wait_for(2, kind="disconnect", ns="/")
+            assert bye.detail["reason"] == "server disconnect"
+            await until(lambda: session.ns_state["/"] == "disconnected", what="/ disconnected")
+            assert "/" not in session.gaps.open
+            assert session.status == "/ disconnected by the server"
+    run(scenario())
+
+
+def test_disconnecting_while_reconnecting_closes_the_namespaces_and_their_gaps():
+    async def scenario():
+        server = DemoServer(tick_interval=0)
+        url = await server.start()
+        session = Session(ConnectionOptions(url=url, reconnection_delay=0.05,
+                                            reconnection_delay_max=0.1, connect_timeout=1))
+        rec = Recorder(session)
+        await session.connect(namespaces=["/", "/chat"])
+        await server.stop()
+        await rec.wait_for(1, kind="reconnect_attempt", timeout=15)
+        await session.disconnect()
+        closing = [e for e in rec.find(kind="disconnect") if e.detail["reason"] == "client disconnect"]
+        assert {e.ns for e in closing} == {"/", "/chat"}
+        assert session.ns_state == {"/": "closed", "/chat": "closed"} and not session.gaps.open
+        assert session.state == "disconnected"
+    run(scenario())
+
+
+def test_emits_queued_when_the_connection_dies_go_back_to_the_buffer_and_arrive():
+    async def scenario():
+        async with demo_session() as (session, rec, server, _):
+            session.client.options.reconnection_delay = 0.3
+            # emitted and accepted, but the transport is cut before the write loop runs
+            results = [await session.emit("/", "held", [i]) for i in range(50)]
+            assert {r.outcome for r in results} == {"sent"}
+            await session.drop_transport()
+            sent = await rec.wait_for(50, kind="event", dir="out", event="held", timeout=20)
+            assert [e.args for e in sent] == [[i] for i in range(50)]
+            assert not rec.find(kind="dropped")
+            await until(lambda: len([1 for _, ev, _ in server.received if ev == "held"]) == 50)
+            assert [a for _, ev, a in server.received if ev == "held"] == [[i] for i in range(50)]
+    run(scenario())
+
+
+def test_held_emits_that_can_no_longer_go_are_reported_dropped():
+    async def scenario():
+        async with demo_session(namespaces=["/", "/chat"]) as (session, rec, server, _):
+            session.client.options.reconnection_delay = 5
+            await session.drop_transport()
+            await rec.wait_for(kind="disconnect", ns="/chat")
+            await session.emit("/chat", "later", [1], ack=True)
+            await session.close_namespace("/chat")
+            [dropped] = rec.find(kind="dropped")
+            assert dropped.event == "later" and dropped.detail["reason"] == "/chat was closed before it could be sent"
+            assert len(session.acks) == 0
+    run(scenario())
+
+
+def test_reconnect_delays_stay_within_the_maximum_for_ever():
+    from inspector.core.client import InspectorClient
+    import random
+
+    class Probe:
+        def __init__(self):
+            self.delays = []
+
+        def reconnect_attempt(self, attempt, delay):
+            self.delays.append(delay)
+
+        def reconnect_error(self, attempt, error):
+            pass
+
+        def reconnect_failed(self, attempts):
+            pass
+
+    async def scenario():
+        probe = Probe()
+        client = InspectorClient(probe, ConnectionOptions(
+            url="http://127.0.0.1:1", reconnection_delay=0.0001, reconnection_delay_max=0.001,
+            reconnection_attempts=1100, connect_timeout=0.2))
+        async def fail():
+            from inspector.core.client import ConnectError
+            raise ConnectError("down")
+        client._open_engine = fail          # the server stays down: every attempt fails
+        client.ns = {"/": object()}         # a namespace is still wanted
+        await client._reconnect_loop()
+        return probe.delays
+    random.seed(1)
+    delays = run(scenario())
+    assert len(delays) == 1100 and max(delays) <= 0.001
