@@ -261,22 +261,11 @@ async def emit(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
             except AckTimeout as exc:
                 print(f"socketio-inspector: {exc}", file=sys.stderr)
                 code = EXIT_ACK_TIMEOUT
-        await _drained(session)
+        await session.drained()         # so the out entry is printed
     except NotConnected as exc:
         code = _fail(str(exc))
     await session.disconnect()
     return code
-
-
-async def _drained(session: Session, timeout: float = 5.0) -> None:
-    """Wait until what was queued has been written (so its entry is printed)."""
-    client = session.client
-    deadline = asyncio.get_running_loop().time() + timeout
-    while client is not None and client.engine_connected and (
-            not client.eio.queue.empty() or client.eio.writing):
-        if asyncio.get_running_loop().time() > deadline:
-            break
-        await asyncio.sleep(0.01)
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:
@@ -303,7 +292,12 @@ async def run_scenarios(args: argparse.Namespace, out: TextIO = sys.stdout) -> i
             print(f"socketio-inspector: {p}", file=sys.stderr)
         print("socketio-inspector: nothing was run: fix the scenario file(s) above", file=sys.stderr)
         return EXIT_CONNECT
-    log = open(args.log, "w", encoding="utf-8") if args.log else None
+    try:
+        log = open(args.log, "w", encoding="utf-8") if args.log else None
+    except OSError as exc:
+        print(f"socketio-inspector: cannot write --log {args.log}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return EXIT_CONNECT
     suites: list[junit.SuiteReport] = []
     code = EXIT_OK
     try:
@@ -315,7 +309,12 @@ async def run_scenarios(args: argparse.Namespace, out: TextIO = sys.stdout) -> i
         if log is not None:
             log.close()
         if args.junit:
-            junit.write(suites, args.junit)
+            try:
+                junit.write(suites, args.junit)
+            except OSError as exc:
+                print(f"socketio-inspector: cannot write --junit {args.junit}: {exc.strerror or exc}",
+                      file=sys.stderr)
+                code = EXIT_CONNECT
     if len(suites) > 1:
         bad = sum(1 for s in suites if any(r.status == FAILED for r in s.results))
         print(f"{len(suites)} scenarios: {len(suites) - bad} passed, {bad} failed", file=out, flush=True)

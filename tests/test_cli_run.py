@@ -221,3 +221,10 @@ def test_ctrl_c_stops_a_run_and_does_not_pass(shared_demo_server, tmp_path):
         if proc.poll() is None:
             proc.kill()
         proc.communicate()
+
+
+def test_an_unwritable_log_is_a_clear_error_before_anything_runs(shared_demo_server, tmp_path):
+    code, out, err = run_cli(SCENARIOS / "demo-tour.yaml", "--url", shared_demo_server.url,
+                             "--log", tmp_path)       # a directory, not a file
+    assert code == 2
+    assert f"cannot write --log {tmp_path}" in err and "Traceback" not in err

@@ -275,6 +275,10 @@ class InspectorClient(socketio.AsyncClient):
             self.eio.close_cause = (CLIENT_DISCONNECT, None)
             await self.eio.disconnect()
 
+    async def drained(self, timeout: float) -> bool:
+        """Wait until everything queued has been written; False on timeout or when down."""
+        return await self.eio.drained(timeout) if self.engine_connected else False
+
     async def drop_transport(self) -> bool:
         """Cut the connection the way a network failure would (no goodbye packets),
         so reconnection, buffering and recovery can be tried against any server."""

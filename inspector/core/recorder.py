@@ -417,12 +417,7 @@ def _env_name(text: str) -> str:
 
 async def context_of(session) -> RecordingContext:
     """The recording context of a live Session (call it on the session's loop)."""
-    ns_auth = {}
-    client = session.client
-    for ns, st in (getattr(client, "ns", None) or {}).items():
-        auth = getattr(st, "auth", None)
-        if auth:
-            ns_auth[ns] = auth
+    ns_auth = {ns: auth for ns, auth in session.namespace_auth().items() if auth}
     return RecordingContext(
         options=session.options, ns_auth=ns_auth, join_event=session.rooms.join_event,
         leave_event=session.rooms.leave_event, server_acks=dict(session.server_acks.by_event),

@@ -62,6 +62,7 @@ class Session:
         self.ns_state: dict[str, str] = {}
         self.attempt = 0
         self._ack_ids: dict[str, int] = {}
+        self._ns_auth: dict[str, Any] = {}     # each namespace's own auth, as the user gave it
         self._will_reconnect = False
         self._close_detail: str | None = None
         self._reconnecting = False
@@ -141,6 +142,8 @@ class Session:
         waits = {}
         for ns in namespaces:
             self.ns_state[ns] = "connecting"
+            if (auth or {}).get(ns) is not None:
+                self._ns_auth[ns] = auth[ns]
             waits[ns] = self.client.open_namespace(ns, (auth or {}).get(ns))
         self.state = "connecting"
         self._publish(f"Connecting to {redact_url(opts.url)}…")
@@ -175,6 +178,9 @@ class Session:
             self._log(SYS, "error", ns=ns, detail={"message": message})
             return ConnectError(message)
         except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise        # the caller was cancelled (e.g. a scenario's Stop), not the namespace
             return ConnectError(f"{ns} was closed before it connected")
 
     async def disconnect(self) -> None:
@@ -192,6 +198,16 @@ class Session:
         self.state = "disconnected"
         self._publish("Disconnected (by you)")
 
+    def namespace_auth(self) -> dict[str, Any]:
+        """The auth given for each namespace of this session (for a recorded scenario;
+        closed namespaces included)."""
+        return dict(self._ns_auth)
+
+    async def drained(self, timeout: float = 5.0) -> None:
+        """Wait until what was emitted has been written (so its entry is logged)."""
+        if self.client is not None:
+            await self.client.drained(timeout)
+
     async def drop_transport(self) -> None:
         """Simulate a network drop: the connection is cut without goodbye, then reconnects."""
         if self.client is None or not await self.client.drop_transport():
@@ -203,6 +219,8 @@ class Session:
         if self.client is None or not (self.client.engine_connected or self.client.reconnecting):
             raise NotConnected("connect first: namespaces open over a connection")
         self.ns_state[ns] = "connecting"
+        if auth is not None:
+            self._ns_auth[ns] = auth
         self._publish()
         return await self._wait_namespace(ns, self.client.open_namespace(ns, auth))
 
@@ -243,6 +261,8 @@ class Session:
             raise NotConnected(f"{ns} is {state}: open it again first" if state
                                else f"{ns} is not open: open the namespace first")
         ack_id = self.next_ack_id(ns) if ack else None
+        if ack:   # on the out entry: what the ack waited for (copy as code reproduces it)
+            context = {**(context or {}), "timeout_s": timeout}
         item = Outgoing("event", ns, event, list(args), ack_id, compress, volatile,
                         context=context)
         pending = self.acks.expect(ns, ack_id, event, timeout) if ack else None

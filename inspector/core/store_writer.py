@@ -3,6 +3,7 @@ and off the network loop (see store.py for the file and why it is written this w
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections import deque
@@ -23,11 +24,15 @@ class StoreWriter:
     nothing).  `flush()` waits until everything submitted so far is committed.
     """
 
-    def __init__(self, path: str | Path, flush_s: float = FLUSH_S):
+    def __init__(self, path: str | Path, flush_s: float = FLUSH_S, rename_if_taken: bool = False):
         self.path = Path(path)
+        # a session file is never overwritten: a name taken meanwhile (another
+        # inspector started the same second) gets a suffix, or is an error
+        self.rename_if_taken = rename_if_taken
         self.flush_s = flush_s
         self.written = 0                  # entries committed
         self.error: str | None = None     # why writing stopped, if it did
+        self.move_error: str | None = None  # why the last move failed (writing goes on)
         self._queue: deque[LogEntry] = deque()
         self._wake = threading.Event()
         self._move_to: tuple[Path, threading.Event] | None = None
@@ -62,6 +67,9 @@ class StoreWriter:
             raise StoreError(f"moving the session file to {path} took more than {timeout:g} s")
         if self.error:
             raise StoreError(self.error)
+        failed, self.move_error = self.move_error, None
+        if failed:
+            raise StoreError(failed)
 
     def close(self, timeout: float = 10.0) -> None:
         self._stop = True
@@ -105,13 +113,28 @@ class StoreWriter:
         try:
             if batch:
                 if self._conn is None:
-                    self._conn = _connect(self.path, create=True)
+                    self._create()
                 self._insert(batch)
                 self._conn.commit()
                 self.written += len(batch)
         finally:
             for m in markers:
                 m.set()
+
+    def _create(self) -> None:
+        path, n = self.path, 2
+        path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                break
+            except FileExistsError:
+                if not self.rename_if_taken:
+                    raise StoreError(f"{path} exists already: a session file is never overwritten")
+                path = self.path.with_name(f"{self.path.stem}-{n}{self.path.suffix}")
+                n += 1
+        self.path = path
+        self._conn = _connect(path, create=True)
 
     def _insert(self, batch: list[LogEntry]) -> None:
         conn = self._conn
@@ -130,13 +153,15 @@ class StoreWriter:
                 conn.executemany(INSERT, [row_of(e) for e in part])
 
     def _do_move(self) -> None:
+        """A move that fails leaves the recording where it was, still writing."""
         path, done = self._move_to
         self._move_to = None
         try:
             if path.resolve() == self.path.resolve():
                 return
             if path.exists():
-                raise StoreError(f"{path} exists already")
+                raise StoreError(f"{path} exists already: choose a new name "
+                                 "(a session file is never overwritten)")
             new = _connect(path, create=True)
             if self._conn is not None:
                 self._conn.backup(new)
@@ -151,5 +176,7 @@ class StoreWriter:
                 for suffix in ("-wal", "-shm"):
                     Path(str(path) + suffix).unlink(missing_ok=True)
             self.path = path
+        except (sqlite3.Error, OSError, StoreError) as exc:
+            self.move_error = f"could not move the session file to {path}: {exc}"
         finally:
             done.set()

@@ -22,6 +22,7 @@ from .bridge import SessionBridge
 from .connection_panel import ConnectionPanel
 from .emit_panel import EmitPanel, EmitRequest
 from .log_model import EntryRole, LogModel
+from .jobs import Job, run_with_progress
 from .log_workspace import LogWorkspace
 from .namespace_panel import NamespacePanel
 from .scenario_panel import ScenarioDock, ScenarioPanel
@@ -53,9 +54,15 @@ class MainWindow(QMainWindow):
         self.sequences = SequencePanel()
         self.emitPanel = EmitPanel(self.settings)
         self.recording: LiveRecording | None = None
+        startup_note = ""
         if record:
-            path = Path(session_file) if session_file else choose_new_default_path(self.settings)
-            self.recording = LiveRecording(bridge, path)
+            path = Path(session_file) if session_file else None
+            if path is not None and path.exists():
+                startup_note = (f"{path} exists already and is never overwritten: "
+                                "this session is recorded to a new file")
+                path = None
+            self.recording = LiveRecording(bridge, path or choose_new_default_path(self.settings),
+                                           rename_if_taken=path is None)
         self.model = LogModel(self, fetch=self.recording.fetcher if self.recording else None)
         self.workspace = LogWorkspace(self.model, live=True)
         self.logView, self.detail, self.stats = (self.workspace.logView, self.workspace.detail,
@@ -102,6 +109,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._wire()
         self._restore_layout()
+        if startup_note:
+            self.show_message(startup_note, error=True)
         self._add_scenario_dock()
 
     # -- wiring ------------------------------------------------------------------
@@ -364,10 +373,23 @@ class MainWindow(QMainWindow):
         self.jobs.append(job)
         return job
 
-    def move_session_file(self, dest: str | Path) -> None:
-        self.recording.writer.move_to(Path(dest))
-        self._show_session_file()
-        self.show_message(f"Recording to {dest}")
+    def move_session_file(self, dest: str | Path) -> Job:
+        """Carry on recording in `dest` (the copy runs off the GUI thread, with progress)."""
+        writer = self.recording.writer
+
+        def work(_report, _deliver) -> Path:
+            writer.move_to(Path(dest), timeout=600.0)
+            return Path(dest)
+
+        def done(path: Path) -> None:
+            self._show_session_file()
+            self.show_message(f"Recording to {path}")
+
+        job = run_with_progress(self, f"Moving the session file to {Path(dest).name}…", work,
+                                on_done=done,
+                                on_error=lambda m: self.show_message(m, error=True))
+        self.jobs.append(job)
+        return job
 
     def _open_clicked(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open a session", str(sessions_dir(self.settings)),
@@ -384,10 +406,7 @@ class MainWindow(QMainWindow):
         name, _ = QFileDialog.getSaveFileName(self, "Record this session to", str(self.recording.path),
                                               "Session files (*.sqlite)")
         if name:
-            try:
-                self.move_session_file(name)
-            except Exception as exc:
-                self.show_message(f"Could not move the session file: {exc}", error=True)
+            self.move_session_file(name)
 
     def _folder_clicked(self) -> None:
         name = QFileDialog.getExistingDirectory(self, "Session files folder", str(sessions_dir(self.settings)))
@@ -424,5 +443,11 @@ class MainWindow(QMainWindow):
         for viewer in self.viewers:
             viewer.close()
         if self.recording is not None:
+            # say goodbye first, so the session file ends with the disconnect rows
+            # (otherwise a reopened session looks as if it crashed while connected)
+            try:
+                self.bridge.run(self.session.disconnect()).result(5)
+            except Exception:
+                pass
             self.recording.stop()
         super().closeEvent(event)

@@ -34,9 +34,9 @@ class LiveRecording:
     """The live session's file: a StoreWriter fed on the network thread, and a Fetcher
     for the GUI to read whole entries back."""
 
-    def __init__(self, bridge, path: Path):
+    def __init__(self, bridge, path: Path, rename_if_taken: bool = False):
         self.bridge = bridge
-        self.writer = StoreWriter(path)
+        self.writer = StoreWriter(path, rename_if_taken=rename_if_taken)
         self._unsubscribe = bridge.network.run_sync(lambda: self.writer.attach(bridge.session))
         self.fetcher = Fetcher(lambda: self.writer.path)
         self._stopped = False
@@ -74,10 +74,16 @@ def export_session(parent: QWidget, source: Callable[[], Path], dest: Path,
                    seqs: list[int] | None, before: Callable[[], object] | None,
                    on_done: Callable[[int], None], on_error: Callable[[str], None]) -> Job:
     def work(report, _deliver) -> int:
-        if before is not None:
-            before()              # the writer's flush, on this thread, not the GUI's
+        # the writer's flush, on this thread, not the GUI's; an export must not be short
+        if before is not None and before() is False:
+            raise StoreError("the newest entries could not be committed to the session file, "
+                             "so the export would miss them")
         with SessionStore(source()) as store:
-            return store.export_jsonl(dest, seqs, progress=report)
+            n = store.export_jsonl(dest, seqs, progress=report)
+        if seqs is not None and n < len(seqs):
+            raise StoreError(f"only {n:,} of the {len(seqs):,} rows asked for are in the session "
+                             f"file; {dest} holds those")
+        return n
     return run_with_progress(parent, f"Exporting to {dest.name}…", work,
                              on_done=on_done, on_error=on_error)
 

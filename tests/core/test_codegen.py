@@ -116,3 +116,18 @@ setTimeout(() => { console.error("timed out"); process.exit(2); }, 8000);
     assert done.returncode == 0, done.stderr
     history = json.loads(done.stdout.splitlines()[-1])
     assert [entry.ns, entry.event, _js_value(entry.args)] in history
+
+
+def test_an_emit_logged_by_a_real_session_copies_with_its_ack_timeout():
+    from tests.helpers import demo_session
+
+    async def scenario():
+        async with demo_session() as (session, rec, server, _):
+            r = await session.emit("/", "echo", ["x"], ack=True, timeout=2.5)
+            await r.answer
+            [e] = rec.find(kind="event", dir="out", event="echo")
+            return e
+    e = run(scenario())
+    assert e.detail["timeout_s"] == 2.5
+    assert python_snippet(e) == 'answer = await sio.call("echo", "x", timeout=2.5)'
+    assert "timeout(2500).emitWithAck(" in js_snippet(e)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 
 import pytest
 
@@ -120,7 +121,28 @@ def test_moving_the_recording_keeps_what_was_written(tmp_path):
     w.close()
 
 
-def test_session_files_live_in_the_per_user_data_directory():
-    import platformdirs
-    assert user_sessions_dir().parent == __import__("pathlib").Path(
-        platformdirs.user_data_dir("socketio-inspector", appauthor=False))
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the Linux location is checked")
+def test_session_files_live_in_the_per_user_data_directory(monkeypatch, tmp_path):
+    """Where the README says they are, on Linux: $XDG_DATA_HOME, else ~/.local/share."""
+    from pathlib import Path
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert user_sessions_dir() == tmp_path / "xdg" / "socketio-inspector" / "sessions"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert user_sessions_dir() == tmp_path / "home" / ".local" / "share" / "socketio-inspector" / "sessions"
+
+
+def test_a_session_file_is_never_overwritten(tmp_path):
+    from inspector.core.store_writer import StoreWriter
+    taken = tmp_path / "s.sqlite"
+    taken.write_text("not mine")
+    writer = StoreWriter(taken)
+    writer.submit(LogEntry(1, 1.0, "sys", "connect", "/"))
+    assert not writer.flush(5)
+    assert "exists already" in writer.error and taken.read_text() == "not mine"
+    writer.close()
+    renamed = StoreWriter(taken, rename_if_taken=True)      # a default name taken meanwhile
+    renamed.submit(LogEntry(1, 1.0, "sys", "connect", "/"))
+    assert renamed.flush(5)
+    assert renamed.path == tmp_path / "s-2.sqlite" and taken.read_text() == "not mine"
+    renamed.close()

@@ -51,6 +51,6 @@ def test_rows_matching_past_the_cut_are_found(qtbot, tmp_path, monkeypatch, qtmo
     qtmodeltester.check(filtered)
     # a filter that matches no long row finds none of them
     filtered.set_filter(LogFilter(text="needle", match_case=True))
-    qtbot.wait(300)
+    qtbot.waitUntil(lambda: filtered.deep.pending == 0, timeout=5000)   # the long rows were read
     assert [filtered.entry(r).seq for r in range(filtered.rowCount())] == [5, 15, 25, 35, 45, 55]
     writer.close()

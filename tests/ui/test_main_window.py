@@ -111,8 +111,8 @@ def test_zero_arguments_is_a_valid_emit(inspector_at, demo_server):
 def test_server_ack_is_answered_with_the_configured_reply(inspector_at, demo_server):
     ui = inspector_at(demo_server.url)
     ui.connect()
+    # applied on the network loop ahead of the emit below (both are queued to it in order)
     ui.window.serverAcks.set_reply("question", '"Ada" {"age": 36}')
-    ui.qtbot.wait(50)  # the reply table is applied on the network thread
     ui.emit("ask", "Who are you?")
     question = ui.wait_for_event("question")
     reply = ui.wait_for(kind="ack", dir="out")
@@ -163,7 +163,7 @@ def test_log_follows_new_rows_only_while_at_the_bottom(inspector_at, demo_server
     sb.setValue(0)
     ui.emit("burst", {"count": 100})
     ui.wait_for(kind="event", event="burst", count=400)
-    ui.qtbot.wait(100)
+    ui.qtbot.wait(400)       # longer than the view's follow timer: it had its chance to scroll
     assert sb.value() == 0 and sb.maximum() > 0
     ui.click("latestButton")
     ui.qtbot.waitUntil(lambda: sb.value() == sb.maximum(), timeout=5000)

@@ -114,7 +114,8 @@ def test_the_recording_can_move_to_a_file_of_your_choice(inspector_at, demo_serv
     ui.flush_session_file()
     old = ui.session_file
     ui.window.move_session_file(tmp_path / "keep" / "mine.sqlite")
-    assert ui.session_file == tmp_path / "keep" / "mine.sqlite" and not old.exists()
+    ui.qtbot.waitUntil(lambda: ui.session_file == tmp_path / "keep" / "mine.sqlite", timeout=10000)
+    assert not old.exists()
     assert ui.widget("sessionFileLabel").text() == "Session file: mine.sqlite"
     ui.emit("echo", "after the move", ack=True)
     ui.wait_for(kind="ack", dir="in", event="echo")
@@ -156,3 +157,33 @@ def test_the_statistics_panel_shows_rates_counts_and_round_trips(inspector_at, d
     qtmodeltester.check(EventCountsModel())
     image = stats.grab().toImage()
     assert image.width() > 200
+
+
+def test_a_move_that_fails_says_why_and_recording_goes_on(inspector_at, demo_server, tmp_path):
+    ui = inspector_at(demo_server.url)
+    ui.connect()
+    ui.wait_for(kind="connect")
+    ui.flush_session_file()
+    taken = tmp_path / "taken.sqlite"
+    taken.write_text("someone else's file")
+    old = ui.session_file
+    ui.window.move_session_file(taken)
+    ui.qtbot.waitUntil(lambda: "exists already" in ui.message, timeout=10000)
+    assert taken.read_text() == "someone else's file"          # never overwritten
+    assert ui.session_file == old
+    ui.emit("echo", "still recorded", ack=True)
+    ui.wait_for(kind="ack", dir="in", event="echo")
+    ui.flush_session_file()
+    with SessionStore(old) as store:
+        assert store.entries() == ui.entries()
+
+
+def test_closing_the_window_while_connected_ends_the_file_with_the_disconnect(inspector_at, demo_server):
+    ui = inspector_at(demo_server.url)
+    ui.connect()
+    ui.wait_for(kind="connect")
+    path = ui.session_file
+    ui.window.close()
+    with SessionStore(path) as store:
+        last = store.entries()[-1]
+    assert last.kind == "disconnect" and last.detail["reason"] == "client disconnect"
