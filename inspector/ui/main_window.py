@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
         """The Scenario dock (right of the log, shown when used) and its menu."""
         table = self.logView.table
         self.scenario = ScenarioPanel(
-            self.bridge, entries=self.model.entries,
+            self.bridge, entries=self.model.entries, row_count=self.model.rowCount,
             selected=lambda: [i.data(EntryRole) for i in table.selectionModel().selectedRows()],
             current_url=lambda: self.connection.urlEdit.text().strip())
         self.scenarioDock = ScenarioDock(self.scenario, self)

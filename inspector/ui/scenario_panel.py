@@ -26,6 +26,9 @@ from .bridge import SessionBridge
 from .json_field import monospace_font
 from .scenario_model import COL_MARK, COL_STEP, COL_TIME, RUNNING, STOPPED, StepListModel
 
+
+MAX_RECORDED_ROWS = 50_000     # a log longer than this is not read back into a scenario
+
 class SaveScenarioDialog(QDialog):
     """Where to save, which incoming events become expectations, and whether secrets go in."""
 
@@ -103,11 +106,13 @@ class ScenarioPanel(QWidget):
     finished = Signal(bool)               # a run ended (True: every step passed)
 
     def __init__(self, bridge: SessionBridge, *, entries: Callable[[], list[LogEntry]],
+                 row_count: Callable[[], int] | None = None,
                  selected: Callable[[], list[LogEntry]], current_url: Callable[[], str],
                  parent: QWidget | None = None):
         super().__init__(parent, objectName="scenarioPanel")
         self.bridge = bridge
         self._entries, self._selected, self._current_url = entries, selected, current_url
+        self._row_count = row_count or (lambda: len(entries()))
         self.scenario: scenario_file.Scenario | None = None
         self.runner: ScenarioRunner | None = None
         self._future: concurrent.futures.Future | None = None
@@ -243,6 +248,13 @@ class ScenarioPanel(QWidget):
     def save_scenario(self, path: str, *, name: str | None = None, events: str = recorder.EVENTS_ALL,
                       loose: bool = False, include_secrets: bool = False) -> None:
         """Record the log (the last connection in it) into `path`, then open it here."""
+        rows = self._row_count()
+        if rows > MAX_RECORDED_ROWS:
+            # a scenario is a short story; reading a huge log back whole would freeze the window
+            self._set_summary(f"Not saved: the log has {rows:,} rows, more than a scenario is made "
+                              f"from ({MAX_RECORDED_ROWS:,}). Clear the log (Ctrl+L), redo the steps "
+                              "to keep, and save again.", error=True)
+            return
         entries = list(self._entries())
         selected = [e.seq for e in self._selected()]
 
@@ -250,12 +262,15 @@ class ScenarioPanel(QWidget):
             if error is not None:
                 self._set_summary(f"Not saved: {error}", error=True)
                 return
-            rec = recorder.record(entries, ctx, name=name, events=events, selected=selected,
-                                  include_secrets=include_secrets, loose=loose)
             try:
+                rec = recorder.record(entries, ctx, name=name, events=events, selected=selected,
+                                      include_secrets=include_secrets, loose=loose)
                 Path(path).write_text(rec.text, encoding="utf-8")
             except OSError as exc:
                 self._set_summary(f"Not saved: {exc.strerror or exc}", error=True)
+                return
+            except Exception as exc:      # a value the recorder cannot write, say
+                self._set_summary(f"Not saved: {type(exc).__name__}: {exc}", error=True)
                 return
             self.open_scenario(path)
             note = (f" It needs {', '.join(rec.secrets)} set in the environment to run."

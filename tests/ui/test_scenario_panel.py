@@ -222,3 +222,16 @@ def test_a_server_counter_fails_the_replay_by_value_and_passes_when_compared_by_
     assert re.search(r"the ack answer of 'stats' differs: ack\[0\]\.(clients|received) is \d+, expected \d+", out)
     code, out, err = run_cli(loose, env=SECRETS)
     assert code == 0, out + err
+
+
+def test_a_log_too_long_for_a_scenario_is_refused_with_a_way_out(inspector_at, demo_server, tmp_path,
+                                                                 monkeypatch):
+    from inspector.ui import scenario_panel
+    monkeypatch.setattr(scenario_panel, "MAX_RECORDED_ROWS", 3)
+    ui = inspector_at(demo_server.url)
+    ui.connect()
+    ui.emit("burst", {"count": 5})
+    ui.wait_for_event("burst", count=5)
+    ui.window.scenario.save_scenario(str(tmp_path / "big.yaml"))
+    assert "Not saved: the log has" in ui.scenario_summary and "Clear the log" in ui.scenario_summary
+    assert not (tmp_path / "big.yaml").exists()
