@@ -349,12 +349,15 @@ class Fetcher:
 def default_session_path(directory: str | Path, now: float | None = None) -> Path:
     """A new file name in `directory`, after the local time: session-2024-05-01_12-30-05.sqlite."""
     stamp = time.strftime("%Y-%m-%d_%H-%M-%S", time.localtime(now if now is not None else time.time()))
+    return free_name(directory, f"session-{stamp}")
+
+
+def free_name(directory: str | Path, stem: str, suffix: str = ".sqlite") -> Path:
+    """directory/stem.sqlite, or stem-2, stem-3... when that name is taken."""
     directory = Path(directory)
-    path = directory / f"session-{stamp}.sqlite"
-    n = 2
+    path, n = directory / f"{stem}{suffix}", 2
     while path.exists():
-        path = directory / f"session-{stamp}-{n}.sqlite"
-        n += 1
+        path, n = directory / f"{stem}-{n}{suffix}", n + 1
     return path
 
 

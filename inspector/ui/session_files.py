@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from ..core.columns import chunk_from_rows
 from ..core.store_writer import StoreWriter
-from ..core.store import (Fetcher, SessionStore, StoreError, default_session_path,
+from ..core.store import (Fetcher, SessionStore, StoreError, default_session_path, free_name,
                           import_jsonl, user_sessions_dir)
 from . import settings as S
 from .jobs import Job, run_with_progress
@@ -194,13 +194,7 @@ class SessionViewer(QMainWindow):
 
 
 def import_path_for(directory: Path, src: Path) -> Path:
-    stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
-    path = directory / f"imported-{src.stem}-{stamp}.sqlite"
-    n = 2
-    while path.exists():
-        path = directory / f"imported-{src.stem}-{stamp}-{n}.sqlite"
-        n += 1
-    return path
+    return free_name(directory, f"imported-{src.stem}-{time.strftime('%Y-%m-%d_%H-%M-%S')}")
 
 
 def start_import(parent: QWidget, src: Path, directory: Path,
