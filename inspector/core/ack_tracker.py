@@ -10,7 +10,7 @@ import asyncio
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Callable
 
 _EXPIRED_KEPT = 10_000  # timed-out acks remembered so a late answer is recognised
 

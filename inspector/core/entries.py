@@ -43,9 +43,6 @@ class LogEntry:
     flags: tuple[str, ...] = ()
     detail: dict | None = field(default=None)
 
-    def has(self, flag: str) -> bool:
-        return flag in self.flags
-
     def to_json(self) -> dict[str, Any]:
         """The JSON-able dict of this entry; bytes become {"_bytes": base64}."""
         out: dict[str, Any] = {"seq": self.seq, "t": self.t, "dir": self.dir, "kind": self.kind}

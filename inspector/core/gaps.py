@@ -75,6 +75,3 @@ class GapTracker:
     def forget(self, ns: str) -> None:
         """The namespace will not come back (closed by the user or refused)."""
         self.open.pop(ns, None)
-
-    def all(self) -> list[Gap]:
-        return [*self.closed, *self.open.values()]

@@ -1,7 +1,7 @@
 """Connection options: what the connection panel and the CLI flags describe."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit, urlunsplit, parse_qsl
 
 TRANSPORTS = {
@@ -35,9 +35,6 @@ class ConnectionOptions:
     recovery: bool = True                # connection state recovery (pid/offset)
     rejoin_rooms: bool = True            # join rooms again after an unrecovered reconnect
     log_secrets: bool = False            # keep auth values in raw CONNECT packets (the user asks)
-
-    def copy(self, **changes) -> "ConnectionOptions":
-        return replace(self, **changes)
 
     def validate(self) -> None:
         parts = urlsplit(self.url)

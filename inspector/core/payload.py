@@ -164,16 +164,6 @@ def from_jsonable(value: Any) -> Any:
     return value
 
 
-def has_bytes(value: Any) -> bool:
-    if isinstance(value, (bytes, bytearray)):
-        return True
-    if isinstance(value, list):
-        return any(has_bytes(v) for v in value)
-    if isinstance(value, dict):
-        return any(has_bytes(v) for v in value.values())
-    return False
-
-
 def _short(value: Any) -> Any:
     """The preview form: bytes as a short placeholder instead of base64."""
     if isinstance(value, (bytes, bytearray)):
@@ -203,13 +193,6 @@ def preview(args: list | None, limit: int = 160) -> str:
 def pretty(value: Any) -> str:
     """Multi-line JSON, bytes in their {"_bytes": ...} form."""
     return json.dumps(to_jsonable(value), ensure_ascii=False, indent=2)
-
-
-def format_args(args: list) -> str:
-    """The composer text for a list of arguments (the inverse of parse_args)."""
-    return "\n".join(
-        json.dumps(to_jsonable(a), ensure_ascii=False) for a in args
-    )
 
 
 def parse_optional_object(text: str) -> dict | None:

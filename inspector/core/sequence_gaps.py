@@ -94,13 +94,6 @@ class SequenceChecker:
         self._last = {k: v for k, v in self._last.items()
                       if (k[0], k[1]) in parsed or (None, k[1]) in parsed}
 
-    def rules(self) -> list[SequenceRule]:
-        return [r for r, _ in self._rules.values()]
-
-    def reset(self, ns: str | None = None) -> None:
-        """Forget the last numbers (e.g. after the server restarted its counter)."""
-        self._last = {} if ns is None else {k: v for k, v in self._last.items() if k[0] != ns}
-
     def check(self, ns: str, event: str, args: list) -> SequenceGap | None:
         found = self._rules.get((ns, event)) or self._rules.get((None, event))
         if found is None:

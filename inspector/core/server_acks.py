@@ -32,9 +32,6 @@ class ServerAckReplies:
         else:
             self.by_event[event] = reply
 
-    def remove(self, event: str) -> None:
-        self.by_event.pop(event, None)
-
     def reply_for(self, event: str) -> AckReply | None:
         reply = self.by_event.get(event, self.default)
         return reply if reply.enabled else None
@@ -46,6 +43,3 @@ class ServerAckReplies:
 
     def take_unanswered(self, ns: str, ack_id: int) -> str | None:
         return self._unanswered.pop((ns, ack_id), None)
-
-    def unanswered(self) -> list[tuple[str, int, str]]:
-        return [(ns, ack_id, ev) for (ns, ack_id), ev in self._unanswered.items()]

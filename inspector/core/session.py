@@ -67,7 +67,6 @@ class Session:
         self._close_detail: str | None = None
         self._reconnecting = False
         self._down_since: float | None = None
-        self._engine_info: dict = {}
         self._connect_task: asyncio.Task | None = None
         self._raw = False
         self._links = PacketLinks()     # raw capture: decoded entries point at their packets
@@ -306,7 +305,6 @@ class Session:
 
     # -- what the client reports (wire.Observer) -----------------------------
     def engine_open(self, info: dict) -> None:
-        self._engine_info = info
         self._will_reconnect = False
         if self._reconnecting:
             self._reconnecting = False

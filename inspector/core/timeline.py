@@ -175,6 +175,3 @@ class Timeline:
             if p.start <= t < end:
                 return p
         return None
-
-    def gaps(self) -> list[Period]:
-        return [p for runs in self.periods.values() for p in runs if p.state == DOWN]

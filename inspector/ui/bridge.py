@@ -196,16 +196,6 @@ class SessionBridge(QObject):
             else:
                 self._show_state()
 
-    def drain(self, timeout: float = 5.0) -> None:
-        """Wait until every entry published so far has been handed to the GUI (for tests
-        and clean shutdowns; call from the GUI thread)."""
-        deadline = time.monotonic() + timeout
-        while (self._queue or self._ready) and time.monotonic() < deadline:
-            if self._ready:
-                self._flush_more()
-            else:
-                time.sleep(0.005)
-
     def _gc_policy(self, busy: bool) -> None:
         now = time.monotonic()
         if busy:

@@ -84,7 +84,10 @@ class FilteredLogModel(QAbstractTableModel):
         return self._rows is not None
 
     # -- mapping -----------------------------------------------------------------
-    def source_row(self, row: int) -> int:
+    def source_row(self, row: int) -> int | None:
+        """The source row shown at `row` (None past the end)."""
+        if row >= self._count:
+            return None
         return row if self._rows is None else int(self._rows.a[row])
 
     def source_rows(self) -> np.ndarray:
@@ -201,18 +204,10 @@ class FilteredLogModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         return self.source.headerData(section, orientation, role)
 
-    def source_row(self, row: int) -> int | None:
-        if row >= self._count:
-            return None
-        return row if self._rows is None else int(self._rows.a[row])
-
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # a repaint asks for seven roles of every cell: the ones never answered go first
         if role not in ROLES or not index.isValid():
             return None
-        row = index.row()
-        if row >= self._count:
-            return None
-        return self.source.cell(row if self._rows is None else int(self._rows.a[row]),
-                                index.column(), role)
+        row = self.source_row(index.row())
+        return None if row is None else self.source.cell(row, index.column(), role)

@@ -121,10 +121,6 @@ class LogModel(QAbstractTableModel):
         self._fonts = tuple(self._mono if c == COL_ARGS else None for c in range(len(COLUMNS)))
         self._row_cache: dict[int, dict[int, tuple]] = {}
 
-    def set_fetch(self, fetch) -> None:
-        """Where whole entries come from when they are not in memory (the session file)."""
-        self.cols.fetch = fetch
-
     # -- feeding -------------------------------------------------------------
     def append(self, entries: list[LogEntry]) -> None:
         if entries:

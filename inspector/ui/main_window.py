@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.columns import Chunk
-from ..core.entries import LogEntry
 from ..core.options import ConnectionOptions
 from ..core.server_acks import AckReply
 from ..core.state import SessionState

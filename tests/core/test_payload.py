@@ -3,7 +3,7 @@ import base64
 import pytest
 
 from inspector.core.payload import (
-    PayloadError, format_args, from_jsonable, parse_args, parse_optional_object, parse_pairs,
+    PayloadError, from_jsonable, parse_args, parse_optional_object, parse_pairs,
     preview, to_jsonable,
 )
 
@@ -60,11 +60,6 @@ def test_jsonable_round_trip_keeps_nested_bytes():
 def test_to_jsonable_returns_the_same_object_when_there_are_no_bytes():
     value = [{"a": [1, 2, {"b": "c"}]}]
     assert to_jsonable(value) is value
-
-
-def test_format_args_is_the_inverse_of_parse_args():
-    args = ["a", {"b": b"\x01"}, 3]
-    assert parse_args(format_args(args)) == args
 
 
 def test_preview_is_one_line_and_bounded():

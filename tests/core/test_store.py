@@ -124,7 +124,6 @@ def test_moving_the_recording_keeps_what_was_written(tmp_path):
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the Linux location is checked")
 def test_session_files_live_in_the_per_user_data_directory(monkeypatch, tmp_path):
     """Where the README says they are, on Linux: $XDG_DATA_HOME, else ~/.local/share."""
-    from pathlib import Path
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert user_sessions_dir() == tmp_path / "xdg" / "socketio-inspector" / "sessions"
     monkeypatch.delenv("XDG_DATA_HOME")

@@ -2,7 +2,6 @@
 compression per frame, bytes written, raw packets in wire order, volatile and buffering."""
 from __future__ import annotations
 
-import asyncio
 import contextlib
 
 import pytest
