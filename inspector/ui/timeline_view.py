@@ -177,7 +177,8 @@ class TimelineView(QWidget):
             label = time.strftime("%H:%M:%S", time.localtime(tick))
             if step < 1:
                 label += f".{int(round((tick % 1) * 10))}"
-            painter.drawText(QRectF(x - 40, top + 2, 80, AXIS_H - 2), Qt.AlignmentFlag.AlignCenter, label)
+            left = min(x - 40, self.width() - 82)     # the last label stays whole at the edge
+            painter.drawText(QRectF(left, top + 2, 80, AXIS_H - 2), Qt.AlignmentFlag.AlignCenter, label)
             tick += step
             n += 1
 
