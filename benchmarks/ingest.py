@@ -54,9 +54,9 @@ def inspector(url: str, n: int, session_file: str) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from inspector.app import make_gui_loop
-    from inspector.core.options import ConnectionOptions
-    from inspector.core.session import Session
-    from inspector.core.store import SessionStore
+    from inspector.wire.options import ConnectionOptions
+    from inspector.session.session import Session
+    from inspector.store.reader import SessionStore
     from inspector.ui.bridge import NetworkThread, SessionBridge
     from inspector.ui.main_window import MainWindow
     from inspector.ui.settings import Settings
@@ -149,7 +149,7 @@ def main(argv: list[str]) -> int:
     mode, url, n = argv[0], argv[1], int(argv[2])
     if mode == "bare":
         if "--uvloop" in argv:
-            from inspector.core.loop import run
+            from inspector.wire.loop import run
             result = run(bare(url, n))
         else:
             result = asyncio.run(bare(url, n))      # a plain asyncio loop

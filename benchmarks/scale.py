@@ -30,7 +30,7 @@ NAMESPACES = ["/", "/chat", "/market"]
 def synthetic(first_seq: int, n: int, rng: random.Random, t0: float) -> list:
     """n entries like a busy server's: mostly incoming events with small objects, some emits
     with acks and their answers, now and then a late ack or a recovered event."""
-    from inspector.core.entries import LogEntry
+    from inspector.log.entry import LogEntry
     out = []
     seq = first_seq
     for _ in range(n):
@@ -60,9 +60,9 @@ def run(n: int, session_file: str) -> dict:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from inspector.core.logfilter import LogFilter
-    from inspector.core.session import Session
-    from inspector.core.store import SessionStore
+    from inspector.log.filter import LogFilter
+    from inspector.session.session import Session
+    from inspector.store.reader import SessionStore
     from inspector.ui.bridge import NetworkThread, SessionBridge
     from inspector.ui.main_window import MainWindow
     from inspector.ui.settings import Settings

@@ -1,6 +1,6 @@
 """python -m inspector"""
 import sys
 
-from .app import main
+from inspector.app import main
 
 sys.exit(main())

@@ -6,11 +6,11 @@ import asyncio
 import os
 import sys
 
-from . import __version__
+from inspector import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import cli
+    from inspector import cli
 
     parser = argparse.ArgumentParser(
         prog="socketio-inspector",
@@ -44,9 +44,9 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from .core.session import Session
-    from .ui.bridge import NetworkThread, SessionBridge
-    from .ui.main_window import MainWindow
+    from inspector.session.session import Session
+    from inspector.ui.bridge import NetworkThread, SessionBridge
+    from inspector.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("socketio-inspector")
@@ -56,7 +56,7 @@ def run_gui(args: argparse.Namespace) -> int:
     demo = None
     url = args.url
     if args.demo:
-        from .demo_server import DemoServer
+        from inspector.demo.server import DemoServer
         demo = DemoServer(tick_interval=2.0)
         url = network.submit(demo.start()).result(10)
     session = Session()
@@ -92,7 +92,7 @@ def run_gui(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command:
-        from . import cli
+        from inspector import cli
         return cli.run(args)
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") \
             and sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM"):

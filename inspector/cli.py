@@ -15,17 +15,17 @@ import sys
 import time
 from typing import Any, Callable, TextIO
 
-from .core import junit
-from .core import loop as network_loop
-from .core import scenario as scenario_file
-from .core.ack_tracker import AckTimeout
-from .core.client import ConnectError, NamespaceRefused
-from .core.entries import LogEntry
-from .core.options import ConnectionOptions, OptionsError, parse_header
-from .core.payload import PayloadError, parse_optional_object, parse_value
-from .core.scenario_runner import FAILED, SKIPPED, ScenarioRunner
-from .core.sequence_gaps import PathError, SequenceRule, parse_path
-from .core.session import NotConnected, Session, normalize_namespace
+from inspector.scenarios import junit
+from inspector.wire import loop as network_loop
+from inspector.scenarios import file as scenario_file
+from inspector.session.acks import AckTimeout
+from inspector.wire.sio import ConnectError, NamespaceRefused
+from inspector.log.entry import LogEntry
+from inspector.wire.options import ConnectionOptions, OptionsError, parse_header
+from inspector.wire.payload import PayloadError, parse_optional_object, parse_value
+from inspector.scenarios.runner import FAILED, SKIPPED, ScenarioRunner
+from inspector.session.sequence_gaps import PathError, SequenceRule, parse_path
+from inspector.session.session import NotConnected, Session, normalize_namespace
 
 EXIT_OK, EXIT_ACK_TIMEOUT, EXIT_CONNECT = 0, 1, 2
 

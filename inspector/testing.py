@@ -27,13 +27,13 @@ from typing import Any, Callable
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QPushButton
 
-from .core.entries import LogEntry
-from .core.payload import to_jsonable
-from .core.session import Session
-from .ui.bridge import NetworkThread, SessionBridge
-from .ui.log_model import EntryRole
-from .ui.main_window import MainWindow
-from .ui.settings import SESSIONS_DIR, Settings
+from inspector.log.entry import LogEntry
+from inspector.wire.payload import to_jsonable
+from inspector.session.session import Session
+from inspector.ui.bridge import NetworkThread, SessionBridge
+from inspector.ui.log.model import EntryRole
+from inspector.ui.main_window import MainWindow
+from inspector.ui.settings import SESSIONS_DIR, Settings
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -45,7 +45,7 @@ class InspectorDriver:
         self.network = NetworkThread().start()
         self.demo = None
         if demo:
-            from .demo_server import DemoServer
+            from inspector.demo.server import DemoServer
             self.demo = DemoServer(tick_interval=0)
             url = self.network.submit(self.demo.start()).result(10)
         self.url = url

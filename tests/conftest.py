@@ -69,7 +69,7 @@ class ServerProcess:
 
 
 def start_demo(*extra: str) -> ServerProcess:
-    return ServerProcess([sys.executable, "-m", "inspector.demo_server", "--port", "0",
+    return ServerProcess([sys.executable, "-m", "inspector.demo.server", "--port", "0",
                           "--tick", "0", *extra])
 
 

@@ -5,10 +5,10 @@ import asyncio
 import contextlib
 from typing import Callable
 
-from inspector.core.entries import LogEntry
-from inspector.core.options import ConnectionOptions
-from inspector.core.session import Session
-from inspector.demo_server import DemoServer
+from inspector.log.entry import LogEntry
+from inspector.wire.options import ConnectionOptions
+from inspector.session.session import Session
+from inspector.demo.server import DemoServer
 
 
 def run(coro, timeout: float = 60.0):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.core.entries import LogEntry
+from inspector.log.entry import LogEntry
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "resources" / "scenarios"

@@ -12,22 +12,22 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from ..core.columns import Chunk
-from ..core.options import ConnectionOptions
-from ..core.server_acks import AckReply
-from ..core.state import SessionState
-from . import settings as S
-from .bridge import SessionBridge
-from .connection_panel import ConnectionPanel
-from .emit_panel import EmitPanel, EmitRequest
-from .log_model import EntryRole, LogModel
-from .jobs import Job, run_with_progress
-from .log_workspace import LogWorkspace
-from .namespace_panel import NamespacePanel
-from .scenario_panel import ScenarioDock, ScenarioPanel
-from .sequence_panel import SequencePanel
-from .server_ack_panel import ServerAckPanel
-from .session_files import (SESSION_FILTER, JSONL_FILTER, LiveRecording, SessionViewer,
+from inspector.log.table import Chunk
+from inspector.wire.options import ConnectionOptions
+from inspector.session.server_acks import AckReply
+from inspector.session.state import SessionState
+from inspector.ui import settings as S
+from inspector.ui.bridge import SessionBridge
+from inspector.ui.panels.connection import ConnectionPanel
+from inspector.ui.panels.composer import EmitPanel, EmitRequest
+from inspector.ui.log.model import EntryRole, LogModel
+from inspector.ui.jobs import Job, run_with_progress
+from inspector.ui.log.workspace import LogWorkspace
+from inspector.ui.panels.namespaces import NamespacePanel
+from inspector.ui.scenario.panel import ScenarioDock, ScenarioPanel
+from inspector.ui.panels.sequence import SequencePanel
+from inspector.ui.panels.server_acks import ServerAckPanel
+from inspector.ui.files.session_files import (SESSION_FILTER, JSONL_FILTER, LiveRecording, SessionViewer,
                             ask_export_path, choose_new_default_path, export_session,
                             sessions_dir, start_import)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from inspector.ui.log_model import COL_ACK, COL_EVENT
+from inspector.ui.log.model import COL_ACK, COL_EVENT
 
 
 def test_connect_shows_status_and_the_connect_row(inspector_at, demo_server):

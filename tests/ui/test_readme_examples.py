@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.core.scenario import loads
+from inspector.scenarios.file import loads
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 BLOCKS = [b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "inspector.testing" in b]

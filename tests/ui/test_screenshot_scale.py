@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.ui.test_screenshot import _distinct_colours
 
-from inspector.ui.log_workspace import STATS_TAB
+from inspector.ui.log.workspace import STATS_TAB
 
 
 def _save(widget, name: str, tmp_path) -> Path:

@@ -1,7 +1,7 @@
 """Wire truth in the window: raw packets, bytes from a file, held emits, the compress note."""
 from PySide6.QtGui import QTextCursor
 
-from inspector.ui.log_model import COL_ARGS, COL_EVENT
+from inspector.ui.log.model import COL_ARGS, COL_EVENT
 
 
 def test_raw_capture_toggle_logs_packets_next_to_their_event(inspector_at, demo_server):

@@ -1,0 +1,113 @@
+"""LogEntry: the contract between session, store, UI, CLI and exports.
+
+One entry is one thing that happened on the connection: an event or ack in
+either direction, a lifecycle change, or (with raw capture) one packet.  Its
+JSON form is one object per line; the field names are the schema in
+DESIGN.md.  Fields that do not apply are left out of the JSON form.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from inspector.wire.payload import from_jsonable, to_jsonable
+
+IN, OUT, SYS = "in", "out", "sys"
+DIRECTIONS = (IN, OUT, SYS)
+
+KINDS = (
+    "event", "ack", "connect", "disconnect", "connect_error",
+    "reconnect_attempt", "reconnect", "gap", "dropped", "error", "packet",
+)
+
+FLAGS = (
+    "compressed", "volatile", "binary", "buffered", "recovered", "late", "timeout",
+)
+
+_OPTIONAL = ("ns", "event", "args", "ack_id", "rtt_ms", "bytes", "flags", "detail")
+
+
+@dataclass(slots=True)
+class LogEntry:
+    seq: int
+    t: float
+    dir: str
+    kind: str
+    ns: str | None = None
+    event: str | None = None
+    args: list | None = None
+    ack_id: int | None = None
+    rtt_ms: float | None = None
+    bytes: int | None = None
+    flags: tuple[str, ...] = ()
+    detail: dict | None = field(default=None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON-able dict of this entry; bytes become {"_bytes": base64}."""
+        out: dict[str, Any] = {"seq": self.seq, "t": self.t, "dir": self.dir, "kind": self.kind}
+        for name in _OPTIONAL:
+            value = getattr(self, name)
+            if value is None or (name == "flags" and not value):
+                continue
+            if name == "flags":
+                value = list(value)
+            elif name in ("args", "detail"):
+                value = to_jsonable(value)
+            out[name] = value
+        return out
+
+    def to_jsonl(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> "LogEntry":
+        """Rebuild an entry from its JSON form; raises ValueError when it is not one."""
+        check_json(obj)
+        args, detail = obj.get("args"), obj.get("detail")
+        return cls(
+            seq=obj["seq"], t=float(obj["t"]), dir=obj["dir"], kind=obj["kind"],
+            ns=obj.get("ns"), event=obj.get("event"),
+            args=from_jsonable(args) if args is not None else None,
+            ack_id=obj.get("ack_id"), rtt_ms=obj.get("rtt_ms"), bytes=obj.get("bytes"),
+            flags=tuple(obj.get("flags") or ()),
+            detail=from_jsonable(detail) if detail is not None else None,
+        )
+
+    @classmethod
+    def from_jsonl(cls, line: str) -> "LogEntry":
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"not JSON: {exc.msg} at column {exc.colno}") from None
+        return cls.from_json(obj)
+
+
+def check_json(obj: Any) -> None:
+    """Raise ValueError, saying what is wrong, unless obj is a log entry's JSON form."""
+    if not isinstance(obj, dict):
+        raise ValueError("a log entry must be a JSON object")
+    try:
+        seq, t, d, kind = obj["seq"], obj["t"], obj["dir"], obj["kind"]
+    except KeyError as exc:
+        raise ValueError(f"log entry without {exc.args[0]!r}") from None
+    if type(seq) is not int or not isinstance(t, (int, float)) or isinstance(t, bool):
+        raise ValueError("log entry with a non-numeric seq or t")
+    if d not in DIRECTIONS:
+        raise ValueError(f"unknown dir {d!r}")
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    args = obj.get("args")
+    if args is not None and not isinstance(args, list):
+        raise ValueError("args must be a list")
+    flags = obj.get("flags") or ()
+    if not isinstance(flags, (list, tuple)) or not all(isinstance(f, str) for f in flags):
+        raise ValueError("flags must be a list of strings")
+    ns, event = obj.get("ns"), obj.get("event")
+    if ns is not None and not isinstance(ns, str) or event is not None and not isinstance(event, str):
+        raise ValueError("ns and event must be strings")
+    ack_id, rtt_ms, size = obj.get("ack_id"), obj.get("rtt_ms"), obj.get("bytes")
+    if ack_id is not None and type(ack_id) is not int or size is not None and type(size) is not int:
+        raise ValueError("ack_id and bytes must be integers")
+    if rtt_ms is not None and not isinstance(rtt_ms, (int, float)):
+        raise ValueError("rtt_ms must be a number")

@@ -1,0 +1,177 @@
+"""The connection timeline of a session, built from its log entries.
+
+Per namespace, a run of periods: up (connected), down (disconnected, with the
+reason, the reconnect attempts, whether the server recovered the session, how
+many events were replayed and how many numbered events are known missed),
+closed (by the user) and refused.  Sequence gaps are markers on their row.
+It is built from LogEntry objects alone, so a live session, a reopened
+session file and an imported JSON Lines file all draw the same.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from inspector.log.entry import LogEntry
+
+UP, DOWN, CLOSED, REFUSED = "up", "down", "closed", "refused"
+
+
+@dataclass
+class Period:
+    ns: str
+    state: str
+    start: float
+    start_seq: int
+    end: float | None = None
+    end_seq: int | None = None
+    last_seq: int | None = None          # the last entry that belongs to it (replays included)
+    reason: str | None = None
+    attempts: list[dict] = field(default_factory=list)   # {"n", "t", "error"}
+    recovered: bool | None = None
+    why_not_recovered: str | None = None
+    recovered_events: int = 0
+    missed: int = 0
+    gave_up: bool = False
+
+    @property
+    def duration(self) -> float | None:
+        return None if self.end is None else self.end - self.start
+
+    def seq_range(self) -> tuple[int, int]:
+        last = self.last_seq if self.last_seq is not None else (self.end_seq or self.start_seq)
+        return self.start_seq, max(last, self.start_seq)
+
+    def describe(self) -> str:
+        """One paragraph for a tooltip."""
+        if self.state == UP:
+            text = f"{self.ns} connected"
+        elif self.state == CLOSED:
+            text = f"{self.ns} closed by you"
+        elif self.state == REFUSED:
+            text = f"{self.ns} refused by the server"
+        else:
+            text = f"{self.ns} down ({self.reason or 'unknown reason'})"
+        if self.duration is not None:
+            text += f" for {self.duration:.2f} s"
+        elif self.state != UP:
+            text += ", still"
+        if self.state == DOWN:
+            failed = [a for a in self.attempts if a.get("error")]
+            if self.attempts:
+                text += f"\n{len(self.attempts)} reconnect attempt(s)"
+                if failed:
+                    text += f", {len(failed)} failed (last: {failed[-1]['error']})"
+            if self.gave_up:
+                text += "\ngave up reconnecting"
+            if self.recovered is True:
+                text += f"\nrecovered: the server replayed {self.recovered_events} event(s)"
+            elif self.recovered is False:
+                text += "\nnot recovered" + (f": {self.why_not_recovered}" if self.why_not_recovered else "")
+            if self.missed:
+                text += f"\n{self.missed} numbered event(s) known missed"
+        return text
+
+
+@dataclass(frozen=True)
+class Marker:
+    ns: str
+    t: float
+    seq: int
+    text: str
+    count: int
+
+
+class Timeline:
+    def __init__(self):
+        self.periods: dict[str, list[Period]] = {}
+        self.markers: list[Marker] = []
+        self.start: float | None = None
+        self.end: float | None = None
+
+    def clear(self) -> None:
+        self.__init__()
+
+    def namespaces(self) -> list[str]:
+        return list(self.periods)
+
+    def _current(self, ns: str) -> Period | None:
+        runs = self.periods.get(ns)
+        return runs[-1] if runs else None
+
+    def _latest_down(self, ns: str) -> Period | None:
+        for p in reversed(self.periods.get(ns, ())):
+            if p.state == DOWN:
+                return p
+        return None
+
+    def _open(self, ns: str, state: str, e: LogEntry, **kw) -> Period:
+        current = self._current(ns)
+        if current is not None and current.end is None:
+            current.end, current.end_seq = e.t, e.seq
+        period = Period(ns, state, e.t, e.seq, **kw)
+        self.periods.setdefault(ns, []).append(period)
+        return period
+
+    def add(self, entries: Iterable[LogEntry]) -> bool:
+        """Take new entries; True when anything on the timeline changed."""
+        changed = False
+        for e in entries:
+            if self.start is None:
+                self.start = e.t
+            self.end = e.t
+            kind = e.kind
+            if kind == "event":
+                if "recovered" in e.flags and e.ns is not None:
+                    down = self._latest_down(e.ns)
+                    if down is not None:
+                        down.last_seq = e.seq
+                        changed = True
+                continue
+            if kind in ("ack", "packet", "dropped", "error"):
+                continue
+            changed = True
+            d = e.detail or {}
+            if kind == "connect" and e.ns is not None:
+                self._open(e.ns, UP, e)
+            elif kind == "disconnect" and e.ns is not None:
+                reason = d.get("reason")
+                self._open(e.ns, CLOSED if reason == "client disconnect" else DOWN, e, reason=reason)
+            elif kind == "disconnect":
+                for runs in self.periods.values():
+                    if runs[-1].state == DOWN and runs[-1].end is None and d.get("attempts"):
+                        runs[-1].gave_up = True
+            elif kind == "connect_error" and e.ns is not None:
+                current = self._current(e.ns)
+                if current is None or current.state != DOWN:
+                    self._open(e.ns, REFUSED, e, reason=d.get("message"))
+            elif kind in ("reconnect_attempt", "reconnect"):
+                attempt = {"n": d.get("attempt"), "t": e.t,
+                           "error": d.get("error") if kind == "reconnect_attempt" else None}
+                for runs in self.periods.values():
+                    if runs[-1].state == DOWN and runs[-1].end is None:
+                        runs[-1].attempts.append(attempt)
+            elif kind == "gap" and e.ns is not None:
+                if d.get("check") == "sequence":
+                    count = int(d.get("missing_count") or 0)
+                    self.markers.append(Marker(e.ns, e.t, e.seq,
+                                               f"{e.ns} {e.event}: {count} missing after {d.get('after')}",
+                                               count))
+                    down = self._latest_down(e.ns)
+                    if down is not None:
+                        down.missed += count
+                else:
+                    down = self._latest_down(e.ns)
+                    if down is not None:
+                        down.recovered = d.get("recovered")
+                        down.why_not_recovered = d.get("why_not_recovered")
+                        down.recovered_events = int(d.get("recovered_events") or 0)
+                        down.last_seq = e.seq
+        return changed
+
+    def at(self, ns: str, t: float) -> Period | None:
+        for p in self.periods.get(ns, ()):
+            end = p.end if p.end is not None else float("inf")
+            if p.start <= t < end:
+                return p
+        return None

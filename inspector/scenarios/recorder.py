@@ -1,0 +1,424 @@
+"""A session's log -> a scenario file that replays it.
+
+The last connection in the log becomes the scenario: its namespaces, then one
+step per thing the user did (emit, join, leave, open) and per thing that came
+back (the ack answer as `expect_ack`, incoming events as `expect`, a dropped
+and restored connection as `expect_gap` / `expect_recovered`).
+
+What would make a replay fail for no reason is loosened: values that change
+from one connection to the next (session ids, UUIDs, long random ids, epoch
+timestamps) become `{"$type": ...}` matchers, and when such a value comes back
+in a later emit it becomes a variable (`save_as` on the step that received it,
+`${name.key}` where it is used).  Runs of the same event collapse into one
+`expect` with a `count`.
+
+Secrets stay out unless asked for: auth values and header values are written
+as `${env:NAME}` placeholders, listed in the file's header comment.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+import yaml
+
+from inspector.log.entry import IN, OUT, SYS, LogEntry
+from inspector.scenarios.matching import type_name
+from inspector.wire.options import ConnectionOptions
+from inspector.wire.payload import to_jsonable
+from inspector.session.server_acks import AckReply
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_RANDOM_ID = re.compile(r"^[A-Za-z0-9_-]{16,}$")
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+_MERGE_AT = 4          # this many of the same event in a row (different arguments) -> one `count`
+EVENTS_ALL, EVENTS_SELECTED, EVENTS_NONE = "all", "selected", "none"
+
+
+@dataclass
+class RecordingContext:
+    """What the log alone does not say: the options and settings of the session."""
+    options: ConnectionOptions
+    ns_auth: dict[str, Any] = field(default_factory=dict)      # auth each namespace was opened with
+    join_event: str = "join"
+    leave_event: str = "leave"
+    server_acks: dict[str, AckReply] = field(default_factory=dict)
+    default_ack: AckReply = field(default_factory=AckReply)
+    namespaces: list[str] = field(default_factory=list)        # when the log has no connect rows
+
+
+@dataclass
+class Recording:
+    text: str                         # the YAML
+    steps: int
+    secrets: list[str]                # environment variables the file needs
+
+
+class _Flow(list):
+    pass
+
+
+class _FlowMap(dict):
+    pass
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+_Dumper.add_representer(_FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True))
+
+
+def record(entries: Iterable[LogEntry], ctx: RecordingContext, *, name: str | None = None,
+           events: str = EVENTS_ALL, selected: Iterable[int] = (), include_secrets: bool = False,
+           loose: bool = False) -> Recording:
+    """events: "all" incoming events, only the "selected" seqs, or "none";
+    loose: compare incoming arguments by type only, not by value."""
+    return _Recorder(list(entries), ctx, events, set(selected), include_secrets, loose).run(name)
+
+
+class _Recorder:
+    def __init__(self, entries: list[LogEntry], ctx: RecordingContext, events: str, selected: set[int],
+                 include_secrets: bool, loose: bool):
+        self.entries = _last_connection(entries)
+        self.ctx, self.events, self.selected = ctx, events, selected
+        self.include_secrets, self.loose = include_secrets, loose
+        self.steps: list[dict] = []
+        self.namespaces: list[str] = []
+        self.secrets: list[str] = []
+        self.sids = {str((e.detail or {}).get("sid")) for e in self.entries if e.kind == "connect"}
+        self.netloc = urlsplit(ctx.options.url).netloc
+        self.secret_values: dict[str, str] = {}    # a secret's value -> its ${env:...} placeholder
+        if not include_secrets:
+            self._secret_map(ctx.options.auth or {}, "SIO_AUTH", register_only=True)
+            self._secret_map(ctx.options.headers or {}, "SIO_HEADER", register_only=True)
+            for ns, auth in ctx.ns_auth.items():
+                if isinstance(auth, dict):
+                    self._secret_map(auth, _ns_prefix(ns), register_only=True)
+        self.refs: dict[str, tuple[dict, str]] = {}     # volatile value -> (step that got it, path)
+        self.names: set[str] = set()
+        self.pending: dict[tuple, dict] = {}            # (ns, ack_id) -> emit / join / leave step
+        self.asked: set[str] = set()                    # events the server asked an ack for
+
+    def run(self, name: str | None) -> Recording:
+        acted = False
+        known: set[str] = set()
+        for e in self.entries:
+            if e.dir == SYS and e.kind == "connect" and e.ns and e.ns not in known:
+                known.add(e.ns)
+                if not acted:
+                    self.namespaces.append(e.ns)
+                else:
+                    self._add({"open": e.ns, **self._ns_auth(e.ns, "auth")})
+            elif e.dir == OUT and e.kind == "event":
+                acted = True
+                self._out(e)
+            elif e.dir == IN and e.kind == "ack":
+                self._ack(e)
+            elif e.dir == SYS and e.kind == "ack" and "timeout" in e.flags:
+                step = self.pending.pop((e.ns, e.ack_id), None)
+                if step is not None:
+                    step["name"] = f"{_describe_out(step)} (its ack timed out when recorded)"
+            elif e.dir == IN and e.kind == "event":
+                if e.ack_id is not None and e.event:
+                    self.asked.add(e.event)
+                if self.events == EVENTS_ALL or (self.events == EVENTS_SELECTED and e.seq in self.selected):
+                    self._expect(e)
+            elif e.dir == SYS and e.kind == "disconnect" and "cut by you" in str((e.detail or {}).get("transport")):
+                if not self.steps or "drop" not in self.steps[-1]:
+                    self._add({"drop": None})
+            elif e.dir == SYS and e.kind == "gap" and e.ns:
+                acted = True
+                if (e.detail or {}).get("recovered"):
+                    self._add({"expect_recovered": None, "ns": e.ns})
+                else:
+                    self._add({"expect_gap": None, "ns": e.ns})
+        if not self.namespaces:
+            self.namespaces = list(self.ctx.namespaces) or [self.ctx.options.base_namespace]
+        for step in self.steps:                  # the first namespace is the default
+            if step.get("ns") == self.namespaces[0]:
+                del step["ns"]
+        self._merge_runs()
+        return Recording(self._yaml(name), len(self.steps), self.secrets)
+
+    # -- steps ----------------------------------------------------------------------
+    def _add(self, step: dict) -> dict:
+        self.steps.append(step)
+        return step
+
+    def _out(self, e: LogEntry) -> None:
+        args = e.args or []
+        room_event = {self.ctx.join_event: "join", self.ctx.leave_event: "leave"}.get(e.event or "")
+        if room_event and e.ack_id is not None and len(args) == 1 and isinstance(args[0], str):
+            step = self._add({room_event: self._value(args[0]), "ns": e.ns})
+        else:
+            step = self._add({"emit": e.event, "ns": e.ns, "args": _Flow(self._value(args))})
+            if not args:
+                del step["args"]
+            if e.ack_id is not None:
+                step["ack"] = True
+            if "compressed" in e.flags or (e.detail or {}).get("compress"):
+                step["compress"] = True
+            if "volatile" in e.flags:
+                step["volatile"] = True
+        if e.ack_id is not None:
+            self.pending[(e.ns, e.ack_id)] = step
+
+    def _ack(self, e: LogEntry) -> None:
+        step = self.pending.pop((e.ns, e.ack_id), None)
+        if step is None:
+            return
+        step.pop("ack", None)
+        step["expect_ack"] = _Flow(self._pattern(e.args or [], step))
+        if "late" in e.flags and e.rtt_ms:
+            step["timeout"] = round(e.rtt_ms / 1000.0 * 2 + 1)
+
+    def _expect(self, e: LogEntry) -> None:
+        step = {"expect": e.event, "ns": e.ns}
+        step["args"] = _Flow(self._pattern(e.args or [], step))
+        self._add(step)
+
+    def _ns_auth(self, ns: str, key: str) -> dict:
+        auth = self.ctx.ns_auth.get(ns)
+        if not auth:
+            return {}
+        return {key: _FlowMap(self._secret_map(auth, _ns_prefix(ns)))}
+
+    # -- values -----------------------------------------------------------------------
+    def _value(self, value: Any, path: str = "") -> Any:
+        """An emitted value: volatile values seen earlier become variables; `${` is escaped."""
+        if isinstance(value, str):
+            if value in self.secret_values:
+                return self.secret_values[value]
+            ref = self._ref(value)
+            return ref if ref is not None else value.replace("${", "$${")
+        if isinstance(value, list):
+            return [self._value(v) for v in value]
+        if isinstance(value, dict):
+            return {k.replace("${", "$${"): self._value(v) for k, v in value.items()}
+        return to_jsonable(value)
+
+    def _ref(self, value: str) -> str | None:
+        source = self.refs.get(value)
+        if source is None:
+            return None
+        step, path = source
+        if "save_as" not in step:
+            step["save_as"] = self._name_for(step)
+        return "${" + step["save_as"] + path + "}"
+
+    def _name_for(self, step: dict) -> str:
+        base = _env_name(str(step.get("emit") or step.get("expect") or step.get("join") or "answer")).lower()
+        base = base if base and not base[0].isdigit() else f"v_{base}"
+        name, n = base, 1
+        while name in self.names or name == "env":
+            n += 1
+            name = f"{base}{n}"
+        self.names.add(name)
+        return name
+
+    def _pattern(self, args: list, step: dict) -> list:
+        # ${name.key} reads the first argument's key; ${name.1} the second argument
+        return [self._loosen(a, step, "" if i == 0 and not isinstance(a, list) else f".{i}")
+                for i, a in enumerate(args)]
+
+    def _loosen(self, value: Any, step: dict, path: str | None) -> Any:
+        """A received value as a pattern: volatile values as matchers, remembered for later emits."""
+        if isinstance(value, str):
+            if value in self.secret_values:
+                return self.secret_values[value]
+            ref = self._ref(value)
+            if ref is not None:
+                return ref
+            if self._volatile(value):
+                if path is not None:
+                    self.refs.setdefault(value, (step, path))
+                return {"$type": "string"}
+            return {"$type": "string"} if self.loose else value.replace("${", "$${")
+        if isinstance(value, bool) or value is None:
+            return {"$type": type_name(value)} if self.loose else value
+        if isinstance(value, (int, float)):
+            if self.loose or _epoch_like(value):
+                return {"$type": "number"}
+            return value
+        if isinstance(value, (bytes, bytearray)):
+            return {"$type": "bytes"} if self.loose else to_jsonable(value)
+        if isinstance(value, list):
+            return [self._loosen(v, step, None if path is None else f"{path}.{i}")
+                    for i, v in enumerate(value)]
+        if isinstance(value, dict):
+            return {k.replace("${", "$${"): self._loosen(v, step, f"{path}.{k}" if path is not None
+                                                         and _path_key(k) else None)
+                    for k, v in value.items()}
+        return to_jsonable(value)
+
+    def _volatile(self, value: str) -> bool:
+        if value in self.sids or _UUID.match(value) or _ISO_TIME.match(value):
+            return True
+        if self.netloc and self.netloc in value:      # the server's address: --url may change it
+            return True
+        try:
+            if _epoch_like(float(value)):
+                return True
+        except ValueError:
+            pass
+        return bool(_RANDOM_ID.match(value) and re.search(r"\d", value) and re.search(r"[A-Za-z]", value))
+
+    def _merge_runs(self) -> None:
+        """Runs of the same expected event collapse into one step with a count."""
+        out: list[dict] = []
+        i = 0
+        while i < len(self.steps):
+            s = self.steps[i]
+            j = i + 1
+            if "expect" in s and "save_as" not in s:
+                while (j < len(self.steps) and self.steps[j].get("expect") == s["expect"]
+                       and self.steps[j].get("ns") == s.get("ns") and "save_as" not in self.steps[j]):
+                    j += 1
+            run = self.steps[i:j]
+            if len(run) > 1 and all(r.get("args") == s.get("args") for r in run):
+                out.append({**s, "count": len(run)})
+            elif len(run) >= _MERGE_AT:
+                merged = {k: v for k, v in s.items() if k != "args"}
+                merged["count"] = len(run)
+                out.append(merged)
+            else:
+                out.extend(run)
+            i = j
+        self.steps = out
+
+    # -- the file -----------------------------------------------------------------------
+    def _connection(self) -> dict:
+        opts, default = self.ctx.options, ConnectionOptions()
+        conn: dict[str, Any] = {}
+        for key in ("path", "transport", "verify_tls", "connect_timeout", "reconnection",
+                    "reconnection_attempts", "reconnection_delay", "reconnection_delay_max",
+                    "randomization_factor", "compression", "buffer_offline", "recovery"):
+            if getattr(opts, key) != getattr(default, key):
+                conn[key] = getattr(opts, key)
+        if opts.auth:
+            conn["auth"] = _FlowMap(self._secret_map(opts.auth, "SIO_AUTH"))
+        if opts.query:
+            conn["query"] = dict(opts.query)
+        if opts.headers:
+            conn["headers"] = self._secret_map(opts.headers, "SIO_HEADER")
+        if any("join" in s for s in self.steps):
+            conn["rejoin_rooms"] = False       # the joins after a reconnect are steps of their own
+        return conn
+
+    def _secret_map(self, values: dict, prefix: str, register_only: bool = False) -> dict:
+        """Each value as a ${env:PREFIX_KEY} placeholder (listed in the header), unless secrets are kept."""
+        if self.include_secrets:
+            return dict(to_jsonable(values))
+        out = {}
+        for key, value in values.items():
+            var = f"{prefix}_{_env_name(str(key))}"
+            placeholder = "${env:" + var + "}"
+            if isinstance(value, str) and len(value) >= 3:
+                self.secret_values.setdefault(value, placeholder)
+            if not register_only and var not in self.secrets:
+                self.secrets.append(var)
+            out[key] = placeholder
+        return out
+
+    def _server_acks(self) -> dict:
+        acks = {}
+        for event in sorted(self.asked):
+            reply = self.ctx.server_acks.get(event, self.ctx.default_ack)
+            if reply.enabled and (reply.args or reply.delay):
+                acks[event] = {"args": _Flow(to_jsonable(reply.args)), **({"delay": reply.delay} if reply.delay else {})}
+        return acks
+
+    def _yaml(self, name: str | None) -> str:
+        doc: dict[str, Any] = {"name": name or "Recorded session", "url": self.ctx.options.url}
+        conn = self._connection()
+        if conn:
+            doc["connection"] = conn
+        nss: list[Any] = []
+        for ns in self.namespaces:
+            auth = self._ns_auth(ns, "auth")
+            nss.append({"name": ns, **auth} if auth else ns)
+        doc["namespaces"] = nss
+        acks = self._server_acks()
+        if acks:
+            doc["server_acks"] = acks
+        doc["steps"] = [_ordered(s) for s in self.steps] or [{"wait": 0}]
+        header = [f"# Recorded by socketio-inspector on {time.strftime('%Y-%m-%d %H:%M')} "
+                  f"from a session with {self.ctx.options.url}",
+                  "# Run it:  socketio-inspector run THIS_FILE [--url URL] [--junit report.xml]",
+                  "# yaml-language-server: $schema=https://socketio-inspector.invalid/scenario.schema.json"]
+        if self.secrets:
+            header.append("# Secrets were left out of this file. Before running it, set in the environment: "
+                          + ", ".join(self.secrets))
+        body = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+                         default_flow_style=False)
+        body = _BARE_NULL.sub(r"\1:", body)
+        return "\n".join(header) + "\n" + body
+
+
+_ORDER = ("name", "emit", "join", "leave", "open", "expect", "expect_gap", "expect_recovered", "drop",
+          "ns", "args", "count", "ack", "expect_ack", "auth", "compress", "volatile", "timeout", "save_as")
+
+
+def _ordered(step: dict) -> dict:
+    return {k: step[k] for k in sorted(step, key=lambda k: _ORDER.index(k) if k in _ORDER else 99)}
+
+
+def _describe_out(step: dict) -> str:
+    for k in ("emit", "join", "leave"):
+        if k in step:
+            return f"{k} {step[k]}"
+    return "emit"
+
+
+def _last_connection(entries: list[LogEntry]) -> list[LogEntry]:
+    """The entries from the last connection's first connect row on (the whole log if none)."""
+    up: set[str] = set()
+    start, after_end, ended = None, 0, True
+    for i, e in enumerate(entries):
+        if e.dir != SYS:
+            continue
+        if e.kind == "connect" and e.ns:
+            if ended:
+                # from just after the previous connection ended: a server may greet
+                # (emit) before its CONNECT answer arrives
+                start, ended = after_end, False
+            up.add(e.ns)
+        elif e.kind == "disconnect":
+            if e.ns:
+                up.discard(e.ns)
+            if (e.detail or {}).get("reason") in ("client disconnect", "gave up reconnecting") and not up:
+                ended, after_end = True, i + 1
+    return entries[start:] if start is not None else entries
+
+
+def _ns_prefix(ns: str) -> str:
+    return "SIO_" + _env_name(ns.strip("/") or "ROOT") + "_AUTH"
+
+
+_BARE_NULL = re.compile(r"^(\s*-?\s*(?:drop|expect_gap|expect_recovered)): null$", re.M)
+
+
+def _epoch_like(v: float) -> bool:
+    return not isinstance(v, bool) and (1e9 <= v <= 1e10 or 1e12 <= v <= 1e13)
+
+
+def _path_key(k: Any) -> bool:
+    return isinstance(k, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", k) is not None
+
+
+def _env_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper()
+
+
+async def context_of(session) -> RecordingContext:
+    """The recording context of a live Session (call it on the session's loop)."""
+    ns_auth = {ns: auth for ns, auth in session.namespace_auth().items() if auth}
+    return RecordingContext(
+        options=session.options, ns_auth=ns_auth, join_event=session.rooms.join_event,
+        leave_event=session.rooms.leave_event, server_acks=dict(session.server_acks.by_event),
+        default_ack=session.server_acks.default, namespaces=list(session.ns_state))

@@ -1,0 +1,439 @@
+"""Run a scenario's steps against a real Session, on the current asyncio loop.
+
+What counts as received (the rule, also in README):
+- every entry from the moment the run connects is kept, in order (the journal);
+- `expect` takes the oldest matching incoming events that no earlier `expect`
+  took, waiting up to its timeout for more to arrive: an event that came in
+  before the step started (say, while an emit waited for its ack) counts, an
+  event is never counted twice, and events nobody expects are simply passed by;
+- `expect_no` fails on a matching event (not taken by an `expect`) that arrives
+  from the start of the last action (emit, join, leave, open, close, drop)
+  until `within` seconds after it starts;
+- `expect_gap` / `expect_recovered` look at what happened since the last action.
+
+A failure names the step, what was expected and the nearest entries actually
+received (the same event with other arguments, the same event on another
+namespace, or the last events on that namespace).
+"""
+from __future__ import annotations
+
+import asyncio
+import bisect
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from inspector.session.acks import AckTimeout
+from inspector.wire.sio import ConnectError
+from inspector.log.entry import IN, OUT, LogEntry
+from inspector.scenarios.journal import Journal
+from inspector.scenarios.matching import mismatch, show
+from inspector.wire.payload import PayloadError, resolve_bytes
+from inspector.scenarios.file import DEFAULT_WITHIN, Scenario, ScenarioError, Step
+from inspector.session.server_acks import AckReply
+from inspector.session.session import NotConnected, Session
+from inspector.scenarios.variables import VariableError, substitute
+
+PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+
+
+@dataclass
+class StepResult:
+    index: int                  # 0: the connection, then 1, 2... as in the file
+    label: str
+    status: str                 # passed / failed / skipped
+    duration_ms: float = 0.0
+    line: int | None = None
+    message: str = ""           # what was expected (on failure) or why skipped
+    details: list[str] = field(default_factory=list)   # the nearest entries received
+    entries: list[LogEntry] = field(default_factory=list)  # what the step sent / took
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASSED
+
+    def line_text(self) -> str:
+        """One progress line: `  ✓   12 ms  emit echo`."""
+        mark = {PASSED: "✓", FAILED: "✗", SKIPPED: "-"}[self.status]
+        ms = f"{self.duration_ms:5.0f} ms" if self.status != SKIPPED else "        "
+        return f"  {mark} {ms}  {self.label}"
+
+    def report(self) -> str:
+        """The progress line, and on failure what was expected and what came instead."""
+        lines = [self.line_text()]
+        if self.status == FAILED:
+            lines += [f"      {self.message}"] + [f"      {d}" for d in self.details]
+        return "\n".join(lines)
+
+
+class StepFailed(Exception):
+    def __init__(self, message: str, details: list[str] | None = None,
+                 entries: list[LogEntry] | None = None):
+        super().__init__(message)
+        self.details = details or []
+        self.entries = entries or []
+
+
+class ScenarioRunner:
+    """connect(), then next() step by step, or run() to the end; close() when done."""
+
+    def __init__(self, scenario: Scenario, session: Session, *, url: str | None = None,
+                 env: Mapping[str, str] | None = None):
+        self.scenario = scenario
+        self.session = session
+        self.url = url or scenario.url
+        self.env = os.environ if env is None else env
+        self.journal = Journal()
+        self.results: list[StepResult] = []
+        self.variables: dict[str, Any] = {}
+        self.position = 0               # index into scenario.steps of the next step
+        self.connected = False
+        self.connect_failed = False
+        self._floor = 0                 # journal length when the last action started
+        self._unsubscribe: Callable[[], None] | None = None
+        self._saved_settings: tuple | None = None
+        self._secrets: list[str] | None = None
+
+    # -- what the UI lists -----------------------------------------------------------
+    @property
+    def connect_label(self) -> str:
+        names = ", ".join(ns for ns, _ in self.scenario.namespaces)
+        return f"connect {self.url or '(no URL)'} ({names})"
+
+    @property
+    def labels(self) -> list[str]:
+        return [self.connect_label] + [s.label for s in self.scenario.steps]
+
+    @property
+    def done(self) -> bool:
+        return self.connect_failed or (self.connected and self.position >= len(self.scenario.steps))
+
+    @property
+    def passed(self) -> bool:
+        return self.done and not self.connect_failed and all(r.passed for r in self.results)
+
+    # -- running ---------------------------------------------------------------------
+    async def connect(self) -> StepResult:
+        started = time.monotonic()
+        sc = self.scenario
+        try:
+            options = sc.options(self.url, self.env)
+            ns_auth = sc.namespace_auth(self.env)
+        except ScenarioError as exc:
+            return self._connect_result(started, FAILED, str(exc))
+        self.journal.start()
+        if self.session.state != "disconnected":
+            await self.session.disconnect()      # a scenario describes its own connection
+        if self._unsubscribe is None:
+            self._unsubscribe = self.session.subscribe(self.journal.record)
+        self._apply_settings()
+        try:
+            opened = await self.session.connect(options, [ns for ns, _ in sc.namespaces], ns_auth)
+        except ConnectError as exc:
+            return self._connect_result(started, FAILED, f"cannot connect: {exc}")
+        refused = [f"{ns}: {r}" for ns, r in opened.items() if isinstance(r, Exception)]
+        if refused:
+            return self._connect_result(started, FAILED, "namespace not opened: " + "; ".join(refused))
+        return self._connect_result(started, PASSED)
+
+    def _connect_result(self, started: float, status: str, message: str = "") -> StepResult:
+        self.connected = status == PASSED
+        self.connect_failed = not self.connected
+        result = StepResult(0, self.connect_label, status, _ms(started), self.scenario.lines.get("url"),
+                            self._redact(message), entries=[e for e in self.journal.entries if e.kind == "connect"])
+        self.results.append(result)
+        return result
+
+    async def next(self) -> StepResult | None:
+        """Run the next step (connecting first if needed); None when there is none left."""
+        if not self.connected:
+            return None if self.connect_failed else await self.connect()
+        if self.position >= len(self.scenario.steps):
+            return None
+        step = self.scenario.steps[self.position]
+        result = await self.run_step(step)
+        self.position += 1
+        self.results.append(result)
+        return result
+
+    async def run(self, on_result: Callable[[StepResult], None] | None = None) -> list[StepResult]:
+        """Connect and run every step, stopping at the first failure (the rest are skipped)."""
+        while not self.done:
+            result = await self.next()
+            if result is None:
+                break
+            if on_result is not None:
+                on_result(result)
+            if not result.passed:
+                for skipped in self.skip_rest(f"not run: step {result.index} failed"
+                                              if result.index else "not run: could not connect"):
+                    if on_result is not None:
+                        on_result(skipped)
+                break
+        return self.results
+
+    def skip_rest(self, why: str) -> list[StepResult]:
+        rest = [StepResult(s.index, s.label, SKIPPED, line=s.line, message=why)
+                for s in self.scenario.steps[self.position:]]
+        self.position = len(self.scenario.steps)
+        self.results += rest
+        return rest
+
+    async def close(self, disconnect: bool = True) -> None:
+        if disconnect and self.session.state != "disconnected":
+            await self.session.disconnect()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self._restore_settings()
+
+    async def run_step(self, step: Step) -> StepResult:
+        started = time.monotonic()
+        if step.is_action:
+            self._floor = len(self.journal)
+        try:
+            entries = await getattr(self, f"_{step.kind}")(step)
+        except StepFailed as exc:
+            return StepResult(step.index, step.label, FAILED, _ms(started), step.line,
+                              self._redact(f"step {step.index} (line {step.line}): {exc}"),
+                              [self._redact(d) for d in exc.details], exc.entries)
+        except (VariableError, PayloadError, NotConnected) as exc:
+            return StepResult(step.index, step.label, FAILED, _ms(started), step.line,
+                              self._redact(f"step {step.index} (line {step.line}): {exc}"))
+        return StepResult(step.index, step.label, PASSED, _ms(started), step.line, entries=entries or [])
+
+    def _redact(self, text: str) -> str:
+        """Failure messages go to CI logs: auth, header and ${env:...} values are masked."""
+        if self._secrets is None:
+            self._secrets = sorted(self.scenario.secret_values(self.env), key=len, reverse=True)
+        for secret in self._secrets:
+            text = text.replace(secret, "••••")
+        return text
+
+    def _sub(self, value: Any) -> Any:
+        return substitute(value, self.variables, self.env)
+
+    def _timeout(self, step: Step) -> float:
+        return float(step.get("timeout", self.scenario.timeout))
+
+    def _save(self, step: Step, args: list) -> None:
+        if step.get("save_as"):
+            self.variables[step.get("save_as")] = list(args)
+
+    def _ns(self, step: Step) -> str:
+        return self._sub(step.ns)
+
+    # -- actions ------------------------------------------------------------------------
+    async def _emit(self, step: Step) -> list[LogEntry]:
+        ns, event = self._ns(step), self._sub(step.value)
+        args = resolve_bytes(self._sub(step.get("args", [])), self.scenario.base_dir)
+        ack = bool(step.get("ack")) or "expect_ack" in step.fields or "save_as" in step.fields
+        timeout = self._timeout(step)
+        before = len(self.journal)
+        result = await self.session.emit(ns, event, args, ack=ack, timeout=timeout,
+                                         compress=bool(step.get("compress")),
+                                         volatile=bool(step.get("volatile")))
+        if result.outcome == "dropped":
+            raise StepFailed(f"the volatile emit {event!r} was dropped: the transport was not ready")
+        if not ack:
+            return [e for e in self.journal.entries[before:] if e.dir == OUT and e.event == event][:1]
+        return await self._answer(step, ns, event, result, timeout)
+
+    async def _answer(self, step: Step, ns: str, event: str, result, timeout: float) -> list[LogEntry]:
+        try:
+            answer = await result.answer
+        except AckTimeout:
+            raise StepFailed(f"no ack for {event!r} on {ns} within {timeout:g} s",
+                             self.journal.last_on(ns)) from None
+        entries = self._ack_entries(ns, result.ack_id)
+        if "expect_ack" in step.fields:
+            pattern = resolve_bytes(self._sub(step.get("expect_ack")), self.scenario.base_dir)
+            why = mismatch(pattern, answer.args, "ack")
+            if why:
+                raise StepFailed(f"the ack answer of {event!r} differs: {why}",
+                                 [f"expected: {show(pattern, 200)}", f"received: {show(answer.args, 200)}"],
+                                 entries)
+        self._save(step, answer.args)
+        return entries
+
+    def _ack_entries(self, ns: str, ack_id: int | None) -> list[LogEntry]:
+        return [e for e in self.journal.entries if e.ns == ns and e.ack_id == ack_id
+                and ((e.dir == OUT and e.kind == "event") or (e.dir == IN and e.kind == "ack"))]
+
+    async def _join(self, step: Step) -> list[LogEntry]:
+        ns, room = self._ns(step), self._sub(step.value)
+        result = await self.session.join_room(ns, room, self._timeout(step))
+        return await self._answer(step, ns, f"{self.session.rooms.join_event} {room}", result,
+                                  self._timeout(step))
+
+    async def _leave(self, step: Step) -> list[LogEntry]:
+        ns, room = self._ns(step), self._sub(step.value)
+        result = await self.session.leave_room(ns, room, self._timeout(step))
+        return await self._answer(step, ns, f"{self.session.rooms.leave_event} {room}", result,
+                                  self._timeout(step))
+
+    async def _open(self, step: Step) -> list[LogEntry]:
+        ns = self._sub(step.value)
+        before = len(self.journal)
+        got = await self.session.open_namespace(ns, self._sub(step.get("auth")))
+        if isinstance(got, Exception):
+            raise StepFailed(f"{ns} was not opened: {got}")
+        return [e for e in self.journal.entries[before:] if e.kind == "connect" and e.ns == ns]
+
+    async def _close(self, step: Step) -> list[LogEntry]:
+        await self.session.close_namespace(self._sub(step.value))
+        return []
+
+    async def _drop(self, step: Step) -> list[LogEntry]:
+        await self.session.drop_transport()
+        return []
+
+    async def _wait(self, step: Step) -> list[LogEntry]:
+        await asyncio.sleep(float(step.value))
+        return []
+
+    # -- expectations -------------------------------------------------------------------
+    def _event_test(self, step: Step) -> tuple[str, str, Any, list[str]]:
+        pattern = step.get("args")
+        if pattern is not None:
+            pattern = resolve_bytes(self._sub(pattern), self.scenario.base_dir)
+        return self._ns(step), self._sub(step.value), pattern, list(step.get("flags") or [])
+
+    @staticmethod
+    def _why_not(e: LogEntry, pattern: Any, flags: list[str]) -> str | None:
+        if pattern is not None:
+            why = mismatch(pattern, e.args or [])
+            if why:
+                return why
+        missing = [f for f in flags if f not in e.flags]
+        return f"without the flag(s) {', '.join(missing)}" if missing else None
+
+    async def _expect(self, step: Step) -> list[LogEntry]:
+        ns, event, pattern, flags = self._event_test(step)
+        count = int(step.get("count", 1))
+        timeout = self._timeout(step)
+        found: list[LogEntry] = []
+        pos = 0
+
+        indexes, entries = self.journal.events(ns, event), self.journal.entries
+
+        def check():
+            nonlocal pos
+            while pos < len(indexes) and len(found) < count:
+                e = entries[indexes[pos]]
+                pos += 1
+                if self.journal.taken_by(e) is None and self._why_not(e, pattern, flags) is None:
+                    found.append(e)
+            return found if len(found) >= count else None
+
+        if await self.journal.until(check, timeout) is None:
+            what = f"{count} × {event!r}" if count > 1 else repr(event)
+            args = f" with args matching {show(pattern, 120)}" if pattern is not None else ""
+            flagged = f" flagged {', '.join(flags)}" if flags else ""
+            got = f"; {len(found)} came" if count > 1 else ""
+            raise StepFailed(f"expected {what} on {ns}{args}{flagged} within {timeout:g} s{got}",
+                             self.journal.nearest(ns, event, lambda e: self._why_not(e, pattern, flags)),
+                             found)
+        self.journal.take(found, step.index)
+        self._save(step, found[-1].args or [])
+        return found
+
+    async def _expect_no(self, step: Step) -> list[LogEntry]:
+        ns, event, pattern, flags = self._event_test(step)
+        within = float(step.get("within", DEFAULT_WITHIN))
+        indexes, entries = self.journal.events(ns, event), self.journal.entries
+        pos = bisect.bisect_left(indexes, self._floor)
+
+        def check():
+            nonlocal pos
+            while pos < len(indexes):
+                e = entries[indexes[pos]]
+                pos += 1
+                if self.journal.taken_by(e) is None and self._why_not(e, pattern, flags) is None:
+                    return e
+            return None
+
+        bad = await self.journal.until(check, within)
+        if bad is not None:
+            args = f" matching {show(pattern, 120)}" if pattern is not None else ""
+            raise StepFailed(f"expected no {event!r} on {ns}{args}, but one arrived {self.journal.when(bad)}",
+                             [self.journal.describe(bad)], [bad])
+        return []
+
+    async def _expect_gap(self, step: Step) -> list[LogEntry]:
+        ns, timeout = self._ns(step), self._timeout(step)
+        want = step.get("recovered")
+        start = self._floor
+
+        def check():
+            for e in self.journal.entries[start:]:
+                if e.kind == "gap" and e.ns == ns and self.journal.taken_by(e) is None:
+                    return e
+            return None
+
+        gap = await self.journal.until(check, timeout)
+        if gap is None:
+            raise StepFailed(f"expected {ns} to drop and come back (a gap) within {timeout:g} s",
+                             self.journal.last_sys(ns, start))
+        detail = gap.detail or {}
+        if want is not None and bool(detail.get("recovered")) is not want:
+            raise StepFailed(f"the gap on {ns} was {_recovery_words(detail)}, expected "
+                             f"{'recovered' if want else 'not recovered'}", [self.journal.describe(gap)], [gap])
+        self.journal.take([gap], step.index)
+        self._save(step, [detail])
+        return [gap]
+
+    async def _expect_recovered(self, step: Step) -> list[LogEntry]:
+        ns, timeout = self._ns(step), self._timeout(step)
+        start = self._floor
+
+        def check():
+            entries = self.journal.entries
+            for i in range(start, len(entries)):
+                e = entries[i]
+                if e.kind == "connect" and e.ns == ns:
+                    gap = next((g for g in entries[i + 1:i + 3] if g.kind == "gap" and g.ns == ns), None)
+                    return e, gap
+            return None
+
+        got = await self.journal.until(check, timeout)
+        if got is None:
+            raise StepFailed(f"expected {ns} to reconnect with its state recovered within {timeout:g} s; "
+                             "it did not reconnect", self.journal.last_sys(ns, start))
+        connect, gap = got
+        if not (connect.detail or {}).get("recovered"):
+            why = _recovery_words((gap.detail if gap else None) or connect.detail or {})
+            raise StepFailed(f"{ns} reconnected but was {why}",
+                             [self.journal.describe(e) for e in (connect, gap) if e is not None],
+                             [e for e in (connect, gap) if e is not None])
+        return [e for e in (connect, gap) if e is not None]
+
+    # -- scenario settings (room events, answers to server acks) ------------------------
+    def _apply_settings(self) -> None:
+        s, sc = self.session, self.scenario
+        self._saved_settings = (s.rooms.join_event, s.rooms.leave_event, dict(s.server_acks.by_event))
+        s.rooms.join_event = sc.rooms.get("join_event", s.rooms.join_event)
+        s.rooms.leave_event = sc.rooms.get("leave_event", s.rooms.leave_event)
+        for event, reply in sc.server_acks.items():
+            s.server_acks.set(event, AckReply(list(reply.get("args", [])), float(reply.get("delay", 0))))
+
+    def _restore_settings(self) -> None:
+        if self._saved_settings is not None:
+            s = self.session
+            s.rooms.join_event, s.rooms.leave_event, s.server_acks.by_event = self._saved_settings
+            self._saved_settings = None
+
+
+def _recovery_words(detail: dict) -> str:
+    rec = detail.get("recovered")
+    if rec is True:
+        return "recovered"
+    if rec is False:
+        why = detail.get("why_not_recovered")
+        return "not recovered" + (f" ({why})" if why else "")
+    return "not recovered (the server does not offer connection state recovery)"
+
+
+def _ms(started: float) -> float:
+    return round((time.monotonic() - started) * 1000.0, 1)

@@ -1,0 +1,510 @@
+"""Session: one connection and its namespaces, rooms, emits, acks and gaps.
+
+It lives on the network loop: every method is called there, and everything
+that happens becomes a LogEntry handed to the subscribers, in wire order.
+User intent comes in as plain calls (connect, open_namespace, join_room,
+emit...); state for the UI goes out as SessionState snapshots.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from inspector.wire import sio as wire
+from inspector.session.acks import AckTracker, PendingAck
+from inspector.wire.sio import ConnectError, InspectorClient, NamespaceRefused, Outgoing
+from inspector.log.entry import IN, OUT, SYS, LogEntry
+from inspector.session.gaps import GapTracker
+from inspector.wire.options import ConnectionOptions
+from inspector.session.explain import (compress_no_effect, connected_status, drop_reason, recovery_note,
+                      redact_url, why_not_recovered)
+from inspector.wire.packets import PacketLinks, describe_packet, mask_connect_auth
+from inspector.session.rooms import RoomBook
+from inspector.session.sequence_gaps import SequenceChecker, SequenceRule
+from inspector.session.server_acks import ServerAckReplies
+from inspector.session.state import NamespaceView, SessionState
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Session", "EmitResult", "NotConnected", "ConnectError", "NamespaceRefused"]
+
+
+class NotConnected(Exception):
+    """An emit or a room change that cannot go anywhere; the message says why."""
+
+
+@dataclass(frozen=True)
+class EmitResult:
+    outcome: str                        # sent / buffered / dropped
+    ack_id: int | None = None
+    answer: asyncio.Future | None = None   # AckAnswer, or raises AckTimeout
+
+
+class Session:
+    def __init__(self, options: ConnectionOptions | None = None, *,
+                 clock: Callable[[], float] = time.time):
+        self.options = options or ConnectionOptions()
+        self._clock = clock
+        self._seq = 0
+        self._subs: list[Callable[[LogEntry], None]] = []
+        self._state_subs: list[Callable[[SessionState], None]] = []
+        self.client: InspectorClient | None = None
+        self.acks = AckTracker(self._ack_timed_out)
+        self.gaps = GapTracker()
+        self.rooms = RoomBook()
+        self.server_acks = ServerAckReplies()
+        self.sequences = SequenceChecker()
+        self.state = "disconnected"
+        self.status = "Not connected"
+        self.ns_state: dict[str, str] = {}
+        self.attempt = 0
+        self._ack_ids: dict[str, int] = {}
+        self._ns_auth: dict[str, Any] = {}     # each namespace's own auth, as the user gave it
+        self._will_reconnect = False
+        self._close_detail: str | None = None
+        self._reconnecting = False
+        self._down_since: float | None = None
+        self._connect_task: asyncio.Task | None = None
+        self._raw = False
+        self._links = PacketLinks()     # raw capture: decoded entries point at their packets
+
+    # -- subscribers ---------------------------------------------------------
+    def subscribe(self, fn: Callable[[LogEntry], None]) -> Callable[[], None]:
+        self._subs.append(fn)
+        return lambda: self._subs.remove(fn) if fn in self._subs else None
+
+    def subscribe_state(self, fn: Callable[[SessionState], None]) -> Callable[[], None]:
+        self._state_subs.append(fn)
+        fn(self.snapshot())
+        return lambda: self._state_subs.remove(fn) if fn in self._state_subs else None
+
+    def _log(self, direction: str, kind: str, ns: str | None = None, event: str | None = None,
+             args: list | None = None, ack_id: int | None = None, rtt_ms: float | None = None,
+             size: int | None = None, flags: tuple = (), detail: dict | None = None) -> LogEntry:
+        self._seq += 1
+        entry = LogEntry(self._seq, self._clock(), direction, kind, ns, event, args,
+                         ack_id, rtt_ms, size, flags, detail)
+        for fn in self._subs:
+            try:
+                fn(entry)
+            except Exception:
+                # a subscriber's failure must not stop the others, nor the read loop
+                # that called us (the connection would die unseen)
+                log.exception("a log subscriber failed on entry %s", entry.seq)
+        return entry
+
+    @property
+    def last_seq(self) -> int:
+        return self._seq
+
+    def snapshot(self) -> SessionState:
+        c = self.client
+        namespaces = tuple(
+            NamespaceView(ns, st, self.rooms.view(ns), c.buffered(ns) if c else 0)
+            for ns, st in self.ns_state.items())
+        return SessionState(
+            state=self.state, status=self.status, url=redact_url(self.options.url),
+            transport=c.transport_name if c else None, deflate=c.deflate if c else None,
+            verify_tls=self.options.verify_tls, namespaces=namespaces,
+            pending_acks=len(self.acks), buffered=c.buffered() if c else 0,
+            attempt=self.attempt, raw_capture=self._raw)
+
+    def _publish(self, status: str | None = None) -> None:
+        if status is not None:
+            self.status = status
+        if self._state_subs:
+            snap = self.snapshot()
+            for fn in self._state_subs:
+                fn(snap)
+
+    # -- intent: connection ----------------------------------------------------
+    async def connect(self, options: ConnectionOptions | None = None,
+                      namespaces: list[str] | None = None,
+                      auth: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Connect and open the namespaces (default: the URL's); returns ns -> info or error."""
+        if options is not None:
+            self.options = options
+        opts = self.options
+        opts.validate()
+        if self.client is not None and (self.client.engine_connected or self.client.reconnecting):
+            raise ConnectError("already connected: disconnect first")
+        if self.client is not None:
+            self.client.drop_buffers("a new connection was made; what the last one held is not sent")
+        self.client = InspectorClient(self, opts)
+        self.client.set_raw_observer(self._raw_packet if self._raw else None)
+        self.ns_state = {}
+        self.attempt = 0
+        namespaces = namespaces or [opts.base_namespace]
+        waits = {}
+        for ns in namespaces:
+            self.ns_state[ns] = "connecting"
+            if (auth or {}).get(ns) is not None:
+                self._ns_auth[ns] = auth[ns]
+            waits[ns] = self.client.open_namespace(ns, (auth or {}).get(ns))
+        self.state = "connecting"
+        self._publish(f"Connecting to {redact_url(opts.url)}…")
+        self._connect_task = asyncio.current_task()
+        try:
+            await self.client.connect()
+        except ConnectError as exc:
+            for w in waits.values():
+                w.cancel()
+            self.ns_state = {}
+            self.state = "disconnected"
+            self._log(SYS, "connect_error", detail={"message": str(exc), "url": redact_url(opts.url)})
+            self._publish(f"Connection failed: {exc}")
+            raise
+        except asyncio.CancelledError:
+            await self.client.disconnect()
+            self.state = "disconnected"
+            self.ns_state = {}
+            self._publish("Connection cancelled")
+            raise
+        finally:
+            self._connect_task = None
+        return {ns: await self._wait_namespace(ns, w) for ns, w in waits.items()}
+
+    async def _wait_namespace(self, ns: str, waiter: asyncio.Future) -> Any:
+        try:
+            return await asyncio.wait_for(asyncio.shield(waiter), self.options.connect_timeout)
+        except NamespaceRefused as exc:
+            return exc
+        except asyncio.TimeoutError:
+            message = f"no answer to CONNECT {ns} within {self.options.connect_timeout:g} s"
+            self._log(SYS, "error", ns=ns, detail={"message": message})
+            return ConnectError(message)
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise        # the caller was cancelled (e.g. a scenario's Stop), not the namespace
+            return ConnectError(f"{ns} was closed before it connected")
+
+    async def disconnect(self) -> None:
+        if self._connect_task is not None and self._connect_task is not asyncio.current_task():
+            self._connect_task.cancel()
+        if self.client is not None:
+            await self.client.disconnect()
+        # namespaces that were waiting to come back will not: say so, and close their gaps
+        for ns, st in list(self.ns_state.items()):
+            if st in ("reconnecting", "connecting"):
+                self._log(SYS, "disconnect", ns, detail={"reason": wire.CLIENT_DISCONNECT})
+                self.ns_state[ns] = "closed"
+                self.gaps.forget(ns)
+        self._reconnecting = False
+        self.state = "disconnected"
+        self._publish("Disconnected (by you)")
+
+    def namespace_auth(self) -> dict[str, Any]:
+        """The auth given for each namespace of this session (for a recorded scenario;
+        closed namespaces included)."""
+        return dict(self._ns_auth)
+
+    async def drained(self, timeout: float = 5.0) -> None:
+        """Wait until what was emitted has been written (so its entry is logged)."""
+        if self.client is not None:
+            await self.client.drained(timeout)
+
+    async def drop_transport(self) -> None:
+        """Simulate a network drop: the connection is cut without goodbye, then reconnects."""
+        if self.client is None or not await self.client.drop_transport():
+            raise NotConnected("not connected: there is no transport to cut")
+
+    async def open_namespace(self, ns: str, auth: Any = None) -> Any:
+        """Open one more namespace over the connection; returns its info or the refusal."""
+        ns = normalize_namespace(ns)
+        if self.client is None or not (self.client.engine_connected or self.client.reconnecting):
+            raise NotConnected("connect first: namespaces open over a connection")
+        self.ns_state[ns] = "connecting"
+        if auth is not None:
+            self._ns_auth[ns] = auth
+        self._publish()
+        return await self._wait_namespace(ns, self.client.open_namespace(ns, auth))
+
+    async def close_namespace(self, ns: str) -> None:
+        if self.client is None or ns not in self.ns_state:
+            return
+        self.ns_state.pop(ns, None)
+        self.gaps.forget(ns)
+        self.rooms.forget(ns)
+        await self.client.close_namespace(ns)
+        self._publish()
+
+    def set_sequence_rules(self, rules: list[SequenceRule]) -> None:
+        """Which event carries a counter in which field (raises PathError on a bad path)."""
+        self.sequences.set_rules(rules)
+
+    def set_raw_capture(self, on: bool) -> None:
+        self._raw = on
+        if self.client is not None:
+            self.client.set_raw_observer(self._raw_packet if on else None)
+        self._publish()
+
+    # -- intent: emits, rooms, acks ------------------------------------------
+    def next_ack_id(self, ns: str) -> int:
+        n = self._ack_ids.get(ns, -1) + 1
+        self._ack_ids[ns] = n
+        return n
+
+    async def emit(self, ns: str, event: str, args: list, *, ack: bool = False,
+                   timeout: float = 5.0, compress: bool = False, volatile: bool = False,
+                   context: dict | None = None) -> EmitResult:
+        if not event:
+            raise ValueError("an emit needs an event name")
+        if self.client is None:
+            raise NotConnected("not connected")
+        if not self.client.has_namespace(ns):
+            state = self.ns_state.get(ns)
+            raise NotConnected(f"{ns} is {state}: open it again first" if state
+                               else f"{ns} is not open: open the namespace first")
+        ack_id = self.next_ack_id(ns) if ack else None
+        if ack:   # on the out entry: what the ack waited for (copy as code reproduces it)
+            context = {**(context or {}), "timeout_s": timeout}
+        item = Outgoing("event", ns, event, list(args), ack_id, compress, volatile,
+                        context=context)
+        pending = self.acks.expect(ns, ack_id, event, timeout) if ack else None
+        outcome = self.client.emit_event(item)
+        if outcome in (wire.DROPPED, wire.REFUSED) and pending is not None:
+            self.acks.forget(ns, ack_id)
+        if outcome == wire.REFUSED:
+            raise NotConnected(
+                f"{ns} is not connected and the offline buffer is off: the emit was not sent")
+        if outcome == wire.DROPPED:
+            self._log(OUT, "dropped", ns, event, list(args), ack_id, flags=("volatile",),
+                      detail={"reason": drop_reason(
+                          self.client.engine_connected, ns, self.ns_state.get(ns) == "connected")})
+        elif outcome == wire.BUFFERED:
+            self._publish()
+        return EmitResult(outcome, ack_id, pending.future if pending else None)
+
+    async def join_room(self, ns: str, room: str, timeout: float = 5.0) -> EmitResult:
+        result = await self.emit(ns, self.rooms.join_event, [room], ack=True, timeout=timeout)
+        self.rooms.joining(ns, room, result.answer, self._publish)
+        self._publish()
+        return result
+
+    async def leave_room(self, ns: str, room: str, timeout: float = 5.0) -> EmitResult:
+        result = await self.emit(ns, self.rooms.leave_event, [room], ack=True, timeout=timeout)
+        self.rooms.left(ns, room)
+        self._publish()
+        return result
+
+    def answer_server_ack(self, ns: str, ack_id: int, args: list) -> bool:
+        """Answer (by hand) a server ack request that was left unanswered."""
+        event = self.server_acks.take_unanswered(ns, ack_id)
+        if event is None:
+            return False
+        return self._send_server_ack(ns, event, ack_id, args)
+
+    def _send_server_ack(self, ns: str, event: str, ack_id: int, args: list) -> bool:
+        if self.client is None:
+            return False
+        return self.client.send_ack(Outgoing("ack", ns, event, list(args), ack_id))
+
+    # -- what the client reports (wire.Observer) -----------------------------
+    def engine_open(self, info: dict) -> None:
+        self._will_reconnect = False
+        if self._reconnecting:
+            self._reconnecting = False
+            after = None if self._down_since is None else round(time.monotonic() - self._down_since, 3)
+            self._log(SYS, "reconnect", detail={"attempt": self.attempt, "after_s": after,
+                                                "transport": info.get("transport")})
+        self.state = "connected"
+        self._publish(self._connected_status())
+
+    def _connected_status(self) -> str:
+        c, opts = self.client, self.options
+        return connected_status(redact_url(opts.url), c.transport_name if c else None,
+                                c.deflate if c else None,
+                                opts.is_tls and not opts.verify_tls)
+
+    def namespace_connected(self, ns: str, info: dict, size: int) -> None:
+        now = self._clock()
+        self.ns_state[ns] = "connected"
+        detail = {"sid": info.get("sid"), "transport": self.client.transport_name if self.client else None}
+        self._links.take(self._links.incoming, detail)
+        if info.get("pid") is not None:
+            detail["pid"] = info["pid"]
+            detail["recovered"] = info["recovered"]
+        entry = self._log(SYS, "connect", ns, size=size, detail=detail)
+        gap = self.gaps.up(ns, now, entry.seq)
+        if gap is not None:
+            gap.recovered = info.get("recovered") if info.get("pid") is not None or info.get("had_pid") else None
+            if gap.recovered is False:
+                gap.why_not_recovered = why_not_recovered(info, self.options.recovery)
+            gap.recovered_events = info.get("replayed", 0)
+            self._log(SYS, "gap", ns, detail=gap.detail())
+            if not info.get("recovered") and self.options.rejoin_rooms:
+                for room in self.rooms.joined(ns):
+                    asyncio.ensure_future(self._rejoin(ns, room))
+            self._publish(f"{self._connected_status()} — {ns} back after {gap.duration:.2f} s, "
+                          + recovery_note(gap.recovered, gap.recovered_events, gap.why_not_recovered))
+            return
+        self._publish(self._connected_status())
+
+    async def _rejoin(self, ns: str, room: str) -> None:
+        try:
+            await self.join_room(ns, room)
+        except NotConnected:
+            pass
+
+    def namespace_refused(self, ns: str, data: Any, size: int) -> None:
+        self.ns_state[ns] = "refused"
+        self.gaps.forget(ns)
+        message = data.get("message") if isinstance(data, dict) else data
+        self._log(SYS, "connect_error", ns, args=[data] if data is not None else None,
+                  size=size, detail=self._links.take(self._links.incoming, {"message": message}))
+        self._publish(f"{ns} refused: {message}")
+
+    def namespace_disconnected(self, ns: str, reason: str) -> None:
+        detail = {"reason": reason}
+        if self._close_detail and reason != wire.CLIENT_DISCONNECT:
+            detail["transport"] = self._close_detail      # e.g. "websocket closed (code 1006)"
+        entry = self._log(SYS, "disconnect", ns, detail=detail)
+        if reason == wire.SERVER_DISCONNECT:      # the server said goodbye: it stays closed
+            self.ns_state[ns] = "disconnected"
+            self.gaps.forget(ns)
+            self._publish(f"{ns} disconnected by the server")
+            return
+        if reason == wire.CLIENT_DISCONNECT or not self._will_reconnect:
+            if ns in self.ns_state:
+                self.ns_state[ns] = "closed" if reason == wire.CLIENT_DISCONNECT else "disconnected"
+            return
+        self.ns_state[ns] = "reconnecting"
+        self.gaps.down(ns, entry.t, reason, entry.seq)
+
+    def transport_closed(self, reason: str, detail: str | None, will_reconnect: bool) -> None:
+        self._will_reconnect = will_reconnect
+        self._close_detail = detail
+        if will_reconnect:
+            self._reconnecting = True
+            self._down_since = time.monotonic()
+            self.state = "reconnecting"
+            status = f"Connection lost ({reason}) — reconnecting…"
+        else:
+            self.state = "disconnected"
+            status = "Disconnected by you" if reason == wire.CLIENT_DISCONNECT else f"Disconnected: {reason}"
+        if not any(st == "connected" for st in self.ns_state.values()):
+            self._log(SYS, "disconnect", detail={"reason": reason, "transport": detail})
+        self._publish(status if detail is None or reason == wire.CLIENT_DISCONNECT
+                      else f"{status} ({detail})")
+
+    def reconnect_attempt(self, attempt: int, delay: float) -> None:
+        self.attempt = attempt
+        self.gaps.attempt(attempt, self._clock(), delay)
+        self._publish(f"Reconnecting… attempt {attempt}")
+
+    def reconnect_error(self, attempt: int, error: str) -> None:
+        self.gaps.attempt_failed(attempt, error)
+        self._log(SYS, "reconnect_attempt", detail={"attempt": attempt, "error": error})
+        self._publish(f"Reconnect attempt {attempt} failed: {error}")
+
+    def reconnect_failed(self, attempts: int) -> None:
+        self._reconnecting = False
+        self.state = "disconnected"
+        for ns, st in self.ns_state.items():
+            if st == "reconnecting":
+                self.ns_state[ns] = "disconnected"
+                self.gaps.forget(ns)
+        self._log(SYS, "disconnect", detail={"reason": "gave up reconnecting", "attempts": attempts})
+        self._publish(f"Gave up reconnecting after {attempts} attempts")
+
+    def event_in(self, ns: str, event: str, args: list, ack_id: int | None, size: int,
+                 binary: bool, offset: str | None, recovered: bool = False) -> None:
+        flags: tuple = ("binary",) if binary else ()
+        if recovered:
+            flags += ("recovered",)
+        detail = {"offset": offset} if offset is not None else None
+        if self._links.incoming:
+            detail = self._links.take(self._links.incoming, detail)
+        self._log(IN, "event", ns, event, args, ack_id, None, size, flags, detail)
+        if ack_id is not None:
+            self._server_asked_ack(ns, event, ack_id)
+        if self.sequences:
+            skipped = self.sequences.check(ns, event, args)
+            if skipped is not None:
+                self.gaps.missed(ns, skipped.missing_count)
+                self._log(SYS, "gap", ns, event, detail=skipped.detail())
+
+    def _server_asked_ack(self, ns: str, event: str, ack_id: int) -> None:
+        reply = self.server_acks.reply_for(event)
+        if reply is None:
+            self.server_acks.hold_unanswered(ns, ack_id, event)
+        elif reply.delay > 0:
+            asyncio.get_running_loop().call_later(
+                reply.delay, self._send_server_ack, ns, event, ack_id, reply.args)
+        else:
+            self._send_server_ack(ns, event, ack_id, reply.args)
+
+    def ack_in(self, ns: str, ack_id: int, args: list, size: int, binary: bool) -> None:
+        answer = self.acks.answer(ns, ack_id, args)
+        flags: tuple = ("binary",) if binary else ()
+        if answer is None:
+            self._log(IN, "ack", ns, None, args, ack_id, None, size, flags, self._links.take(
+                self._links.incoming, {"unexpected": "no emit is waiting for this ack id"}))
+            return
+        if answer.late:
+            flags += ("late",)
+        p = answer.pending
+        self._log(IN, "ack", ns, p.event, args, ack_id, answer.rtt_ms, size, flags,
+                  self._links.take(self._links.incoming, {"for_seq": p.out_seq}))
+
+    def sent(self, item: Outgoing, size: int, compressed: bool) -> None:
+        flags = []
+        detail: dict = {}
+        if compressed:
+            flags.append("compressed")
+        elif item.compress:
+            detail["compress"] = compress_no_effect(
+                self.options.compression, self.client.transport_name if self.client else None)
+        if item.volatile:
+            flags.append("volatile")
+        if item.binary:
+            flags.append("binary")
+        if item.buffered_at is not None:
+            flags.append("buffered")
+            detail["held_ms"] = round((time.monotonic() - item.buffered_at) * 1000.0, 1)
+        if item.wire_bytes != size:
+            detail["wire_bytes"] = item.wire_bytes
+        if item.context:
+            detail.update(item.context)
+        self._links.take(self._links.outgoing, detail)
+        entry = self._log(OUT, item.kind, item.ns, item.event, item.args, item.ack_id, None,
+                          size, tuple(flags), detail or None)
+        if item.kind == "event" and item.ack_id is not None:
+            self.acks.mark_sent(item.ns, item.ack_id, entry.seq)
+        if item.buffered_at is not None:
+            self._publish()
+
+    def dropped(self, item: Outgoing, reason: str) -> None:
+        if item.ack_id is not None and item.kind == "event":
+            self.acks.forget(item.ns, item.ack_id)
+        self._log(OUT, "dropped", item.ns, item.event, item.args, item.ack_id,
+                  flags=("volatile",) if item.volatile else (), detail={"reason": reason})
+        self._publish()
+
+    def protocol_error(self, message: str, data: Any) -> None:
+        self._log(SYS, "error", args=[data if isinstance(data, (str, bytes)) else repr(data)],
+                  detail={"message": message})
+
+    def _raw_packet(self, direction: str, data: Any, transport: str) -> None:
+        size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
+        info = describe_packet(data, transport)
+        if direction == "out" and not self.options.log_secrets:
+            data = mask_connect_auth(data, info)
+        entry = self._log(IN if direction == "in" else OUT, "packet", info.get("ns"), args=[data],
+                          size=size, flags=("binary",) if info.get("attachment") else (),
+                          detail=info)
+        self._links.packet(direction, info, entry.seq)
+
+    def _ack_timed_out(self, p: PendingAck) -> None:
+        self._log(SYS, "ack", p.ns, p.event, None, p.ack_id, flags=("timeout",),
+                  detail={"timeout_s": p.timeout, "for_seq": p.out_seq})
+
+
+def normalize_namespace(ns: str) -> str:
+    ns = (ns or "/").strip()
+    return ns if ns.startswith("/") else "/" + ns
+

@@ -1,0 +1,182 @@
+"""StoreWriter: appends a live session's entries to its session file, off the GUI thread
+and off the network loop (see store.py for the file and why it is written this way)."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections import deque
+from pathlib import Path
+from typing import Callable
+
+from inspector.log.entry import LogEntry
+from inspector.wire.loop import courtesy
+from inspector.store.reader import (FLUSH_S, INSERT, INSERT_JSON, SUB_BATCH, StoreError, _bytes_to_json, _connect,
+                    _FIELDS, row_of)
+
+
+class StoreWriter:
+    """Appends entries to a session file from a thread of its own.
+
+    `submit(entry)` is safe from any thread and costs a deque append; the
+    file is created at the first entry (no empty files for sessions that saw
+    nothing).  `flush()` waits until everything submitted so far is committed.
+    """
+
+    def __init__(self, path: str | Path, flush_s: float = FLUSH_S, rename_if_taken: bool = False):
+        self.path = Path(path)
+        # a session file is never overwritten: a name taken meanwhile (another
+        # inspector started the same second) gets a suffix, or is an error
+        self.rename_if_taken = rename_if_taken
+        self.flush_s = flush_s
+        self.written = 0                  # entries committed
+        self.error: str | None = None     # why writing stopped, if it did
+        self.move_error: str | None = None  # why the last move failed (writing goes on)
+        self._queue: deque[LogEntry] = deque()
+        self._wake = threading.Event()
+        self._move_to: tuple[Path, threading.Event] | None = None
+        self._stop = False
+        self._conn: sqlite3.Connection | None = None
+        self._thread = threading.Thread(target=self._run, name="inspector-store", daemon=True)
+        self._thread.start()
+
+    # -- feeding (any thread) ---------------------------------------------------
+    def submit(self, entry: LogEntry) -> None:
+        self._queue.append(entry)
+
+    def attach(self, session) -> Callable[[], None]:
+        """Record a Session's entries (call on the session's loop); returns the unsubscribe."""
+        return session.subscribe(self._queue.append)
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every entry submitted before this call is committed."""
+        if self.error is not None or not self._thread.is_alive():
+            return False
+        marker = threading.Event()
+        self._queue.append(marker)        # committed in order with the entries before it
+        self._wake.set()
+        return marker.wait(timeout) and self.error is None
+
+    def move_to(self, path: str | Path, timeout: float = 30.0) -> None:
+        """Carry on in another file: what is written so far is copied there first."""
+        done = threading.Event()
+        self._move_to = (Path(path), done)
+        self._wake.set()
+        if not done.wait(timeout):
+            raise StoreError(f"moving the session file to {path} took more than {timeout:g} s")
+        if self.error:
+            raise StoreError(self.error)
+        failed, self.move_error = self.move_error, None
+        if failed:
+            raise StoreError(failed)
+
+    def close(self, timeout: float = 10.0) -> None:
+        self._stop = True
+        self._wake.set()
+        self._thread.join(timeout)
+
+    # -- the writer thread ------------------------------------------------------
+    def _run(self) -> None:
+        while True:
+            self._wake.wait(self.flush_s)
+            self._wake.clear()
+            stop = self._stop
+            try:
+                self._write_pending()
+                if self._move_to is not None:
+                    self._do_move()
+            except (sqlite3.Error, OSError, StoreError) as exc:
+                self.error = f"the session file {self.path} cannot be written: {exc}"
+                for x in list(self._queue):
+                    if x.__class__ is threading.Event:
+                        x.set()
+                self._queue.clear()
+                if self._move_to is not None:
+                    self._move_to[1].set()
+                    self._move_to = None
+            if stop or self.error:
+                break
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def _write_pending(self) -> None:
+        q = self._queue
+        n = len(q)
+        if not n:
+            return
+        batch = [q.popleft() for _ in range(n)]
+        markers = [x for x in batch if x.__class__ is threading.Event]
+        if markers:
+            batch = [x for x in batch if x.__class__ is not threading.Event]
+        try:
+            if batch:
+                if self._conn is None:
+                    self._create()
+                self._insert(batch)
+                self._conn.commit()
+                self.written += len(batch)
+        finally:
+            for m in markers:
+                m.set()
+
+    def _create(self) -> None:
+        path, n = self.path, 2
+        path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                break
+            except FileExistsError:
+                if not self.rename_if_taken:
+                    raise StoreError(f"{path} exists already: a session file is never overwritten")
+                path = self.path.with_name(f"{self.path.stem}-{n}{self.path.suffix}")
+                n += 1
+        self.path = path
+        self._conn = _connect(path, create=True)
+
+    def _insert(self, batch: list[LogEntry]) -> None:
+        conn = self._conn
+        for i in range(0, len(batch), SUB_BATCH):
+            if courtesy.wanted:
+                courtesy.step_aside()
+            part = batch[i:i + SUB_BATCH]
+            try:
+                doc = json.dumps(list(map(_FIELDS, part)), ensure_ascii=False, separators=(",", ":"),
+                                 default=_bytes_to_json, allow_nan=False)
+            except (TypeError, ValueError):
+                doc = None          # NaN or an odd value somewhere: row by row, as Python sees it
+            if doc is not None:
+                conn.execute(INSERT_JSON, (doc,))
+            else:
+                conn.executemany(INSERT, [row_of(e) for e in part])
+
+    def _do_move(self) -> None:
+        """A move that fails leaves the recording where it was, still writing."""
+        path, done = self._move_to
+        self._move_to = None
+        try:
+            if path.resolve() == self.path.resolve():
+                return
+            if path.exists():
+                raise StoreError(f"{path} exists already: choose a new name "
+                                 "(a session file is never overwritten)")
+            new = _connect(path, create=True)
+            if self._conn is not None:
+                self._conn.backup(new)
+                self._conn.close()
+                old = self.path
+                self._conn = new
+                for suffix in ("", "-wal", "-shm"):
+                    Path(str(old) + suffix).unlink(missing_ok=True)
+            else:
+                new.close()
+                path.unlink(missing_ok=True)
+                for suffix in ("-wal", "-shm"):
+                    Path(str(path) + suffix).unlink(missing_ok=True)
+            self.path = path
+        except (sqlite3.Error, OSError, StoreError) as exc:
+            self.move_error = f"could not move the session file to {path}: {exc}"
+        finally:
+            done.set()

@@ -1,0 +1,214 @@
+"""Session files in the GUI: recording the live session, opening an old one read-only,
+importing and exporting JSON Lines.  Long work runs on a worker thread with progress."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog, QLabel, QMainWindow, QMessageBox, QSizePolicy, QVBoxLayout, QWidget,
+)
+
+from inspector.log.table import chunk_from_rows
+from inspector.store.writer import StoreWriter
+from inspector.store.reader import (Fetcher, SessionStore, StoreError, default_session_path, free_name,
+                          import_jsonl, user_sessions_dir)
+from inspector.ui import settings as S
+from inspector.ui.jobs import Job, run_with_progress
+from inspector.ui.log.model import LogModel
+from inspector.ui.log.workspace import LogWorkspace
+
+SESSION_FILTER = "Session files (*.sqlite);;JSON Lines (*.jsonl *.json);;All files (*)"
+JSONL_FILTER = "JSON Lines (*.jsonl);;All files (*)"
+
+
+def sessions_dir(settings: S.Settings) -> Path:
+    chosen = settings.get(S.SESSIONS_DIR)
+    return Path(chosen).expanduser() if chosen else user_sessions_dir()
+
+
+class LiveRecording:
+    """The live session's file: a StoreWriter fed on the network thread, and a Fetcher
+    for the GUI to read whole entries back."""
+
+    def __init__(self, bridge, path: Path, rename_if_taken: bool = False):
+        self.bridge = bridge
+        self.writer = StoreWriter(path, rename_if_taken=rename_if_taken)
+        self._unsubscribe = bridge.network.run_sync(lambda: self.writer.attach(bridge.session))
+        self.fetcher = Fetcher(lambda: self.writer.path)
+        self._stopped = False
+
+    @property
+    def path(self) -> Path:
+        return self.writer.path
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        try:
+            self.bridge.network.run_sync(self._unsubscribe, timeout=2.0)
+        except Exception:
+            pass            # the network thread is gone: nothing more can arrive
+        self.writer.close()
+        self.fetcher.close()
+
+
+def load_session(report, deliver, path: Path) -> int:
+    """Worker: read a session file in chunks of rows made ready for LogModel.append_chunk."""
+    with SessionStore(path) as store:
+        total, done = store.count(), 0
+        report(0, total)
+        for rows in store.rows(chunk=20000):
+            deliver(chunk_from_rows(rows))
+            done += len(rows)
+            if not report(done, total):
+                break
+    return done
+
+
+def export_session(parent: QWidget, source: Callable[[], Path], dest: Path,
+                   seqs: list[int] | None, before: Callable[[], object] | None,
+                   on_done: Callable[[int], None], on_error: Callable[[str], None]) -> Job:
+    def work(report, _deliver) -> int:
+        # the writer's flush, on this thread, not the GUI's; an export must not be short
+        if before is not None and before() is False:
+            raise StoreError("the newest entries could not be committed to the session file, "
+                             "so the export would miss them")
+        with SessionStore(source()) as store:
+            n = store.export_jsonl(dest, seqs, progress=report)
+        if seqs is not None and n < len(seqs):
+            raise StoreError(f"only {n:,} of the {len(seqs):,} rows asked for are in the session "
+                             f"file; {dest} holds those")
+        return n
+    return run_with_progress(parent, f"Exporting to {dest.name}…", work,
+                             on_done=on_done, on_error=on_error)
+
+
+def ask_export_path(parent: QWidget, suggestion: str) -> Path | None:
+    name, _ = QFileDialog.getSaveFileName(parent, "Export as JSON Lines", suggestion, JSONL_FILTER)
+    return Path(name) if name else None
+
+
+class SessionViewer(QMainWindow):
+    """An old session, read-only: the same log, filters, detail and statistics; no connection,
+    nothing can be sent."""
+
+    loaded = Signal(int)          # rows loaded
+    failed = Signal(str)
+
+    def __init__(self, path: str | Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.path = Path(path)
+        self.setObjectName("sessionViewer")
+        self.setWindowTitle(f"{self.path.name} — read-only — socketio-inspector")
+        self.resize(1200, 780)
+        self.fetcher = Fetcher(self.path)
+        self.model = LogModel(self, fetch=self.fetcher)
+        self.workspace = LogWorkspace(self.model, live=False)
+        self.logView, self.detail, self.stats = self.workspace.logView, self.workspace.detail, self.workspace.stats
+        self.logView.clearButton.setVisible(False)
+        self.banner = QLabel(objectName="readOnlyBanner")
+        self.banner.setStyleSheet("background: #ddf4ff; color: #0969da; padding: 4px 8px;")
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.workspace, 1)
+        self.setCentralWidget(central)
+        self.messageLabel = QLabel(objectName="messageLabel")
+        self.statusBar().addPermanentWidget(self.messageLabel)
+        self.workspace.message.connect(self.messageLabel.setText)
+        menu = self.menuBar().addMenu("&File")
+        self.exportAllAction = QAction("&Export session as JSON Lines…", self)
+        self.exportAllAction.triggered.connect(lambda: self.export(filtered=False))
+        self.exportFilteredAction = QAction("Export &shown rows as JSON Lines…", self)
+        self.exportFilteredAction.triggered.connect(lambda: self.export(filtered=True))
+        close = QAction("&Close", self, shortcut=QKeySequence.StandardKey.Close)
+        close.triggered.connect(self.close)
+        menu.addActions([self.exportAllAction, self.exportFilteredAction, close])
+        self.rows_loaded = 0
+        self.done_loading = False
+        self._set_banner("opening…")
+        self.job = run_with_progress(self, f"Opening {self.path.name}…",
+                                     lambda report, deliver: load_session(report, deliver, self.path),
+                                     on_piece=self.model.append_chunk, on_done=self._loaded,
+                                     on_error=self._failed)
+
+    def _set_banner(self, state: str) -> None:
+        self.banner.setText(f"Read-only: {self.path}   ·   {state}   ·   nothing can be sent from here")
+
+    def _loaded(self, n: int) -> None:
+        self.rows_loaded = n
+        self.done_loading = True
+        meta = {}
+        try:
+            with SessionStore(self.path) as store:
+                meta = store.meta()
+        except StoreError:
+            pass
+        created = meta.get("created")
+        when = ""
+        if created:
+            try:
+                when = ", recorded " + time.strftime("%Y-%m-%d %H:%M", time.localtime(float(created)))
+            except ValueError:
+                pass
+        self._set_banner(f"{n:,} entries{when}")
+        try:
+            with SessionStore(self.path) as store:
+                self.workspace.timeline.add(store.lifecycle())
+        except StoreError:
+            pass
+        self.stats.refresh()
+        self.loaded.emit(n)
+
+    def _failed(self, message: str) -> None:
+        self.done_loading = True
+        self._set_banner(f"could not be opened: {message}")
+        self.failed.emit(message)
+
+    def export(self, filtered: bool, dest: Path | None = None) -> Job | None:
+        dest = dest or ask_export_path(self, str(self.path.with_suffix(".jsonl")))
+        if dest is None:
+            return None
+        seqs = None
+        if filtered:
+            seqs = self.model.cols.seq.view()[self.logView.filtered.source_rows()].tolist()
+        return export_session(self, lambda: self.path, dest, seqs, None,
+                              lambda n: self.messageLabel.setText(f"Exported {n:,} entries to {dest}"),
+                              lambda m: QMessageBox.warning(self, "Export failed", m))
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if not self.job.done:
+            self.job.cancel()
+            self.job.wait(5)
+        self.fetcher.close()
+        super().closeEvent(event)
+
+
+def import_path_for(directory: Path, src: Path) -> Path:
+    return free_name(directory, f"imported-{src.stem}-{time.strftime('%Y-%m-%d_%H-%M-%S')}")
+
+
+def start_import(parent: QWidget, src: Path, directory: Path,
+                 on_done: Callable[[Path], None], on_error: Callable[[str], None]) -> Job:
+    directory.mkdir(parents=True, exist_ok=True)
+    dest = import_path_for(directory, src)
+
+    def work(report, _deliver) -> Path:
+        n = import_jsonl(src, dest, progress=report)
+        if not n and not dest.exists():
+            raise StoreError("the import was cancelled")
+        return dest
+    return run_with_progress(parent, f"Importing {src.name}…", work, on_done=on_done, on_error=on_error)
+
+
+def choose_new_default_path(settings: S.Settings) -> Path:
+    return default_session_path(sessions_dir(settings))

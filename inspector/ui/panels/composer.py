@@ -1,0 +1,195 @@
+"""The emit composer: namespace, event, arguments (JSON values), ack, compress, volatile."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import json
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QCompleter, QDoubleSpinBox, QFileDialog, QGridLayout, QHBoxLayout,
+    QLabel, QLineEdit, QPushButton, QWidget,
+)
+
+from inspector.wire.payload import PayloadError, parse_args
+from inspector.session.state import SessionState
+from inspector.ui import settings as S
+from inspector.ui.panels.json_field import JsonTextEdit
+
+ARGS_HINT = ('Arguments: JSON values one after another, e.g.  "lobby" {"n": 1}   (empty = none)\n'
+             'Bytes anywhere: {"_hex": "de ad be ef"}, {"_bytes": "<base64>"}, {"_file": "/path"}')
+
+
+def _check_args(text: str) -> list:
+    """As the user types: files are only checked to exist, not read."""
+    return parse_args(text, read_files=False)
+
+
+@dataclass(frozen=True)
+class EmitRequest:
+    ns: str
+    event: str
+    args: list
+    ack: bool
+    timeout: float
+    compress: bool
+    volatile: bool
+
+
+class EmitPanel(QWidget):
+    emitRequested = Signal(object)     # EmitRequest
+
+    def __init__(self, settings: S.Settings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._settings = settings
+        self._live = False
+        self._seen_events: set[str] = set()
+
+        self.namespaceCombo = QComboBox(objectName="emitNamespaceCombo")
+        self.namespaceCombo.setEditable(True)
+        self.namespaceCombo.addItem("/")
+        self.namespaceCombo.setMinimumContentsLength(8)
+        self.eventEdit = QLineEdit(settings.get(S.LAST_EVENT), objectName="eventEdit")
+        self.eventEdit.setPlaceholderText("event name")
+        self._completions = QStringListModel(self)
+        completer = QCompleter(self._completions, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.eventEdit.setCompleter(completer)
+        self.argsError = QLabel(objectName="argsError")
+        self.argsError.setStyleSheet("color: #cf222e;")
+        self.argsEdit = JsonTextEdit(_check_args, self.argsError, objectName="argsEdit")
+        self.argsEdit.setPlaceholderText(ARGS_HINT)
+        self.argsEdit.setFixedHeight(64)
+        self.ackCheck = QCheckBox("Expect ack", objectName="ackCheck")
+        self.ackCheck.setChecked(True)
+        self.ackTimeoutSpin = QDoubleSpinBox(objectName="ackTimeoutSpin")
+        self.ackTimeoutSpin.setRange(0.1, 3600)
+        self.ackTimeoutSpin.setDecimals(1)
+        self.ackTimeoutSpin.setSuffix(" s timeout")
+        self.ackTimeoutSpin.setValue(settings.get(S.ACK_TIMEOUT))
+        self.ackCheck.toggled.connect(self.ackTimeoutSpin.setEnabled)
+        self.compressCheck = QCheckBox("Compress", objectName="compressCheck")
+        self.volatileCheck = QCheckBox("Volatile", objectName="volatileCheck")
+        self.volatileCheck.setToolTip("Dropped instead of held when the transport is not ready "
+                                      "(socket.io-client's volatile rule)")
+        self.bytesFileButton = QPushButton("Bytes from file…", objectName="bytesFileButton")
+        self.bytesFileButton.setToolTip('Insert {"_file": "<path>"}: the file is read when you emit')
+        self.bytesFileButton.clicked.connect(self._insert_file)
+        self.emitButton = QPushButton("Emit", objectName="emitButton")
+        self.emitButton.setToolTip("Emit (Ctrl+Return)")
+        self.emitButton.clicked.connect(self._emit_clicked)
+        self.bufferedLabel = QLabel(objectName="bufferedLabel")
+        self.bufferedLabel.setStyleSheet("color: #9a6700;")
+        QShortcut(QKeySequence("Ctrl+Return"), self, self._emit_clicked)
+        self.eventEdit.returnPressed.connect(self._emit_clicked)
+
+        self.eventEdit.textChanged.connect(self._update_button)
+        self.argsEdit.validityChanged.connect(self._update_button)
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(8, 4, 8, 8)
+        grid.addWidget(QLabel("Namespace"), 0, 0)
+        grid.addWidget(self.namespaceCombo, 0, 1)
+        grid.addWidget(QLabel("Event"), 0, 2)
+        grid.addWidget(self.eventEdit, 0, 3)
+        opts = QHBoxLayout()
+        for w in (self.ackCheck, self.ackTimeoutSpin, self.compressCheck, self.volatileCheck):
+            opts.addWidget(w)
+        opts.addStretch(1)
+        opts.addWidget(self.bufferedLabel)
+        opts.addWidget(self.bytesFileButton)
+        opts.addWidget(self.emitButton)
+        grid.addLayout(opts, 0, 4)
+        grid.addWidget(self.argsEdit, 1, 0, 1, 5)
+        grid.addWidget(self.argsError, 2, 0, 1, 5)
+        grid.setColumnStretch(3, 1)
+        grid.setColumnStretch(4, 2)
+        self._update_button()
+
+    def insert_file(self, path: str) -> None:
+        """Put a bytes-from-file marker at the cursor, kept apart from its neighbours."""
+        marker = json.dumps({"_file": path})
+        cursor = self.argsEdit.textCursor()
+        text = self.argsEdit.toPlainText()
+        pos = cursor.position()
+        if pos > 0 and not text[pos - 1].isspace():
+            marker = "\n" + marker
+        if pos < len(text) and not text[pos].isspace():
+            marker += "\n"
+        cursor.insertText(marker)
+        self.argsEdit.setTextCursor(cursor)
+        self.argsEdit.setFocus()
+
+    def _insert_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Send a file as bytes")
+        if path:
+            self.insert_file(path)
+
+    def request(self) -> EmitRequest | None:
+        """What the form describes, or None while it is not valid (files are read here)."""
+        event = self.eventEdit.text().strip()
+        if not event or not self.argsEdit.valid:
+            return None
+        try:
+            args = parse_args(self.argsEdit.toPlainText())
+        except PayloadError as exc:    # e.g. the file went away since it was typed
+            self.argsError.setText(str(exc))
+            self.argsError.setVisible(True)
+            return None
+        ns = self.namespaceCombo.currentText().strip() or "/"
+        return EmitRequest(ns if ns.startswith("/") else "/" + ns, event, args,
+                           self.ackCheck.isChecked(), self.ackTimeoutSpin.value(),
+                           self.compressCheck.isChecked(), self.volatileCheck.isChecked())
+
+    def _emit_clicked(self) -> None:
+        if not self.emitButton.isEnabled():
+            if not self.argsEdit.valid:
+                self.argsEdit.show_error_position()
+                self.argsEdit.setFocus()
+            return
+        req = self.request()
+        if req is None:
+            return
+        self._settings.set(S.LAST_EVENT, req.event)
+        self._settings.set(S.ACK_TIMEOUT, req.timeout)
+        self.emitRequested.emit(req)
+
+    def _update_button(self) -> None:
+        reason = ""
+        if not self.eventEdit.text().strip():
+            reason = "Type an event name"
+        elif not self.argsEdit.valid:
+            reason = f"Arguments are not valid JSON: {self.argsEdit.error}"
+        elif not self._live:
+            reason = "Connect first"
+        self.emitButton.setEnabled(not reason)
+        self.emitButton.setToolTip(reason or "Emit (Ctrl+Return)")
+
+    def note_events(self, names) -> None:
+        """Event names seen in the log, offered as completions."""
+        new = set(names) - self._seen_events
+        if new:
+            self._seen_events |= new
+            self._completions.setStringList(sorted(self._seen_events))
+
+    def set_state(self, st: SessionState) -> None:
+        self._live = st.state != "disconnected"
+        names = [v.name for v in st.namespaces if v.state not in ("refused", "closed")]
+        current = self.namespaceCombo.currentText()
+        existing = [self.namespaceCombo.itemText(i) for i in range(self.namespaceCombo.count())]
+        if names and names != existing:
+            self.namespaceCombo.blockSignals(True)
+            self.namespaceCombo.clear()
+            self.namespaceCombo.addItems(names)
+            self.namespaceCombo.setCurrentText(current if current else names[0])
+            self.namespaceCombo.blockSignals(False)
+        if st.transport == "polling":
+            note = "Compress (no effect on long-polling)"
+        elif st.transport == "websocket" and not st.deflate:
+            note = "Compress (no effect: deflate not negotiated)"
+        else:
+            note = "Compress"
+        self.compressCheck.setText(note)
+        self.bufferedLabel.setText(f"{st.buffered} held until reconnect" if st.buffered else "")
+        self._update_button()

@@ -1,0 +1,298 @@
+"""The connection panel: URL, Connect / Disconnect, status line, and the connection options."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame, QGridLayout, QHBoxLayout,
+    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QToolButton, QVBoxLayout,
+    QWidget,
+)
+
+from inspector.wire.options import ConnectionOptions, OptionsError
+from inspector.wire.payload import PayloadError, parse_optional_object, parse_pairs
+from inspector.session.state import SessionState
+from inspector.ui import settings as S
+from inspector.ui.panels.json_field import INVALID_STYLE, JsonLineEdit, monospace_font
+
+_STATE_COLORS = {"connected": "#1a7f37", "connecting": "#9a6700", "reconnecting": "#bc4c00",
+                 "disconnected": "#6e7781"}
+TRANSPORT_CHOICES = (("Polling, then upgrade to WebSocket", "upgrade"),
+                     ("WebSocket only", "websocket"), ("Long-polling only", "polling"))
+
+
+class ConnectionPanel(QWidget):
+    connectRequested = Signal(object)       # ConnectionOptions
+    disconnectRequested = Signal()
+
+    def __init__(self, settings: S.Settings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._settings = settings
+        self._state = "disconnected"
+
+        self.urlEdit = QLineEdit(settings.get(S.URL), objectName="urlEdit")
+        self.urlEdit.setPlaceholderText("http://host:port  (a path names a namespace: http://host/chat)")
+        self.urlEdit.returnPressed.connect(self._connect_clicked)
+        self.connectButton = QPushButton("Connect", objectName="connectButton")
+        self.connectButton.setDefault(True)
+        self.connectButton.setToolTip("Connect (Ctrl+Return in the URL field)")
+        self.disconnectButton = QPushButton("Disconnect", objectName="disconnectButton")
+        self.disconnectButton.setEnabled(False)
+        self.optionsButton = QToolButton(objectName="optionsButton", text="Options")
+        self.optionsButton.setCheckable(True)
+        self.optionsButton.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.optionsButton.setArrowType(Qt.ArrowType.RightArrow)
+        self.statusLabel = QLabel("Not connected", objectName="statusLabel")
+        self.statusLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusLabel.setWordWrap(True)
+        self.tlsWarning = QLabel("⚠ TLS certificate checking is OFF", objectName="tlsWarning")
+        self.tlsWarning.setStyleSheet("color: white; background: #cf222e; padding: 2px 6px; border-radius: 3px;")
+        self.tlsWarning.setVisible(False)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("URL"))
+        top.addWidget(self.urlEdit, 1)
+        top.addWidget(self.connectButton)
+        top.addWidget(self.disconnectButton)
+        top.addWidget(self.optionsButton)
+
+        status = QHBoxLayout()
+        self._dot = QLabel("●")
+        status.addWidget(self._dot)
+        status.addWidget(self.statusLabel, 1)
+        status.addWidget(self.tlsWarning)
+
+        self.optionsFrame = self._build_options()
+        self.optionsFrame.setVisible(False)
+        self.optionsButton.toggled.connect(self._toggle_options)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addLayout(top)
+        layout.addLayout(status)
+        layout.addWidget(self.optionsFrame)
+
+        self.connectButton.clicked.connect(self._connect_clicked)
+        self.disconnectButton.clicked.connect(self.disconnectRequested)
+        self._set_dot("disconnected")
+
+    # -- options -------------------------------------------------------------
+    def _build_options(self) -> QFrame:
+        s = self._settings
+        frame = QFrame(objectName="optionsFrame")
+        frame.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(frame)
+        grid.setHorizontalSpacing(16)
+
+        left = QFormLayout()
+        self.pathEdit = QLineEdit(s.get(S.PATH), objectName="pathEdit")
+        self.transportCombo = QComboBox(objectName="transportCombo")
+        for label, key in TRANSPORT_CHOICES:
+            self.transportCombo.addItem(label, key)
+        self.transportCombo.setCurrentIndex(
+            max(0, self.transportCombo.findData(s.get(S.TRANSPORT))))
+        self.authEdit = JsonLineEdit(parse_optional_object, objectName="authEdit")
+        self.authEdit.setPlaceholderText('{"token": "..."}  (sent with every namespace)')
+        self.authEdit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.authEdit.validityChanged.connect(self._update_buttons)
+        self.showSecretsCheck = QCheckBox("Show auth and header values", objectName="showSecretsCheck")
+        self.showSecretsCheck.toggled.connect(self._show_secrets)
+        self.logSecretsCheck = QCheckBox("Keep auth values in raw packets and session files",
+                                         objectName="logSecretsCheck")
+        self.logSecretsCheck.setToolTip("Off: a raw CONNECT packet is logged with its auth values "
+                                        "masked as ••••")
+        self.queryEdit = QPlainTextEdit(objectName="queryEdit")
+        self.queryEdit.setPlaceholderText("name=value, one per line")
+        self.queryEdit.setFont(monospace_font())
+        self.queryEdit.setFixedHeight(48)
+        self.headersEdit = QPlainTextEdit(objectName="headersEdit")
+        self.headersEdit.setPlaceholderText("Name: value, one per line")
+        self.headersEdit.setFont(monospace_font())
+        self.headersEdit.setFixedHeight(48)
+        self.headersEdit.textChanged.connect(self._update_header_mask)
+        self.headersMask = QLabel(objectName="headersMask")
+        self.headersMask.setStyleSheet("color: #6e7781;")
+        self.queryEdit.textChanged.connect(self._update_buttons)
+        self.headersEdit.textChanged.connect(self._update_buttons)
+        left.addRow("Handshake path", self.pathEdit)
+        left.addRow("Transports", self.transportCombo)
+        left.addRow("Auth", self.authEdit)
+        left.addRow("", self.showSecretsCheck)
+        left.addRow("", self.logSecretsCheck)
+        left.addRow("Query", self.queryEdit)
+        left.addRow("Headers", self.headersEdit)
+        left.addRow("", self.headersMask)
+
+        right = QFormLayout()
+        self.verifyTlsCheck = QCheckBox("Check TLS certificates", objectName="verifyTlsCheck")
+        self.verifyTlsCheck.setChecked(True)   # every launch: turning it off is never remembered
+        self.verifyTlsCheck.toggled.connect(lambda on: self.tlsWarning.setVisible(not on))
+        self.connectTimeoutSpin = _seconds(s.get(S.CONNECT_TIMEOUT), 0.5, 300, "connectTimeoutSpin")
+        self.reconnectCheck = QCheckBox("Reconnect automatically", objectName="reconnectCheck")
+        self.reconnectCheck.setChecked(s.get(S.RECONNECTION))
+        self.attemptsSpin = QSpinBox(objectName="attemptsSpin")
+        self.attemptsSpin.setRange(0, 10_000)
+        self.attemptsSpin.setSpecialValueText("no limit")
+        self.attemptsSpin.setValue(s.get(S.RECONNECT_ATTEMPTS))
+        self.delaySpin = _seconds(s.get(S.RECONNECT_DELAY), 0.05, 600, "delaySpin")
+        self.delayMaxSpin = _seconds(s.get(S.RECONNECT_DELAY_MAX), 0.05, 3600, "delayMaxSpin")
+        self.compressionCheck = QCheckBox("Offer permessage-deflate (WebSocket)", objectName="compressionCheck")
+        self.compressionCheck.setChecked(s.get(S.COMPRESSION))
+        self.bufferCheck = QCheckBox("Hold emits while offline, send on reconnect", objectName="bufferCheck")
+        self.bufferCheck.setChecked(s.get(S.BUFFER_OFFLINE))
+        self.recoveryCheck = QCheckBox("Connection state recovery", objectName="recoveryCheck")
+        self.recoveryCheck.setChecked(s.get(S.RECOVERY))
+        self.rejoinCheck = QCheckBox("Join rooms again after an unrecovered reconnect", objectName="rejoinCheck")
+        self.rejoinCheck.setChecked(s.get(S.REJOIN_ROOMS))
+        self.reconnectCheck.toggled.connect(self._update_reconnect_fields)
+        right.addRow("", self.verifyTlsCheck)
+        right.addRow("Connect timeout", self.connectTimeoutSpin)
+        right.addRow("", self.reconnectCheck)
+        right.addRow("Attempts", self.attemptsSpin)
+        right.addRow("First delay", self.delaySpin)
+        right.addRow("Max delay", self.delayMaxSpin)
+        right.addRow("", self.compressionCheck)
+        right.addRow("", self.bufferCheck)
+        right.addRow("", self.recoveryCheck)
+        right.addRow("", self.rejoinCheck)
+
+        self.optionsError = QLabel(objectName="optionsError")
+        self.optionsError.setStyleSheet("color: #cf222e;")
+        self.optionsError.setVisible(False)
+        grid.addLayout(left, 0, 0)
+        grid.addLayout(right, 0, 1)
+        grid.addWidget(self.optionsError, 1, 0, 1, 2)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        self._show_secrets(False)
+        self.tlsWarning.setVisible(not self.verifyTlsCheck.isChecked())
+        return frame
+
+    def _toggle_options(self, on: bool) -> None:
+        self.optionsFrame.setVisible(on)
+        self.optionsButton.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+
+    def _update_reconnect_fields(self, on: bool) -> None:
+        for w in (self.attemptsSpin, self.delaySpin, self.delayMaxSpin):
+            w.setEnabled(on)
+
+    def _show_secrets(self, show: bool) -> None:
+        self.authEdit.setEchoMode(QLineEdit.EchoMode.Normal if show else QLineEdit.EchoMode.Password)
+        self.headersEdit.setVisible(show)
+        self.headersMask.setVisible(not show)
+        self._update_header_mask()
+
+    def _update_header_mask(self) -> None:
+        try:
+            names = list(parse_pairs(self.headersEdit.toPlainText(), ":"))
+        except PayloadError:
+            names = []
+        if names:
+            self.headersMask.setText(", ".join(f"{n}: ••••" for n in names) + "  (hidden)")
+        else:
+            self.headersMask.setText("none  (tick 'Show…' to edit)")
+
+    # -- reading the form ------------------------------------------------------
+    def options(self) -> ConnectionOptions:
+        """The options the form describes; raises OptionsError with a message saying what is wrong."""
+        if not self.authEdit.valid:
+            raise OptionsError(f"auth: {self.authEdit.error}")
+        try:
+            query = parse_pairs(self.queryEdit.toPlainText(), "=")
+        except PayloadError as exc:
+            raise OptionsError(f"query: {exc}") from None
+        try:
+            headers = parse_pairs(self.headersEdit.toPlainText(), ":")
+        except PayloadError as exc:
+            raise OptionsError(f"headers: {exc}") from None
+        opts = ConnectionOptions(
+            url=self.urlEdit.text().strip(), path=self.pathEdit.text().strip() or "/socket.io",
+            transport=self.transportCombo.currentData(), auth=self.authEdit.value,
+            query=query, headers=headers, verify_tls=self.verifyTlsCheck.isChecked(),
+            connect_timeout=self.connectTimeoutSpin.value(),
+            reconnection=self.reconnectCheck.isChecked(),
+            reconnection_attempts=self.attemptsSpin.value(),
+            reconnection_delay=self.delaySpin.value(),
+            reconnection_delay_max=max(self.delaySpin.value(), self.delayMaxSpin.value()),
+            compression=self.compressionCheck.isChecked(),
+            buffer_offline=self.bufferCheck.isChecked(),
+            recovery=self.recoveryCheck.isChecked(),
+            rejoin_rooms=self.rejoinCheck.isChecked(),
+            log_secrets=self.logSecretsCheck.isChecked())
+        opts.validate()
+        return opts
+
+    def _connect_clicked(self) -> None:
+        if not self.connectButton.isEnabled():
+            return
+        try:
+            opts = self.options()
+        except OptionsError as exc:
+            self.show_error(str(exc))
+            return
+        self.show_error("")
+        self.save()
+        self.connectRequested.emit(opts)
+
+    def show_error(self, message: str) -> None:
+        self.optionsError.setText(message)
+        self.optionsError.setVisible(bool(message))
+        if message:
+            self.statusLabel.setText(message)
+            self._set_dot("error")
+            if "auth" in message or "query" in message or "headers" in message:
+                self.optionsButton.setChecked(True)
+        self.urlEdit.setStyleSheet(f"QLineEdit {{{INVALID_STYLE}}}" if message.startswith("URL") else "")
+
+    def save(self) -> None:
+        s = self._settings
+        s.set(S.URL, url_to_remember(self.urlEdit.text().strip()))
+        s.set(S.PATH, self.pathEdit.text().strip())
+        s.set(S.TRANSPORT, self.transportCombo.currentData())
+        s.set(S.CONNECT_TIMEOUT, self.connectTimeoutSpin.value())
+        s.set(S.RECONNECTION, self.reconnectCheck.isChecked())
+        s.set(S.RECONNECT_ATTEMPTS, self.attemptsSpin.value())
+        s.set(S.RECONNECT_DELAY, self.delaySpin.value())
+        s.set(S.RECONNECT_DELAY_MAX, self.delayMaxSpin.value())
+        s.set(S.COMPRESSION, self.compressionCheck.isChecked())
+        s.set(S.BUFFER_OFFLINE, self.bufferCheck.isChecked())
+        s.set(S.RECOVERY, self.recoveryCheck.isChecked())
+        s.set(S.REJOIN_ROOMS, self.rejoinCheck.isChecked())
+
+    # -- showing state -----------------------------------------------------------
+    def set_state(self, st: SessionState) -> None:
+        self._state = st.state
+        self.statusLabel.setText(st.status)
+        color = "error" if st.status.startswith(("Connection failed", "Gave up")) or "refused" in st.status else st.state
+        self._set_dot(color)
+        self.tlsWarning.setVisible(not self.verifyTlsCheck.isChecked())
+        self._update_buttons()
+
+    def _set_dot(self, state: str) -> None:
+        color = _STATE_COLORS.get(state, "#cf222e")
+        self._dot.setStyleSheet(f"color: {color}; font-size: 14px;")
+
+    def _update_buttons(self) -> None:
+        idle = self._state == "disconnected"
+        self.connectButton.setEnabled(idle and self.authEdit.valid)
+        self.connectButton.setToolTip("" if self.authEdit.valid else f"auth is not valid JSON: {self.authEdit.error}")
+        self.disconnectButton.setEnabled(not idle)
+        for w in (self.urlEdit, self.optionsFrame):
+            w.setEnabled(idle)
+
+
+def url_to_remember(url: str) -> str:
+    """Settings hold no secrets: a user:password or a query string is not kept."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _seconds(value: float, low: float, high: float, name: str) -> QDoubleSpinBox:
+    spin = QDoubleSpinBox(objectName=name)
+    spin.setRange(low, high)
+    spin.setDecimals(2)
+    spin.setSuffix(" s")
+    spin.setValue(value)
+    return spin

@@ -1,0 +1,125 @@
+"""Text fields that hold JSON and say, as the user types, whether it parses and where not."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QFontDatabase, QTextCursor
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+
+from inspector.wire.payload import PayloadError
+
+INVALID_STYLE = "border: 1px solid #cf222e; background: #fff5f5;"
+LARGE_TEXT = 100_000      # beyond this, check after a pause in typing, not on every key
+
+
+def monospace_font():
+    return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+
+
+class JsonTextEdit(QPlainTextEdit):
+    """A multi-line JSON editor with a companion error label.
+
+    `parser` turns the text into a value or raises PayloadError; the result
+    (or the error) is kept current as the user types, and the text is never
+    changed by the widget.
+    """
+
+    validityChanged = Signal(bool)
+
+    def __init__(self, parser: Callable[[str], Any], error_label: QLabel,
+                 parent: QWidget | None = None, **kwargs):
+        super().__init__(parent, **kwargs)
+        self._parser = parser
+        self._error_label = error_label
+        self._valid = True
+        self._value: Any = None
+        self.setFont(monospace_font())
+        self.setTabChangesFocus(True)
+        # wrapping one long token (a pasted blob) costs Qt seconds; scroll sideways instead
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self._later = QTimer(self, singleShot=True, interval=300)
+        self._later.timeout.connect(self.revalidate)
+        self.textChanged.connect(self._text_changed)
+        self.revalidate()
+
+    def _text_changed(self) -> None:
+        if self.document().characterCount() > LARGE_TEXT:
+            self._later.start()
+        else:
+            self.revalidate()
+
+    @property
+    def valid(self) -> bool:
+        return self._valid
+
+    @property
+    def value(self) -> Any:
+        return self._value
+
+    @property
+    def error(self) -> str:
+        return self._error_label.text() if not self._valid else ""
+
+    def revalidate(self) -> None:
+        text = self.toPlainText()
+        try:
+            self._value = self._parser(text)
+            valid, message = True, ""
+        except PayloadError as exc:
+            self._value, valid, message = None, False, str(exc)
+        self._error_label.setText(message)
+        self._error_label.setVisible(not valid)
+        self.setStyleSheet("" if valid else f"QPlainTextEdit {{{INVALID_STYLE}}}")
+        self.setToolTip(message)
+        if valid != self._valid:
+            self._valid = valid
+            self.validityChanged.emit(valid)
+
+    def show_error_position(self) -> None:
+        """Put the cursor where the parser stopped."""
+        try:
+            self._parser(self.toPlainText())
+        except PayloadError as exc:
+            cursor = self.textCursor()
+            cursor.setPosition(min(exc.pos, len(self.toPlainText())), QTextCursor.MoveMode.MoveAnchor)
+            self.setTextCursor(cursor)
+
+
+class JsonLineEdit(QLineEdit):
+    """One line of JSON (an auth object, an ack reply), checked as it is typed."""
+
+    validityChanged = Signal(bool)
+
+    def __init__(self, parser: Callable[[str], Any], parent: QWidget | None = None, **kwargs):
+        super().__init__(parent, **kwargs)
+        self._parser = parser
+        self._valid = True
+        self._value: Any = None
+        self._error = ""
+        self.textChanged.connect(self.revalidate)
+        self.revalidate()
+
+    @property
+    def valid(self) -> bool:
+        return self._valid
+
+    @property
+    def value(self) -> Any:
+        return self._value
+
+    @property
+    def error(self) -> str:
+        return self._error
+
+    def revalidate(self) -> None:
+        try:
+            self._value = self._parser(self.text())
+            valid, self._error = True, ""
+        except PayloadError as exc:
+            self._value, valid, self._error = None, False, str(exc)
+        self.setStyleSheet("" if valid else f"QLineEdit {{{INVALID_STYLE}}}")
+        self.setToolTip(self._error)
+        if valid != self._valid:
+            self._valid = valid
+            self.validityChanged.emit(valid)

@@ -1,0 +1,93 @@
+"""Sequence checks: which event carries a counter, in which field, so skipped numbers
+show as gaps (for servers without connection state recovery)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
+)
+
+from inspector.session.sequence_gaps import PathError, SequenceRule, parse_path
+
+_BAD = QBrush(QColor("#fff5f5"))
+
+
+class SequencePanel(QGroupBox):
+    rulesChanged = Signal(list)        # list[SequenceRule], all valid
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("Sequence checks", parent)
+        hint = QLabel("Name an event and the field that counts it (e.g. <code>seq</code>, "
+                      "<code>data.i</code>, <code>[1].n</code>); skipped numbers become gap rows.")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #6e7781;")
+        self.table = QTableWidget(0, 3, objectName="sequenceTable")
+        self.table.setHorizontalHeaderLabels(["Event", "Counter field", "Namespace"])
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.addButton = QPushButton("Add check", objectName="addSequenceButton")
+        self.removeButton = QPushButton("Remove", objectName="removeSequenceButton")
+        self.note = QLabel(objectName="sequenceNote")
+        self.note.setStyleSheet("color: #cf222e;")
+        self.note.setWordWrap(True)
+        self.note.setVisible(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.addButton)
+        buttons.addWidget(self.removeButton)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(hint)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.note)
+        self.addButton.clicked.connect(lambda: self.set_rule("number", "seq"))
+        self.removeButton.clicked.connect(self._remove_row)
+        self.table.itemChanged.connect(self._changed)
+
+    def set_rule(self, event: str, path: str, ns: str = "") -> None:
+        row = self.table.rowCount()
+        self.table.blockSignals(True)
+        self.table.insertRow(row)
+        for col, text in enumerate((event, path, ns)):
+            self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.blockSignals(False)
+        self._changed()
+
+    def _remove_row(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)
+            self._changed()
+
+    def rules(self) -> tuple[list[SequenceRule], list[str]]:
+        rules, problems = [], []
+        self.table.blockSignals(True)
+        for row in range(self.table.rowCount()):
+            cells = [self.table.item(row, c) for c in range(3)]
+            texts = [c.text().strip() if c is not None else "" for c in cells]
+            for c in cells:
+                if c is not None:
+                    c.setBackground(QBrush())
+            event, path, ns = texts
+            if not event:
+                continue
+            try:
+                parse_path(path)
+            except PathError as exc:
+                problems.append(f"{event}: {exc}")
+                if cells[1] is not None:
+                    cells[1].setBackground(_BAD)
+                continue
+            if ns and not ns.startswith("/"):
+                ns = "/" + ns
+            rules.append(SequenceRule(event, path, ns or None))
+        self.table.blockSignals(False)
+        return rules, problems
+
+    def _changed(self, *_args) -> None:
+        rules, problems = self.rules()
+        self.note.setText("; ".join(problems))
+        self.note.setVisible(bool(problems))
+        self.rulesChanged.emit(rules)

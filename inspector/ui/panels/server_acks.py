@@ -1,0 +1,119 @@
+"""How to answer the server's own ack requests: a default answer and one per event."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QCheckBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from inspector.wire.payload import PayloadError, parse_args
+from inspector.session.server_acks import AckReply
+from inspector.ui.panels.json_field import JsonLineEdit
+
+_BAD = QBrush(QColor("#fff5f5"))
+
+
+class ServerAckPanel(QGroupBox):
+    repliesChanged = Signal(object, object)     # default AckReply, {event: AckReply}
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("Answers to the server's acks", parent)
+        self.autoAnswerCheck = QCheckBox("Answer automatically", objectName="autoAnswerCheck")
+        self.autoAnswerCheck.setChecked(True)
+        self.defaultReplyEdit = JsonLineEdit(parse_args, objectName="defaultReplyEdit")
+        self.defaultReplyEdit.setPlaceholderText("default answer: JSON values (empty = no arguments)")
+        self.table = QTableWidget(0, 3, objectName="ackReplyTable")
+        self.table.setHorizontalHeaderLabels(["Event", "Answer (JSON values)", "Delay s"])
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.addButton = QPushButton("Add event", objectName="addAckReplyButton")
+        self.removeButton = QPushButton("Remove", objectName="removeAckReplyButton")
+        self.note = QLabel(objectName="ackReplyNote")
+        self.note.setStyleSheet("color: #cf222e;")
+        self.note.setWordWrap(True)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.addButton)
+        buttons.addWidget(self.removeButton)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.autoAnswerCheck)
+        layout.addWidget(self.defaultReplyEdit)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.note)
+
+        self.autoAnswerCheck.toggled.connect(self._changed)
+        self.defaultReplyEdit.textChanged.connect(self._changed)
+        self.table.itemChanged.connect(self._changed)
+        self.addButton.clicked.connect(self._add_row)
+        self.removeButton.clicked.connect(self._remove_row)
+
+    def _add_row(self) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        for col, text in enumerate(("question", "", "0")):
+            self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.editItem(self.table.item(row, 0))
+
+    def _remove_row(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)
+            self._changed()
+
+    def set_reply(self, event: str, answer_text: str, delay: float = 0.0) -> None:
+        """Add or replace one event's answer (also used by tests and scripts)."""
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 0)
+            if item is not None and item.text() == event:
+                break
+        else:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+        self.table.blockSignals(True)
+        for col, text in enumerate((event, answer_text, f"{delay:g}")):
+            self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.blockSignals(False)
+        self._changed()
+
+    def replies(self) -> tuple[AckReply, dict[str, AckReply], list[str]]:
+        """The default reply, the per-event replies, and the problems found (rows skipped)."""
+        problems: list[str] = []
+        enabled = self.autoAnswerCheck.isChecked()
+        default_args = self.defaultReplyEdit.value if self.defaultReplyEdit.valid else []
+        if not self.defaultReplyEdit.valid:
+            problems.append(f"default answer: {self.defaultReplyEdit.error}")
+        by_event: dict[str, AckReply] = {}
+        self.table.blockSignals(True)
+        for row in range(self.table.rowCount()):
+            cells = [self.table.item(row, c) for c in range(3)]
+            event = cells[0].text().strip() if cells[0] else ""
+            for c in cells:
+                if c is not None:
+                    c.setBackground(QBrush())
+            if not event:
+                continue
+            try:
+                args = parse_args(cells[1].text() if cells[1] else "")
+            except PayloadError as exc:
+                problems.append(f"{event}: {exc}")
+                cells[1].setBackground(_BAD)
+                continue
+            try:
+                delay = max(0.0, float(cells[2].text())) if cells[2] and cells[2].text().strip() else 0.0
+            except ValueError:
+                problems.append(f"{event}: delay is not a number")
+                cells[2].setBackground(_BAD)
+                continue
+            by_event[event] = AckReply(args, delay, enabled)
+        self.table.blockSignals(False)
+        return AckReply(default_args, 0.0, enabled), by_event, problems
+
+    def _changed(self, *_args) -> None:
+        default, by_event, problems = self.replies()
+        self.note.setText("; ".join(problems))
+        self.note.setVisible(bool(problems))
+        self.repliesChanged.emit(default, by_event)

@@ -1,0 +1,103 @@
+"""The Scenario dock's step list: one row per step (the connection first) with its status
+mark, label and time; the step's result (message, nearest entries) in ResultRole."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from inspector.scenarios.runner import FAILED, PASSED, SKIPPED, StepResult
+
+PENDING, RUNNING, STOPPED = "pending", "running", "stopped"
+_MARK = {PENDING: "·", RUNNING: "…", PASSED: "✓", FAILED: "✗", SKIPPED: "–", STOPPED: "■"}
+_COLOR = {PASSED: "#1a7f37", FAILED: "#cf222e", RUNNING: "#1f6feb", SKIPPED: "#6e7781",
+          STOPPED: "#bc4c00", PENDING: "#6e7781"}
+COL_MARK, COL_STEP, COL_TIME = range(3)
+StatusRole = Qt.ItemDataRole.UserRole + 1
+ResultRole = Qt.ItemDataRole.UserRole + 2
+
+
+class StepListModel(QAbstractTableModel):
+    """One row per step (the connection first): status mark, label, time."""
+
+    HEADERS = ("", "Step", "Time")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._labels: list[str] = []
+        self._lines: list[int | None] = []
+        self._status: list[str] = []
+        self._results: list[StepResult | None] = []
+
+    def reset(self, labels: list[str], lines: list[int | None]) -> None:
+        self.beginResetModel()
+        self._labels, self._lines = list(labels), list(lines)
+        self._status = [PENDING] * len(labels)
+        self._results = [None] * len(labels)
+        self.endResetModel()
+
+    def set_status(self, row: int, status: str, result: StepResult | None = None) -> None:
+        if not 0 <= row < len(self._labels):
+            return
+        self._status[row] = status
+        self._results[row] = result
+        self.dataChanged.emit(self.index(row, 0), self.index(row, COL_TIME))
+
+    def status(self, row: int) -> str:
+        return self._status[row]
+
+    def statuses(self) -> list[str]:
+        return list(self._status)
+
+    def result(self, row: int) -> StepResult | None:
+        return self._results[row]
+
+    def label(self, row: int) -> str:
+        return self._labels[row]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._labels)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else 3
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._labels):
+            return None
+        row, col = index.row(), index.column()
+        status, result = self._status[row], self._results[row]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == COL_MARK:
+                return _MARK[status]
+            if col == COL_STEP:
+                return self._labels[row]
+            if col == COL_TIME:
+                return f"{result.duration_ms:.0f} ms" if result is not None and status in (PASSED, FAILED) else ""
+        if role == Qt.ItemDataRole.ForegroundRole:
+            coloured = col in (COL_MARK, COL_TIME) or status in (FAILED, SKIPPED)
+            return QBrush(QColor(_COLOR[status])) if coloured else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            line = self._lines[row]
+            where = f"line {line}: " if line else ""
+            text = f"{where}{self._labels[row]} — {status}"
+            if result is not None and result.message:
+                text += "\n" + "\n".join([result.message, *result.details])
+            return text
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if col == COL_TIME:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if col == COL_MARK:
+                return int(Qt.AlignmentFlag.AlignCenter)
+        if role == StatusRole:
+            return status
+        if role == ResultRole:
+            return result
+        return None

@@ -1,0 +1,392 @@
+"""The Engine.IO half of InspectorClient (client.py is the Socket.IO half).
+
+These two modules are the only ones that touch python-engineio /
+python-socketio internals.  What this one changes in python-engineio's
+asyncio client, and why:
+
+- Messages are dispatched synchronously from the read loop, in wire order
+  (python-engineio starts a task per message), and without its attempt to
+  parse every message as JSON.
+- Why a connection ended is recorded: transport close, ping timeout,
+  transport error, server disconnect.
+- The write loop decides compression per frame (aiohttp compresses every
+  frame once deflate is negotiated) and counts the bytes written.
+- Raw capture: every packet in and out, handshake and upgrade included, is
+  reported as it crosses, from the transport itself (a websocket response
+  class and the polling requests), so the order is the wire order.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any, Callable
+
+import aiohttp
+import engineio
+from engineio import packet as eio_packet
+from engineio import payload as eio_payload
+
+from inspector.wire.loop import courtesy
+
+# Disconnect reasons, in the words a user understands (socket.io-client's words).
+SERVER_DISCONNECT = "server disconnect"
+CLIENT_DISCONNECT = "client disconnect"
+TRANSPORT_CLOSE = "transport close"
+TRANSPORT_ERROR = "transport error"
+PING_TIMEOUT = "ping timeout"
+
+RawTap = Callable[[str, Any, str], None]      # ("in"|"out", text or bytes, transport)
+
+
+def utf8_len(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
+class _CountingTransport:
+    """Wraps the websocket's transport to count the bytes actually written."""
+
+    __slots__ = ("_inner", "written")
+
+    def __init__(self, inner):
+        self._inner = inner
+        self.written = 0
+
+    def write(self, data) -> None:
+        self.written += len(data)
+        self._inner.write(data)
+
+    def writelines(self, chunks) -> None:
+        chunks = list(chunks)
+        self.written += sum(len(c) for c in chunks)
+        self._inner.writelines(chunks)
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+
+class _TappedWebSocket(aiohttp.ClientWebSocketResponse):
+    """Reports the frames python-engineio reads and the ones it sends itself
+    (the handshake's OPEN, the upgrade probe).  `engine` is set on a subclass
+    made per engine, since aiohttp builds the response object."""
+
+    engine: "InspectorEngine"
+
+    async def receive(self, timeout=None):
+        msg = await super().receive(timeout)
+        tap = self.engine.on_raw
+        if tap is not None and msg.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+            tap("in", msg.data, "websocket")
+        return msg
+
+    async def send_str(self, data, compress=None):
+        tap = self.engine.on_raw
+        if tap is not None:
+            tap("out", data, "websocket")
+        await super().send_str(data, compress=compress)
+
+
+class InspectorEngine(engineio.AsyncClient):
+    """python-engineio's client with a synchronous, classified, observable wire."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.on_message: Callable[[Any], None] = lambda data: None
+        self.on_error: Callable[[Exception, Any], None] = lambda exc, data: None
+        # (packet, encoded size, bytes written to the socket, compressed)
+        self.on_written: Callable[[Any, int, int, bool], None] = lambda *a: None
+        self.on_raw: RawTap | None = None
+        self.close_cause: tuple[str, str | None] | None = None
+        self.writing = False
+        self.last_rx = 0.0
+        # packets taken for writing when the connection ended: (packet, may have gone out)
+        self.unwritten: list[tuple[Any, bool]] = []
+        ws_class = type("TappedWebSocket", (_TappedWebSocket,), {"engine": self})
+        self.http_factory = lambda: aiohttp.ClientSession(ws_response_class=ws_class)
+
+    # -- reading -----------------------------------------------------------
+    async def _read_loop_websocket(self):
+        """Like python-engineio's, but records why it ended and skips its per-read task."""
+        ws_types = aiohttp.WSMsgType
+        cause: tuple[str, str | None] = (TRANSPORT_ERROR, None)
+        while self.state == "connected" and self.write_loop_task:
+            try:
+                msg = await self.ws.receive(timeout=self.ping_interval + self.ping_timeout)
+            except asyncio.TimeoutError:
+                cause = (PING_TIMEOUT, "no packet from the server within "
+                         f"{self.ping_interval + self.ping_timeout:g} s")
+                break
+            except Exception as exc:  # aiohttp raises a variety here
+                cause = (TRANSPORT_ERROR, str(exc) or type(exc).__name__)
+                break
+            mtype = msg.type
+            if mtype is ws_types.TEXT or mtype is ws_types.BINARY:
+                data = msg.data
+            else:
+                if mtype in (ws_types.CLOSE, ws_types.CLOSING, ws_types.CLOSED):
+                    cause = (TRANSPORT_CLOSE, f"websocket closed (code {self.ws.close_code})")
+                else:
+                    cause = (TRANSPORT_ERROR, str(msg.data or mtype.name))
+                break
+            if type(data) is str and data[:1] == "4":
+                # the hot path: a message, without python-engineio's JSON attempt
+                self.last_rx = time.monotonic()
+                try:
+                    self.on_message(data[1:])
+                except Exception as exc:   # a bug above must not end the read loop unseen
+                    self.on_error(exc, data)
+                if courtesy.wanted:
+                    courtesy.step_aside()
+                continue
+            try:
+                pkt = eio_packet.Packet(encoded_packet=data)
+            except Exception as exc:
+                cause = (TRANSPORT_ERROR, f"undecodable packet: {exc}")
+                break
+            await self._receive_packet(pkt)
+        await self._end_read_loop(cause)
+
+    async def _read_loop_polling(self):
+        cause: tuple[str, str | None] = (TRANSPORT_ERROR, None)
+        while self.state == "connected" and self.write_loop_task:
+            r = await self._send_request(
+                "GET", self.base_url + self._get_url_timestamp(),
+                timeout=max(self.ping_interval, self.ping_timeout) + 5)
+            if r is None or isinstance(r, str):
+                # python-engineio turns a request error into its text; a timeout has none
+                if not r or "timeout" in r.lower():
+                    cause = (PING_TIMEOUT, r or "the long-polling request timed out")
+                else:
+                    cause = (TRANSPORT_ERROR, r)
+                break
+            if r.status < 200 or r.status >= 300:
+                cause = (TRANSPORT_CLOSE, f"HTTP {r.status} from the server")
+                break
+            try:
+                body = (await r.read()).decode("utf-8")
+                p = eio_payload.Payload(encoded_payload=body)
+            except (ValueError, aiohttp.ClientError) as exc:
+                cause = (TRANSPORT_ERROR, f"unexpected response: {exc}")
+                break
+            for pkt in p.packets:
+                await self._receive_packet(pkt)
+        await self._end_read_loop(cause)
+
+    async def _end_read_loop(self, cause):
+        if self.state == "connected" and self.close_cause is None:
+            self.close_cause = cause
+        await self.queue.put(None)
+        if self.write_loop_task:
+            await self.write_loop_task
+        if self.state == "connected":
+            await self._trigger_event("disconnect", self.reason.TRANSPORT_ERROR, run_async=False)
+            try:
+                engineio.base_client.connected_clients.remove(self)
+            except ValueError:
+                pass
+            await self._reset()
+
+    async def _receive_packet(self, pkt):
+        self.last_rx = time.monotonic()
+        ptype = pkt.packet_type
+        if ptype == eio_packet.MESSAGE:
+            try:
+                self.on_message(pkt.data)
+            except Exception as exc:
+                self.on_error(exc, pkt.data)
+        elif ptype == eio_packet.PING:
+            self.queue.put_nowait(eio_packet.Packet(eio_packet.PONG, pkt.data))
+        elif ptype == eio_packet.CLOSE:
+            self.close_cause = (SERVER_DISCONNECT, "the server closed the Engine.IO session")
+            await self.disconnect(abort=True, reason=self.reason.SERVER_DISCONNECT)
+
+    async def _send_request(self, method, url, headers=None, body=None, timeout=None):
+        """Long-polling requests, reported packet by packet when raw capture is on."""
+        tap = self.on_raw
+        if tap is not None and body:
+            for pkt in body.split("\x1e"):
+                tap("out", pkt, "polling")
+        r = await super()._send_request(method, url, headers=headers, body=body, timeout=timeout)
+        if tap is not None and method == "GET" and not isinstance(r, (str, type(None))) \
+                and 200 <= r.status < 300:
+            try:
+                text = (await r.read()).decode("utf-8")   # aiohttp keeps it for the next read()
+            except (aiohttp.ClientError, UnicodeDecodeError, asyncio.TimeoutError):
+                text = ""
+            for pkt in text.split("\x1e") if text else ():
+                tap("in", pkt, "polling")
+        return r
+
+    async def disconnect(self, abort=False, reason=None):
+        if self.state == "connected" and self.current_transport == "polling" and not abort:
+            # python-engineio's server leaves a pending long-poll open after the
+            # CLOSE packet; post the CLOSE, then end the read without waiting for it.
+            await self._send_packet(eio_packet.Packet(eio_packet.CLOSE))
+            await self.queue.put(None)
+            self.state = "disconnecting"
+            await self._trigger_event("disconnect", reason or self.reason.CLIENT_DISCONNECT,
+                                      run_async=False)
+            if self.write_loop_task:
+                try:
+                    await asyncio.wait_for(asyncio.shield(self.write_loop_task), self.request_timeout)
+                except (asyncio.TimeoutError, Exception):
+                    pass
+            self.state = "disconnected"
+            try:
+                engineio.base_client.connected_clients.remove(self)
+            except ValueError:
+                pass
+            if self.read_loop_task and not self.read_loop_task.done():
+                self.read_loop_task.cancel()
+            await self._reset()
+            return
+        await super().disconnect(abort=abort, reason=reason)
+
+    def take_unwritten(self) -> list[tuple[Any, bool]]:
+        """The packets that carry an outgoing item (see client.Outgoing) and were not
+        written when the connection ended, each with whether it may have gone out:
+        those the write loop was holding, then those still queued (the others, CLOSE
+        and the end marker, stay queued, in order)."""
+        taken, self.unwritten = self.unwritten, []
+        kept = []
+        while True:
+            try:
+                pkt = self.queue.get_nowait()
+            except self.queue_empty:
+                break
+            self.queue.task_done()
+            if getattr(pkt, "item", None) is not None:
+                taken.append((pkt, False))
+            else:
+                kept.append(pkt)
+        for pkt in kept:
+            self.queue.put_nowait(pkt)
+        return [(pkt, maybe) for pkt, maybe in taken if getattr(pkt, "item", None) is not None]
+
+    async def drained(self, timeout: float) -> bool:
+        """Wait until everything queued has been written; False on timeout."""
+        if self.state != "connected":
+            return False
+        try:
+            await asyncio.wait_for(self.queue.join(), timeout)
+            return True
+        except asyncio.TimeoutError:
+            return False
+
+    async def cut(self, why: str) -> bool:
+        """End the connection the way a network failure would: no goodbye packets."""
+        if self.state != "connected":
+            return False
+        self.close_cause = (TRANSPORT_CLOSE, why)
+        if self.current_transport == "websocket" and self.ws is not None:
+            conn = self.ws._response.connection
+            transport = conn.transport if conn is not None else None
+            if transport is not None:
+                transport.abort()
+                return True
+        if self.http is not None and not self.http.closed:
+            await self.http.close()   # aborts the pending long-poll and any POST
+        return True
+
+    # -- writing -----------------------------------------------------------
+    def writable(self) -> bool:
+        """socket.io-client's rule for volatile packets: connected and not busy writing."""
+        return self.state == "connected" and not self.writing and self.queue.empty()
+
+    @property
+    def deflate(self) -> bool:
+        return self.current_transport == "websocket" and self.ws is not None and bool(self.ws.compress)
+
+    async def _write_loop(self):
+        """python-engineio's write loop, with compression per frame and bytes counted."""
+        while self.state == "connected":
+            timeout = max(self.ping_interval, self.ping_timeout) + 5
+            try:
+                packets = [await asyncio.wait_for(self.queue.get(), timeout)]
+            except (self.queue_empty, asyncio.TimeoutError, asyncio.CancelledError):
+                break
+            if packets == [None]:
+                self.queue.task_done()
+                packets = []
+            else:
+                while True:
+                    try:
+                        packets.append(self.queue.get_nowait())
+                    except self.queue_empty:
+                        break
+                    if packets[-1] is None:
+                        packets = packets[:-1]
+                        self.queue.task_done()
+                        break
+            if not packets:
+                break
+            self.writing = True
+            try:
+                if self.current_transport == "polling":
+                    ok = await self._write_polling(packets)
+                else:
+                    ok = await self._write_websocket(packets)
+            finally:
+                self.writing = False
+            if not ok:
+                break
+        self.write_loop_task = None
+
+    async def _write_polling(self, packets) -> bool:
+        body = eio_payload.Payload(packets=packets).encode()
+        r = await self._send_request("POST", self.base_url, body=body,
+                                     headers={"Content-Type": "text/plain"},
+                                     timeout=self.request_timeout)
+        for _ in packets:
+            self.queue.task_done()
+        if r is None or isinstance(r, str) or not 200 <= r.status < 300:
+            # the server may or may not have read the body: nothing is sent again
+            self.unwritten = [(pkt, True) for pkt in packets]
+            self.close_cause = self.close_cause or (TRANSPORT_ERROR, r if isinstance(r, str) else
+                                                    f"HTTP {getattr(r, 'status', '?')} on POST")
+            return False
+        for pkt in packets:
+            encoded = pkt.encode(b64=True)
+            size = utf8_len(encoded) if isinstance(encoded, str) else len(encoded)
+            self.on_written(pkt, size, size, False)
+        return True
+
+    async def _write_websocket(self, packets) -> bool:
+        ws = self.ws
+        writer = ws._writer
+        if not isinstance(writer.transport, _CountingTransport):
+            writer.transport = _CountingTransport(writer.transport)
+        counter = writer.transport
+        negotiated = ws.compress
+        i = 0
+        try:
+            for i, pkt in enumerate(packets):
+                data = pkt.encode()
+                if isinstance(data, str):
+                    raw, opcode = data.encode("utf-8"), aiohttp.WSMsgType.TEXT
+                else:
+                    raw, opcode = data, aiohttp.WSMsgType.BINARY
+                compress = bool(getattr(pkt, "compress", False)) and bool(negotiated)
+                if self.on_raw is not None:
+                    self.on_raw("out", data, "websocket")
+                before = counter.written
+                if compress or not negotiated:
+                    await writer.send_frame(raw, opcode)
+                else:
+                    # aiohttp compresses every frame once deflate is negotiated
+                    # (`compress or self.compress`); switch it off for this one.
+                    # Only control frames can be written meanwhile, and those
+                    # are never compressed.
+                    writer.compress = 0
+                    try:
+                        await writer.send_frame(raw, opcode)
+                    finally:
+                        writer.compress = negotiated
+                self.queue.task_done()
+                self.on_written(pkt, len(raw), counter.written - before, compress)
+        except (aiohttp.ClientError, ConnectionError, OSError, RuntimeError) as exc:
+            # aiohttp refuses a frame before writing any of it on a closing transport
+            self.unwritten = [(pkt, False) for pkt in packets[i:]]
+            # a cut (drop_transport) or a server close already said why
+            self.close_cause = self.close_cause or (TRANSPORT_ERROR, f"write failed: {exc}")
+            return False
+        return True

@@ -1,0 +1,585 @@
+"""InspectorClient: the Socket.IO half of the client (engine.py is the Engine.IO half).
+
+These two modules are the only ones that touch python-socketio /
+python-engineio internals.  python-socketio's AsyncClient is built for
+applications; an inspector needs more of the wire than its public API gives.
+What this module changes, and why:
+
+- Incoming packets are decoded and reported synchronously, in wire order.
+- Namespaces open and close one at a time after the connection is up, each
+  with its own auth (the public API fixes them at connect()).
+- Reconnection is run here so every attempt, its delay and its error can be
+  reported (python-socketio has no event for them), and so the disconnect
+  reason can be told apart: server disconnect, transport close, ping timeout,
+  transport error, client disconnect.
+- Every emit says how it left: sent (with the bytes written), held in the
+  offline send buffer (socket.io-client's sendBuffer), or dropped (volatile
+  while the transport is not writable).
+- Connection state recovery: the pid and last offset of each namespace are
+  kept and sent on reconnect; the offset argument is stripped from events;
+  events replayed ahead of the CONNECT answer are held, then reported as
+  recovered.
+
+Everything above the Observer interface (Session, UI, CLI) stays free of
+python-socketio.
+"""
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import aiohttp
+import engineio
+from engineio import packet as eio_packet
+import socketio
+from socketio import packet as sio_packet
+
+from inspector.wire.eio import (CLIENT_DISCONNECT, PING_TIMEOUT, SERVER_DISCONNECT, TRANSPORT_CLOSE,
+                     TRANSPORT_ERROR, InspectorEngine, RawTap, utf8_len)
+from inspector.session.explain import redact_url
+from inspector.wire.options import ConnectionOptions
+
+__all__ = ["InspectorClient", "Observer", "Outgoing", "ConnectError", "NamespaceRefused",
+           "SERVER_DISCONNECT", "CLIENT_DISCONNECT", "TRANSPORT_CLOSE", "TRANSPORT_ERROR",
+           "PING_TIMEOUT", "SENT", "BUFFERED", "DROPPED", "REFUSED"]
+
+SENT, BUFFERED, DROPPED, REFUSED = "sent", "buffered", "dropped", "refused"
+
+
+class ConnectError(Exception):
+    """The connection could not be made; the message says why in plain words."""
+
+
+class Observer(Protocol):
+    """What the client reports.  Called on the network loop, synchronously, in wire order."""
+
+    def engine_open(self, info: dict) -> None: ...
+    def namespace_connected(self, ns: str, info: dict, size: int) -> None: ...
+    def namespace_refused(self, ns: str, data: Any, size: int) -> None: ...
+    def namespace_disconnected(self, ns: str, reason: str) -> None: ...
+    def event_in(self, ns: str, event: str, args: list, ack_id: int | None,
+                 size: int, binary: bool, offset: str | None, recovered: bool) -> None: ...
+    def ack_in(self, ns: str, ack_id: int, args: list, size: int, binary: bool) -> None: ...
+    def sent(self, item: "Outgoing", size: int, compressed: bool) -> None: ...
+    def dropped(self, item: "Outgoing", reason: str) -> None: ...
+    def transport_closed(self, reason: str, detail: str | None, will_reconnect: bool) -> None: ...
+    def reconnect_attempt(self, attempt: int, delay: float) -> None: ...
+    def reconnect_error(self, attempt: int, error: str) -> None: ...
+    def reconnect_failed(self, attempts: int) -> None: ...
+    def protocol_error(self, message: str, data: Any) -> None: ...
+
+
+@dataclass(eq=False)
+class Outgoing:
+    """One Socket.IO packet on its way out, and what the caller wants to know of it."""
+
+    kind: str                      # "event" or "ack"
+    ns: str
+    event: str | None
+    args: list
+    ack_id: int | None = None
+    compress: bool = False
+    volatile: bool = False
+    buffered_at: float | None = None   # monotonic time it entered the offline buffer
+    context: Any = None            # the caller's own data, handed back in Observer.sent
+    parts: int = 0                 # Engine.IO packets still to be written
+    size: int = 0                  # encoded Engine.IO packets, summed over attachments
+    wire_bytes: int = 0            # what was written to the socket (frame headers, deflate)
+    compressed: bool = False
+    binary: bool = False
+
+
+@dataclass
+class _Namespace:
+    auth: Any = None
+    connected: bool = False
+    sid: str | None = None
+    pid: str | None = None          # connection state recovery session id
+    offset: str | None = None       # last offset seen, sent back on reconnect
+    buffer: list[Outgoing] = field(default_factory=list)
+    held: list[tuple] = field(default_factory=list)    # events that came before CONNECT
+    waiter: asyncio.Future | None = None
+
+
+class InspectorClient(socketio.AsyncClient):
+    """A Socket.IO client that reports everything to an Observer."""
+
+    def __init__(self, observer: Observer, options: ConnectionOptions):
+        self.options = options
+        super().__init__(
+            reconnection=False,  # run by _reconnect_loop, so attempts can be seen
+            handle_sigint=False,
+            ssl_verify=options.verify_tls,
+            request_timeout=max(5.0, options.connect_timeout),
+            websocket_extra_options=websocket_options(options),
+        )
+        self.observer = observer
+        self.ns: dict[str, _Namespace] = {}
+        self._ack_ids: dict[str, int] = {}
+        self._binary: tuple[Any, int] | None = None
+        self._closing = False
+        self._aborting = False
+        self._reconnect_task: asyncio.Task | None = None
+        self._reconnect_abort = asyncio.Event()
+        self.eio.on_message = self._on_message
+        self.eio.on_error = lambda exc, data: self.observer.protocol_error(
+            f"could not handle a message ({type(exc).__name__}: {exc})", data)
+        self.eio.on_written = self._on_written
+
+    def _engineio_client_class(self):
+        return InspectorEngine
+
+    # -- state -------------------------------------------------------------
+    @property
+    def engine_connected(self) -> bool:
+        return self.eio.state == "connected"
+
+    @property
+    def reconnecting(self) -> bool:
+        return self._reconnect_task is not None and not self._reconnect_task.done()
+
+    @property
+    def transport_name(self) -> str | None:
+        return self.eio.current_transport if self.engine_connected else None
+
+    @property
+    def deflate(self) -> bool | None:
+        """Whether permessage-deflate is on (None when not on websocket)."""
+        if not self.engine_connected or self.eio.current_transport != "websocket":
+            return None
+        return self.eio.deflate
+
+    def buffered(self, ns: str | None = None) -> int:
+        if ns is not None:
+            st = self.ns.get(ns)
+            return len(st.buffer) if st else 0
+        return sum(len(st.buffer) for st in self.ns.values())
+
+    def has_namespace(self, ns: str) -> bool:
+        """Opened by the user (connected, connecting or coming back), not closed or refused."""
+        return ns in self.ns
+
+    def set_raw_observer(self, fn: RawTap | None) -> None:
+        """Report every Engine.IO packet in and out, as it crosses (None: off)."""
+        self.eio.on_raw = fn
+
+    def next_ack_id(self, ns: str) -> int:
+        """Ack ids grow for the whole session, so a late answer is never mistaken."""
+        n = self._ack_ids.get(ns, -1) + 1
+        self._ack_ids[ns] = n
+        return n
+
+    # -- connection ----------------------------------------------------------
+    async def connect(self) -> None:  # noqa: D401 (overrides with another signature)
+        """Open the Engine.IO connection; the wanted namespaces connect over it."""
+        if self.engine_connected:
+            raise ConnectError("already connected")
+        self._closing = False
+        self._reconnect_abort.clear()
+        await self._open_engine()
+
+    async def _open_engine(self) -> None:
+        opts = self.options
+        self.eio.close_cause = None
+        try:
+            await asyncio.wait_for(
+                self.eio.connect(opts.engine_url, headers=dict(opts.headers),
+                                 transports=opts.transports, engineio_path=opts.path),
+                opts.connect_timeout)
+        except asyncio.TimeoutError:
+            await self._abort_engine()
+            raise ConnectError(f"no answer from {redact_url(opts.url)} within "
+                               f"{opts.connect_timeout:g} s") from None
+        except engineio.exceptions.ConnectionError as exc:
+            await self._abort_engine()
+            raise ConnectError(_describe_connect_error(exc, opts)) from None
+        except (aiohttp.ClientError, OSError, ValueError) as exc:
+            await self._abort_engine()
+            raise ConnectError(f"{type(exc).__name__}: {exc}") from None
+
+    async def _abort_engine(self) -> None:
+        self._aborting = True
+        try:
+            if self.eio.state == "connected":
+                await self.eio.disconnect(abort=True)
+            else:
+                await self.eio._reset()
+        except Exception:
+            pass
+        finally:
+            self._aborting = False
+
+    async def _handle_eio_connect(self):
+        self.sid = self.eio.sid
+        self.observer.engine_open({
+            "sid": self.eio.sid, "transport": self.eio.current_transport,
+            "upgrades": list(self.eio.upgrades or []),
+            "ping_interval": self.eio.ping_interval, "ping_timeout": self.eio.ping_timeout,
+        })
+        for ns, st in self.ns.items():
+            self._send_connect(ns, st)
+
+    def _send_connect(self, ns: str, st: _Namespace) -> None:
+        auth = st.auth if st.auth is not None else self.options.auth
+        if st.pid is not None and self.options.recovery:
+            # connection state recovery: the server replays what we missed
+            auth = {**(auth or {}), "pid": st.pid, "offset": st.offset}
+        self._queue(sio_packet.Packet(sio_packet.CONNECT, data=auth or None, namespace=ns))
+
+    def open_namespace(self, ns: str, auth: Any = None) -> asyncio.Future:
+        """Ask for a namespace; the future ends with its CONNECT info or raises on refusal."""
+        loop = asyncio.get_running_loop()
+        st = self.ns.get(ns)
+        if st is None:
+            st = self.ns[ns] = _Namespace(auth=auth)
+        else:
+            st.auth = auth if auth is not None else st.auth
+        if st.waiter is None or st.waiter.done():
+            st.waiter = loop.create_future()
+        if st.connected:
+            st.waiter.set_result({"sid": st.sid, "pid": st.pid, "recovered": False})
+        elif self.engine_connected:
+            self._send_connect(ns, st)
+        return st.waiter
+
+    async def close_namespace(self, ns: str) -> None:
+        st = self.ns.pop(ns, None)
+        if st is None:
+            return
+        self._drop_buffer(st, f"{ns} was closed before it could be sent")
+        if st.waiter is not None and not st.waiter.done():
+            st.waiter.cancel()
+        was_connected = st.connected
+        if was_connected and self.engine_connected:
+            self._queue(sio_packet.Packet(sio_packet.DISCONNECT, namespace=ns))
+        self.namespaces.pop(ns, None)
+        if was_connected:
+            self.observer.namespace_disconnected(ns, CLIENT_DISCONNECT)
+        if not self.ns:
+            await self.disconnect()
+
+    async def disconnect(self) -> None:
+        self._closing = True
+        if self.reconnecting:
+            self._reconnect_abort.set()
+            await self._reconnect_task
+        if self.engine_connected:
+            # what was emitted before goes out (and is logged) before the goodbye
+            await self.eio.drained(2.0)
+            for ns, st in self.ns.items():
+                if st.connected:
+                    self._queue(sio_packet.Packet(sio_packet.DISCONNECT, namespace=ns))
+            self.eio.close_cause = (CLIENT_DISCONNECT, None)
+            await self.eio.disconnect()
+
+    async def drained(self, timeout: float) -> bool:
+        """Wait until everything queued has been written; False on timeout or when down."""
+        return await self.eio.drained(timeout) if self.engine_connected else False
+
+    async def drop_transport(self) -> bool:
+        """Cut the connection the way a network failure would (no goodbye packets),
+        so reconnection, buffering and recovery can be tried against any server."""
+        return await self.eio.cut("cut by you (simulated network drop)")
+
+    async def _handle_eio_disconnect(self, reason):
+        if self._aborting:  # a half-open connection given up by _open_engine
+            return
+        cause, detail = self.eio.close_cause or (
+            CLIENT_DISCONNECT if reason == self.reason.CLIENT_DISCONNECT else TRANSPORT_ERROR, None)
+        self.eio.close_cause = None
+        will_reconnect = (self.options.reconnection and not self._closing
+                          and cause != CLIENT_DISCONNECT and bool(self.ns))
+        self.observer.transport_closed(cause, detail, will_reconnect)
+        self._rescue_unwritten(will_reconnect)
+        for ns, st in self.ns.items():
+            self._release_held(ns, st, False)   # never silently lose what did arrive
+            if st.connected:
+                st.connected = False
+                self.observer.namespace_disconnected(ns, cause)
+        self.namespaces = {}
+        self.connected = False
+        self._binary = None
+        self.sid = None
+        if will_reconnect and not self.reconnecting:
+            self._reconnect_task = asyncio.ensure_future(self._reconnect_loop())
+
+    def _rescue_unwritten(self, will_reconnect: bool) -> None:
+        """What was emitted but not yet written when the connection ended is not lost
+        silently: a whole event goes back to the offline buffer (to be sent when its
+        namespace is back, as socket.io-client's sendBuffer would), anything else is
+        reported dropped, with why."""
+        items: list[Outgoing] = []
+        maybe_out: set[int] = set()
+        for pkt, maybe in self.eio.take_unwritten():
+            if not items or items[-1] is not pkt.item:
+                items.append(pkt.item)
+            if maybe:
+                maybe_out.add(id(pkt.item))
+        back: dict[str, list[Outgoing]] = {}
+        for item in items:
+            st = self.ns.get(item.ns)
+            whole = item.size == 0 and id(item) not in maybe_out    # none of it went out
+            if (whole and will_reconnect and item.kind == "event" and not item.volatile
+                    and st is not None and self.options.buffer_offline):
+                item.buffered_at = item.buffered_at or time.monotonic()
+                back.setdefault(item.ns, []).append(item)
+            elif id(item) in maybe_out:
+                self.observer.dropped(item, "the connection ended while it was being posted "
+                                            "(the server may or may not have it)")
+            elif not whole:
+                self.observer.dropped(item, "the connection ended while it was being written "
+                                            "(only part of it went out)")
+            else:
+                self.observer.dropped(item, "the connection ended before it was written")
+        for ns, held in back.items():
+            st = self.ns[ns]
+            st.buffer[:0] = held
+
+    def drop_buffers(self, reason: str) -> None:
+        """Report every held emit dropped (this client is being replaced)."""
+        for st in self.ns.values():
+            self._drop_buffer(st, reason)
+
+    def _drop_buffer(self, st: _Namespace, reason: str) -> None:
+        held, st.buffer = st.buffer, []
+        for item in held:
+            self.observer.dropped(item, reason)
+
+    async def _reconnect_loop(self) -> None:
+        """socket.io-client's backoff: delay doubles up to the max, with jitter."""
+        opts = self.options
+        attempt = 0
+        self._reconnect_abort.clear()
+        while True:
+            # jitter first, then the cap (as socket.io-client's backoff does); the
+            # exponent is bounded so unlimited attempts never overflow
+            base = opts.reconnection_delay * (2 ** min(attempt, 30))
+            jitter = opts.randomization_factor * base
+            delay = max(0.0, min(base + random.uniform(-jitter, jitter), opts.reconnection_delay_max))
+            try:
+                await asyncio.wait_for(self._reconnect_abort.wait(), delay)
+                return  # aborted by disconnect()
+            except asyncio.TimeoutError:
+                pass
+            if not self.ns:
+                return
+            attempt += 1
+            self.observer.reconnect_attempt(attempt, delay)
+            try:
+                await self._open_engine()
+            except ConnectError as exc:
+                self.observer.reconnect_error(attempt, str(exc))
+                if opts.reconnection_attempts and attempt >= opts.reconnection_attempts:
+                    self.observer.reconnect_failed(attempt)
+                    return
+                continue
+            return
+
+    # -- incoming ------------------------------------------------------------
+    def _on_message(self, data) -> None:
+        try:
+            if self._binary is not None:
+                pkt, size = self._binary
+                size += len(data)
+                if pkt.add_attachment(data):
+                    self._binary = None
+                    self._dispatch(pkt, size, True)
+                else:
+                    self._binary = (pkt, size)
+                return
+            size = 1 + (utf8_len(data) if isinstance(data, str) else len(data))
+            pkt = self.packet_class(encoded_packet=data)
+        except Exception as exc:
+            self._binary = None
+            self.observer.protocol_error(f"undecodable Socket.IO packet: {exc}", data)
+            return
+        ptype = pkt.packet_type
+        if ptype == sio_packet.EVENT or ptype == sio_packet.ACK:
+            self._dispatch(pkt, size, False)
+        elif ptype == sio_packet.BINARY_EVENT or ptype == sio_packet.BINARY_ACK:
+            if pkt.attachment_count:
+                self._binary = (pkt, size)
+            else:
+                self._dispatch(pkt, size, True)
+        elif ptype == sio_packet.CONNECT:
+            self._on_connect(pkt.namespace or "/", pkt.data, size)
+        elif ptype == sio_packet.CONNECT_ERROR:
+            self._on_connect_error(pkt.namespace or "/", pkt.data, size)
+        elif ptype == sio_packet.DISCONNECT:
+            self._on_server_disconnect(pkt.namespace or "/")
+        else:
+            self.observer.protocol_error(f"unknown packet type {ptype}", data)
+
+    def _dispatch(self, pkt, size: int, binary: bool) -> None:
+        ns = pkt.namespace or "/"
+        data = pkt.data
+        if pkt.packet_type in (sio_packet.EVENT, sio_packet.BINARY_EVENT):
+            if not isinstance(data, list) or not data or not isinstance(data[0], str):
+                self.observer.protocol_error("event packet without an event name", data)
+                return
+            st = self.ns.get(ns)
+            if st is not None and not st.connected:
+                # Before the namespace's CONNECT answer.  A server with connection
+                # state recovery replays what was missed here, ahead of CONNECT;
+                # socket.io-client holds such events until connected, and so do we.
+                st.held.append((data, pkt.id, size, binary))
+                return
+            self._deliver(ns, st, data, pkt.id, size, binary, False)
+        else:
+            if pkt.id is None:
+                self.observer.protocol_error("ack packet without an id", data)
+                return
+            self.observer.ack_in(ns, pkt.id, data if isinstance(data, list) else [],
+                                 size, binary)
+
+    def _deliver(self, ns: str, st: _Namespace | None, data: list, ack_id: int | None,
+                 size: int, binary: bool, recovered: bool) -> None:
+        args = data[1:]
+        offset = None
+        # with recovery on, the server appends the offset to every event without an ack
+        if (st is not None and st.pid is not None and ack_id is None
+                and args and type(args[-1]) is str):
+            offset = args.pop()
+            st.offset = offset
+        self.observer.event_in(ns, data[0], args, ack_id, size, binary, offset, recovered)
+
+    def _release_held(self, ns: str, st: _Namespace, recovered: bool) -> None:
+        held, st.held = st.held, []
+        for data, ack_id, size, binary in held:
+            self._deliver(ns, st, data, ack_id, size, binary, recovered)
+
+    def _on_connect(self, ns: str, data: Any, size: int) -> None:
+        st = self.ns.get(ns)
+        if st is None:  # a namespace we closed meanwhile: tell the server again
+            self._queue(sio_packet.Packet(sio_packet.DISCONNECT, namespace=ns))
+            return
+        data = data if isinstance(data, dict) else {}
+        pid = data.get("pid")
+        recovered = pid is not None and st.pid == pid and self.options.recovery
+        info = {"sid": data.get("sid"), "pid": pid, "recovered": recovered,
+                "had_pid": st.pid is not None, "had_offset": st.offset is not None,
+                "replayed": len(st.held) if recovered else 0}
+        st.connected, st.sid = True, data.get("sid")
+        st.pid = pid
+        if not recovered:
+            st.offset = None
+        self.namespaces[ns] = st.sid
+        self.connected = True
+        self.observer.namespace_connected(ns, info, size)
+        self._release_held(ns, st, recovered)
+        held, st.buffer = st.buffer, []
+        for item in held:  # the offline buffer, in order, before anything else
+            self._send_outgoing(item)
+        if st.waiter is not None and not st.waiter.done():
+            st.waiter.set_result(info)
+
+    def _on_connect_error(self, ns: str, data: Any, size: int) -> None:
+        st = self.ns.pop(ns, None)  # refused namespaces are not retried (as in the JS client)
+        if st is not None:
+            self._release_held(ns, st, False)
+        self.observer.namespace_refused(ns, data, size)
+        if st is not None:
+            self._drop_buffer(st, f"{ns} was refused by the server")
+        if st is not None and st.waiter is not None and not st.waiter.done():
+            st.waiter.set_exception(NamespaceRefused(ns, data))
+
+    def _on_server_disconnect(self, ns: str) -> None:
+        st = self.ns.pop(ns, None)  # the server said goodbye: no automatic reconnect
+        self.namespaces.pop(ns, None)
+        if st is not None and st.connected:
+            self.observer.namespace_disconnected(ns, SERVER_DISCONNECT)
+        if st is not None:
+            self._drop_buffer(st, f"{ns} was disconnected by the server")
+
+    # -- outgoing ------------------------------------------------------------
+    def emit_event(self, item: Outgoing) -> str:
+        """Send, hold or drop one event; returns SENT, BUFFERED, DROPPED or REFUSED."""
+        st = self.ns.get(item.ns)
+        connected = st is not None and st.connected and self.engine_connected
+        if item.volatile and not (connected and self.eio.writable()):
+            return DROPPED
+        if connected:
+            self._send_outgoing(item)
+            return SENT
+        if st is not None and self.options.buffer_offline:
+            item.buffered_at = time.monotonic()
+            st.buffer.append(item)
+            return BUFFERED
+        return REFUSED
+
+    def send_ack(self, item: Outgoing) -> bool:
+        """Answer a server's ack request (only while the namespace is connected)."""
+        st = self.ns.get(item.ns)
+        if st is None or not st.connected or not self.engine_connected:
+            return False
+        self._send_outgoing(item)
+        return True
+
+    def _send_outgoing(self, item: Outgoing) -> None:
+        if item.kind == "ack":
+            pkt = self.packet_class(sio_packet.ACK, namespace=item.ns, data=list(item.args),
+                                    id=item.ack_id)
+        else:
+            pkt = self.packet_class(sio_packet.EVENT, namespace=item.ns,
+                                    data=[item.event, *item.args], id=item.ack_id)
+        self._queue(pkt, item)
+
+    def _queue(self, pkt, item: Outgoing | None = None) -> None:
+        encoded = pkt.encode()
+        parts = encoded if isinstance(encoded, list) else [encoded]
+        if item is not None:
+            item.parts, item.size, item.wire_bytes, item.compressed = len(parts), 0, 0, False
+            item.binary = len(parts) > 1
+        for part in parts:
+            epkt = eio_packet.Packet(eio_packet.MESSAGE, data=part)
+            epkt.compress = item.compress if item is not None else False
+            epkt.item = item
+            if self.eio.state == "connected":
+                self.eio.queue.put_nowait(epkt)
+
+    def _on_written(self, epkt, size: int, wire_bytes: int, compressed: bool) -> None:
+        item = getattr(epkt, "item", None)
+        if item is None:
+            return
+        item.size += size
+        item.wire_bytes += wire_bytes
+        item.compressed = item.compressed or compressed
+        item.parts -= 1
+        if item.parts == 0:
+            self.observer.sent(item, item.size, item.compressed)
+
+
+MAX_MESSAGE = 256 * 1024 * 1024   # aiohttp's default (4 MiB) would drop the connection on a big event
+
+
+def websocket_options(options: ConnectionOptions) -> dict:
+    extra: dict = {"max_msg_size": MAX_MESSAGE}
+    if options.compression:
+        extra["compress"] = 15          # offer permessage-deflate
+    return extra
+
+
+class NamespaceRefused(Exception):
+    def __init__(self, ns: str, data: Any):
+        self.ns, self.data = ns, data
+        message = data.get("message") if isinstance(data, dict) else data
+        super().__init__(f"{ns} refused: {message}")
+
+
+def _describe_connect_error(exc: engineio.exceptions.ConnectionError,
+                            opts: ConnectionOptions) -> str:
+    message = str(exc.args[0]) if exc.args else "connection failed"
+    extra = exc.args[1] if len(exc.args) > 1 else None
+    if "certificate" in message.lower() or "SSLError" in message:
+        return f"TLS error: {message} (certificate checking is on)"
+    if "Cannot connect to host" in message and "[" in message:
+        why = message[message.find("[") + 1:message.rfind("]")] or message
+        return f"cannot connect to {redact_url(opts.url)} ({why})"
+    if message == "Connection refused by the server" or "Cannot connect" in message:
+        return f"cannot connect to {redact_url(opts.url)}: {message}"
+    if extra:
+        return f"{message}: {extra}"
+    return message

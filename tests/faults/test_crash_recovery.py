@@ -1,0 +1,75 @@
+"""kill -9 while a session is being recorded: the file keeps everything up to about a second
+before the kill, with no hole.  The recorder is the real one (Session + StoreWriter) in a
+process of its own, on a server bursting events at it."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+from inspector.store.reader import SessionStore
+
+CHILD = textwrap.dedent("""
+    import asyncio, sys, time
+    from inspector.wire.loop import run
+    from inspector.wire.options import ConnectionOptions
+    from inspector.session.session import Session
+    from inspector.store.writer import StoreWriter
+
+    async def main(url, path):
+        session = Session(ConnectionOptions(url=url, transport="websocket"))
+        writer = StoreWriter(path)
+        writer.attach(session)
+        await session.connect()
+        async def report():
+            while True:
+                print("SEQ", session.last_seq, time.time(), flush=True)
+                await asyncio.sleep(0.02)
+        asyncio.ensure_future(report())
+        while True:                     # events keep coming until the kill
+            await session.emit("/", "burst", [{"count": 500}])
+            await asyncio.sleep(0.05)
+
+    run(main(sys.argv[1], sys.argv[2]))
+""")
+
+
+def test_a_killed_recording_keeps_all_but_the_last_second(demo_server, tmp_path):
+    path = tmp_path / "crash.sqlite"
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, demo_server.url, str(path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    reports: list[tuple[int, float]] = []
+
+    def read() -> None:
+        for line in proc.stdout:
+            if line.startswith("SEQ "):
+                _, seq, t = line.split()
+                reports.append((int(seq), float(t)))
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline and not (reports and reports[-1][0] > 5000
+                                              and reports[-1][1] - reports[0][1] > 2.0):
+            time.sleep(0.05)
+        assert reports and reports[-1][0] > 5000, f"the recorder did not get going: {proc.stderr.read()}"
+        killed_at = time.time()
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    reader.join(5)
+    # what the session had published one second before the kill
+    before = max(seq for seq, t in reports if t <= killed_at - 1.0)
+    with SessionStore(path) as store:
+        seqs = store.seqs()
+        entries = store.entries()
+    print(f"reported last {reports[-1][0]}, due (1 s before the kill) {before}, in the file {len(seqs)}")
+    assert seqs == list(range(1, len(seqs) + 1))            # no hole
+    assert len(seqs) >= before, f"lost entries older than a second: file has {len(seqs)}, {before} were due"
+    assert any(e.kind == "connect" for e in entries[:5]) and any(e.event == "burst" and e.dir == "in" for e in entries)

@@ -1,0 +1,33 @@
+import json
+
+import pytest
+
+from inspector.log.entry import LogEntry
+
+
+def test_json_form_leaves_out_fields_that_do_not_apply():
+    e = LogEntry(1, 1700000000.5, "sys", "connect", ns="/")
+    assert e.to_json() == {"seq": 1, "t": 1700000000.5, "dir": "sys", "kind": "connect", "ns": "/"}
+
+
+def test_round_trip_with_bytes_flags_and_detail():
+    e = LogEntry(7, 1.25, "in", "ack", ns="/chat", event="echo", args=[{"b": b"\x00\xff"}, 2],
+                 ack_id=3, rtt_ms=1.5, bytes=42, flags=("binary", "late"), detail={"for_seq": 5})
+    line = e.to_jsonl()
+    obj = json.loads(line)
+    assert obj["args"] == [{"b": {"_bytes": "AP8="}}, 2]
+    assert obj["flags"] == ["binary", "late"]
+    assert LogEntry.from_jsonl(line) == e
+
+
+@pytest.mark.parametrize("line, message", [
+    ("not json", "not JSON"),
+    ('{"seq": 1, "t": 2, "dir": "up", "kind": "event"}', "unknown dir"),
+    ('{"seq": 1, "t": 2, "dir": "in", "kind": "nope"}', "unknown kind"),
+    ('{"t": 2, "dir": "in", "kind": "event"}', "without 'seq'"),
+    ('{"seq": 1, "t": 2, "dir": "in", "kind": "event", "args": 3}', "args must be a list"),
+    ("[1]", "must be a JSON object"),
+])
+def test_bad_lines_are_refused_with_a_reason(line, message):
+    with pytest.raises(ValueError, match=message):
+        LogEntry.from_jsonl(line)

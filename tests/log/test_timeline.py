@@ -1,0 +1,63 @@
+"""The timeline's data: built from real sessions' entries."""
+from inspector.log.entry import LogEntry
+from inspector.session.sequence_gaps import SequenceRule
+from inspector.log.timeline import CLOSED, DOWN, REFUSED, UP, Timeline
+from tests.helpers import demo_session, run
+
+
+def test_periods_attempts_and_counts_from_a_real_drop():
+    async def scenario():
+        async with demo_session(namespaces=["/", "/chat"]) as (session, rec, server, _):
+            session.set_sequence_rules([SequenceRule("number", "seq")])
+            await (await session.join_room("/", "numbers")).answer
+            await session.emit("/", "emit_numbers", [{"start": 1, "count": 2, "interval": 0.01}])
+            await rec.wait_for(2, kind="event", event="number")
+            await session.drop_transport()
+            await rec.wait_for(2, kind="gap", where=lambda e: "duration_s" in e.detail)
+            await session.emit("/", "emit_numbers", [{"start": 6, "count": 1, "interval": 0.01}])
+            await rec.wait_for(3, kind="event", event="number")
+            await session.close_namespace("/chat")
+            return list(rec.entries)
+
+    entries = run(scenario())
+    tl = Timeline()
+    assert tl.add(entries)
+    assert tl.namespaces() == ["/", "/chat"]
+    root = tl.periods["/"]
+    assert [p.state for p in root] == [UP, DOWN, UP]
+    down = root[1]
+    assert down.reason == "transport close"
+    assert down.duration > 0 and len(down.attempts) == 1 and down.attempts[0]["error"] is None
+    assert down.missed == 3                       # 3, 4, 5 never came
+    assert [m.count for m in tl.markers] == [3]
+    first, last = down.seq_range()
+    by_seq = {e.seq: e for e in entries}
+    assert by_seq[first].kind == "disconnect" and by_seq[last].kind == "gap"
+    assert [p.state for p in tl.periods["/chat"]] == [UP, DOWN, UP, CLOSED]
+    assert "transport close" in down.describe() and "3 numbered event(s) known missed" in down.describe()
+    assert tl.at("/", down.start + 0.0001) is down
+
+
+def test_failed_attempts_refusals_and_recovery_counts():
+    e = lambda seq, kind, **kw: LogEntry(seq, float(seq), kw.pop("dir", "sys"), kind, **kw)
+    tl = Timeline()
+    tl.add([
+        e(1, "connect", ns="/"),
+        e(2, "connect_error", ns="/admin", detail={"message": "unauthorized"}),
+        e(3, "disconnect", ns="/", detail={"reason": "ping timeout"}),
+        e(4, "reconnect_attempt", detail={"attempt": 1, "error": "cannot connect"}),
+        e(5, "reconnect", detail={"attempt": 2}),
+        e(6, "connect", ns="/", detail={"recovered": True}),
+        e(7, "gap", ns="/", detail={"duration_s": 3.0, "reason": "ping timeout", "recovered": True,
+                                    "recovered_events": 2}),
+        e(8, "event", ns="/", dir="in", event="x", flags=("recovered",)),
+        e(9, "event", ns="/", dir="in", event="x", flags=("recovered",)),
+        e(10, "event", ns="/", dir="in", event="live"),
+    ])
+    assert tl.periods["/admin"][0].state == REFUSED
+    down = tl.periods["/"][1]
+    assert [a["error"] for a in down.attempts] == ["cannot connect", None]
+    assert down.recovered is True and down.recovered_events == 2
+    assert down.seq_range() == (3, 9)
+    assert "recovered: the server replayed 2 event(s)" in down.describe()
+    assert "1 failed (last: cannot connect)" in down.describe()

@@ -1,0 +1,150 @@
+"""A session's log -> a scenario: what is kept, loosened, captured and left out, and that it replays."""
+from __future__ import annotations
+
+import contextlib
+
+import yaml
+
+from inspector.log.entry import LogEntry
+from inspector.wire.options import ConnectionOptions
+from inspector.scenarios.recorder import RecordingContext, context_of, record
+from inspector.scenarios.file import loads
+from inspector.scenarios.runner import ScenarioRunner
+from inspector.session.session import Session
+from inspector.demo.server import DemoServer
+from tests.helpers import Recorder, run
+
+
+def test_a_recorded_session_keeps_what_matters_leaves_secrets_out_and_replays():
+    async def go():
+        async with demo_session(token="s3cret-x") as (session, rec, server):
+            await (await session.emit("/", "whoami", [], ack=True)).answer
+            sid = (await (await session.emit("/", "whoami", [], ack=True)).answer).args[0]["sid"]
+            await (await session.emit("/", "echo", [{"me": sid, "literal": "${x}"}], ack=True)).answer
+            await (await session.emit("/", "burst", [{"count": 5}], ack=True)).answer
+            await rec.wait_for(kind="event", event="burst", count=5)
+            await (await session.join_room("/", "lobby")).answer
+            await (await session.emit("/", "drop", [{"after_ms": 10}], ack=True)).answer
+            await rec.wait_for(kind="gap", ns="/")
+            await rec.wait_for(kind="ack", event="join", count=2)   # joined again by itself
+            await (await session.emit("/", "broadcast", [{"room": "lobby", "data": 1}], ack=True)).answer
+            await rec.wait_for(kind="event", event="room_message")
+            recording = record(rec.entries, await context_of(session), name="probe")
+            await session.disconnect()      # the replay is alone on the server, as in CI
+
+            replay = Session()
+            runner = ScenarioRunner(loads(recording.text, "rec.yaml"), replay, url=server.url,
+                                    env={"SIO_AUTH_TOKEN": "s3cret-x"})
+            results = await runner.run()
+            await runner.close()
+            return recording, results, server, sid
+    recording, results, server, sid = run(go())
+    text = recording.text
+    assert "s3cret-x" not in text and sid not in text
+    assert recording.secrets == ["SIO_AUTH_TOKEN"]
+    doc = yaml.safe_load(text)
+    assert doc["connection"]["auth"] == {"token": "${env:SIO_AUTH_TOKEN}"}
+    assert doc["connection"]["rejoin_rooms"] is False
+    steps = doc["steps"]
+    assert steps[0]["expect"] == "welcome" and steps[0]["save_as"] == "welcome"
+    assert steps[0]["args"][0]["sid"] == {"$type": "string"}
+    whoami = [s for s in steps if s.get("emit") == "whoami"]
+    assert whoami[1]["expect_ack"][0]["sid"] == "${welcome.sid}"
+    assert whoami[0]["expect_ack"][0]["auth"] == {"token": "${env:SIO_AUTH_TOKEN}"}   # the server's echo
+    echo = next(s for s in steps if s.get("emit") == "echo")
+    assert echo["args"] == [{"me": "${welcome.sid}", "literal": "$${x}"}]
+    assert {"expect": "burst", "count": 5} in steps
+    kinds = [next(iter(s)) for s in steps]
+    gap = kinds.index("expect_gap")
+    # the server greets again (held until its CONNECT answer, as socket.io-client does),
+    # then lobby is joined again
+    assert kinds[gap:gap + 3] == ["expect_gap", "expect", "join"] and steps[gap + 1]["expect"] == "welcome"
+    assert [r.status for r in results] == ["passed"] * len(results), [r.report() for r in results]
+    echoed = [a for ns, e, a in server.received if e == "echo"]
+    assert echoed[-1][0]["literal"] == "${x}" and echoed[-1][0]["me"] != sid
+
+
+@contextlib.asynccontextmanager
+async def demo_session(token: str):
+    """The demo server in process and a session connected with auth {"token": token}."""
+    server = DemoServer(tick_interval=0)
+    url = await server.start()
+    session = Session(ConnectionOptions(url=url, auth={"token": token}, reconnection_delay=0.1,
+                                        reconnection_delay_max=0.2, randomization_factor=0.0))
+    rec = Recorder(session)
+    try:
+        await session.connect()
+        yield session, rec, server
+    finally:
+        await session.disconnect()
+        await server.stop()
+
+
+def entry(seq, dir, kind, ns="/", event=None, args=None, detail=None, ack_id=None, flags=()):
+    return LogEntry(seq, 1000.0 + seq, dir, kind, ns, event, args, ack_id, None, None, flags, detail)
+
+
+def test_only_the_last_connection_is_recorded_greeting_included():
+    entries = [
+        entry(1, "sys", "connect", detail={"sid": "A"}),
+        entry(2, "in", "event", event="old", args=[1]),
+        entry(3, "sys", "disconnect", detail={"reason": "client disconnect"}),
+        entry(4, "in", "event", event="welcome", args=[{"n": 1}]),   # before its CONNECT answer
+        entry(5, "sys", "connect", detail={"sid": "B"}),
+        entry(6, "out", "event", event="ping", args=[], ack_id=0),
+        entry(7, "in", "ack", event="ping", args=["pong"], ack_id=0),
+        entry(8, "sys", "connect", ns="/late", detail={"sid": "C"}),
+    ]
+    ctx = RecordingContext(ConnectionOptions(url="http://h:1"), ns_auth={"/late": {"key": "k3y-value"}})
+    rec = record(entries, ctx)
+    doc = yaml.safe_load(rec.text)
+    assert doc["namespaces"] == ["/"]
+    assert doc["steps"] == [{"expect": "welcome", "args": [{"n": 1}]},
+                            {"emit": "ping", "expect_ack": ["pong"]},
+                            {"open": "/late", "auth": {"key": "${env:SIO_LATE_AUTH_KEY}"}}]
+    assert rec.secrets == ["SIO_LATE_AUTH_KEY"] and "k3y-value" not in rec.text
+    assert loads(rec.text).steps[2].kind == "open"
+
+
+def test_a_timed_out_ack_is_kept_and_named_and_timestamps_are_matched_by_type():
+    entries = [
+        entry(1, "sys", "connect", detail={"sid": "A"}),
+        entry(2, "out", "event", event="slow", args=[], ack_id=0),
+        entry(3, "sys", "ack", event="slow", ack_id=0, flags=("timeout",)),
+        entry(4, "in", "event", event="tick", args=[{"i": 3, "t": 1795661261.5, "at": "2026-11-26T02:51:11Z",
+                                                     "id": "0f8fad5b-d9cb-469f-a165-70867728950e"}]),
+    ]
+    doc = yaml.safe_load(record(entries, RecordingContext(ConnectionOptions())).text)
+    assert doc["steps"] == [
+        {"name": "emit slow (its ack timed out when recorded)", "emit": "slow", "ack": True},
+        {"expect": "tick", "args": [{"i": 3, "t": {"$type": "number"}, "at": {"$type": "string"},
+                                     "id": {"$type": "string"}}]}]
+
+
+def test_an_expect_can_require_flags():
+    replayed = entry(1, "in", "event", event="n", args=[1], flags=("recovered",))
+    assert ScenarioRunner._why_not(replayed, [1], ["recovered"]) is None
+    assert ScenarioRunner._why_not(entry(2, "in", "event", event="n", args=[1]), [1], ["recovered"]) == \
+        "without the flag(s) recovered"
+
+
+def test_a_simulated_network_drop_is_recorded_as_a_drop_step_and_replays():
+    async def go():
+        async with demo_session(token="t") as (session, rec, server):
+            await (await session.emit("/", "echo", ["before"], ack=True)).answer
+            await session.drop_transport()
+            await rec.wait_for(kind="gap", ns="/")
+            await (await session.emit("/", "echo", ["after"], ack=True)).answer
+            recording = record(rec.entries, await context_of(session), name="drop")
+            await session.disconnect()
+            replay = Session()
+            runner = ScenarioRunner(loads(recording.text, "drop.yaml"), replay, url=server.url,
+                                    env={"SIO_AUTH_TOKEN": "t"})
+            results = await runner.run()
+            await runner.close()
+            return recording, results
+    recording, results = run(go())
+    kinds = [next(iter(s)) for s in yaml.safe_load(recording.text)["steps"]]
+    drop = kinds.index("drop")
+    assert kinds[drop + 1] == "expect_gap" and kinds[drop - 1] == "emit"
+    assert [r.status for r in results] == ["passed"] * len(results), [r.report() for r in results]

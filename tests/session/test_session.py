@@ -1,0 +1,522 @@
+"""Session end to end against the bundled demo server (a real python-socketio server
+on 127.0.0.1:0, in the test's own loop so the server's record can be read)."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from inspector.session.acks import AckTimeout
+from inspector.wire.sio import ConnectError
+from inspector.wire.options import ConnectionOptions
+from inspector.session.server_acks import AckReply
+from inspector.session.session import NotConnected, Session
+from inspector.demo.server import DemoServer
+from tests.helpers import Recorder, demo_session, run, until
+
+
+def test_connect_logs_the_namespace_and_the_status_says_so():
+    async def scenario():
+        async with demo_session() as (session, rec, server, results):
+            assert results["/"]["sid"]
+            [connect] = rec.find(kind="connect", ns="/")
+            assert connect.dir == "sys" and connect.detail["sid"] == results["/"]["sid"]
+            assert session.state == "connected"
+            assert session.status.startswith(f"Connected to {server.url} over")
+    run(scenario())
+
+
+def test_unreachable_url_is_a_clear_error_and_a_connect_error_entry():
+    async def scenario():
+        session = Session(ConnectionOptions(url="http://127.0.0.1:1", connect_timeout=3))
+        rec = Recorder(session)
+        with pytest.raises(ConnectError, match="cannot connect to http://127.0.0.1:1"):
+            await session.connect()
+        [entry] = rec.find(kind="connect_error")
+        assert "cannot connect" in entry.detail["message"]
+        assert session.state == "disconnected" and session.status.startswith("Connection failed")
+    run(scenario())
+
+
+def test_two_namespaces_at_once_and_closing_one_keeps_the_other():
+    async def scenario():
+        async with demo_session(namespaces=["/", "/chat"]) as (session, rec, server, results):
+            assert set(results) == {"/", "/chat"} and not any(isinstance(r, Exception) for r in results.values())
+            r1 = await session.emit("/chat", "echo", ["on chat"], ack=True)
+            r2 = await session.emit("/", "echo", ["on root"], ack=True)
+            assert (await r1.answer).args == ["on chat"]
+            assert (await r2.answer).args == ["on root"]
+            await session.close_namespace("/chat")
+            [bye] = rec.find(kind="disconnect", ns="/chat")
+            assert bye.detail["reason"] == "client disconnect"
+            r3 = await session.emit("/", "echo", ["still here"], ack=True)
+            assert (await r3.answer).args == ["still here"]
+            assert session.ns_state.get("/") == "connected" and "/chat" not in session.ns_state
+            assert not rec.find(kind="disconnect", ns="/")
+            # the server saw what went to each namespace
+            assert ("/chat", "echo", ["on chat"]) in server.received
+            assert ("/", "echo", ["still here"]) in server.received
+    run(scenario())
+
+
+def test_open_namespace_after_connect_with_its_own_auth():
+    async def scenario():
+        async with demo_session() as (session, rec, server, _):
+            refused = await session.open_namespace("/admin")
+            assert "unauthorized" in str(refused)
+            [err] = rec.find(kind="connect_error", ns="/admin")
+            assert err.args == [{"message": "unauthorized",
+                                 "data": {"hint": "send auth {\"token\": \"demo-token\"}"}}]
+            assert session.ns_state["/admin"] == "refused"
+            info = await session.open_namespace("/admin", {"token": "demo-token"})
+            assert info["sid"]
+            await rec.wait_for(kind="event", ns="/admin", event="admin_welcome")
+            assert session.ns_state["/admin"] == "connected" and session.ns_state["/"] == "connected"
+    run(scenario())
+
+
+def test_join_room_shows_the_ack_and_receives_the_room_broadcast():
+    async def scenario():
+        async with demo_session() as (session, rec, server, _):
+            joined = await session.join_room("/", "lobby")
+            answer = await joined.answer
+            assert answer.args == [{"room": "lobby", "joined": True, "members": 1}]
+            await asyncio.sleep(0)
+            assert session.snapshot().namespace("/").rooms == (
+                ("lobby", "joined", '{"room":"lobby","joined":true,"members":1}'),)
+            await session.emit("/", "broadcast", [{"room": "lobby", "data": {"hello": 1}}])
+            [msg] = await rec.wait_for(kind="event", event="room_message")
+            assert msg.args[0]["room"] == "lobby" and msg.args[0]["data"] == {"hello": 1}
+            left = await session.leave_room("/", "lobby")
+            assert session.snapshot().namespace("/").rooms == ()
+            assert (await left.answer).args == [{"room": "lobby", "left": True}]
+            assert server.received[-1] == ("/", "leave", ["lobby"])
+    run(scenario())
+
+
+def test_join_event_name_is_configurable():
+    async def scenario():
+        async with demo_session() as (session, rec, server, _):
+            session.rooms.join_event = "enter"
+            await session.join_room("/", "r1")
+            await rec.wait_for(kind="ack", event="enter")
+            assert ("/", "enter", ["r1"]) in server.received
+    run(scenario())
+
+
+def test_ack_round_trip_has_its_rtt_and_points_at_its_emit():
+    async def scenario():
+        async with demo_session() as (session, rec, server, _):
+            result = await session.emit("/", "echo", [{"a": 1}, "two"], ack=True, timeout=5)
+            answer = await result.answer
+            [out] = rec.find(kind="event", dir="out", event="echo")
+            [ack] = rec.find(kind="ack", dir="in")
+            assert out.ack_id == ack.ack_id == result.ack_id
+            assert ack.args == [{"a": 1}, "two"] and answer.args == ack.args
+            assert ack.rtt_ms is not None and 0 <= ack.rtt_ms < 5000
+            assert ack.detail["for_seq"] == out.seq and ack.event == "echo"
+            assert out.bytes == len('42' + '0["echo",{"a":1},"two"]') and ack.bytes > 0
+    run(scenario())
+
+
+def test_missing_ack_times_out_and_a_late_one_is_marked_late():
+    async def scenario():
+        async with demo_session() as (session, rec, server, _):
+            result = await session.emit("/", "slow_echo", [{"delay": 0.6, "data": "zzz"}],
+                                        ack=True, timeout=0.2)
+            with pytest.raises(AckTimeout):
+                await result.answer
+            [timeout] = rec.find(kind="ack", flag="timeout")
+            assert timeout.dir == "sys" and timeout.ack_id == result.ack_id
+            [late] = await rec.wait_for(kind="ack", dir="in", flag="late")
+            assert late.args == ["zzz"] and late.rtt_ms >= 500
+    run(scenario())
+
+
+def test_server_ack_is_answered_with_an_empty_answer_by_default():
+    async def scenario():
+        async with demo_session() as (session, rec, server, _):
+            await session.emit("/", "ask", ["Ready?"])
+            [question] = await rec.wait_for(kind="event", dir="in", event="question")
+            assert question.ack_id is not None and question.args == ["Ready?"]
+            [reply] = await rec.wait_for(kind="ack", dir="out")
+            assert reply.ack_id == question.ack_id and reply.args == []
+            [got] = await rec.wait_for(kind="event", event="answer_received")
+            assert got.args == [{"question": "Ready?", "answer": []}]
+    run(scenario())
+
+
+def test_server_ack_answer_per_event_and_by_hand():
+    async def scenario():
+        async with demo_session() as (session, rec, server, _):
+            session.server_acks.set("question", AckReply(["Ada", {"age": 36}]))
+            await session.emit("/", "ask", ["Name?"])
+            [got] = await rec.wait_for(kind="event", event="answer_received")
+            assert got.args[0]["answer"] == ["Ada", {"age": 36}]
+            # turned off: held until answered by hand
+            session.server_acks.set("question", AckReply(enabled=False))
+            await session.emit("/", "ask", ["Later?"])
+            [q] = await rec.wait_for(kind="event", event="question", where=lambda e: e.args == ["Later?"])
+            await asyncio.sleep(0.1)
+            assert len(rec.find(kind="event", event="answer_received")) == 1
+            assert session.answer_server_ack("/", q.ack_id, ["by hand"])
+            [_, got2] = await rec.wait_for(2, kind="event", event="answer_received")
+            assert got2.args[0]["answer"] == ["by hand"]
+            assert not session.answer_server_ack("/", q.ack_id, ["twice"])
+    run(scenario())
+
+
+def test_server_drop_reconnects_and_logs_the_gap():
+    async def scenario():
+        async with demo_session(namespaces=["/", "/chat"]) as (session, rec, server, _):
+            await session.emit("/", "drop", [])
+            [down] = await rec.wait_for(kind="disconnect", ns="/")
+            assert down.detail["reason"] in ("transport close", "transport error")
+            [again] = await rec.wait_for(kind="reconnect")
+            gaps = await rec.wait_for(2, kind="gap")
+            by_ns = {g.ns: g for g in gaps}
+            assert set(by_ns) == {"/", "/chat"}
+            gap = by_ns["/"]
+            assert gap.detail["reason"] == down.detail["reason"]
+            assert gap.detail["attempts"] >= 1
+            assert 0 < gap.detail["duration_s"] < 10
+            assert gap.detail["from"] == down.t and gap.detail["to"] > gap.detail["from"]
+            assert gap.seq > again.seq > down.seq
+            result = await session.emit("/chat", "echo", ["back"], ack=True)
+            assert (await result.answer).args == ["back"]
+    run(scenario())
+
+
+def test_reconnect_attempts_are_logged_while_the_server_is_down():
+    async def scenario():
+        server = DemoServer(tick_interval=0)
+        url = await server.start()
+        port = server.port
+        session = Session(ConnectionOptions(url=url, reconnection_delay=0.05,
+                                            reconnection_delay_max=0.1, randomization_factor=0,
+                                            connect_timeout=2))
+        rec = Recorder(session)
+        await session.connect()
+        await server.stop()
+        failed = await rec.wait_for(2, kind="reconnect_attempt", timeout=20)
+        assert [f.detail["attempt"] for f in failed[:2]] == [1, 2]
+        assert all(f.detail["error"] for f in failed)
+        assert session.state == "reconnecting"
+        server2 = DemoServer(port=port, tick_interval=0)
+        await server2.start()
+        try:
+            [back] = await rec.wait_for(kind="reconnect", timeout=20)
+            [gap] = await rec.wait_for(kind="gap")
+            assert gap.detail["attempts"] == back.detail["attempt"] >= 3
+            assert session.state == "connected"
+        finally:
+            await session.disconnect()
+            await server2.stop()
+    run(scenario())
+
+
+def test_reconnection_off_stays_disconnected():
+    async def scenario():
+        async with demo_session(reconnection=False) as (session, rec, server, _):
+            await session.emit("/", "drop", [])
+            await rec.wait_for(kind="disconnect", ns="/")
+            await asyncio.sleep(0.5)
+            assert not rec.find(kind="reconnect") and session.state == "disconnected"
+            assert session.status.startswith("Disconnected: transport")
+    run(scenario())
+
+
+def test_server_side_disconnect_is_not_reconnected():
+    async def scenario():
+        async with demo_session(namespaces=["/", "/admin"],
+                                auth={"/admin": {"token": "demo-token"}}) as (session, rec, server, _):
+            await session.emit("/admin", "kick", [])
+            [bye] = await rec.wait_for(kind="disconnect", ns="/")
+            assert bye.detail["reason"] == "server disconnect"
+            await asyncio.sleep(0.4)
+            assert not rec.find(kind="reconnect")
+            assert session.ns_state["/"] == "disconnected"
+            assert session.ns_state["/admin"] == "connected"
+    run(scenario())
+
+
+def test_volatile_emit_is_dropped_while_down_and_others_are_held_then_sent_in_order():
+    async def scenario():
+        async with demo_session(server_kwargs={}) as (session, rec, server, _):
+            session.options.reconnection_delay = 0.5
+            session.client.options.reconnection_delay = 0.5
+            await session.emit("/", "drop", [])
+            await rec.wait_for(kind="disconnect", ns="/")
+            v = await session.emit("/", "vol", [1], volatile=True)
+            assert v.outcome == "dropped"
+            [dropped] = rec.find(kind="dropped")
+            assert dropped.event == "vol" and dropped.flags == ("volatile",)
+            assert "disconnected" in dropped.detail["reason"]
+            held = [await session.emit("/", "held", [i]) for i in range(3)]
+            assert [h.outcome for h in held] == ["buffered"] * 3
+            assert session.snapshot().buffered == 3
+            sent = await rec.wait_for(3, kind="event", dir="out", event="held", timeout=15)
+            assert [e.args for e in sent] == [[0], [1], [2]]
+            assert all("buffered" in e.flags and e.detail["held_ms"] > 0 for e in sent)
+            [connect] = rec.find(kind="connect", ns="/")[-1:]
+            assert all(e.seq > connect.seq for e in sent)
+            await until(lambda: len([1 for _, ev, _ in server.received if ev == "held"]) == 3)
+            assert [a for ns, ev, a in server.received if ev == "held"] == [[0], [1], [2]]
+            assert not [1 for ns, ev, a in server.received if ev == "vol"]
+            assert session.snapshot().buffered == 0
+    run(scenario())
+
+
+def test_offline_buffer_off_refuses_with_a_clear_message():
+    async def scenario():
+        async with demo_session(buffer_offline=False, reconnection=False) as (session, rec, server, _):
+            await session.emit("/", "drop", [])
+            await rec.wait_for(kind="disconnect", ns="/")
+            with pytest.raises(NotConnected, match="offline buffer is off"):
+                await session.emit("/", "held", [1])
+    run(scenario())
+
+
+def test_emit_before_connect_is_a_clear_error():
+    async def scenario():
+        with pytest.raises(NotConnected):
+            await Session().emit("/", "x", [])
+    run(scenario())
+
+
+def test_binary_arguments_and_binary_ack():
+    async def scenario():
+        async with demo_session() as (session, rec, server, _):
+            result = await session.emit("/", "binary", [64], ack=True)
+            answer = await result.answer
+            assert answer.args == [b"\x01\x02\x03"]
+            [data] = await rec.wait_for(kind="event", event="binary_data")
+            assert data.args[0]["data"] == bytes(range(64))
+            assert data.args[0]["nested"] == {"header": b"\x89PNG", "parts": [b"\x00\xff", "text"]}
+            assert "binary" in data.flags
+            echo = await session.emit("/", "echo", [{"blob": b"\xde\xad", "n": [b"\x00"]}], ack=True)
+            assert (await echo.answer).args == [{"blob": b"\xde\xad", "n": [b"\x00"]}]
+            [out] = rec.find(kind="event", dir="out", event="echo")
+            assert "binary" in out.flags
+            # the size counts the attachments too
+            assert out.bytes == len('451-0["echo",{"blob":{"_placeholder":true,"num":0},'
+                                    '"n":[{"_placeholder":true,"num":1}]}]') + 2 + 1
+    run(scenario())
+
+
+def test_query_headers_and_auth_reach_the_server():
+    async def scenario():
+        async with demo_session(query={"room": "a b", "v": "1"}, headers={"X-Trace": "t-42"},
+                                auth={"/": {"token": "tok"}}) as (session, rec, server, _):
+            result = await session.emit("/", "whoami", [], ack=True)
+            seen = (await result.answer).args[0]
+            assert seen["query"]["room"] in ("a b", "a+b", "a%20b") and seen["query"]["v"] == "1"
+            assert seen["headers"]["X-Trace"] == "t-42"
+            assert seen["auth"] == {"token": "tok"}
+            logged = "\n".join(e.to_jsonl() for e in rec.entries if e.event != "whoami")
+            assert "t-42" not in logged and "tok" not in logged
+    run(scenario())
+
+
+@pytest.mark.parametrize("transport", ["websocket", "polling", "upgrade"])
+def test_custom_handshake_path_and_each_transport(transport):
+    async def scenario():
+        async with demo_session(server_kwargs={"path": "/custom/io"}, path="/custom/io",
+                                transport=transport) as (session, rec, server, results):
+            assert results["/"]["sid"]
+            result = await session.emit("/", "echo", [transport], ack=True)
+            assert (await result.answer).args == [transport]
+            expected = "polling" if transport == "polling" else "websocket"
+            assert session.client.transport_name == expected
+        wrong = Session(ConnectionOptions(url=server.url, path="/socket.io", connect_timeout=3,
+                                          transport=transport))
+        await server.start()
+        try:
+            with pytest.raises(ConnectError):
+                await wrong.connect()
+        finally:
+            await server.stop()
+    run(scenario())
+
+
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
+def test_drop_transport_simulates_a_network_failure_and_reconnects(transport):
+    async def scenario():
+        async with demo_session(transport=transport) as (session, rec, server, _):
+            await session.drop_transport()
+            [down] = await rec.wait_for(kind="disconnect", ns="/")
+            assert down.detail["reason"] == "transport close"
+            [gap] = await rec.wait_for(kind="gap", ns="/", timeout=15)
+            assert gap.detail["reason"] == "transport close"
+            result = await session.emit("/", "echo", ["back"], ack=True)
+            assert (await result.answer).args == ["back"]
+            await session.disconnect()
+            with pytest.raises(NotConnected):
+                await session.drop_transport()
+    run(scenario())
+
+
+BIG = {"blob": "x" * 5_000_000, "bytes": b"\x01" * 1_000_000}
+
+
+def test_a_five_megabyte_event_crosses_both_ways():
+    async def scenario():
+        async with demo_session(transport="websocket") as (session, rec, server, _):
+            r = await session.emit("/", "echo", [BIG], ack=True, timeout=30)
+            assert (await r.answer).args == [BIG]
+            assert not rec.find(kind="disconnect")
+    run(scenario())
+
+
+@pytest.mark.node
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
+def test_a_five_megabyte_event_against_node(node_server, transport):
+    # (python-engineio's aiohttp server reads a long-polling POST body with one
+    # partial read, so over polling it is the server that breaks on such a body)
+    server = node_server()
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, transport=transport))
+        rec = Recorder(session)
+        await session.connect()
+        r = await session.emit("/", "echo", [BIG], ack=True, timeout=30)
+        assert (await r.answer).args == [BIG]
+        assert not rec.find(kind="disconnect")
+        await session.disconnect()
+    run(scenario())
+
+
+def test_emit_on_a_namespace_that_is_not_open_says_so():
+    async def scenario():
+        async with demo_session() as (session, rec, server, _):
+            with pytest.raises(NotConnected, match="/nope is not open: open the namespace first"):
+                await session.emit("/nope", "x", [])
+            await session.open_namespace("/admin")          # refused
+            with pytest.raises(NotConnected, match="/admin is refused"):
+                await session.emit("/admin", "stats", [])
+            assert not rec.find(dir="out", kind="event")
+    run(scenario())
+
+
+def test_a_server_that_dies_mid_burst_leaves_a_clear_record_and_no_hang():
+    from tests.conftest import start_demo
+    server = start_demo()
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, reconnection_delay=0.1,
+                                            reconnection_delay_max=0.2, connect_timeout=2))
+        rec = Recorder(session)
+        await session.connect()
+        await session.emit("/", "burst", [{"count": 200000}])
+        await rec.wait_for(2000, kind="event", dir="in", event="burst", timeout=30)
+        server.proc.kill()
+        [down] = await rec.wait_for(kind="disconnect", ns="/", timeout=15)
+        assert down.detail["reason"] in ("transport close", "transport error")
+        failed = await rec.wait_for(2, kind="reconnect_attempt", timeout=20)
+        assert "cannot connect" in failed[0].detail["error"]
+        got = [e.args[0]["i"] for e in rec.find(kind="event", dir="in", event="burst")]
+        assert got == list(range(len(got)))             # what arrived, arrived whole and in order
+        assert session.state == "reconnecting"
+        await asyncio.wait_for(session.disconnect(), 5)
+        assert session.state == "disconnected"
+    try:
+        run(scenario())
+    finally:
+        server.stop()
+
+
+def test_a_server_kick_after_a_reconnect_is_a_plain_disconnect():
+    async def scenario():
+        async with demo_session(namespaces=["/", "/admin"],
+                                auth={"/admin": {"token": "demo-token"}}) as (session, rec, server, _):
+            await session.drop_transport()
+            await rec.wait_for(2, kind="gap", where=lambda e: "duration_s" in e.detail)
+            await session.emit("/admin", "kick", [])
+            [_, bye] = await rec.wait_for(2, kind="disconnect", ns="/")
+            assert bye.detail["reason"] == "server disconnect"
+            await until(lambda: session.ns_state["/"] == "disconnected", what="/ disconnected")
+            assert "/" not in session.gaps.open
+            assert session.status == "/ disconnected by the server"
+    run(scenario())
+
+
+def test_disconnecting_while_reconnecting_closes_the_namespaces_and_their_gaps():
+    async def scenario():
+        server = DemoServer(tick_interval=0)
+        url = await server.start()
+        session = Session(ConnectionOptions(url=url, reconnection_delay=0.05,
+                                            reconnection_delay_max=0.1, connect_timeout=1))
+        rec = Recorder(session)
+        await session.connect(namespaces=["/", "/chat"])
+        await server.stop()
+        await rec.wait_for(1, kind="reconnect_attempt", timeout=15)
+        await session.disconnect()
+        closing = [e for e in rec.find(kind="disconnect") if e.detail["reason"] == "client disconnect"]
+        assert {e.ns for e in closing} == {"/", "/chat"}
+        assert session.ns_state == {"/": "closed", "/chat": "closed"} and not session.gaps.open
+        assert session.state == "disconnected"
+    run(scenario())
+
+
+def test_emits_queued_when_the_connection_dies_go_back_to_the_buffer_and_arrive():
+    async def scenario():
+        async with demo_session() as (session, rec, server, _):
+            session.client.options.reconnection_delay = 0.3
+            # emitted and accepted, but the transport is cut before the write loop runs
+            results = [await session.emit("/", "held", [i]) for i in range(50)]
+            assert {r.outcome for r in results} == {"sent"}
+            await session.drop_transport()
+            sent = await rec.wait_for(50, kind="event", dir="out", event="held", timeout=20)
+            assert [e.args for e in sent] == [[i] for i in range(50)]
+            assert not rec.find(kind="dropped")
+            await until(lambda: len([1 for _, ev, _ in server.received if ev == "held"]) == 50)
+            assert [a for _, ev, a in server.received if ev == "held"] == [[i] for i in range(50)]
+    run(scenario())
+
+
+def test_held_emits_that_can_no_longer_go_are_reported_dropped():
+    async def scenario():
+        async with demo_session(namespaces=["/", "/chat"]) as (session, rec, server, _):
+            session.client.options.reconnection_delay = 5
+            await session.drop_transport()
+            await rec.wait_for(kind="disconnect", ns="/chat")
+            await session.emit("/chat", "later", [1], ack=True)
+            await session.close_namespace("/chat")
+            [dropped] = rec.find(kind="dropped")
+            assert dropped.event == "later" and dropped.detail["reason"] == "/chat was closed before it could be sent"
+            assert len(session.acks) == 0
+    run(scenario())
+
+
+def test_reconnect_delays_stay_within_the_maximum_for_ever():
+    from inspector.wire.sio import InspectorClient
+    import random
+
+    class Probe:
+        def __init__(self):
+            self.delays = []
+
+        def reconnect_attempt(self, attempt, delay):
+            self.delays.append(delay)
+
+        def reconnect_error(self, attempt, error):
+            pass
+
+        def reconnect_failed(self, attempts):
+            pass
+
+    async def scenario():
+        probe = Probe()
+        client = InspectorClient(probe, ConnectionOptions(
+            url="http://127.0.0.1:1", reconnection_delay=0.0001, reconnection_delay_max=0.001,
+            reconnection_attempts=1100, connect_timeout=0.2))
+        async def fail():
+            from inspector.wire.sio import ConnectError
+            raise ConnectError("down")
+        client._open_engine = fail          # the server stays down: every attempt fails
+        client.ns = {"/": object()}         # a namespace is still wanted
+        await client._reconnect_loop()
+        return probe.delays
+    random.seed(1)
+    delays = run(scenario())
+    assert len(delays) == 1100 and max(delays) <= 0.001
