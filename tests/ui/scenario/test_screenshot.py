@@ -1,6 +1,6 @@
 """Render the window with the Scenario dock after a run with a failing step, and check the picture.
 
-INSPECTOR_SCREENSHOT_DIR=resources pytest tests/ui/test_scenario_screenshot.py  refreshes the README's.
+INSPECTOR_SCREENSHOT_DIR=resources pytest tests/ui/scenario/test_screenshot.py  refreshes the README's.
 """
 import os
 from pathlib import Path
