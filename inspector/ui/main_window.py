@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 from inspector.log.table import Chunk
 from inspector.wire.options import ConnectionOptions
 from inspector.session.server_acks import AckReply
-from inspector.session.state import SessionState
+from inspector.session.session import EmitOutcome
+from inspector.session.state import ConnectionState, SessionState
 from inspector.ui import settings as S
 from inspector.ui.bridge import SessionBridge
 from inspector.ui.panels.connection import ConnectionPanel
@@ -269,9 +270,9 @@ class MainWindow(QMainWindow):
     def _emitted(self, result: Any, error: BaseException | None) -> None:
         if error is not None:
             self._report(None, error)
-        elif result is not None and result.outcome == "buffered":
+        elif result is not None and result.outcome == EmitOutcome.BUFFERED:
             self.show_message("Not connected: the emit is held and goes out when the namespace is back")
-        elif result is not None and result.outcome == "dropped":
+        elif result is not None and result.outcome == EmitOutcome.DROPPED:
             self.show_message("Volatile emit dropped: the transport was not ready", error=True)
         else:
             self.show_message("")
@@ -316,9 +317,9 @@ class MainWindow(QMainWindow):
         self.connection.set_state(st)
         self.namespaces.set_state(st)
         self.emitPanel.set_state(st)
-        self.connectAction.setEnabled(st.state == "disconnected")
-        self.disconnectAction.setEnabled(st.state != "disconnected")
-        self.dropAction.setEnabled(st.state == "connected")
+        self.connectAction.setEnabled(st.state == ConnectionState.DISCONNECTED)
+        self.disconnectAction.setEnabled(st.state != ConnectionState.DISCONNECTED)
+        self.dropAction.setEnabled(st.state == ConnectionState.CONNECTED)
 
     # -- session files ---------------------------------------------------------------
     def _show_session_file(self) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QToolButton, QWidget, QWidgetAction,
 )
 
+from inspector.log.entry import IN, OUT, SYS, Flag
 from inspector.log.filter import LogFilter, validate
 
 TEXT_DELAY_MS = 150
@@ -62,9 +63,9 @@ class FilterBar(QWidget):
         layout.setSpacing(4)
         dirs = QHBoxLayout()
         dirs.setSpacing(0)
-        for key, label, tip in (("all", "All", "Every entry"), ("in", "In", "From the server"),
-                                ("out", "Out", "Sent by you"),
-                                ("sys", "Sys", "Connects, disconnects, gaps, errors")):
+        for key, label, tip in (("all", "All", "Every entry"), (IN, "In", "From the server"),
+                                (OUT, "Out", "Sent by you"),
+                                (SYS, "Sys", "Connects, disconnects, gaps, errors")):
             b = QToolButton(objectName=f"dir{label}Button", text=label, checkable=True)
             b.setToolTip(tip)
             b.setAutoRaise(False)
@@ -115,7 +116,8 @@ class FilterBar(QWidget):
         self.flagButton.setToolTip("Show only entries with one of the ticked flags")
         flag_menu = QMenu(self.flagButton)
         self.flagActions: dict[str, QAction] = {}
-        for name in ("late", "timeout", "recovered", "buffered", "binary", "compressed", "volatile"):
+        for name in (Flag.LATE, Flag.TIMEOUT, Flag.RECOVERED, Flag.BUFFERED, Flag.BINARY, Flag.COMPRESSED,
+                     Flag.VOLATILE):
             act = flag_menu.addAction(name)
             act.setCheckable(True)
             act.setObjectName(f"flag_{name}")

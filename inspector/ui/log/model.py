@@ -19,7 +19,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from inspector.log.table import Chunk, LogColumns, chunk_from_entries
-from inspector.log.entry import DIRECTIONS, IN, KINDS, OUT, LogEntry
+from inspector.log.entry import DIRECTIONS, IN, KINDS, OUT, SYS, Flag, Kind, LogEntry
 from inspector.wire.packets import summary
 
 COLUMNS = ("#", "Time", "Dir", "Namespace", "Event", "Arguments", "Size", "Ack", "Flags")
@@ -30,20 +30,20 @@ _R = Qt.ItemDataRole
 ROLES = frozenset({_R.DisplayRole, _R.ForegroundRole, _R.BackgroundRole, _R.FontRole,
                    _R.TextAlignmentRole, _R.ToolTipRole, EntryRole})    # what cell() answers
 
-_DIR_TEXT = {IN: "↓ in", OUT: "↑ out", "sys": "● sys"}
+_DIR_TEXT = {IN: "↓ in", OUT: "↑ out", SYS: "● sys"}
 _DIR_TEXTS = [_DIR_TEXT[d] for d in DIRECTIONS]
-_DIR_COLOR = {IN: QColor("#1f6feb"), OUT: QColor("#1a7f37"), "sys": QColor("#6e7781")}
+_DIR_COLOR = {IN: QColor("#1f6feb"), OUT: QColor("#1a7f37"), SYS: QColor("#6e7781")}
 _KIND_COLOR = {
-    "connect_error": QColor("#cf222e"), "error": QColor("#cf222e"), "dropped": QColor("#cf222e"),
-    "disconnect": QColor("#bc4c00"), "gap": QColor("#9a6700"), "reconnect_attempt": QColor("#9a6700"),
-    "reconnect": QColor("#1a7f37"), "connect": QColor("#1a7f37"),
+    Kind.CONNECT_ERROR: QColor("#cf222e"), Kind.ERROR: QColor("#cf222e"), Kind.DROPPED: QColor("#cf222e"),
+    Kind.DISCONNECT: QColor("#bc4c00"), Kind.GAP: QColor("#9a6700"), Kind.RECONNECT_ATTEMPT: QColor("#9a6700"),
+    Kind.RECONNECT: QColor("#1a7f37"), Kind.CONNECT: QColor("#1a7f37"),
 }
 _GAP_BACKGROUND = QColor(255, 243, 205)
 _DIR_BRUSHES = [QBrush(_DIR_COLOR[d]) for d in DIRECTIONS]
 _KIND_BRUSHES = [QBrush(_KIND_COLOR[k]) if k in _KIND_COLOR else None for k in KINDS]
 _RED = QBrush(QColor("#cf222e"))
 _GAP_BRUSH = QBrush(_GAP_BACKGROUND)
-_EVENT, _ACK, _GAP = KINDS.index("event"), KINDS.index("ack"), KINDS.index("gap")
+_EVENT, _ACK, _GAP = KINDS.index(Kind.EVENT), KINDS.index(Kind.ACK), KINDS.index(Kind.GAP)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ALIGNS = tuple(_RIGHT if c in (COL_SEQ, COL_SIZE) else None for c in range(len(COLUMNS)))
 _DISPLAY, _FOREGROUND, _BACKGROUND = (int(_R.DisplayRole), int(_R.ForegroundRole),
@@ -70,22 +70,22 @@ def format_size(n: int | None) -> str:
 
 def event_label(e: LogEntry) -> str:
     """What the Event column says: the event name, or what a lifecycle entry is."""
-    if e.kind == "event":
+    if e.kind == Kind.EVENT:
         return e.event or ""
-    if e.kind == "ack":
-        if "timeout" in e.flags:
+    if e.kind == Kind.ACK:
+        if Flag.TIMEOUT in e.flags:
             return f"ack timeout ({e.event})"
         return f"ack ({e.event})" if e.event else "ack"
     d = e.detail or {}
-    if e.kind == "disconnect":
+    if e.kind == Kind.DISCONNECT:
         return f"disconnect: {d.get('reason', '')}"
-    if e.kind == "connect_error":
+    if e.kind == Kind.CONNECT_ERROR:
         return f"connect_error: {d.get('message', '')}"
-    if e.kind == "reconnect_attempt":
+    if e.kind == Kind.RECONNECT_ATTEMPT:
         return f"reconnect attempt {d.get('attempt', '')} failed: {d.get('error', '')}"
-    if e.kind == "reconnect":
+    if e.kind == Kind.RECONNECT:
         return f"reconnected (attempt {d.get('attempt', '?')})"
-    if e.kind == "gap":
+    if e.kind == Kind.GAP:
         dur = d.get("duration_s")
         text = f"gap: down {dur:.2f} s ({d.get('reason', '')})" if dur is not None else "gap"
         if d.get("recovered") is True:
@@ -93,13 +93,13 @@ def event_label(e: LogEntry) -> str:
         elif d.get("recovered") is False:
             text += ", not recovered"
         return text
-    if e.kind == "dropped":
+    if e.kind == Kind.DROPPED:
         return f"dropped {e.event}: {d.get('reason', '')}"
-    if e.kind == "error":
+    if e.kind == Kind.ERROR:
         return f"error: {d.get('message', '')}"
-    if e.kind == "packet":
+    if e.kind == Kind.PACKET:
         return "packet: " + summary(d)
-    if e.kind == "connect":
+    if e.kind == Kind.CONNECT:
         return "connect" + (" (recovered)" if d.get("recovered") else "")
     return e.kind
 
@@ -149,16 +149,16 @@ class LogModel(QAbstractTableModel):
 
     def _track_ack(self, row: int, c: Chunk, i: int) -> None:
         kind = KINDS[c.kind[i]]
-        if kind not in ("event", "ack"):
+        if kind not in (Kind.EVENT, Kind.ACK):
             return
         direction = DIRECTIONS[c.dir[i]]
         key = (c.ns[i], c.ack_id[i])
-        if kind == "event" and direction == OUT:
+        if kind == Kind.EVENT and direction == OUT:
             self._ack_rows[key] = row
             self._ack_text[row] = "waiting…"
             self._forget_rows(row)
             return
-        if kind == "event" and direction == IN:
+        if kind == Kind.EVENT and direction == IN:
             # the server asks us for an ack: its row says whether we answered
             self._asked_rows[key] = row
             self._ack_text[row] = "asked"
@@ -177,9 +177,9 @@ class LogModel(QAbstractTableModel):
             return
         flags = self.cols.flag_names(row)
         rtt = c.rtt[i]
-        if "timeout" in flags:
+        if Flag.TIMEOUT in flags:
             text = "timeout"
-        elif "late" in flags:
+        elif Flag.LATE in flags:
             text = f"late, {rtt:.1f} ms"
         else:
             text = f"✓ {rtt:.1f} ms" if rtt == rtt else "✓"
@@ -202,7 +202,7 @@ class LogModel(QAbstractTableModel):
 
     def related(self, e: LogEntry) -> dict[str, list[int]]:
         """Links an entry does not carry itself: the entry a raw packet was decoded into."""
-        owner = self._packet_owner.get(e.seq) if e.kind == "packet" else None
+        owner = self._packet_owner.get(e.seq) if e.kind == Kind.PACKET else None
         return {"decoded_as_seq": [owner]} if owner is not None else {}
 
     def entry(self, row: int) -> LogEntry:

@@ -21,7 +21,7 @@ COLORS = {
     UP: QColor("#2da44e"),
     CLOSED: QColor("#afb8c1"),
     REFUSED: QColor("#cf222e"),
-    "down": QColor("#cf222e"),            # not recovered / unknown
+    DOWN: QColor("#cf222e"),              # not recovered / unknown
     "recovered": QColor("#bf8700"),       # down, but the server replayed what was missed
 }
 
@@ -33,7 +33,7 @@ LEGEND = ("Green: connected · red: down, not recovered · amber: down, the serv
 
 def period_color(p: Period) -> QColor:
     if p.state == DOWN:
-        return COLORS["recovered"] if p.recovered else COLORS["down"]
+        return COLORS["recovered"] if p.recovered else COLORS[DOWN]
     return COLORS[p.state]
 
 

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.wire.payload import PayloadError, parse_args
-from inspector.session.state import SessionState
+from inspector.session.state import ConnectionState, NamespaceState, SessionState
+from inspector.wire.options import Transport
 from inspector.ui import settings as S
 from inspector.ui.panels.json_field import JsonTextEdit
 
@@ -174,8 +175,8 @@ class EmitPanel(QWidget):
             self._completions.setStringList(sorted(self._seen_events))
 
     def set_state(self, st: SessionState) -> None:
-        self._live = st.state != "disconnected"
-        names = [v.name for v in st.namespaces if v.state not in ("refused", "closed")]
+        self._live = st.state != ConnectionState.DISCONNECTED
+        names = [v.name for v in st.namespaces if v.state not in (NamespaceState.REFUSED, NamespaceState.CLOSED)]
         current = self.namespaceCombo.currentText()
         existing = [self.namespaceCombo.itemText(i) for i in range(self.namespaceCombo.count())]
         if names and names != existing:
@@ -184,9 +185,9 @@ class EmitPanel(QWidget):
             self.namespaceCombo.addItems(names)
             self.namespaceCombo.setCurrentText(current if current else names[0])
             self.namespaceCombo.blockSignals(False)
-        if st.transport == "polling":
+        if st.transport == Transport.POLLING:
             note = "Compress (no effect on long-polling)"
-        elif st.transport == "websocket" and not st.deflate:
+        elif st.transport == Transport.WEBSOCKET and not st.deflate:
             note = "Compress (no effect: deflate not negotiated)"
         else:
             note = "Compress"

@@ -10,16 +10,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.wire.options import ConnectionOptions, OptionsError
+from inspector.wire.options import ConnectionOptions, OptionsError, Transport
 from inspector.wire.payload import PayloadError, parse_optional_object, parse_pairs
-from inspector.session.state import SessionState
+from inspector.session.state import ConnectionState, NamespaceState, SessionState
 from inspector.ui import settings as S
 from inspector.ui.panels.json_field import INVALID_STYLE, JsonLineEdit, monospace_font
 
-_STATE_COLORS = {"connected": "#1a7f37", "connecting": "#9a6700", "reconnecting": "#bc4c00",
-                 "disconnected": "#6e7781"}
-TRANSPORT_CHOICES = (("Polling, then upgrade to WebSocket", "upgrade"),
-                     ("WebSocket only", "websocket"), ("Long-polling only", "polling"))
+_STATE_COLORS = {ConnectionState.CONNECTED: "#1a7f37", ConnectionState.CONNECTING: "#9a6700",
+                 ConnectionState.RECONNECTING: "#bc4c00", ConnectionState.DISCONNECTED: "#6e7781"}
+TRANSPORT_CHOICES = (("Polling, then upgrade to WebSocket", Transport.UPGRADE),
+                     ("WebSocket only", Transport.WEBSOCKET), ("Long-polling only", Transport.POLLING))
 
 
 class ConnectionPanel(QWidget):
@@ -29,7 +29,7 @@ class ConnectionPanel(QWidget):
     def __init__(self, settings: S.Settings, parent: QWidget | None = None):
         super().__init__(parent)
         self._settings = settings
-        self._state = "disconnected"
+        self._state = ConnectionState.DISCONNECTED
 
         self.urlEdit = QLineEdit(settings.get(S.URL), objectName="urlEdit")
         self.urlEdit.setPlaceholderText("http://host:port  (a path names a namespace: http://host/chat)")
@@ -75,7 +75,7 @@ class ConnectionPanel(QWidget):
 
         self.connectButton.clicked.connect(self._connect_clicked)
         self.disconnectButton.clicked.connect(self.disconnectRequested)
-        self._set_dot("disconnected")
+        self._set_dot(ConnectionState.DISCONNECTED)
 
     # -- options -------------------------------------------------------------
     def _build_options(self) -> QFrame:
@@ -264,7 +264,7 @@ class ConnectionPanel(QWidget):
     def set_state(self, st: SessionState) -> None:
         self._state = st.state
         self.statusLabel.setText(st.status)
-        color = "error" if st.status.startswith(("Connection failed", "Gave up")) or "refused" in st.status else st.state
+        color = "error" if st.status.startswith(("Connection failed", "Gave up")) or NamespaceState.REFUSED in st.status else st.state
         self._set_dot(color)
         self.tlsWarning.setVisible(not self.verifyTlsCheck.isChecked())
         self._update_buttons()
@@ -274,7 +274,7 @@ class ConnectionPanel(QWidget):
         self._dot.setStyleSheet(f"color: {color}; font-size: 14px;")
 
     def _update_buttons(self) -> None:
-        idle = self._state == "disconnected"
+        idle = self._state == ConnectionState.DISCONNECTED
         self.connectButton.setEnabled(idle and self.authEdit.valid)
         self.connectButton.setToolTip("" if self.authEdit.valid else f"auth is not valid JSON: {self.authEdit.error}")
         self.disconnectButton.setEnabled(not idle)

@@ -9,14 +9,15 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.wire.payload import parse_optional_object
-from inspector.session.state import SessionState
+from inspector.session.state import ConnectionState, NamespaceState, RoomState, SessionState
 from inspector.ui import settings as S
 from inspector.ui.panels.json_field import JsonLineEdit
 
-_NS_COLORS = {"connected": "#1a7f37", "connecting": "#9a6700", "reconnecting": "#bc4c00",
-              "refused": "#cf222e", "disconnected": "#6e7781", "closed": "#6e7781"}
+_NS_COLORS = {NamespaceState.CONNECTED: "#1a7f37", NamespaceState.CONNECTING: "#9a6700",
+              NamespaceState.RECONNECTING: "#bc4c00", NamespaceState.REFUSED: "#cf222e",
+              NamespaceState.DISCONNECTED: "#6e7781", NamespaceState.CLOSED: "#6e7781"}
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
-_ROOM_COLORS = {"joined": "#1a7f37", "joining": "#9a6700", "no ack": "#bc4c00"}
+_ROOM_COLORS = {RoomState.JOINED: "#1a7f37", RoomState.JOINING: "#9a6700", RoomState.NO_ACK: "#bc4c00"}
 
 
 class NamespacePanel(QWidget):
@@ -173,7 +174,8 @@ class NamespacePanel(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        live = self._state is not None and self._state.state in ("connected", "reconnecting", "connecting")
+        live = self._state is not None and self._state.state in (
+            ConnectionState.CONNECTED, ConnectionState.RECONNECTING, ConnectionState.CONNECTING)
         self.openNamespaceButton.setEnabled(live and self.nsAuthEdit.valid)
         self.closeNamespaceButton.setEnabled(live and self.namespaceList.currentItem() is not None)
         self.joinRoomButton.setEnabled(live and self.namespaceList.count() > 0)

@@ -2,14 +2,23 @@
 mark, label and time; the step's result (message, nearest entries) in ResultRole."""
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from inspector.scenarios.runner import FAILED, PASSED, SKIPPED, StepResult
+from inspector.scenarios.runner import FAILED, PASSED, SKIPPED, StepOutcome, StepResult
 
-PENDING, RUNNING, STOPPED = "pending", "running", "stopped"
+
+class StepProgress(StrEnum):
+    """A step's status before it has an outcome (runner.StepOutcome) of its own."""
+    PENDING = "pending"
+    RUNNING = "running"
+    STOPPED = "stopped"        # the user pressed Stop while it ran
+
+
+PENDING, RUNNING, STOPPED = StepProgress
 _MARK = {PENDING: "·", RUNNING: "…", PASSED: "✓", FAILED: "✗", SKIPPED: "–", STOPPED: "■"}
 _COLOR = {PASSED: "#1a7f37", FAILED: "#cf222e", RUNNING: "#1f6feb", SKIPPED: "#6e7781",
           STOPPED: "#bc4c00", PENDING: "#6e7781"}
@@ -27,7 +36,7 @@ class StepListModel(QAbstractTableModel):
         super().__init__(parent)
         self._labels: list[str] = []
         self._lines: list[int | None] = []
-        self._status: list[str] = []
+        self._status: list[StepOutcome | StepProgress] = []
         self._results: list[StepResult | None] = []
 
     def reset(self, labels: list[str], lines: list[int | None]) -> None:
@@ -37,17 +46,17 @@ class StepListModel(QAbstractTableModel):
         self._results = [None] * len(labels)
         self.endResetModel()
 
-    def set_status(self, row: int, status: str, result: StepResult | None = None) -> None:
+    def set_status(self, row: int, status: StepOutcome | StepProgress, result: StepResult | None = None) -> None:
         if not 0 <= row < len(self._labels):
             return
         self._status[row] = status
         self._results[row] = result
         self.dataChanged.emit(self.index(row, 0), self.index(row, COL_TIME))
 
-    def status(self, row: int) -> str:
+    def status(self, row: int) -> StepOutcome | StepProgress:
         return self._status[row]
 
-    def statuses(self) -> list[str]:
+    def statuses(self) -> list[StepOutcome | StepProgress]:
         return list(self._status)
 
     def result(self, row: int) -> StepResult | None:

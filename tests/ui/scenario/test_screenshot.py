@@ -7,6 +7,8 @@ from pathlib import Path
 
 from PySide6.QtGui import QColor
 
+from inspector.scenarios.runner import StepOutcome
+
 SCENARIO = """\
 name: Lobby chat
 url: http://127.0.0.1:5000
@@ -44,7 +46,7 @@ def test_scenario_dock_screenshot(inspector, tmp_path):
     path.write_text(SCENARIO)
     ui.open_scenario(path, url=ui.url)
     assert not ui.run_scenario()
-    assert [st for st, _l, _t in ui.scenario_steps()] == ["passed"] * 6 + ["failed", "skipped"]
+    assert [st for st, _l, _t in ui.scenario_steps()] == [StepOutcome.PASSED] * 6 + [StepOutcome.FAILED, StepOutcome.SKIPPED]
     ui.qtbot.wait(100)
     dock = ui.widget("scenarioDock")
     assert dock.isVisible() and dock.width() >= 300
