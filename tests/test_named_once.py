@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import re
 from pathlib import Path
 
 from inspector.log.timeline import PeriodState
@@ -80,3 +81,61 @@ def test_every_state_enum_is_a_string_enum():
     assert all(issubclass(e, enum.StrEnum) for e in STATE_ENUMS)
     assert ConnectionState.CONNECTED == "connected" and NamespaceState.CLOSED == "closed"
 
+
+# -- colours: every one comes from inspector/ui/palette.py -------------------------------------
+PALETTE = ROOT / "inspector" / "ui" / "palette.py"
+HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{8}|[0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
+CSS_COLOUR = re.compile(r"(?:color|background|border)[\w-]*\s*:[^;{}]*?\b(?:rgba?|hsla?)\(|"
+                        r"(?:color|background|border)[\w-]*\s*:[^;{}]*?\b(?:" + "|".join(
+                            ("white", "black", "red", "green", "blue", "gray", "grey", "yellow", "orange",
+                             "purple", "pink", "brown", "navy", "silver", "maroon", "transparent")) + r")\b")
+QT_COLOURS = {"white", "black", "red", "darkRed", "green", "darkGreen", "blue", "darkBlue", "cyan",
+              "darkCyan", "magenta", "darkMagenta", "yellow", "darkYellow", "gray", "darkGray",
+              "lightGray", "transparent", "color0", "color1"}
+COLOUR_CALLS = {"QColor", "fromRgb", "fromRgbF", "fromRgba", "fromHsv", "fromHsvF", "fromHsl", "fromHslF",
+                "fromCmyk", "fromString"}
+
+
+def colour_literals(path: Path):
+    """(line, what) of each colour written in the source: a hex or CSS colour in a string,
+    QColor(...) or QColor.fromRgb(...) of constants, Qt.GlobalColor.x / Qt.red."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = _docstrings(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            for found in (HEX_COLOUR.search(node.value), CSS_COLOUR.search(node.value)):
+                if found:
+                    yield node.lineno, found.group(0)
+        elif isinstance(node, ast.Call):
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if name in COLOUR_CALLS and node.args and all(isinstance(a, ast.Constant) for a in node.args):
+                yield node.lineno, f"{name}({', '.join(repr(a.value) for a in node.args)})"
+        elif isinstance(node, ast.Attribute) and node.attr in QT_COLOURS:
+            owner = node.value
+            if (isinstance(owner, ast.Attribute) and owner.attr == "GlobalColor") or (
+                    isinstance(owner, ast.Name) and owner.id in ("Qt", "GlobalColor")):
+                yield node.lineno, f"Qt.{node.attr}"
+
+
+def test_every_colour_comes_from_the_palette():
+    written = [f"{path.relative_to(ROOT).as_posix()}:{line}: {what}"
+               for path in SOURCES if path != PALETTE for line, what in sorted(colour_literals(path))]
+    assert not written, "colours outside inspector/ui/palette.py (name a role there):\n" + "\n".join(written)
+
+
+def test_the_colour_check_finds_each_way_of_writing_one(tmp_path):
+    src = tmp_path / "x.py"
+    src.write_text(
+        'from PySide6.QtCore import Qt\nfrom PySide6.QtGui import QColor\n'
+        'def f(w, p):\n'
+        '    """#cf222e in a docstring is only words"""\n'
+        '    w.setStyleSheet("color: #cf222e;")\n'             # 5
+        '    w.setStyleSheet(f"border: 1px solid {p}; background: white")\n'
+        '    p.fillRect(w.rect(), QColor(255, 243, 205))\n'
+        '    p.setPen(QColor("white"))\n'
+        '    p.fill(Qt.GlobalColor.transparent)\n'
+        '    p.setBrush(Qt.red)\n'                              # 10
+        '    p.setBrush(QColor.fromRgb(1, 2, 3))\n'
+        '    w.setStyleSheet("background: rgba(0, 0, 0, 10)")\n'
+        '    return QColor(p), f"#{w.seq}", "font-weight: 600; color: palette(text)"\n')
+    assert sorted(line for line, _what in colour_literals(src)) == [5, 6, 7, 8, 9, 10, 11, 12]

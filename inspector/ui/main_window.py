@@ -17,7 +17,7 @@ from inspector.wire.options import ConnectionOptions
 from inspector.session.server_acks import AckReply
 from inspector.session.session import EmitOutcome
 from inspector.session.state import ConnectionState, SessionState
-from inspector.ui import settings as S
+from inspector.ui import palette, settings as S
 from inspector.ui.bridge import SessionBridge
 from inspector.ui.panels.connection import ConnectionPanel
 from inspector.ui.panels.composer import EmitPanel, EmitRequest
@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         self.messageLabel = QLabel(objectName="messageLabel")
         self.statusBar().addWidget(self.messageLabel, 1)
         self.sessionFileLabel = QLabel(objectName="sessionFileLabel")
-        self.sessionFileLabel.setStyleSheet("color: #6e7781; padding-right: 6px;")
+        self.sessionFileLabel.setStyleSheet(f"color: {palette.MUTED.css()}; padding-right: 6px;")
         self.statusBar().addPermanentWidget(self.sessionFileLabel)
         self._show_session_file()
         self._file_timer = QTimer(self, interval=1000)     # a write error shows within a second
@@ -283,7 +283,7 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.messageLabel.setText(text)
-        self.messageLabel.setStyleSheet("color: #cf222e;" if error else "")
+        self.messageLabel.setStyleSheet(f"color: {palette.ERROR.css()};" if error else "")
 
     def set_raw_capture(self, on: bool) -> None:
         self.rawAction.setChecked(on)
@@ -329,7 +329,7 @@ class MainWindow(QMainWindow):
             return
         if rec.writer.error:
             self.sessionFileLabel.setText("Session file: NOT WRITTEN")
-            self.sessionFileLabel.setStyleSheet("color: #cf222e; padding-right: 6px;")
+            self.sessionFileLabel.setStyleSheet(f"color: {palette.ERROR.css()}; padding-right: 6px;")
             self.sessionFileLabel.setToolTip(rec.writer.error)
             return
         self.sessionFileLabel.setText(f"Session file: {rec.path.name}")

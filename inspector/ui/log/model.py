@@ -16,10 +16,11 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 
 from inspector.log.table import Chunk, LogColumns, chunk_from_entries
 from inspector.log.entry import DIRECTIONS, IN, KINDS, OUT, SYS, Flag, Kind, LogEntry
+from inspector.ui import palette
 from inspector.wire.packets import summary
 
 COLUMNS = ("#", "Time", "Dir", "Namespace", "Event", "Arguments", "Size", "Ack", "Flags")
@@ -32,17 +33,24 @@ ROLES = frozenset({_R.DisplayRole, _R.ForegroundRole, _R.BackgroundRole, _R.Font
 
 _DIR_TEXT = {IN: "↓ in", OUT: "↑ out", SYS: "● sys"}
 _DIR_TEXTS = [_DIR_TEXT[d] for d in DIRECTIONS]
-_DIR_COLOR = {IN: QColor("#1f6feb"), OUT: QColor("#1a7f37"), SYS: QColor("#6e7781")}
+_DIR_COLOR = {IN: palette.DIR_IN, OUT: palette.DIR_OUT, SYS: palette.DIR_SYS}
 _KIND_COLOR = {
-    Kind.CONNECT_ERROR: QColor("#cf222e"), Kind.ERROR: QColor("#cf222e"), Kind.DROPPED: QColor("#cf222e"),
-    Kind.DISCONNECT: QColor("#bc4c00"), Kind.GAP: QColor("#9a6700"), Kind.RECONNECT_ATTEMPT: QColor("#9a6700"),
-    Kind.RECONNECT: QColor("#1a7f37"), Kind.CONNECT: QColor("#1a7f37"),
+    Kind.CONNECT_ERROR: palette.KIND_ERROR, Kind.ERROR: palette.KIND_ERROR, Kind.DROPPED: palette.KIND_ERROR,
+    Kind.DISCONNECT: palette.KIND_DISCONNECT, Kind.GAP: palette.KIND_GAP, Kind.RECONNECT_ATTEMPT: palette.KIND_GAP,
+    Kind.RECONNECT: palette.KIND_CONNECT, Kind.CONNECT: palette.KIND_CONNECT,
 }
-_GAP_BACKGROUND = QColor(255, 243, 205)
-_DIR_BRUSHES = [QBrush(_DIR_COLOR[d]) for d in DIRECTIONS]
-_KIND_BRUSHES = [QBrush(_KIND_COLOR[k]) if k in _KIND_COLOR else None for k in KINDS]
-_RED = QBrush(QColor("#cf222e"))
-_GAP_BRUSH = QBrush(_GAP_BACKGROUND)
+
+
+class _Brushes:
+    """The model's brushes in the palette's current scheme (made again when it changes)."""
+
+    def __init__(self):
+        self.dirs = tuple(_DIR_COLOR[d].brush() for d in DIRECTIONS)        # by direction code
+        self.kinds = tuple(_KIND_COLOR[k].brush() if k in _KIND_COLOR else None for k in KINDS)
+        self.ack_late = palette.ACK_LATE.brush()
+        self.gap_row = palette.GAP_ROW.brush()
+
+
 _EVENT, _ACK, _GAP = KINDS.index(Kind.EVENT), KINDS.index(Kind.ACK), KINDS.index(Kind.GAP)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ALIGNS = tuple(_RIGHT if c in (COL_SEQ, COL_SIZE) else None for c in range(len(COLUMNS)))
@@ -120,6 +128,15 @@ class LogModel(QAbstractTableModel):
         self._mono.setStyleHint(QFont.StyleHint.Monospace)
         self._fonts = tuple(self._mono if c == COL_ARGS else None for c in range(len(COLUMNS)))
         self._row_cache: dict[int, dict[int, tuple]] = {}
+        self._brushes = _Brushes()
+        palette.on_scheme_changed(self._scheme_changed)
+
+    def _scheme_changed(self, _scheme) -> None:
+        self._brushes = _Brushes()
+        self._row_cache.clear()
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1),
+                                  [Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole])
 
     # -- feeding -------------------------------------------------------------
     def append(self, entries: list[LogEntry]) -> None:
@@ -286,11 +303,12 @@ class LogModel(QAbstractTableModel):
     def _make_row(self, row: int) -> dict[int, tuple]:
         cols = self.cols
         kind = int(cols.kind.a[row])
-        ack_brush = _KIND_BRUSHES[kind]
+        brushes = self._brushes
+        ack_brush = brushes.kinds[kind]
         if kind in (_EVENT, _ACK) and self._ack_text.get(row, "").startswith(("timeout", "late")):
-            ack_brush = _RED
+            ack_brush = brushes.ack_late
         fg = [None] * len(COLUMNS)
-        fg[COL_DIR], fg[COL_EVENT], fg[COL_ACK] = _DIR_BRUSHES[cols.dir.a[row]], _KIND_BRUSHES[kind], ack_brush
+        fg[COL_DIR], fg[COL_EVENT], fg[COL_ACK] = brushes.dirs[cols.dir.a[row]], brushes.kinds[kind], ack_brush
         label = self._event_label(row)
         tips = [None] * len(COLUMNS)
         tips[COL_EVENT] = label
@@ -302,7 +320,7 @@ class LogModel(QAbstractTableModel):
             _TOOLTIP: tuple(tips),
         }
         if kind == _GAP:
-            roles[_BACKGROUND] = (_GAP_BRUSH,) * len(COLUMNS)
+            roles[_BACKGROUND] = (brushes.gap_row,) * len(COLUMNS)
         return roles
 
     def _forget_rows(self, *rows: int) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from inspector.log import codegen
 from inspector.log.filter import FilterError, LogFilter
 from inspector.log.entry import LogEntry
+from inspector.ui import palette
 from inspector.ui.log.filter_bar import FilterBar
 from inspector.wire.loop import courtesy
 from inspector.ui.log.filter_model import FilteredLogModel
@@ -184,7 +185,7 @@ class LogView(QWidget):
         self.latestButton = QPushButton("Jump to latest", objectName="latestButton")
         self.latestButton.setToolTip("Scroll to the newest entry and follow new ones (End)")
         self.countLabel = QLabel(objectName="countLabel")
-        self.countLabel.setStyleSheet("color: #6e7781;")
+        self.countLabel.setStyleSheet(f"color: {palette.MUTED.css()};")
         self.filterBar = FilterBar(self)
         # the buttons and the count on top, the filter bar on a row of its own under them
         # (as in the DevTools network panel), so the log can be narrow beside a dock

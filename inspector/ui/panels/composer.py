@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from inspector.wire.payload import PayloadError, parse_args
 from inspector.session.state import ConnectionState, NamespaceState, SessionState
 from inspector.wire.options import Transport
-from inspector.ui import settings as S
+from inspector.ui import palette, settings as S
 from inspector.ui.panels.json_field import JsonTextEdit
 
 ARGS_HINT = ('Arguments: JSON values one after another, e.g.  "lobby" {"n": 1}   (empty = none)\n'
@@ -58,7 +58,7 @@ class EmitPanel(QWidget):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.eventEdit.setCompleter(completer)
         self.argsError = QLabel(objectName="argsError")
-        self.argsError.setStyleSheet("color: #cf222e;")
+        self.argsError.setStyleSheet(f"color: {palette.ERROR.css()};")
         self.argsEdit = JsonTextEdit(_check_args, self.argsError, objectName="argsEdit")
         self.argsEdit.setPlaceholderText(ARGS_HINT)
         self.argsEdit.setFixedHeight(64)
@@ -81,7 +81,7 @@ class EmitPanel(QWidget):
         self.emitButton.setToolTip("Emit (Ctrl+Return)")
         self.emitButton.clicked.connect(self._emit_clicked)
         self.bufferedLabel = QLabel(objectName="bufferedLabel")
-        self.bufferedLabel.setStyleSheet("color: #9a6700;")
+        self.bufferedLabel.setStyleSheet(f"color: {palette.PENDING.css()};")
         QShortcut(QKeySequence("Ctrl+Return"), self, self._emit_clicked)
         self.eventEdit.returnPressed.connect(self._emit_clicked)
 

@@ -6,9 +6,9 @@ from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
 
 from inspector.scenarios.runner import FAILED, PASSED, SKIPPED, StepOutcome, StepResult
+from inspector.ui import palette
 
 
 class StepProgress(StrEnum):
@@ -20,8 +20,8 @@ class StepProgress(StrEnum):
 
 PENDING, RUNNING, STOPPED = StepProgress
 _MARK = {PENDING: "·", RUNNING: "…", PASSED: "✓", FAILED: "✗", SKIPPED: "–", STOPPED: "■"}
-_COLOR = {PASSED: "#1a7f37", FAILED: "#cf222e", RUNNING: "#1f6feb", SKIPPED: "#6e7781",
-          STOPPED: "#bc4c00", PENDING: "#6e7781"}
+_COLOR = {PASSED: palette.OK, FAILED: palette.ERROR, RUNNING: palette.ACTIVE, SKIPPED: palette.MUTED,
+          STOPPED: palette.WARNING, PENDING: palette.MUTED}
 COL_MARK, COL_STEP, COL_TIME = range(3)
 StatusRole = Qt.ItemDataRole.UserRole + 1
 ResultRole = Qt.ItemDataRole.UserRole + 2
@@ -92,7 +92,7 @@ class StepListModel(QAbstractTableModel):
                 return f"{result.duration_ms:.0f} ms" if result is not None and status in (PASSED, FAILED) else ""
         if role == Qt.ItemDataRole.ForegroundRole:
             coloured = col in (COL_MARK, COL_TIME) or status in (FAILED, SKIPPED)
-            return QBrush(QColor(_COLOR[status])) if coloured else None
+            return _COLOR[status].brush() if coloured else None
         if role == Qt.ItemDataRole.ToolTipRole:
             line = self._lines[row]
             where = f"line {line}: " if line else ""

@@ -8,6 +8,7 @@ from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
 from inspector.ui.log.filter_model import FilteredLogModel
 from inspector.ui.log.model import COL_ARGS, COL_EVENT, LogModel
 from inspector.ui.log.view import LogView
+from inspector.ui import palette
 
 
 def entries() -> list[LogEntry]:
@@ -111,7 +112,7 @@ def test_an_invalid_expression_is_shown_as_invalid_and_the_table_keeps_its_rows(
     bar.apply_now()
     assert bar.state == "invalid"
     assert "invalid regular expression: missing )" in bar.filterEdit.toolTip()
-    assert "#cf222e" in bar.filterEdit.styleSheet()
+    assert palette.INVALID_BORDER.css() in bar.filterEdit.styleSheet()
     assert not bar.errorLabel.isHidden() and "missing )" in bar.errorLabel.text()
     assert shown(view) == [2, 5]                 # the last valid filter stays applied
     bar.filterEdit.clear()

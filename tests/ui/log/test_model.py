@@ -3,6 +3,7 @@ from PySide6.QtCore import Qt
 from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
 from inspector.ui.log.model import (COL_ACK, COL_ARGS, COL_DIR, COL_EVENT, COL_SIZE, LogModel,
                                     format_size)
+from inspector.ui import palette
 
 
 def entry(seq, **kw):
@@ -100,5 +101,5 @@ def test_the_table_paints_backgrounds_and_selection_through_its_delegate(qtbot):
     image = table.viewport().grab().toImage()
     height = table.rowHeight(0)
     x = table.columnViewportPosition(COL_ARGS) + 30
-    assert QColor(image.pixel(x, height // 2)) == QColor(255, 243, 205)          # the gap row
+    assert QColor(image.pixel(x, height // 2)) == palette.GAP_ROW.qcolor()          # the gap row
     assert QColor(image.pixel(x, 2 * height + height // 2)) == table.palette().highlight().color()
