@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Iterable
 
 from inspector.log.entry import Flag, Kind, LogEntry
+from inspector.wire.reasons import DisconnectReason
 
 
 class PeriodState(StrEnum):
@@ -145,7 +146,7 @@ class Timeline:
                 self._open(e.ns, UP, e)
             elif kind == Kind.DISCONNECT and e.ns is not None:
                 reason = d.get("reason")
-                self._open(e.ns, CLOSED if reason == "client disconnect" else DOWN, e, reason=reason)
+                self._open(e.ns, CLOSED if reason == DisconnectReason.CLIENT_DISCONNECT else DOWN, e, reason=reason)
             elif kind == Kind.DISCONNECT:
                 for runs in self.periods.values():
                     if runs[-1].state == DOWN and runs[-1].end is None and d.get("attempts"):

@@ -29,6 +29,7 @@ from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
 from inspector.scenarios.matching import type_name
 from inspector.wire.options import ConnectionOptions
 from inspector.wire.payload import to_jsonable
+from inspector.wire.reasons import DisconnectReason
 from inspector.session.server_acks import AckReply
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -391,7 +392,7 @@ def _last_connection(entries: list[LogEntry]) -> list[LogEntry]:
         elif e.kind == Kind.DISCONNECT:
             if e.ns:
                 up.discard(e.ns)
-            if (e.detail or {}).get("reason") in ("client disconnect", "gave up reconnecting") and not up:
+            if (e.detail or {}).get("reason") in (DisconnectReason.CLIENT_DISCONNECT, DisconnectReason.GAVE_UP) and not up:
                 ended, after_end = True, i + 1
     return entries[start:] if start is not None else entries
 

@@ -19,6 +19,7 @@ from inspector.wire.sio import ConnectError, EmitOutcome, InspectorClient, Names
 from inspector.log.entry import IN, OUT, SYS, Direction, Flag, Kind, LogEntry
 from inspector.session.gaps import GapTracker
 from inspector.wire.options import ConnectionOptions
+from inspector.wire.reasons import DisconnectReason
 from inspector.session.explain import (compress_no_effect, connected_status, drop_reason, recovery_note,
                       redact_url, why_not_recovered)
 from inspector.wire.packets import PacketLinks, describe_packet, mask_connect_auth
@@ -409,7 +410,7 @@ class Session:
             if st == NamespaceState.RECONNECTING:
                 self.ns_state[ns] = NamespaceState.DISCONNECTED
                 self.gaps.forget(ns)
-        self._log(SYS, Kind.DISCONNECT, detail={"reason": "gave up reconnecting", "attempts": attempts})
+        self._log(SYS, Kind.DISCONNECT, detail={"reason": DisconnectReason.GAVE_UP, "attempts": attempts})
         self._publish(f"Gave up reconnecting after {attempts} attempts")
 
     def event_in(self, ns: str, event: str, args: list, ack_id: int | None, size: int,
