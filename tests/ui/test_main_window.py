@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from inspector.ui.log.model import COL_ACK, COL_EVENT
+from inspector.ui.log.columns import ColumnKey, position
 from inspector.log.entry import IN, OUT, Kind
 from inspector.session.state import NamespaceState
 
@@ -65,8 +65,8 @@ def test_two_namespaces_rooms_and_an_ack_with_its_round_trip(inspector_at, demo_
     model = ui.window.model
     emit_row = next(r for r in range(model.rowCount())
                     if model.entry(r).dir == OUT and model.entry(r).event == "echo")
-    ui.qtbot.waitUntil(lambda: model.index(emit_row, COL_ACK).data().startswith("✓"), timeout=5000)
-    assert model.index(emit_row, COL_ACK).data().endswith(" ms")
+    ui.qtbot.waitUntil(lambda: model.index(emit_row, position(ColumnKey.ACK)).data().startswith("✓"), timeout=5000)
+    assert model.index(emit_row, position(ColumnKey.ACK)).data().endswith(" ms")
 
 
 def test_selecting_a_row_shows_the_arguments_pretty_printed(inspector_at, demo_server):
@@ -143,7 +143,7 @@ def test_server_drop_shows_a_gap_row_and_comes_back(inspector_at, demo_server):
     assert gap.detail["duration_s"] > 0
     model = ui.window.model
     row = next(r for r in range(model.rowCount()) if model.entry(r) is gap)
-    assert model.index(row, COL_EVENT).data().startswith("gap: down ")
+    assert model.index(row, position(ColumnKey.EVENT)).data().startswith("gap: down ")
     ui.wait_for_status("Connected")
     ui.emit("echo", "after", ack=True)
     ui.wait_for(kind=Kind.ACK, dir=IN, event="echo")

@@ -5,6 +5,7 @@ from PySide6.QtGui import QColor, QPalette
 
 from inspector.log.entry import IN, SYS, Kind, LogEntry
 from inspector.ui import palette
+from inspector.ui.log.columns import ColumnKey, position
 from inspector.ui.log.model import LogModel
 from inspector.ui.palette import Scheme
 
@@ -37,7 +38,7 @@ def test_the_log_model_repaints_in_the_new_scheme(qtbot, dark):
                   LogEntry(2, 2.0, IN, Kind.EVENT, "/", "e", [])])
     changed = []
     model.dataChanged.connect(lambda a, b, roles: changed.append((a.row(), b.row())))
-    background = lambda: model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole).color()
+    background = lambda: model.index(0, position(ColumnKey.EVENT)).data(Qt.ItemDataRole.BackgroundRole).color()
     assert background() == QColor(palette.GAP_ROW.light)
     palette.set_scheme(Scheme.DARK)
     assert background() == QColor(palette.GAP_ROW.dark)

@@ -1,7 +1,7 @@
 """Wire truth in the window: raw packets, bytes from a file, held emits, the compress note."""
 from PySide6.QtGui import QTextCursor
 
-from inspector.ui.log.model import COL_ARGS, COL_EVENT
+from inspector.ui.log.columns import ColumnKey, position
 from inspector.log.entry import IN, OUT, Flag, Kind
 from inspector.wire.options import Transport
 
@@ -17,8 +17,8 @@ def test_raw_capture_toggle_logs_packets_next_to_their_event(inspector_at, demo_
     [packet] = [e for e in ui.entries() if e.seq in out.detail["packet_seqs"]]
     model = ui.window.model
     row = next(r for r in range(model.rowCount()) if model.entry(r) is packet)
-    assert model.index(row, COL_EVENT).data() == "packet: message EVENT id 0"
-    assert model.index(row, COL_ARGS).data() == '420["echo","raw"]'
+    assert model.index(row, position(ColumnKey.EVENT)).data() == "packet: message EVENT id 0"
+    assert model.index(row, position(ColumnKey.ARGS)).data() == '420["echo","raw"]'
     ui.widget("rawCaptureCheck").setChecked(False)
     ui.qtbot.wait(100)
     count = len(ui.find(kind=Kind.PACKET))
@@ -99,7 +99,7 @@ def test_a_huge_argument_is_checked_after_typing_pauses_and_sent(inspector_at, d
     assert len(answer.args[0]["blob"]) == 300_000
     model = ui.window.model
     row = next(r for r in range(model.rowCount()) if model.entry(r) is answer)
-    assert len(model.index(row, 5).data()) <= 200          # the table shows a cut preview
+    assert len(model.index(row, position(ColumnKey.ARGS)).data()) <= 200          # the table shows a cut preview
 
 
 def test_a_decoded_event_and_its_packets_link_to_each_other(inspector_at, demo_server):

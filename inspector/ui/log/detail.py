@@ -24,7 +24,7 @@ from inspector.log import codegen
 from inspector.log.entry import Kind, LogEntry
 from inspector.wire.payload import pretty, to_jsonable
 from inspector.ui.panels.json_field import monospace_font
-from inspector.ui.log.model import event_label, format_size, format_time
+from inspector.ui.log.columns import event_label, format_size, format_time
 
 PathStep = int | str
 TREE_TAB, RAW_TAB, HEX_TAB, ENTRY_TAB = range(4)

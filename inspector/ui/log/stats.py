@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 from inspector.wire.loop import courtesy
 from inspector.log.stats import Stats, compute, compute_whole
 from inspector.ui import palette
-from inspector.ui.log.model import LogModel, format_size
+from inspector.ui.log.columns import format_size
+from inspector.ui.log.model import LogModel
 
 
 def _rate(v: float) -> str:

@@ -6,7 +6,8 @@ from PySide6.QtCore import Qt
 from inspector.log.filter import LogFilter
 from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
 from inspector.ui.log.filter_model import FilteredLogModel
-from inspector.ui.log.model import COL_ARGS, COL_EVENT, LogModel
+from inspector.ui.log.model import LogModel
+from inspector.ui.log.columns import ColumnKey, position
 from inspector.ui.log.view import LogView
 from inspector.ui import palette
 
@@ -130,7 +131,7 @@ def test_rows_that_arrive_pass_the_filter_as_they_come(qtbot):
                   LogEntry(9, 9.0, OUT, Kind.EVENT, "/", "chat", ["hello from me"]),
                   LogEntry(10, 10.0, IN, Kind.EVENT, "/", "chat", ["bye"])])
     assert shown(view) == [2, 5, 8]
-    assert view.filtered.index(2, COL_ARGS).data() == '"hello from the new one"'
+    assert view.filtered.index(2, position(ColumnKey.ARGS)).data() == '"hello from the new one"'
     assert view.countLabel.text() == "3 of 10 entries"
 
 
@@ -140,10 +141,10 @@ def test_the_ack_column_follows_through_the_filter(qtbot):
     model.append([LogEntry(8, 8.0, OUT, Kind.EVENT, "/", "slow", [], ack_id=5)])
     f = view.filtered
     row = shown(view).index(8)
-    assert f.index(row, 7).data() == "waiting…"
+    assert f.index(row, position(ColumnKey.ACK)).data() == "waiting…"
     model.append([LogEntry(9, 9.0, SYS, Kind.ACK, "/", "slow", None, ack_id=5, flags=(Flag.TIMEOUT,))])
-    assert f.index(row, 7).data() == "timeout"
-    assert f.index(row, COL_EVENT).data() == "slow"
+    assert f.index(row, position(ColumnKey.ACK)).data() == "timeout"
+    assert f.index(row, position(ColumnKey.EVENT)).data() == "slow"
 
 
 def test_selecting_by_seq_selects_and_shows_those_rows(qtbot):

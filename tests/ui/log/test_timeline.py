@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QTabWidget
 from inspector.log.timeline import DOWN, UP
 from inspector.ui.log.timeline import PAD, ROW_H
 from inspector.log.entry import Kind
+from inspector.ui.log.columns import ColumnKey, position
 
 
 def test_a_drop_shows_on_the_timeline_and_a_click_selects_its_entries(inspector_at, demo_server):
@@ -41,7 +42,7 @@ def test_a_drop_shows_on_the_timeline_and_a_click_selects_its_entries(inspector_
     assert not table.following
     ui.emit("burst", {"count": 50})
     ui.wait_for_event("burst", count=350)
-    first = ui.window.logView.filtered.index(rows[0], 0)
+    first = ui.window.logView.filtered.index(rows[0], position(ColumnKey.SEQ))
     assert table.visualRect(first).intersects(table.viewport().rect())
 
 
