@@ -20,8 +20,8 @@ from inspector.wire import loop as network_loop
 from inspector.scenarios import file as scenario_file
 from inspector.session.acks import AckTimeout
 from inspector.wire.sio import ConnectError, NamespaceRefused
-from inspector.log.entry import LogEntry
-from inspector.wire.options import ConnectionOptions, OptionsError, parse_header
+from inspector.log.entry import IN, Kind, LogEntry
+from inspector.wire.options import ConnectionOptions, OptionsError, Transport, parse_header
 from inspector.wire.payload import PayloadError, parse_optional_object, parse_value
 from inspector.scenarios.runner import FAILED, SKIPPED, ScenarioRunner
 from inspector.session.sequence_gaps import PathError, SequenceRule, parse_path
@@ -79,7 +79,7 @@ def _add_connection_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--auth", metavar="JSON", help="auth payload, a JSON object")
     p.add_argument("--header", "-H", action="append", default=[], metavar="'K: V'")
     p.add_argument("--query", "-q", action="append", default=[], metavar="K=V")
-    p.add_argument("--transport", choices=["websocket", "polling", "upgrade"], default="upgrade")
+    p.add_argument("--transport", choices=[str(t) for t in Transport], default=str(Transport.UPGRADE))
     p.add_argument("--path", default="/socket.io", help="handshake path (default /socket.io)")
     p.add_argument("--insecure", action="store_true", help="do not check TLS certificates")
     p.add_argument("--connect-timeout", type=float, default=10.0, metavar="S")
@@ -207,7 +207,7 @@ async def listen(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
 
     def count(entry: LogEntry) -> None:
         nonlocal seen
-        if entry.dir == "in" and entry.kind == "event":
+        if entry.dir == IN and entry.kind == Kind.EVENT:
             seen += 1
             if args.count and seen >= args.count:
                 stop.set()
@@ -238,11 +238,11 @@ async def emit(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     session = Session(opts)
     session.set_raw_capture(args.raw)
     printer = Printer(out)
-    wanted = ("event", "ack", "dropped", "packet", "connect_error") if args.raw else (
-        "event", "ack", "dropped")
+    wanted = (Kind.EVENT, Kind.ACK, Kind.DROPPED, Kind.PACKET, Kind.CONNECT_ERROR) if args.raw else (
+        Kind.EVENT, Kind.ACK, Kind.DROPPED)
 
     def show(entry: LogEntry) -> None:
-        if entry.kind in wanted and not (entry.dir == "in" and entry.kind == "event"):
+        if entry.kind in wanted and not (entry.dir == IN and entry.kind == Kind.EVENT):
             printer(entry)
 
     session.subscribe(show)

@@ -27,12 +27,15 @@ from typing import Any, Callable
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QPushButton
 
-from inspector.log.entry import LogEntry
+from inspector.log.entry import IN, Kind, LogEntry
 from inspector.wire.payload import to_jsonable
 from inspector.session.session import Session
+from inspector.session.state import NamespaceState
 from inspector.ui.bridge import NetworkThread, SessionBridge
 from inspector.ui.log.model import EntryRole
 from inspector.ui.main_window import MainWindow
+from inspector.ui.scenario.model import COL_STEP, COL_TIME, StepProgress
+from inspector.scenarios.runner import StepOutcome
 from inspector.ui.settings import SESSIONS_DIR, Settings
 
 DEFAULT_TIMEOUT = 10.0
@@ -142,10 +145,10 @@ class InspectorDriver:
 
     def wait_for_event(self, event: str, ns: str | None = None, timeout: float = DEFAULT_TIMEOUT,
                        **match) -> LogEntry:
-        match.setdefault("dir", "in")
+        match.setdefault("dir", IN)
         if ns is not None:
             match["ns"] = ns
-        return self.wait_for(timeout=timeout, kind="event", event=event, **match)
+        return self.wait_for(timeout=timeout, kind=Kind.EVENT, event=event, **match)
 
     def wait_for_status(self, text: str, timeout: float = DEFAULT_TIMEOUT) -> str:
         try:
@@ -171,14 +174,14 @@ class InspectorDriver:
         self.click("disconnectButton")
         self.wait_for_status("Disconnected", timeout)
 
-    def open_namespace(self, ns: str, auth: Any = None, *, expect: str = "connected",
+    def open_namespace(self, ns: str, auth: Any = None, *, expect: str = NamespaceState.CONNECTED,
                        timeout: float = DEFAULT_TIMEOUT) -> None:
         self.type_into("namespaceEdit", ns)
         self.widget("nsAuthEdit").setText(json.dumps(auth) if auth is not None else "")
         self.click("openNamespaceButton")
         self.wait_for_namespace(ns, expect, timeout)
 
-    def wait_for_namespace(self, ns: str, state: str = "connected",
+    def wait_for_namespace(self, ns: str, state: str = NamespaceState.CONNECTED,
                            timeout: float = DEFAULT_TIMEOUT) -> None:
         shown = self.window.namespaces.namespace_states
         try:
@@ -199,10 +202,10 @@ class InspectorDriver:
         if ns is not None:
             self.select_namespace(ns)
         ns = ns or self.window.namespaces.current_namespace()
-        before = len(self.find(kind="ack", event=self.session.rooms.join_event, ns=ns, dir="in"))
+        before = len(self.find(kind=Kind.ACK, event=self.session.rooms.join_event, ns=ns, dir=IN))
         self.type_into("roomEdit", room)
         self.click("joinRoomButton")
-        return self.wait_for(timeout, count=before + 1, kind="ack", dir="in", ns=ns,
+        return self.wait_for(timeout, count=before + 1, kind=Kind.ACK, dir=IN, ns=ns,
                              event=self.session.rooms.join_event)
 
     def leave(self, room: str, ns: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> LogEntry:
@@ -211,10 +214,10 @@ class InspectorDriver:
             self.select_namespace(ns)
         ns = ns or self.window.namespaces.current_namespace()
         event = self.session.rooms.leave_event
-        before = len(self.find(kind="ack", event=event, ns=ns, dir="in"))
+        before = len(self.find(kind=Kind.ACK, event=event, ns=ns, dir=IN))
         self.type_into("roomEdit", room)
         self.click("leaveRoomButton")
-        return self.wait_for(timeout, count=before + 1, kind="ack", dir="in", ns=ns, event=event)
+        return self.wait_for(timeout, count=before + 1, kind=Kind.ACK, dir=IN, ns=ns, event=event)
 
     def emit(self, event: str, *args: Any, ns: str = "/", ack: bool = False,
              timeout: float = 5.0, compress: bool = False, volatile: bool = False,
@@ -253,7 +256,7 @@ class InspectorDriver:
         """The step list as shown: (status, step, time) per row, the connection first; status is
         pending, running, passed, failed, skipped or stopped."""
         model = self.widget("scenarioSteps").model()
-        return [(model.status(r), model.index(r, 1).data(), model.index(r, 2).data() or "")
+        return [(model.status(r), model.index(r, COL_STEP).data(), model.index(r, COL_TIME).data() or "")
                 for r in range(model.rowCount())]
 
     @property
@@ -268,7 +271,7 @@ class InspectorDriver:
     def step_scenario(self, timeout: float = DEFAULT_TIMEOUT) -> tuple[str, str, str]:
         """Press Step and wait for that step to end; returns its row."""
         self.click("stepButton")
-        row = next((i for i, (st, _l, _t) in enumerate(self.scenario_steps()) if st == "running"), None)
+        row = next((i for i, (st, _l, _t) in enumerate(self.scenario_steps()) if st == StepProgress.RUNNING), None)
         self._wait_scenario_idle(timeout)
         return self.scenario_steps()[row] if row is not None else ("", "", "")
 
@@ -276,7 +279,7 @@ class InspectorDriver:
         """Press Run to end and wait until it stops; True when every step passed."""
         self.click("runButton")
         self._wait_scenario_idle(timeout, until_end=True)
-        return all(st == "passed" for st, _l, _t in self.scenario_steps())
+        return all(st == StepOutcome.PASSED for st, _l, _t in self.scenario_steps())
 
     def _wait_scenario_idle(self, timeout: float, until_end: bool = False) -> None:
         panel = self.scenario_panel
@@ -284,7 +287,8 @@ class InspectorDriver:
         def idle() -> bool:
             if panel.running:
                 return False
-            return not until_end or all(st not in ("pending", "running") for st, _l, _t in self.scenario_steps())
+            return not until_end or all(st not in (StepProgress.PENDING, StepProgress.RUNNING)
+                                        for st, _l, _t in self.scenario_steps())
         try:
             self.qtbot.waitUntil(idle, timeout=int(timeout * 1000))
         except AssertionError:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from inspector.log.entry import LogEntry
+from inspector.log.entry import Kind, LogEntry
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "resources" / "scenarios"
@@ -57,8 +57,8 @@ def test_the_demo_examples_pass_with_progress_junit_and_log(demo_server, tmp_pat
     assert "emit echo" in tour.find("system-out").text
 
     entries = [LogEntry.from_jsonl(line) for line in log.read_text().splitlines()]
-    assert any(e.kind == "ack" and e.event == "echo" and e.args == ["ping", {"n": 1}] for e in entries)
-    assert any(e.kind == "gap" for e in entries)
+    assert any(e.kind == Kind.ACK and e.event == "echo" and e.args == ["ping", {"n": 1}] for e in entries)
+    assert any(e.kind == Kind.GAP for e in entries)
     assert "demo-token" not in log.read_text()
 
 

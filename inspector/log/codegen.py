@@ -12,11 +12,11 @@ import json
 import math
 from typing import Any
 
-from inspector.log.entry import OUT, LogEntry
+from inspector.log.entry import OUT, Flag, Kind, LogEntry
 
 
 def can_reproduce(e: LogEntry | None) -> bool:
-    return e is not None and e.dir == OUT and e.kind in ("event", "dropped") and bool(e.event)
+    return e is not None and e.dir == OUT and e.kind in (Kind.EVENT, Kind.DROPPED) and bool(e.event)
 
 
 def _timeout_s(e: LogEntry) -> float | None:
@@ -25,7 +25,7 @@ def _timeout_s(e: LogEntry) -> float | None:
 
 
 def _compress_asked(e: LogEntry) -> bool:
-    return "compressed" in e.flags or "compress" in (e.detail or {})
+    return Flag.COMPRESSED in e.flags or "compress" in (e.detail or {})
 
 
 # -- Python -------------------------------------------------------------------------------
@@ -71,7 +71,7 @@ def python_snippet(e: LogEntry) -> str:
     notes = []
     if _compress_asked(e):
         notes.append("# sent with compression asked: python-socketio's client compresses per its own setting")
-    if "volatile" in e.flags:
+    if Flag.VOLATILE in e.flags:
         notes.append("# sent volatile: python-socketio's client has no volatile emit")
     if e.ack_id is not None:
         timeout = _timeout_s(e)
@@ -119,7 +119,7 @@ def js_snippet(e: LogEntry) -> str:
     # socket.io-client compresses unless told not to; the inspector does not unless asked
     if not _compress_asked(e):
         chain += ".compress(false)"
-    if "volatile" in e.flags:
+    if Flag.VOLATILE in e.flags:
         chain += ".volatile"
     args = ", ".join([js_literal(e.event)] + [js_literal(a) for a in (e.args or [])])
     lines = []

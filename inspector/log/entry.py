@@ -11,19 +11,17 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from inspector.log.kinds import Direction, Flag, Kind
 from inspector.wire.payload import from_jsonable, to_jsonable
 
-IN, OUT, SYS = "in", "out", "sys"
-DIRECTIONS = (IN, OUT, SYS)
+__all__ = ["DIRECTIONS", "FLAGS", "IN", "KINDS", "OUT", "SYS", "Direction", "Flag", "Kind", "LogEntry",
+           "check_json"]
 
-KINDS = (
-    "event", "ack", "connect", "disconnect", "connect_error",
-    "reconnect_attempt", "reconnect", "gap", "dropped", "error", "packet",
-)
-
-FLAGS = (
-    "compressed", "volatile", "binary", "buffered", "recovered", "late", "timeout",
-)
+IN, OUT, SYS = Direction.IN, Direction.OUT, Direction.SYS
+# in this order log.table stores them as codes (and session files hold the strings)
+DIRECTIONS: tuple[Direction, ...] = tuple(Direction)
+KINDS: tuple[Kind, ...] = tuple(Kind)
+FLAGS: tuple[Flag, ...] = tuple(Flag)
 
 _OPTIONAL = ("ns", "event", "args", "ack_id", "rtt_ms", "bytes", "flags", "detail")
 

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from inspector.log.entry import IN, OUT, Kind
 from inspector.log.table import DIR_CODE, KIND_CODE, LogColumns
 
-_IN, _OUT = DIR_CODE["in"], DIR_CODE["out"]
-_EVENT, _ACK = KIND_CODE["event"], KIND_CODE["ack"]
+_IN, _OUT = DIR_CODE[IN], DIR_CODE[OUT]
+_EVENT, _ACK = KIND_CODE[Kind.EVENT], KIND_CODE[Kind.ACK]
 
 
 @dataclass

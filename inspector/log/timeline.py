@@ -10,17 +10,27 @@ session file and an imported JSON Lines file all draw the same.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Iterable
 
-from inspector.log.entry import LogEntry
+from inspector.log.entry import Flag, Kind, LogEntry
+from inspector.wire.reasons import DisconnectReason
 
-UP, DOWN, CLOSED, REFUSED = "up", "down", "closed", "refused"
+
+class PeriodState(StrEnum):
+    UP = "up"              # connected
+    DOWN = "down"          # disconnected, coming back (or gave up)
+    CLOSED = "closed"      # by the user
+    REFUSED = "refused"    # the server refused the namespace
+
+
+UP, DOWN, CLOSED, REFUSED = PeriodState
 
 
 @dataclass
 class Period:
     ns: str
-    state: str
+    state: PeriodState
     start: float
     start_seq: int
     end: float | None = None
@@ -105,7 +115,7 @@ class Timeline:
                 return p
         return None
 
-    def _open(self, ns: str, state: str, e: LogEntry, **kw) -> Period:
+    def _open(self, ns: str, state: PeriodState, e: LogEntry, **kw) -> Period:
         current = self._current(ns)
         if current is not None and current.end is None:
             current.end, current.end_seq = e.t, e.seq
@@ -121,37 +131,37 @@ class Timeline:
                 self.start = e.t
             self.end = e.t
             kind = e.kind
-            if kind == "event":
-                if "recovered" in e.flags and e.ns is not None:
+            if kind == Kind.EVENT:
+                if Flag.RECOVERED in e.flags and e.ns is not None:
                     down = self._latest_down(e.ns)
                     if down is not None:
                         down.last_seq = e.seq
                         changed = True
                 continue
-            if kind in ("ack", "packet", "dropped", "error"):
+            if kind in (Kind.ACK, Kind.PACKET, Kind.DROPPED, Kind.ERROR):
                 continue
             changed = True
             d = e.detail or {}
-            if kind == "connect" and e.ns is not None:
+            if kind == Kind.CONNECT and e.ns is not None:
                 self._open(e.ns, UP, e)
-            elif kind == "disconnect" and e.ns is not None:
+            elif kind == Kind.DISCONNECT and e.ns is not None:
                 reason = d.get("reason")
-                self._open(e.ns, CLOSED if reason == "client disconnect" else DOWN, e, reason=reason)
-            elif kind == "disconnect":
+                self._open(e.ns, CLOSED if reason == DisconnectReason.CLIENT_DISCONNECT else DOWN, e, reason=reason)
+            elif kind == Kind.DISCONNECT:
                 for runs in self.periods.values():
                     if runs[-1].state == DOWN and runs[-1].end is None and d.get("attempts"):
                         runs[-1].gave_up = True
-            elif kind == "connect_error" and e.ns is not None:
+            elif kind == Kind.CONNECT_ERROR and e.ns is not None:
                 current = self._current(e.ns)
                 if current is None or current.state != DOWN:
                     self._open(e.ns, REFUSED, e, reason=d.get("message"))
-            elif kind in ("reconnect_attempt", "reconnect"):
+            elif kind in (Kind.RECONNECT_ATTEMPT, Kind.RECONNECT):
                 attempt = {"n": d.get("attempt"), "t": e.t,
-                           "error": d.get("error") if kind == "reconnect_attempt" else None}
+                           "error": d.get("error") if kind == Kind.RECONNECT_ATTEMPT else None}
                 for runs in self.periods.values():
                     if runs[-1].state == DOWN and runs[-1].end is None:
                         runs[-1].attempts.append(attempt)
-            elif kind == "gap" and e.ns is not None:
+            elif kind == Kind.GAP and e.ns is not None:
                 if d.get("check") == "sequence":
                     count = int(d.get("missing_count") or 0)
                     self.markers.append(Marker(e.ns, e.t, e.seq,

@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import Any, Callable
 
-from inspector.log.entry import IN, SYS, LogEntry
+from inspector.log.entry import IN, SYS, Kind, LogEntry
 from inspector.scenarios.matching import show
 from inspector.wire.payload import preview
 
@@ -31,7 +31,7 @@ class Journal:
         """The Session subscriber."""
         i = len(self.entries)
         self.entries.append(entry)
-        if entry.dir == IN and entry.kind == "event":
+        if entry.dir == IN and entry.kind == Kind.EVENT:
             self._by_event.setdefault((entry.ns, entry.event), []).append(i)
         if self._changed is not None:
             self._changed.set()
@@ -69,7 +69,7 @@ class Journal:
         return f"at +{max(0.0, e.t - self.t0):.3f} s"
 
     def describe(self, e: LogEntry, why: str | None = None) -> str:
-        if e.kind == "event":
+        if e.kind == Kind.EVENT:
             what = f"{'↓' if e.dir == IN else '↑'} {e.event} on {e.ns} {preview(e.args, 120)}"
         else:
             detail = e.detail or {}
@@ -90,14 +90,14 @@ class Journal:
                 taken = self.taken_by(e)
                 out.append("  " + self.describe(e, f"already taken by step {taken}" if taken else why_not(e)))
             return out
-        elsewhere = [e for e in self.entries if e.dir == IN and e.kind == "event" and e.event == event]
+        elsewhere = [e for e in self.entries if e.dir == IN and e.kind == Kind.EVENT and e.event == event]
         if elsewhere:
             return [f"{event!r} arrived on another namespace:"] + ["  " + self.describe(e) for e in elsewhere[-3:]]
         last = self.last_on(ns)
         return last or [f"no {event!r} and no other event arrived on {ns} since the scenario connected"]
 
     def last_on(self, ns: str, n: int = 5) -> list[str]:
-        recent = [e for e in self.entries if e.ns == ns and e.dir == IN and e.kind == "event"][-n:]
+        recent = [e for e in self.entries if e.ns == ns and e.dir == IN and e.kind == Kind.EVENT][-n:]
         if not recent:
             return []
         return [f"last events on {ns}:"] + ["  " + self.describe(e) for e in recent]

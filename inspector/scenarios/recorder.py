@@ -25,10 +25,11 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from inspector.log.entry import IN, OUT, SYS, LogEntry
+from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
 from inspector.scenarios.matching import type_name
 from inspector.wire.options import ConnectionOptions
 from inspector.wire.payload import to_jsonable
+from inspector.wire.reasons import DisconnectReason
 from inspector.session.server_acks import AckReply
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -90,7 +91,7 @@ class _Recorder:
         self.steps: list[dict] = []
         self.namespaces: list[str] = []
         self.secrets: list[str] = []
-        self.sids = {str((e.detail or {}).get("sid")) for e in self.entries if e.kind == "connect"}
+        self.sids = {str((e.detail or {}).get("sid")) for e in self.entries if e.kind == Kind.CONNECT}
         self.netloc = urlsplit(ctx.options.url).netloc
         self.secret_values: dict[str, str] = {}    # a secret's value -> its ${env:...} placeholder
         if not include_secrets:
@@ -108,30 +109,30 @@ class _Recorder:
         acted = False
         known: set[str] = set()
         for e in self.entries:
-            if e.dir == SYS and e.kind == "connect" and e.ns and e.ns not in known:
+            if e.dir == SYS and e.kind == Kind.CONNECT and e.ns and e.ns not in known:
                 known.add(e.ns)
                 if not acted:
                     self.namespaces.append(e.ns)
                 else:
                     self._add({"open": e.ns, **self._ns_auth(e.ns, "auth")})
-            elif e.dir == OUT and e.kind == "event":
+            elif e.dir == OUT and e.kind == Kind.EVENT:
                 acted = True
                 self._out(e)
-            elif e.dir == IN and e.kind == "ack":
+            elif e.dir == IN and e.kind == Kind.ACK:
                 self._ack(e)
-            elif e.dir == SYS and e.kind == "ack" and "timeout" in e.flags:
+            elif e.dir == SYS and e.kind == Kind.ACK and Flag.TIMEOUT in e.flags:
                 step = self.pending.pop((e.ns, e.ack_id), None)
                 if step is not None:
                     step["name"] = f"{_describe_out(step)} (its ack timed out when recorded)"
-            elif e.dir == IN and e.kind == "event":
+            elif e.dir == IN and e.kind == Kind.EVENT:
                 if e.ack_id is not None and e.event:
                     self.asked.add(e.event)
                 if self.events == EVENTS_ALL or (self.events == EVENTS_SELECTED and e.seq in self.selected):
                     self._expect(e)
-            elif e.dir == SYS and e.kind == "disconnect" and "cut by you" in str((e.detail or {}).get("transport")):
+            elif e.dir == SYS and e.kind == Kind.DISCONNECT and "cut by you" in str((e.detail or {}).get("transport")):
                 if not self.steps or "drop" not in self.steps[-1]:
                     self._add({"drop": None})
-            elif e.dir == SYS and e.kind == "gap" and e.ns:
+            elif e.dir == SYS and e.kind == Kind.GAP and e.ns:
                 acted = True
                 if (e.detail or {}).get("recovered"):
                     self._add({"expect_recovered": None, "ns": e.ns})
@@ -161,9 +162,9 @@ class _Recorder:
                 del step["args"]
             if e.ack_id is not None:
                 step["ack"] = True
-            if "compressed" in e.flags or (e.detail or {}).get("compress"):
+            if Flag.COMPRESSED in e.flags or (e.detail or {}).get("compress"):
                 step["compress"] = True
-            if "volatile" in e.flags:
+            if Flag.VOLATILE in e.flags:
                 step["volatile"] = True
         if e.ack_id is not None:
             self.pending[(e.ns, e.ack_id)] = step
@@ -174,7 +175,7 @@ class _Recorder:
             return
         step.pop("ack", None)
         step["expect_ack"] = _Flow(self._pattern(e.args or [], step))
-        if "late" in e.flags and e.rtt_ms:
+        if Flag.LATE in e.flags and e.rtt_ms:
             step["timeout"] = round(e.rtt_ms / 1000.0 * 2 + 1)
 
     def _expect(self, e: LogEntry) -> None:
@@ -382,16 +383,16 @@ def _last_connection(entries: list[LogEntry]) -> list[LogEntry]:
     for i, e in enumerate(entries):
         if e.dir != SYS:
             continue
-        if e.kind == "connect" and e.ns:
+        if e.kind == Kind.CONNECT and e.ns:
             if ended:
                 # from just after the previous connection ended: a server may greet
                 # (emit) before its CONNECT answer arrives
                 start, ended = after_end, False
             up.add(e.ns)
-        elif e.kind == "disconnect":
+        elif e.kind == Kind.DISCONNECT:
             if e.ns:
                 up.discard(e.ns)
-            if (e.detail or {}).get("reason") in ("client disconnect", "gave up reconnecting") and not up:
+            if (e.detail or {}).get("reason") in (DisconnectReason.CLIENT_DISCONNECT, DisconnectReason.GAVE_UP) and not up:
                 ended, after_end = True, i + 1
     return entries[start:] if start is not None else entries
 

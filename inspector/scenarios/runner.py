@@ -22,27 +22,36 @@ import bisect
 import os
 import time
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Callable, Mapping
 
 from inspector.session.acks import AckTimeout
 from inspector.wire.sio import ConnectError
-from inspector.log.entry import IN, OUT, LogEntry
+from inspector.log.entry import IN, OUT, Kind, LogEntry
 from inspector.scenarios.journal import Journal
 from inspector.scenarios.matching import mismatch, show
 from inspector.wire.payload import PayloadError, resolve_bytes
 from inspector.scenarios.file import DEFAULT_WITHIN, Scenario, ScenarioError, Step
 from inspector.session.server_acks import AckReply
-from inspector.session.session import NotConnected, Session
+from inspector.session.session import EmitOutcome, NotConnected, Session
+from inspector.session.state import ConnectionState
 from inspector.scenarios.variables import VariableError, substitute
 
-PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+
+class StepOutcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"      # not run: an earlier step failed (or the run was stopped)
+
+
+PASSED, FAILED, SKIPPED = StepOutcome
 
 
 @dataclass
 class StepResult:
     index: int                  # 0: the connection, then 1, 2... as in the file
     label: str
-    status: str                 # passed / failed / skipped
+    status: StepOutcome
     duration_ms: float = 0.0
     line: int | None = None
     message: str = ""           # what was expected (on failure) or why skipped
@@ -123,7 +132,7 @@ class ScenarioRunner:
         except ScenarioError as exc:
             return self._connect_result(started, FAILED, str(exc))
         self.journal.start()
-        if self.session.state != "disconnected":
+        if self.session.state != ConnectionState.DISCONNECTED:
             await self.session.disconnect()      # a scenario describes its own connection
         if self._unsubscribe is None:
             self._unsubscribe = self.session.subscribe(self.journal.record)
@@ -141,7 +150,7 @@ class ScenarioRunner:
         self.connected = status == PASSED
         self.connect_failed = not self.connected
         result = StepResult(0, self.connect_label, status, _ms(started), self.scenario.lines.get("url"),
-                            self._redact(message), entries=[e for e in self.journal.entries if e.kind == "connect"])
+                            self._redact(message), entries=[e for e in self.journal.entries if e.kind == Kind.CONNECT])
         self.results.append(result)
         return result
 
@@ -181,7 +190,7 @@ class ScenarioRunner:
         return rest
 
     async def close(self, disconnect: bool = True) -> None:
-        if disconnect and self.session.state != "disconnected":
+        if disconnect and self.session.state != ConnectionState.DISCONNECTED:
             await self.session.disconnect()
         if self._unsubscribe is not None:
             self._unsubscribe()
@@ -234,7 +243,7 @@ class ScenarioRunner:
         result = await self.session.emit(ns, event, args, ack=ack, timeout=timeout,
                                          compress=bool(step.get("compress")),
                                          volatile=bool(step.get("volatile")))
-        if result.outcome == "dropped":
+        if result.outcome == EmitOutcome.DROPPED:
             raise StepFailed(f"the volatile emit {event!r} was dropped: the transport was not ready")
         if not ack:
             return [e for e in self.journal.entries[before:] if e.dir == OUT and e.event == event][:1]
@@ -259,7 +268,7 @@ class ScenarioRunner:
 
     def _ack_entries(self, ns: str, ack_id: int | None) -> list[LogEntry]:
         return [e for e in self.journal.entries if e.ns == ns and e.ack_id == ack_id
-                and ((e.dir == OUT and e.kind == "event") or (e.dir == IN and e.kind == "ack"))]
+                and ((e.dir == OUT and e.kind == Kind.EVENT) or (e.dir == IN and e.kind == Kind.ACK))]
 
     async def _join(self, step: Step) -> list[LogEntry]:
         ns, room = self._ns(step), self._sub(step.value)
@@ -279,7 +288,7 @@ class ScenarioRunner:
         got = await self.session.open_namespace(ns, self._sub(step.get("auth")))
         if isinstance(got, Exception):
             raise StepFailed(f"{ns} was not opened: {got}")
-        return [e for e in self.journal.entries[before:] if e.kind == "connect" and e.ns == ns]
+        return [e for e in self.journal.entries[before:] if e.kind == Kind.CONNECT and e.ns == ns]
 
     async def _close(self, step: Step) -> list[LogEntry]:
         await self.session.close_namespace(self._sub(step.value))
@@ -368,7 +377,7 @@ class ScenarioRunner:
 
         def check():
             for e in self.journal.entries[start:]:
-                if e.kind == "gap" and e.ns == ns and self.journal.taken_by(e) is None:
+                if e.kind == Kind.GAP and e.ns == ns and self.journal.taken_by(e) is None:
                     return e
             return None
 
@@ -392,8 +401,8 @@ class ScenarioRunner:
             entries = self.journal.entries
             for i in range(start, len(entries)):
                 e = entries[i]
-                if e.kind == "connect" and e.ns == ns:
-                    gap = next((g for g in entries[i + 1:i + 3] if g.kind == "gap" and g.ns == ns), None)
+                if e.kind == Kind.CONNECT and e.ns == ns:
+                    gap = next((g for g in entries[i + 1:i + 3] if g.kind == Kind.GAP and g.ns == ns), None)
                     return e, gap
             return None
 

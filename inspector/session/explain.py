@@ -2,11 +2,13 @@
 compress flag with no effect, a reconnect that was or was not recovered."""
 from __future__ import annotations
 
+from inspector.wire.options import Transport
+
 
 def connected_status(url: str, transport: str | None, deflate: bool | None,
                      tls_unchecked: bool) -> str:
     extra = ""
-    if transport == "websocket":
+    if transport == Transport.WEBSOCKET:
         extra = ", deflate on" if deflate else ", deflate off"
     tls = " — TLS NOT VERIFIED" if tls_unchecked else ""
     return f"Connected to {url} over {transport or '?'}{extra}{tls}"
@@ -24,7 +26,7 @@ def drop_reason(engine_connected: bool, ns: str, ns_connected: bool) -> str:
 def compress_no_effect(offered: bool, transport: str | None) -> str:
     if not offered:
         return "no effect: compression is not offered (turned off in the options)"
-    if transport != "websocket":
+    if transport != Transport.WEBSOCKET:
         return "no effect: the transport is long-polling"
     return "no effect: the server did not accept permessage-deflate"
 

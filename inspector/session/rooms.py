@@ -10,13 +10,14 @@ import asyncio
 from dataclasses import dataclass
 from typing import Callable
 
+from inspector.session.state import RoomState
 from inspector.wire.payload import preview
 
 
 @dataclass
 class Room:
     name: str
-    state: str = "joining"          # joining / joined / no ack
+    state: RoomState = RoomState.JOINING
     answer: str = ""                # the server's ack, one line
 
 
@@ -29,15 +30,15 @@ class RoomBook:
     def joining(self, ns: str, name: str, answer: asyncio.Future | None,
                 changed: Callable[[], None]) -> Room:
         room = self._rooms.setdefault(ns, {}).setdefault(name, Room(name))
-        room.state, room.answer = "joining", ""
+        room.state, room.answer = RoomState.JOINING, ""
         if answer is not None:
             def done(fut: asyncio.Future) -> None:
                 if self._rooms.get(ns, {}).get(name) is not room:
                     return  # left meanwhile
                 if fut.cancelled() or fut.exception() is not None:
-                    room.state, room.answer = "no ack", "no answer from the server"
+                    room.state, room.answer = RoomState.NO_ACK, "no answer from the server"
                 else:
-                    room.state, room.answer = "joined", preview(fut.result().args, 80)
+                    room.state, room.answer = RoomState.JOINED, preview(fut.result().args, 80)
                 changed()
             answer.add_done_callback(done)
         return room
@@ -51,5 +52,5 @@ class RoomBook:
     def joined(self, ns: str) -> list[str]:
         return list(self._rooms.get(ns, {}))
 
-    def view(self, ns: str) -> tuple[tuple[str, str, str], ...]:
+    def view(self, ns: str) -> tuple[tuple[str, RoomState, str], ...]:
         return tuple((r.name, r.state, r.answer) for r in self._rooms.get(ns, {}).values())

@@ -15,21 +15,22 @@ from typing import Any, Callable
 
 from inspector.wire import sio as wire
 from inspector.session.acks import AckTracker, PendingAck
-from inspector.wire.sio import ConnectError, InspectorClient, NamespaceRefused, Outgoing
-from inspector.log.entry import IN, OUT, SYS, LogEntry
+from inspector.wire.sio import ConnectError, EmitOutcome, InspectorClient, NamespaceRefused, Outgoing
+from inspector.log.entry import IN, OUT, SYS, Direction, Flag, Kind, LogEntry
 from inspector.session.gaps import GapTracker
 from inspector.wire.options import ConnectionOptions
+from inspector.wire.reasons import DisconnectReason
 from inspector.session.explain import (compress_no_effect, connected_status, drop_reason, recovery_note,
                       redact_url, why_not_recovered)
 from inspector.wire.packets import PacketLinks, describe_packet, mask_connect_auth
 from inspector.session.rooms import RoomBook
 from inspector.session.sequence_gaps import SequenceChecker, SequenceRule
 from inspector.session.server_acks import ServerAckReplies
-from inspector.session.state import NamespaceView, SessionState
+from inspector.session.state import ConnectionState, NamespaceState, NamespaceView, SessionState
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Session", "EmitResult", "NotConnected", "ConnectError", "NamespaceRefused"]
+__all__ = ["Session", "EmitResult", "EmitOutcome", "NotConnected", "ConnectError", "NamespaceRefused"]
 
 
 class NotConnected(Exception):
@@ -38,7 +39,7 @@ class NotConnected(Exception):
 
 @dataclass(frozen=True)
 class EmitResult:
-    outcome: str                        # sent / buffered / dropped
+    outcome: EmitOutcome                # sent / buffered / dropped
     ack_id: int | None = None
     answer: asyncio.Future | None = None   # AckAnswer, or raises AckTimeout
 
@@ -57,9 +58,9 @@ class Session:
         self.rooms = RoomBook()
         self.server_acks = ServerAckReplies()
         self.sequences = SequenceChecker()
-        self.state = "disconnected"
+        self.state = ConnectionState.DISCONNECTED
         self.status = "Not connected"
-        self.ns_state: dict[str, str] = {}
+        self.ns_state: dict[str, NamespaceState] = {}
         self.attempt = 0
         self._ack_ids: dict[str, int] = {}
         self._ns_auth: dict[str, Any] = {}     # each namespace's own auth, as the user gave it
@@ -81,7 +82,7 @@ class Session:
         fn(self.snapshot())
         return lambda: self._state_subs.remove(fn) if fn in self._state_subs else None
 
-    def _log(self, direction: str, kind: str, ns: str | None = None, event: str | None = None,
+    def _log(self, direction: Direction, kind: Kind, ns: str | None = None, event: str | None = None,
              args: list | None = None, ack_id: int | None = None, rtt_ms: float | None = None,
              size: int | None = None, flags: tuple = (), detail: dict | None = None) -> LogEntry:
         self._seq += 1
@@ -140,11 +141,11 @@ class Session:
         namespaces = namespaces or [opts.base_namespace]
         waits = {}
         for ns in namespaces:
-            self.ns_state[ns] = "connecting"
+            self.ns_state[ns] = NamespaceState.CONNECTING
             if (auth or {}).get(ns) is not None:
                 self._ns_auth[ns] = auth[ns]
             waits[ns] = self.client.open_namespace(ns, (auth or {}).get(ns))
-        self.state = "connecting"
+        self.state = ConnectionState.CONNECTING
         self._publish(f"Connecting to {redact_url(opts.url)}…")
         self._connect_task = asyncio.current_task()
         try:
@@ -153,13 +154,13 @@ class Session:
             for w in waits.values():
                 w.cancel()
             self.ns_state = {}
-            self.state = "disconnected"
-            self._log(SYS, "connect_error", detail={"message": str(exc), "url": redact_url(opts.url)})
+            self.state = ConnectionState.DISCONNECTED
+            self._log(SYS, Kind.CONNECT_ERROR, detail={"message": str(exc), "url": redact_url(opts.url)})
             self._publish(f"Connection failed: {exc}")
             raise
         except asyncio.CancelledError:
             await self.client.disconnect()
-            self.state = "disconnected"
+            self.state = ConnectionState.DISCONNECTED
             self.ns_state = {}
             self._publish("Connection cancelled")
             raise
@@ -174,7 +175,7 @@ class Session:
             return exc
         except asyncio.TimeoutError:
             message = f"no answer to CONNECT {ns} within {self.options.connect_timeout:g} s"
-            self._log(SYS, "error", ns=ns, detail={"message": message})
+            self._log(SYS, Kind.ERROR, ns=ns, detail={"message": message})
             return ConnectError(message)
         except asyncio.CancelledError:
             task = asyncio.current_task()
@@ -189,12 +190,12 @@ class Session:
             await self.client.disconnect()
         # namespaces that were waiting to come back will not: say so, and close their gaps
         for ns, st in list(self.ns_state.items()):
-            if st in ("reconnecting", "connecting"):
-                self._log(SYS, "disconnect", ns, detail={"reason": wire.CLIENT_DISCONNECT})
-                self.ns_state[ns] = "closed"
+            if st in (NamespaceState.RECONNECTING, NamespaceState.CONNECTING):
+                self._log(SYS, Kind.DISCONNECT, ns, detail={"reason": wire.CLIENT_DISCONNECT})
+                self.ns_state[ns] = NamespaceState.CLOSED
                 self.gaps.forget(ns)
         self._reconnecting = False
-        self.state = "disconnected"
+        self.state = ConnectionState.DISCONNECTED
         self._publish("Disconnected (by you)")
 
     def namespace_auth(self) -> dict[str, Any]:
@@ -217,7 +218,7 @@ class Session:
         ns = normalize_namespace(ns)
         if self.client is None or not (self.client.engine_connected or self.client.reconnecting):
             raise NotConnected("connect first: namespaces open over a connection")
-        self.ns_state[ns] = "connecting"
+        self.ns_state[ns] = NamespaceState.CONNECTING
         if auth is not None:
             self._ns_auth[ns] = auth
         self._publish()
@@ -262,7 +263,7 @@ class Session:
         ack_id = self.next_ack_id(ns) if ack else None
         if ack:   # on the out entry: what the ack waited for (copy as code reproduces it)
             context = {**(context or {}), "timeout_s": timeout}
-        item = Outgoing("event", ns, event, list(args), ack_id, compress, volatile,
+        item = Outgoing(Kind.EVENT, ns, event, list(args), ack_id, compress, volatile,
                         context=context)
         pending = self.acks.expect(ns, ack_id, event, timeout) if ack else None
         outcome = self.client.emit_event(item)
@@ -272,9 +273,9 @@ class Session:
             raise NotConnected(
                 f"{ns} is not connected and the offline buffer is off: the emit was not sent")
         if outcome == wire.DROPPED:
-            self._log(OUT, "dropped", ns, event, list(args), ack_id, flags=("volatile",),
+            self._log(OUT, Kind.DROPPED, ns, event, list(args), ack_id, flags=(Flag.VOLATILE,),
                       detail={"reason": drop_reason(
-                          self.client.engine_connected, ns, self.ns_state.get(ns) == "connected")})
+                          self.client.engine_connected, ns, self.ns_state.get(ns) == NamespaceState.CONNECTED)})
         elif outcome == wire.BUFFERED:
             self._publish()
         return EmitResult(outcome, ack_id, pending.future if pending else None)
@@ -301,7 +302,7 @@ class Session:
     def _send_server_ack(self, ns: str, event: str, ack_id: int, args: list) -> bool:
         if self.client is None:
             return False
-        return self.client.send_ack(Outgoing("ack", ns, event, list(args), ack_id))
+        return self.client.send_ack(Outgoing(Kind.ACK, ns, event, list(args), ack_id))
 
     # -- what the client reports (wire.Observer) -----------------------------
     def engine_open(self, info: dict) -> None:
@@ -309,9 +310,9 @@ class Session:
         if self._reconnecting:
             self._reconnecting = False
             after = None if self._down_since is None else round(time.monotonic() - self._down_since, 3)
-            self._log(SYS, "reconnect", detail={"attempt": self.attempt, "after_s": after,
+            self._log(SYS, Kind.RECONNECT, detail={"attempt": self.attempt, "after_s": after,
                                                 "transport": info.get("transport")})
-        self.state = "connected"
+        self.state = ConnectionState.CONNECTED
         self._publish(self._connected_status())
 
     def _connected_status(self) -> str:
@@ -322,20 +323,20 @@ class Session:
 
     def namespace_connected(self, ns: str, info: dict, size: int) -> None:
         now = self._clock()
-        self.ns_state[ns] = "connected"
+        self.ns_state[ns] = NamespaceState.CONNECTED
         detail = {"sid": info.get("sid"), "transport": self.client.transport_name if self.client else None}
         self._links.take(self._links.incoming, detail)
         if info.get("pid") is not None:
             detail["pid"] = info["pid"]
             detail["recovered"] = info["recovered"]
-        entry = self._log(SYS, "connect", ns, size=size, detail=detail)
+        entry = self._log(SYS, Kind.CONNECT, ns, size=size, detail=detail)
         gap = self.gaps.up(ns, now, entry.seq)
         if gap is not None:
             gap.recovered = info.get("recovered") if info.get("pid") is not None or info.get("had_pid") else None
             if gap.recovered is False:
                 gap.why_not_recovered = why_not_recovered(info, self.options.recovery)
             gap.recovered_events = info.get("replayed", 0)
-            self._log(SYS, "gap", ns, detail=gap.detail())
+            self._log(SYS, Kind.GAP, ns, detail=gap.detail())
             if not info.get("recovered") and self.options.rejoin_rooms:
                 for room in self.rooms.joined(ns):
                     asyncio.ensure_future(self._rejoin(ns, room))
@@ -351,10 +352,10 @@ class Session:
             pass
 
     def namespace_refused(self, ns: str, data: Any, size: int) -> None:
-        self.ns_state[ns] = "refused"
+        self.ns_state[ns] = NamespaceState.REFUSED
         self.gaps.forget(ns)
         message = data.get("message") if isinstance(data, dict) else data
-        self._log(SYS, "connect_error", ns, args=[data] if data is not None else None,
+        self._log(SYS, Kind.CONNECT_ERROR, ns, args=[data] if data is not None else None,
                   size=size, detail=self._links.take(self._links.incoming, {"message": message}))
         self._publish(f"{ns} refused: {message}")
 
@@ -362,17 +363,18 @@ class Session:
         detail = {"reason": reason}
         if self._close_detail and reason != wire.CLIENT_DISCONNECT:
             detail["transport"] = self._close_detail      # e.g. "websocket closed (code 1006)"
-        entry = self._log(SYS, "disconnect", ns, detail=detail)
+        entry = self._log(SYS, Kind.DISCONNECT, ns, detail=detail)
         if reason == wire.SERVER_DISCONNECT:      # the server said goodbye: it stays closed
-            self.ns_state[ns] = "disconnected"
+            self.ns_state[ns] = NamespaceState.DISCONNECTED
             self.gaps.forget(ns)
             self._publish(f"{ns} disconnected by the server")
             return
         if reason == wire.CLIENT_DISCONNECT or not self._will_reconnect:
             if ns in self.ns_state:
-                self.ns_state[ns] = "closed" if reason == wire.CLIENT_DISCONNECT else "disconnected"
+                self.ns_state[ns] = (NamespaceState.CLOSED if reason == wire.CLIENT_DISCONNECT
+                                      else NamespaceState.DISCONNECTED)
             return
-        self.ns_state[ns] = "reconnecting"
+        self.ns_state[ns] = NamespaceState.RECONNECTING
         self.gaps.down(ns, entry.t, reason, entry.seq)
 
     def transport_closed(self, reason: str, detail: str | None, will_reconnect: bool) -> None:
@@ -381,13 +383,13 @@ class Session:
         if will_reconnect:
             self._reconnecting = True
             self._down_since = time.monotonic()
-            self.state = "reconnecting"
+            self.state = ConnectionState.RECONNECTING
             status = f"Connection lost ({reason}) — reconnecting…"
         else:
-            self.state = "disconnected"
+            self.state = ConnectionState.DISCONNECTED
             status = "Disconnected by you" if reason == wire.CLIENT_DISCONNECT else f"Disconnected: {reason}"
-        if not any(st == "connected" for st in self.ns_state.values()):
-            self._log(SYS, "disconnect", detail={"reason": reason, "transport": detail})
+        if not any(st == NamespaceState.CONNECTED for st in self.ns_state.values()):
+            self._log(SYS, Kind.DISCONNECT, detail={"reason": reason, "transport": detail})
         self._publish(status if detail is None or reason == wire.CLIENT_DISCONNECT
                       else f"{status} ({detail})")
 
@@ -398,35 +400,35 @@ class Session:
 
     def reconnect_error(self, attempt: int, error: str) -> None:
         self.gaps.attempt_failed(attempt, error)
-        self._log(SYS, "reconnect_attempt", detail={"attempt": attempt, "error": error})
+        self._log(SYS, Kind.RECONNECT_ATTEMPT, detail={"attempt": attempt, "error": error})
         self._publish(f"Reconnect attempt {attempt} failed: {error}")
 
     def reconnect_failed(self, attempts: int) -> None:
         self._reconnecting = False
-        self.state = "disconnected"
+        self.state = ConnectionState.DISCONNECTED
         for ns, st in self.ns_state.items():
-            if st == "reconnecting":
-                self.ns_state[ns] = "disconnected"
+            if st == NamespaceState.RECONNECTING:
+                self.ns_state[ns] = NamespaceState.DISCONNECTED
                 self.gaps.forget(ns)
-        self._log(SYS, "disconnect", detail={"reason": "gave up reconnecting", "attempts": attempts})
+        self._log(SYS, Kind.DISCONNECT, detail={"reason": DisconnectReason.GAVE_UP, "attempts": attempts})
         self._publish(f"Gave up reconnecting after {attempts} attempts")
 
     def event_in(self, ns: str, event: str, args: list, ack_id: int | None, size: int,
                  binary: bool, offset: str | None, recovered: bool = False) -> None:
-        flags: tuple = ("binary",) if binary else ()
+        flags: tuple = (Flag.BINARY,) if binary else ()
         if recovered:
-            flags += ("recovered",)
+            flags += (Flag.RECOVERED,)
         detail = {"offset": offset} if offset is not None else None
         if self._links.incoming:
             detail = self._links.take(self._links.incoming, detail)
-        self._log(IN, "event", ns, event, args, ack_id, None, size, flags, detail)
+        self._log(IN, Kind.EVENT, ns, event, args, ack_id, None, size, flags, detail)
         if ack_id is not None:
             self._server_asked_ack(ns, event, ack_id)
         if self.sequences:
             skipped = self.sequences.check(ns, event, args)
             if skipped is not None:
                 self.gaps.missed(ns, skipped.missing_count)
-                self._log(SYS, "gap", ns, event, detail=skipped.detail())
+                self._log(SYS, Kind.GAP, ns, event, detail=skipped.detail())
 
     def _server_asked_ack(self, ns: str, event: str, ack_id: int) -> None:
         reply = self.server_acks.reply_for(event)
@@ -440,31 +442,31 @@ class Session:
 
     def ack_in(self, ns: str, ack_id: int, args: list, size: int, binary: bool) -> None:
         answer = self.acks.answer(ns, ack_id, args)
-        flags: tuple = ("binary",) if binary else ()
+        flags: tuple = (Flag.BINARY,) if binary else ()
         if answer is None:
-            self._log(IN, "ack", ns, None, args, ack_id, None, size, flags, self._links.take(
+            self._log(IN, Kind.ACK, ns, None, args, ack_id, None, size, flags, self._links.take(
                 self._links.incoming, {"unexpected": "no emit is waiting for this ack id"}))
             return
         if answer.late:
-            flags += ("late",)
+            flags += (Flag.LATE,)
         p = answer.pending
-        self._log(IN, "ack", ns, p.event, args, ack_id, answer.rtt_ms, size, flags,
+        self._log(IN, Kind.ACK, ns, p.event, args, ack_id, answer.rtt_ms, size, flags,
                   self._links.take(self._links.incoming, {"for_seq": p.out_seq}))
 
     def sent(self, item: Outgoing, size: int, compressed: bool) -> None:
         flags = []
         detail: dict = {}
         if compressed:
-            flags.append("compressed")
+            flags.append(Flag.COMPRESSED)
         elif item.compress:
             detail["compress"] = compress_no_effect(
                 self.options.compression, self.client.transport_name if self.client else None)
         if item.volatile:
-            flags.append("volatile")
+            flags.append(Flag.VOLATILE)
         if item.binary:
-            flags.append("binary")
+            flags.append(Flag.BINARY)
         if item.buffered_at is not None:
-            flags.append("buffered")
+            flags.append(Flag.BUFFERED)
             detail["held_ms"] = round((time.monotonic() - item.buffered_at) * 1000.0, 1)
         if item.wire_bytes != size:
             detail["wire_bytes"] = item.wire_bytes
@@ -473,34 +475,35 @@ class Session:
         self._links.take(self._links.outgoing, detail)
         entry = self._log(OUT, item.kind, item.ns, item.event, item.args, item.ack_id, None,
                           size, tuple(flags), detail or None)
-        if item.kind == "event" and item.ack_id is not None:
+        if item.kind == Kind.EVENT and item.ack_id is not None:
             self.acks.mark_sent(item.ns, item.ack_id, entry.seq)
         if item.buffered_at is not None:
             self._publish()
 
     def dropped(self, item: Outgoing, reason: str) -> None:
-        if item.ack_id is not None and item.kind == "event":
+        if item.ack_id is not None and item.kind == Kind.EVENT:
             self.acks.forget(item.ns, item.ack_id)
-        self._log(OUT, "dropped", item.ns, item.event, item.args, item.ack_id,
-                  flags=("volatile",) if item.volatile else (), detail={"reason": reason})
+        self._log(OUT, Kind.DROPPED, item.ns, item.event, item.args, item.ack_id,
+                  flags=(Flag.VOLATILE,) if item.volatile else (), detail={"reason": reason})
         self._publish()
 
     def protocol_error(self, message: str, data: Any) -> None:
-        self._log(SYS, "error", args=[data if isinstance(data, (str, bytes)) else repr(data)],
+        self._log(SYS, Kind.ERROR, args=[data if isinstance(data, (str, bytes)) else repr(data)],
                   detail={"message": message})
 
     def _raw_packet(self, direction: str, data: Any, transport: str) -> None:
         size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
         info = describe_packet(data, transport)
-        if direction == "out" and not self.options.log_secrets:
+        direction = Direction(direction)        # "in" / "out" from the wire
+        if direction == OUT and not self.options.log_secrets:
             data = mask_connect_auth(data, info)
-        entry = self._log(IN if direction == "in" else OUT, "packet", info.get("ns"), args=[data],
-                          size=size, flags=("binary",) if info.get("attachment") else (),
+        entry = self._log(direction, Kind.PACKET, info.get("ns"), args=[data],
+                          size=size, flags=(Flag.BINARY,) if info.get("attachment") else (),
                           detail=info)
         self._links.packet(direction, info, entry.seq)
 
     def _ack_timed_out(self, p: PendingAck) -> None:
-        self._log(SYS, "ack", p.ns, p.event, None, p.ack_id, flags=("timeout",),
+        self._log(SYS, Kind.ACK, p.ns, p.event, None, p.ack_id, flags=(Flag.TIMEOUT,),
                   detail={"timeout_s": p.timeout, "for_seq": p.out_seq})
 
 

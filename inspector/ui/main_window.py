@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
 from inspector.log.table import Chunk
 from inspector.wire.options import ConnectionOptions
 from inspector.session.server_acks import AckReply
-from inspector.session.state import SessionState
-from inspector.ui import settings as S
+from inspector.session.session import EmitOutcome
+from inspector.session.state import ConnectionState, SessionState
+from inspector.ui import palette, settings as S
 from inspector.ui.bridge import SessionBridge
 from inspector.ui.panels.connection import ConnectionPanel
 from inspector.ui.panels.composer import EmitPanel, EmitRequest
@@ -98,7 +99,7 @@ class MainWindow(QMainWindow):
         self.messageLabel = QLabel(objectName="messageLabel")
         self.statusBar().addWidget(self.messageLabel, 1)
         self.sessionFileLabel = QLabel(objectName="sessionFileLabel")
-        self.sessionFileLabel.setStyleSheet("color: #6e7781; padding-right: 6px;")
+        self.sessionFileLabel.setStyleSheet(f"color: {palette.MUTED.css()}; padding-right: 6px;")
         self.statusBar().addPermanentWidget(self.sessionFileLabel)
         self._show_session_file()
         self._file_timer = QTimer(self, interval=1000)     # a write error shows within a second
@@ -269,9 +270,9 @@ class MainWindow(QMainWindow):
     def _emitted(self, result: Any, error: BaseException | None) -> None:
         if error is not None:
             self._report(None, error)
-        elif result is not None and result.outcome == "buffered":
+        elif result is not None and result.outcome == EmitOutcome.BUFFERED:
             self.show_message("Not connected: the emit is held and goes out when the namespace is back")
-        elif result is not None and result.outcome == "dropped":
+        elif result is not None and result.outcome == EmitOutcome.DROPPED:
             self.show_message("Volatile emit dropped: the transport was not ready", error=True)
         else:
             self.show_message("")
@@ -282,7 +283,7 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.messageLabel.setText(text)
-        self.messageLabel.setStyleSheet("color: #cf222e;" if error else "")
+        self.messageLabel.setStyleSheet(f"color: {palette.ERROR.css()};" if error else "")
 
     def set_raw_capture(self, on: bool) -> None:
         self.rawAction.setChecked(on)
@@ -316,9 +317,9 @@ class MainWindow(QMainWindow):
         self.connection.set_state(st)
         self.namespaces.set_state(st)
         self.emitPanel.set_state(st)
-        self.connectAction.setEnabled(st.state == "disconnected")
-        self.disconnectAction.setEnabled(st.state != "disconnected")
-        self.dropAction.setEnabled(st.state == "connected")
+        self.connectAction.setEnabled(st.state == ConnectionState.DISCONNECTED)
+        self.disconnectAction.setEnabled(st.state != ConnectionState.DISCONNECTED)
+        self.dropAction.setEnabled(st.state == ConnectionState.CONNECTED)
 
     # -- session files ---------------------------------------------------------------
     def _show_session_file(self) -> None:
@@ -328,7 +329,7 @@ class MainWindow(QMainWindow):
             return
         if rec.writer.error:
             self.sessionFileLabel.setText("Session file: NOT WRITTEN")
-            self.sessionFileLabel.setStyleSheet("color: #cf222e; padding-right: 6px;")
+            self.sessionFileLabel.setStyleSheet(f"color: {palette.ERROR.css()}; padding-right: 6px;")
             self.sessionFileLabel.setToolTip(rec.writer.error)
             return
         self.sessionFileLabel.setText(f"Session file: {rec.path.name}")

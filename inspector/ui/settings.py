@@ -9,6 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
+from inspector.wire.options import Transport
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -22,7 +24,7 @@ class Setting:
 
 URL = Setting("connection/url", "http://127.0.0.1:5000")
 PATH = Setting("connection/path", "/socket.io")
-TRANSPORT = Setting("connection/transport", "upgrade")
+TRANSPORT = Setting("connection/transport", Transport.UPGRADE)
 CONNECT_TIMEOUT = Setting("connection/connect_timeout", 10.0)
 RECONNECTION = Setting("connection/reconnection", True)
 RECONNECT_ATTEMPTS = Setting("connection/reconnection_attempts", 0)

@@ -27,13 +27,14 @@ from engineio import packet as eio_packet
 from engineio import payload as eio_payload
 
 from inspector.wire.loop import courtesy
+from inspector.wire.reasons import DisconnectReason
 
 # Disconnect reasons, in the words a user understands (socket.io-client's words).
-SERVER_DISCONNECT = "server disconnect"
-CLIENT_DISCONNECT = "client disconnect"
-TRANSPORT_CLOSE = "transport close"
-TRANSPORT_ERROR = "transport error"
-PING_TIMEOUT = "ping timeout"
+SERVER_DISCONNECT = DisconnectReason.SERVER_DISCONNECT
+CLIENT_DISCONNECT = DisconnectReason.CLIENT_DISCONNECT
+TRANSPORT_CLOSE = DisconnectReason.TRANSPORT_CLOSE
+TRANSPORT_ERROR = DisconnectReason.TRANSPORT_ERROR
+PING_TIMEOUT = DisconnectReason.PING_TIMEOUT
 
 RawTap = Callable[[str, Any, str], None]      # ("in"|"out", text or bytes, transport)
 

@@ -2,12 +2,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from urllib.parse import urlencode, urlsplit, urlunsplit, parse_qsl
 
+
+class Transport(StrEnum):
+    """A transport option, and (websocket or polling) the transport a connection uses."""
+    UPGRADE = "upgrade"        # polling first, then upgrade to websocket (the JS default)
+    WEBSOCKET = "websocket"
+    POLLING = "polling"
+
+
 TRANSPORTS = {
-    "upgrade": ["polling", "websocket"],  # polling first, then upgrade (the JS default)
-    "websocket": ["websocket"],
-    "polling": ["polling"],
+    Transport.UPGRADE: [Transport.POLLING, Transport.WEBSOCKET],
+    Transport.WEBSOCKET: [Transport.WEBSOCKET],
+    Transport.POLLING: [Transport.POLLING],
 }
 
 
@@ -19,7 +28,7 @@ class OptionsError(ValueError):
 class ConnectionOptions:
     url: str = "http://127.0.0.1:5000"
     path: str = "/socket.io"
-    transport: str = "upgrade"           # a key of TRANSPORTS
+    transport: str = Transport.UPGRADE   # a key of TRANSPORTS
     auth: dict | None = None             # sent with every namespace CONNECT unless it has its own
     query: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
@@ -57,7 +66,7 @@ class ConnectionOptions:
 
     @property
     def transports(self) -> list[str]:
-        return list(TRANSPORTS[self.transport])
+        return [str(t) for t in TRANSPORTS[self.transport]]     # plain strings for python-engineio
 
     @property
     def engine_url(self) -> str:

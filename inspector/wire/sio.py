@@ -29,6 +29,7 @@ import asyncio
 import random
 import time
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Protocol
 
 import aiohttp
@@ -44,9 +45,18 @@ from inspector.wire.options import ConnectionOptions
 
 __all__ = ["InspectorClient", "Observer", "Outgoing", "ConnectError", "NamespaceRefused",
            "SERVER_DISCONNECT", "CLIENT_DISCONNECT", "TRANSPORT_CLOSE", "TRANSPORT_ERROR",
-           "PING_TIMEOUT", "SENT", "BUFFERED", "DROPPED", "REFUSED"]
+           "PING_TIMEOUT", "EmitOutcome", "SENT", "BUFFERED", "DROPPED", "REFUSED"]
 
-SENT, BUFFERED, DROPPED, REFUSED = "sent", "buffered", "dropped", "refused"
+
+class EmitOutcome(StrEnum):
+    """What became of an emit (emit_event's answer, Session.emit's EmitResult.outcome)."""
+    SENT = "sent"
+    BUFFERED = "buffered"      # held until the namespace is connected again
+    DROPPED = "dropped"        # volatile, and the connection could not take it now
+    REFUSED = "refused"        # not connected, and the offline buffer is off
+
+
+SENT, BUFFERED, DROPPED, REFUSED = EmitOutcome
 
 
 class ConnectError(Exception):

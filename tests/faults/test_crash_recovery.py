@@ -12,16 +12,17 @@ import threading
 import time
 
 from inspector.store.reader import SessionStore
+from inspector.log.entry import IN, Kind
 
 CHILD = textwrap.dedent("""
     import asyncio, sys, time
     from inspector.wire.loop import run
-    from inspector.wire.options import ConnectionOptions
+    from inspector.wire.options import ConnectionOptions, Transport
     from inspector.session.session import Session
     from inspector.store.writer import StoreWriter
 
     async def main(url, path):
-        session = Session(ConnectionOptions(url=url, transport="websocket"))
+        session = Session(ConnectionOptions(url=url, transport=Transport.WEBSOCKET))
         writer = StoreWriter(path)
         writer.attach(session)
         await session.connect()
@@ -72,4 +73,4 @@ def test_a_killed_recording_keeps_all_but_the_last_second(demo_server, tmp_path)
     print(f"reported last {reports[-1][0]}, due (1 s before the kill) {before}, in the file {len(seqs)}")
     assert seqs == list(range(1, len(seqs) + 1))            # no hole
     assert len(seqs) >= before, f"lost entries older than a second: file has {len(seqs)}, {before} were due"
-    assert any(e.kind == "connect" for e in entries[:5]) and any(e.event == "burst" and e.dir == "in" for e in entries)
+    assert any(e.kind == Kind.CONNECT for e in entries[:5]) and any(e.event == "burst" and e.dir == IN for e in entries)

@@ -1,14 +1,15 @@
 """Interop with the official Node.js socket.io server (npm socket.io 4.8)."""
 import pytest
 
-from inspector.wire.options import ConnectionOptions
+from inspector.wire.options import ConnectionOptions, Transport
 from inspector.session.session import Session
 from tests.helpers import Recorder, run
+from inspector.log.entry import Kind
 
 pytestmark = pytest.mark.node
 
 
-@pytest.mark.parametrize("transport", ["websocket", "polling", "upgrade"])
+@pytest.mark.parametrize("transport", [Transport.WEBSOCKET, Transport.POLLING, Transport.UPGRADE])
 def test_echo_namespaces_and_refusal_against_node(node_server, transport):
     server = node_server()
 
@@ -19,14 +20,14 @@ def test_echo_namespaces_and_refusal_against_node(node_server, transport):
         assert all(not isinstance(r, Exception) for r in results.values())
         refused = await session.open_namespace("/admin")
         assert "unauthorized" in str(refused)
-        [err] = rec.find(kind="connect_error", ns="/admin")
+        [err] = rec.find(kind=Kind.CONNECT_ERROR, ns="/admin")
         assert err.args == [{"message": "unauthorized", "data": {"hint": "send auth {\"token\": \"demo-token\"}"}}]
         ok = await session.open_namespace("/admin", {"token": "demo-token"})
         assert ok["sid"]
         r = await session.emit("/chat", "echo", [1, {"b": b"\x00\xff"}], ack=True)
         assert (await r.answer).args == [1, {"b": b"\x00\xff"}]
         await session.emit("/", "ask", ["ok?"])
-        [got] = await rec.wait_for(kind="event", event="answer_received")
+        [got] = await rec.wait_for(kind=Kind.EVENT, event="answer_received")
         assert got.args == [{"question": "ok?", "answer": []}]
         await session.disconnect()
     run(scenario())

@@ -10,7 +10,7 @@ import pytest
 import socketio
 
 from inspector.log.codegen import can_reproduce, js_snippet, python_snippet
-from inspector.log.entry import LogEntry
+from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
 from inspector.demo.server import DemoServer
 from tests.helpers import run
 
@@ -18,7 +18,7 @@ NODE_DIR = Path(__file__).resolve().parent.parent / "node"
 
 
 def out(event, args, ns="/", ack_id=None, flags=(), detail=None):
-    return LogEntry(7, 1.0, "out", "event", ns, event, args, ack_id, None, 10, flags, detail)
+    return LogEntry(7, 1.0, OUT, Kind.EVENT, ns, event, args, ack_id, None, 10, flags, detail)
 
 
 def test_python_snippets_read_as_python_socketio_calls():
@@ -28,13 +28,13 @@ def test_python_snippets_read_as_python_socketio_calls():
         'await sio.emit("chat", ("a", {"n": 1, "ok": True, "none": None}), namespace="/chat")'
     assert python_snippet(out("up", [{"blob": b"\xde\xad"}], ack_id=3, detail={"timeout_s": 2.5})) == \
         'answer = await sio.call("up", {"blob": bytes.fromhex("dead")}, timeout=2.5)'
-    assert "no volatile" in python_snippet(out("v", [1], flags=("volatile",)))
+    assert "no volatile" in python_snippet(out("v", [1], flags=(Flag.VOLATILE,)))
 
 
 def test_js_snippets_read_as_socket_io_client_calls():
     assert js_snippet(out("chat", ["hi"])) == 'socket.compress(false).emit("chat", "hi");'
-    assert js_snippet(out("chat", [1, None], flags=("compressed",))) == 'socket.emit("chat", 1, null);'
-    assert js_snippet(out("v", [], flags=("volatile",))) == 'socket.compress(false).volatile.emit("v");'
+    assert js_snippet(out("chat", [1, None], flags=(Flag.COMPRESSED,))) == 'socket.emit("chat", 1, null);'
+    assert js_snippet(out("v", [], flags=(Flag.VOLATILE,))) == 'socket.compress(false).volatile.emit("v");'
     assert js_snippet(out("up", [{"b": b"\x01\xff"}], ns="/chat", ack_id=1, detail={"timeout_s": 5})) == \
         '// socket = io(URL + "/chat")\n' \
         'const answer = await socket.compress(false).timeout(5000).emitWithAck("up", {"b": Uint8Array.from([1, 255])});'
@@ -43,11 +43,11 @@ def test_js_snippets_read_as_socket_io_client_calls():
 
 
 def test_only_outgoing_events_can_be_copied():
-    assert not can_reproduce(LogEntry(1, 1.0, "in", "event", "/", "e", []))
-    assert not can_reproduce(LogEntry(1, 1.0, "out", "ack", "/", "e", []))
+    assert not can_reproduce(LogEntry(1, 1.0, IN, Kind.EVENT, "/", "e", []))
+    assert not can_reproduce(LogEntry(1, 1.0, OUT, Kind.ACK, "/", "e", []))
     assert not can_reproduce(None)
     with pytest.raises(ValueError):
-        python_snippet(LogEntry(1, 1.0, "sys", "connect", "/"))
+        python_snippet(LogEntry(1, 1.0, SYS, Kind.CONNECT, "/"))
 
 
 CASES = [
@@ -125,7 +125,7 @@ def test_an_emit_logged_by_a_real_session_copies_with_its_ack_timeout():
         async with demo_session() as (session, rec, server, _):
             r = await session.emit("/", "echo", ["x"], ack=True, timeout=2.5)
             await r.answer
-            [e] = rec.find(kind="event", dir="out", event="echo")
+            [e] = rec.find(kind=Kind.EVENT, dir=OUT, event="echo")
             return e
     e = run(scenario())
     assert e.detail["timeout_s"] == 2.5

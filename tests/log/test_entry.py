@@ -2,17 +2,17 @@ import json
 
 import pytest
 
-from inspector.log.entry import LogEntry
+from inspector.log.entry import IN, SYS, Flag, Kind, LogEntry
 
 
 def test_json_form_leaves_out_fields_that_do_not_apply():
-    e = LogEntry(1, 1700000000.5, "sys", "connect", ns="/")
+    e = LogEntry(1, 1700000000.5, SYS, Kind.CONNECT, ns="/")
     assert e.to_json() == {"seq": 1, "t": 1700000000.5, "dir": "sys", "kind": "connect", "ns": "/"}
 
 
 def test_round_trip_with_bytes_flags_and_detail():
-    e = LogEntry(7, 1.25, "in", "ack", ns="/chat", event="echo", args=[{"b": b"\x00\xff"}, 2],
-                 ack_id=3, rtt_ms=1.5, bytes=42, flags=("binary", "late"), detail={"for_seq": 5})
+    e = LogEntry(7, 1.25, IN, Kind.ACK, ns="/chat", event="echo", args=[{"b": b"\x00\xff"}, 2],
+                 ack_id=3, rtt_ms=1.5, bytes=42, flags=(Flag.BINARY, Flag.LATE), detail={"for_seq": 5})
     line = e.to_jsonl()
     obj = json.loads(line)
     assert obj["args"] == [{"b": {"_bytes": "AP8="}}, 2]

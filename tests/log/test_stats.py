@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from inspector.log.table import LogColumns, chunk_from_entries
-from inspector.log.entry import LogEntry
+from inspector.log.entry import IN, OUT, SYS, Kind, LogEntry
 from inspector.log.stats import compute, compute_whole, percentiles
 
 
@@ -19,17 +19,17 @@ def test_rates_counts_and_percentiles():
     entries, seq = [], 1
     for second in range(10):             # 10 s: 5 events in and 2 out each second
         for k in range(5):
-            entries.append(LogEntry(seq, t0 + second + k / 10, "in", "event", "/", "tick", [k], bytes=100))
+            entries.append(LogEntry(seq, t0 + second + k / 10, IN, Kind.EVENT, "/", "tick", [k], bytes=100))
             seq += 1
         for k in range(2):
-            entries.append(LogEntry(seq, t0 + second + 0.5 + k / 10, "out", "event", "/", "order", [k],
+            entries.append(LogEntry(seq, t0 + second + 0.5 + k / 10, OUT, Kind.EVENT, "/", "order", [k],
                                     ack_id=seq, bytes=40))
             seq += 1
     rtts = [float(x) for x in range(1, 101)]     # acks with round trips 1..100 ms
     for r in rtts:
-        entries.append(LogEntry(seq, t0 + 9.9, "in", "ack", "/", "order", [], ack_id=1, rtt_ms=r, bytes=10))
+        entries.append(LogEntry(seq, t0 + 9.9, IN, Kind.ACK, "/", "order", [], ack_id=1, rtt_ms=r, bytes=10))
         seq += 1
-    entries.append(LogEntry(seq, t0 + 9.95, "sys", "disconnect", detail={"reason": "x"}))
+    entries.append(LogEntry(seq, t0 + 9.95, SYS, Kind.DISCONNECT, detail={"reason": "x"}))
     s = compute(cols_of(entries), t_end=t0 + 10, window_s=10, buckets=10)
     assert s.events_in.tolist() == [5.0] * 10
     assert s.events_out.tolist() == [2.0] * 10
@@ -43,13 +43,13 @@ def test_rates_counts_and_percentiles():
 
 
 def test_a_window_that_ends_now_shows_only_its_own_seconds():
-    entries = [LogEntry(i + 1, 100.0 + i, "in", "event", "/", "e", []) for i in range(100)]
+    entries = [LogEntry(i + 1, 100.0 + i, IN, Kind.EVENT, "/", "e", []) for i in range(100)]
     s = compute(cols_of(entries), t_end=200.0, window_s=60, buckets=60)
     assert s.events_in.sum() == 60 and s.total_in == 100
 
 
 def test_an_old_session_is_shown_whole_and_an_empty_one_is_zero():
-    entries = [LogEntry(i + 1, 50.0 + i * 2, "in", "event", "/", "e", []) for i in range(30)]
+    entries = [LogEntry(i + 1, 50.0 + i * 2, IN, Kind.EVENT, "/", "e", []) for i in range(30)]
     s = compute_whole(cols_of(entries))
     assert s.events_in.sum() * s.bucket_s == 30
     empty = compute_whole(LogColumns())

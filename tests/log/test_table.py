@@ -11,7 +11,7 @@ import pytest
 from inspector.log import table as C
 from inspector.log.table import TEXT_CAP, LogColumns, chunk_from_entries, chunk_from_rows
 from inspector.log.filter import FilterError, LogFilter, validate
-from inspector.log.entry import LogEntry
+from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
 from inspector.store.reader import row_of
 
 WORDS = ["alice", "Bob", "CAROL", "dave", "é", "日本", "x[y]", "a.b", "line\nbreak", "tab\t", "İstanbul"]
@@ -21,10 +21,10 @@ def random_entries(n: int, seed: int = 1) -> list[LogEntry]:
     rng = random.Random(seed)
     out = []
     for seq in range(1, n + 1):
-        kind = rng.choice(["event"] * 6 + ["ack", "connect", "gap"])
-        d = "sys" if kind in ("connect", "gap") else rng.choice(["in", "out"])
+        kind = rng.choice([Kind.EVENT] * 6 + [Kind.ACK, Kind.CONNECT, Kind.GAP])
+        d = SYS if kind in (Kind.CONNECT, Kind.GAP) else rng.choice([IN, OUT])
         words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 4)))
-        args = None if d == "sys" else rng.choice([
+        args = None if d == SYS else rng.choice([
             [], [words], [{"user": words, "n": seq}], [seq, words, {"deep": [words, {"k": words}]}],
             ["z" * rng.randint(TEXT_CAP - 5, TEXT_CAP + 50) + words],       # cut rows
             [{"blob": bytes([seq % 256, 1, 2])}, words],                   # bytes rows
@@ -131,11 +131,11 @@ FILTERS = [
     LogFilter(text=r"a[^x]*b", regex=True),           # can run across a row's end
     LogFilter(text=r"\\n", regex=True), LogFilter(text="<3 bytes>"),
     LogFilter(text=r"\d{3}", regex=True), LogFilter(text=r"(?P<Name>dave)", regex=True),
-    LogFilter(dirs=frozenset({"out"})), LogFilter(dirs=frozenset({"sys"})),
+    LogFilter(dirs=frozenset({OUT})), LogFilter(dirs=frozenset({SYS})),
     LogFilter(namespaces=frozenset({"/chat"})), LogFilter(namespaces=frozenset({None})),
     LogFilter(events=frozenset({"tick", "x y"})), LogFilter(events=frozenset({"never"})),
     LogFilter(flags=frozenset({"late"})), LogFilter(flags=frozenset({"late", "recovered"})),
-    LogFilter(dirs=frozenset({"in"}), events=frozenset({"chat"}), text="alice"),
+    LogFilter(dirs=frozenset({IN}), events=frozenset({"chat"}), text="alice"),
 ]
 
 
@@ -163,7 +163,7 @@ def test_an_invalid_expression_says_why_and_never_raises_anything_else():
 def test_the_newest_entries_are_kept_whole_and_the_rest_let_go(monkeypatch):
     monkeypatch.setattr(C, "RECENT_ROWS", 100)
     monkeypatch.setattr(C, "RECENT_SLACK", 50)
-    entries = [LogEntry(i, float(i), "in", "event", "/", "e", [i], bytes=10) for i in range(1, 3001)]
+    entries = [LogEntry(i, float(i), IN, Kind.EVENT, "/", "e", [i], bytes=10) for i in range(1, 3001)]
     cols = load(entries, batch=500)
     assert len(cols._recent) <= 100 + 50 + 500
     assert cols.entry(2999) is entries[2999]           # identity for the newest
@@ -179,8 +179,8 @@ def test_clear_forgets_everything():
 
 
 def test_a_raw_packet_row_shows_the_packet_as_encoded():
-    packets = [LogEntry(1, 1.0, "in", "packet", args=['42["chat",{"n":1}]'], bytes=19),
-               LogEntry(2, 2.0, "out", "packet", args=[b"\x04\x01"], bytes=2, flags=("binary",))]
+    packets = [LogEntry(1, 1.0, IN, Kind.PACKET, args=['42["chat",{"n":1}]'], bytes=19),
+               LogEntry(2, 2.0, OUT, Kind.PACKET, args=[b"\x04\x01"], bytes=2, flags=(Flag.BINARY,))]
     a = load(packets)
     b = LogColumns()
     b.append(chunk_from_rows([row_of(e) for e in packets]))

@@ -1,5 +1,5 @@
 """The timeline's data: built from real sessions' entries."""
-from inspector.log.entry import LogEntry
+from inspector.log.entry import IN, SYS, Flag, Kind, LogEntry
 from inspector.session.sequence_gaps import SequenceRule
 from inspector.log.timeline import CLOSED, DOWN, REFUSED, UP, Timeline
 from tests.helpers import demo_session, run
@@ -11,11 +11,11 @@ def test_periods_attempts_and_counts_from_a_real_drop():
             session.set_sequence_rules([SequenceRule("number", "seq")])
             await (await session.join_room("/", "numbers")).answer
             await session.emit("/", "emit_numbers", [{"start": 1, "count": 2, "interval": 0.01}])
-            await rec.wait_for(2, kind="event", event="number")
+            await rec.wait_for(2, kind=Kind.EVENT, event="number")
             await session.drop_transport()
-            await rec.wait_for(2, kind="gap", where=lambda e: "duration_s" in e.detail)
+            await rec.wait_for(2, kind=Kind.GAP, where=lambda e: "duration_s" in e.detail)
             await session.emit("/", "emit_numbers", [{"start": 6, "count": 1, "interval": 0.01}])
-            await rec.wait_for(3, kind="event", event="number")
+            await rec.wait_for(3, kind=Kind.EVENT, event="number")
             await session.close_namespace("/chat")
             return list(rec.entries)
 
@@ -32,27 +32,27 @@ def test_periods_attempts_and_counts_from_a_real_drop():
     assert [m.count for m in tl.markers] == [3]
     first, last = down.seq_range()
     by_seq = {e.seq: e for e in entries}
-    assert by_seq[first].kind == "disconnect" and by_seq[last].kind == "gap"
+    assert by_seq[first].kind == Kind.DISCONNECT and by_seq[last].kind == Kind.GAP
     assert [p.state for p in tl.periods["/chat"]] == [UP, DOWN, UP, CLOSED]
     assert "transport close" in down.describe() and "3 numbered event(s) known missed" in down.describe()
     assert tl.at("/", down.start + 0.0001) is down
 
 
 def test_failed_attempts_refusals_and_recovery_counts():
-    e = lambda seq, kind, **kw: LogEntry(seq, float(seq), kw.pop("dir", "sys"), kind, **kw)
+    e = lambda seq, kind, **kw: LogEntry(seq, float(seq), kw.pop("dir", SYS), kind, **kw)
     tl = Timeline()
     tl.add([
-        e(1, "connect", ns="/"),
-        e(2, "connect_error", ns="/admin", detail={"message": "unauthorized"}),
-        e(3, "disconnect", ns="/", detail={"reason": "ping timeout"}),
-        e(4, "reconnect_attempt", detail={"attempt": 1, "error": "cannot connect"}),
-        e(5, "reconnect", detail={"attempt": 2}),
-        e(6, "connect", ns="/", detail={"recovered": True}),
-        e(7, "gap", ns="/", detail={"duration_s": 3.0, "reason": "ping timeout", "recovered": True,
+        e(1, Kind.CONNECT, ns="/"),
+        e(2, Kind.CONNECT_ERROR, ns="/admin", detail={"message": "unauthorized"}),
+        e(3, Kind.DISCONNECT, ns="/", detail={"reason": "ping timeout"}),
+        e(4, Kind.RECONNECT_ATTEMPT, detail={"attempt": 1, "error": "cannot connect"}),
+        e(5, Kind.RECONNECT, detail={"attempt": 2}),
+        e(6, Kind.CONNECT, ns="/", detail={"recovered": True}),
+        e(7, Kind.GAP, ns="/", detail={"duration_s": 3.0, "reason": "ping timeout", "recovered": True,
                                     "recovered_events": 2}),
-        e(8, "event", ns="/", dir="in", event="x", flags=("recovered",)),
-        e(9, "event", ns="/", dir="in", event="x", flags=("recovered",)),
-        e(10, "event", ns="/", dir="in", event="live"),
+        e(8, Kind.EVENT, ns="/", dir=IN, event="x", flags=(Flag.RECOVERED,)),
+        e(9, Kind.EVENT, ns="/", dir=IN, event="x", flags=(Flag.RECOVERED,)),
+        e(10, Kind.EVENT, ns="/", dir=IN, event="live"),
     ])
     assert tl.periods["/admin"][0].state == REFUSED
     down = tl.periods["/"][1]

@@ -5,11 +5,11 @@ import contextlib
 
 import yaml
 
-from inspector.log.entry import LogEntry
+from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
 from inspector.wire.options import ConnectionOptions
 from inspector.scenarios.recorder import RecordingContext, context_of, record
 from inspector.scenarios.file import loads
-from inspector.scenarios.runner import ScenarioRunner
+from inspector.scenarios.runner import ScenarioRunner, StepOutcome
 from inspector.session.session import Session
 from inspector.demo.server import DemoServer
 from tests.helpers import Recorder, run
@@ -22,13 +22,13 @@ def test_a_recorded_session_keeps_what_matters_leaves_secrets_out_and_replays():
             sid = (await (await session.emit("/", "whoami", [], ack=True)).answer).args[0]["sid"]
             await (await session.emit("/", "echo", [{"me": sid, "literal": "${x}"}], ack=True)).answer
             await (await session.emit("/", "burst", [{"count": 5}], ack=True)).answer
-            await rec.wait_for(kind="event", event="burst", count=5)
+            await rec.wait_for(kind=Kind.EVENT, event="burst", count=5)
             await (await session.join_room("/", "lobby")).answer
             await (await session.emit("/", "drop", [{"after_ms": 10}], ack=True)).answer
-            await rec.wait_for(kind="gap", ns="/")
-            await rec.wait_for(kind="ack", event="join", count=2)   # joined again by itself
+            await rec.wait_for(kind=Kind.GAP, ns="/")
+            await rec.wait_for(kind=Kind.ACK, event="join", count=2)   # joined again by itself
             await (await session.emit("/", "broadcast", [{"room": "lobby", "data": 1}], ack=True)).answer
-            await rec.wait_for(kind="event", event="room_message")
+            await rec.wait_for(kind=Kind.EVENT, event="room_message")
             recording = record(rec.entries, await context_of(session), name="probe")
             await session.disconnect()      # the replay is alone on the server, as in CI
 
@@ -59,7 +59,7 @@ def test_a_recorded_session_keeps_what_matters_leaves_secrets_out_and_replays():
     # the server greets again (held until its CONNECT answer, as socket.io-client does),
     # then lobby is joined again
     assert kinds[gap:gap + 3] == ["expect_gap", "expect", "join"] and steps[gap + 1]["expect"] == "welcome"
-    assert [r.status for r in results] == ["passed"] * len(results), [r.report() for r in results]
+    assert [r.status for r in results] == [StepOutcome.PASSED] * len(results), [r.report() for r in results]
     echoed = [a for ns, e, a in server.received if e == "echo"]
     assert echoed[-1][0]["literal"] == "${x}" and echoed[-1][0]["me"] != sid
 
@@ -86,14 +86,14 @@ def entry(seq, dir, kind, ns="/", event=None, args=None, detail=None, ack_id=Non
 
 def test_only_the_last_connection_is_recorded_greeting_included():
     entries = [
-        entry(1, "sys", "connect", detail={"sid": "A"}),
-        entry(2, "in", "event", event="old", args=[1]),
-        entry(3, "sys", "disconnect", detail={"reason": "client disconnect"}),
-        entry(4, "in", "event", event="welcome", args=[{"n": 1}]),   # before its CONNECT answer
-        entry(5, "sys", "connect", detail={"sid": "B"}),
-        entry(6, "out", "event", event="ping", args=[], ack_id=0),
-        entry(7, "in", "ack", event="ping", args=["pong"], ack_id=0),
-        entry(8, "sys", "connect", ns="/late", detail={"sid": "C"}),
+        entry(1, SYS, Kind.CONNECT, detail={"sid": "A"}),
+        entry(2, IN, Kind.EVENT, event="old", args=[1]),
+        entry(3, SYS, Kind.DISCONNECT, detail={"reason": "client disconnect"}),
+        entry(4, IN, Kind.EVENT, event="welcome", args=[{"n": 1}]),   # before its CONNECT answer
+        entry(5, SYS, Kind.CONNECT, detail={"sid": "B"}),
+        entry(6, OUT, Kind.EVENT, event="ping", args=[], ack_id=0),
+        entry(7, IN, Kind.ACK, event="ping", args=["pong"], ack_id=0),
+        entry(8, SYS, Kind.CONNECT, ns="/late", detail={"sid": "C"}),
     ]
     ctx = RecordingContext(ConnectionOptions(url="http://h:1"), ns_auth={"/late": {"key": "k3y-value"}})
     rec = record(entries, ctx)
@@ -108,10 +108,10 @@ def test_only_the_last_connection_is_recorded_greeting_included():
 
 def test_a_timed_out_ack_is_kept_and_named_and_timestamps_are_matched_by_type():
     entries = [
-        entry(1, "sys", "connect", detail={"sid": "A"}),
-        entry(2, "out", "event", event="slow", args=[], ack_id=0),
-        entry(3, "sys", "ack", event="slow", ack_id=0, flags=("timeout",)),
-        entry(4, "in", "event", event="tick", args=[{"i": 3, "t": 1795661261.5, "at": "2026-11-26T02:51:11Z",
+        entry(1, SYS, Kind.CONNECT, detail={"sid": "A"}),
+        entry(2, OUT, Kind.EVENT, event="slow", args=[], ack_id=0),
+        entry(3, SYS, Kind.ACK, event="slow", ack_id=0, flags=(Flag.TIMEOUT,)),
+        entry(4, IN, Kind.EVENT, event="tick", args=[{"i": 3, "t": 1795661261.5, "at": "2026-11-26T02:51:11Z",
                                                      "id": "0f8fad5b-d9cb-469f-a165-70867728950e"}]),
     ]
     doc = yaml.safe_load(record(entries, RecordingContext(ConnectionOptions())).text)
@@ -122,9 +122,9 @@ def test_a_timed_out_ack_is_kept_and_named_and_timestamps_are_matched_by_type():
 
 
 def test_an_expect_can_require_flags():
-    replayed = entry(1, "in", "event", event="n", args=[1], flags=("recovered",))
+    replayed = entry(1, IN, Kind.EVENT, event="n", args=[1], flags=(Flag.RECOVERED,))
     assert ScenarioRunner._why_not(replayed, [1], ["recovered"]) is None
-    assert ScenarioRunner._why_not(entry(2, "in", "event", event="n", args=[1]), [1], ["recovered"]) == \
+    assert ScenarioRunner._why_not(entry(2, IN, Kind.EVENT, event="n", args=[1]), [1], ["recovered"]) == \
         "without the flag(s) recovered"
 
 
@@ -133,7 +133,7 @@ def test_a_simulated_network_drop_is_recorded_as_a_drop_step_and_replays():
         async with demo_session(token="t") as (session, rec, server):
             await (await session.emit("/", "echo", ["before"], ack=True)).answer
             await session.drop_transport()
-            await rec.wait_for(kind="gap", ns="/")
+            await rec.wait_for(kind=Kind.GAP, ns="/")
             await (await session.emit("/", "echo", ["after"], ack=True)).answer
             recording = record(rec.entries, await context_of(session), name="drop")
             await session.disconnect()
@@ -147,4 +147,4 @@ def test_a_simulated_network_drop_is_recorded_as_a_drop_step_and_replays():
     kinds = [next(iter(s)) for s in yaml.safe_load(recording.text)["steps"]]
     drop = kinds.index("drop")
     assert kinds[drop + 1] == "expect_gap" and kinds[drop - 1] == "emit"
-    assert [r.status for r in results] == ["passed"] * len(results), [r.report() for r in results]
+    assert [r.status for r in results] == [StepOutcome.PASSED] * len(results), [r.report() for r in results]

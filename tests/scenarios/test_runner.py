@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 
 from inspector.scenarios.file import loads
-from inspector.scenarios.runner import ScenarioRunner
+from inspector.scenarios.runner import ScenarioRunner, StepOutcome
 from inspector.session.session import Session
 from inspector.demo.server import DemoServer
 from tests.helpers import run
+from inspector.log.entry import Kind
 
 FAST = """\
 connection:
@@ -55,10 +56,10 @@ steps:
     ns: /chat
     args: [{text: hi, from: {$type: string}}]
 """)
-    assert statuses(results) == ["passed"] * 6 and runner.passed
+    assert statuses(results) == [StepOutcome.PASSED] * 6 and runner.passed
     assert results[0].label.startswith("connect http://127.0.0.1:") and results[0].label.endswith("(/, /chat)")
     assert all(r.duration_ms >= 0 for r in results)
-    assert [e.kind for e in results[2].entries] == ["event", "ack"]      # the emit and its answer
+    assert [e.kind for e in results[2].entries] == [Kind.EVENT, Kind.ACK]      # the emit and its answer
     assert results[5].entries[0].args[0]["text"] == "hi"
     assert re.fullmatch(r"  ✓ +\d+ ms  emit echo \"ping\", \{\"n\": 1\}", results[2].line_text())
 
@@ -74,7 +75,7 @@ steps:
   - expect: burst
     timeout: 0.3
 """)
-    assert statuses(results) == ["passed", "passed", "passed", "passed", "failed"]
+    assert statuses(results) == [StepOutcome.PASSED, StepOutcome.PASSED, StepOutcome.PASSED, StepOutcome.PASSED, StepOutcome.FAILED]
     failed = results[-1]
     assert failed.message == "step 4 (line 7): expected 'burst' on / within 0.3 s"
     assert failed.details[0] == "nearest received:"
@@ -96,7 +97,7 @@ steps:
     timeout: 0.3
   - emit: echo
 """)
-    assert statuses(results) == ["passed", "passed", "passed", "failed", "skipped"]
+    assert statuses(results) == [StepOutcome.PASSED, StepOutcome.PASSED, StepOutcome.PASSED, StepOutcome.FAILED, StepOutcome.SKIPPED]
     failed = results[3]
     assert failed.message == ("step 3 (line 8): expected 'message' on /chat with args matching "
                               "[{\"text\": \"bye\"}] within 0.3 s")
@@ -152,7 +153,7 @@ steps:
     within: 0.5
 """)
     # the first room_message (before the leave) is not held against step 5
-    assert statuses(results) == ["passed"] * 8 + ["failed"]
+    assert statuses(results) == [StepOutcome.PASSED] * 8 + [StepOutcome.FAILED]
     assert re.fullmatch(r"step 8 \(line 16\): expected no 'room_message' on / matching \[\{\"data\": 3\}\], "
                         r"but one arrived at \+\d\.\d{3} s", results[-1].message)
     assert '↓ room_message on / {"room":"lobby"' in results[-1].details[0]
@@ -171,7 +172,7 @@ steps:
     args: ["${echoed.note}"]
     expect_ack: [{$regex: "^I am "}]
 """)
-    assert statuses(results) == ["passed"] * 4
+    assert statuses(results) == [StepOutcome.PASSED] * 4
     whoami = [a for ns, e, a in server.received if e == "whoami"]
     echoes = [a for ns, e, a in server.received if e == "echo"]
     sid = echoes[0][0]["sid"]
@@ -197,7 +198,7 @@ steps:
   - drop
   - expect_recovered
 """)
-    assert statuses(results) == ["passed"] * 5 + ["failed"]
+    assert statuses(results) == [StepOutcome.PASSED] * 5 + [StepOutcome.FAILED]
     assert results[-1].message == ("step 5 (line 14): / reconnected but was not recovered "
                                    "(the server does not offer connection state recovery)")
     assert re.fullmatch(r"#\d+ at \+\d\.\d{3} s: connect on /", results[-1].details[0])
@@ -224,14 +225,14 @@ def test_server_acks_are_answered_as_the_scenario_says_and_restored_after():
         await server.stop()
         return results, session
     results, session = run(go())
-    assert statuses(results) == ["passed"] * 3
+    assert statuses(results) == [StepOutcome.PASSED] * 3
     assert session.server_acks.by_event == {}
 
 
 def test_unreachable_server_and_refused_namespace_fail_the_connection_and_skip_the_rest():
     runner, results, _ = play("connection: {connect_timeout: 2}\nsteps:\n  - emit: echo\n",
                               url="http://127.0.0.1:1")
-    assert statuses(results) == ["failed", "skipped"] and runner.connect_failed
+    assert statuses(results) == [StepOutcome.FAILED, StepOutcome.SKIPPED] and runner.connect_failed
     assert results[0].message.startswith("cannot connect: cannot connect to http://127.0.0.1:1")
     assert results[1].message == "not run: could not connect"
     runner, results, _ = play("namespaces: [/admin]\nsteps:\n  - emit: stats\n")
@@ -249,7 +250,7 @@ steps:
   - close: /admin
   - open: /admin
 """, env={"ADMIN_TOKEN": "demo-token"})
-    assert statuses(results) == ["passed"] * 4 + ["failed"]
+    assert statuses(results) == [StepOutcome.PASSED] * 4 + [StepOutcome.FAILED]
     assert results[-1].message == "step 4 (line 7): /admin was not opened: /admin refused: unauthorized"
 
 
@@ -264,6 +265,6 @@ steps:
 """, env={"SIO_TEST_TOKEN": "s3cret-value"})
     failed = results[1]
     text = "\n".join([failed.message, *failed.details])
-    assert failed.status == "failed" and "X-Api-Key" in text
+    assert failed.status == StepOutcome.FAILED and "X-Api-Key" in text
     assert "s3cret-value" not in text and "literal-key-123" not in text
     assert '"token": "••••"' in text

@@ -7,22 +7,22 @@ import sys
 
 import pytest
 
-from inspector.log.entry import LogEntry
+from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
 from inspector.store.writer import StoreWriter
 from inspector.store.reader import SessionStore, StoreError, import_jsonl, user_sessions_dir
 
 
 def sample() -> list[LogEntry]:
     return [
-        LogEntry(1, 1700000000.125, "sys", "connect", "/", detail={"sid": "abc", "transport": "websocket"}),
-        LogEntry(2, 1700000000.5, "out", "event", "/chat", "echo", ["ping", {"n": 1, "é": [1.5, None, True]}],
+        LogEntry(1, 1700000000.125, SYS, Kind.CONNECT, "/", detail={"sid": "abc", "transport": "websocket"}),
+        LogEntry(2, 1700000000.5, OUT, Kind.EVENT, "/chat", "echo", ["ping", {"n": 1, "é": [1.5, None, True]}],
                  ack_id=0, bytes=31),
-        LogEntry(3, 1700000000.75, "in", "ack", "/chat", "echo", ["ping", {"n": 1}], ack_id=0, rtt_ms=2.25,
-                 bytes=20, flags=("late",), detail={"for_seq": 2}),
-        LogEntry(4, 1700000001.0, "in", "event", "/", "binary_data", [{"blob": b"\x00\xffhello", "n": 3}],
-                 bytes=44, flags=("binary",)),
-        LogEntry(5, 1700000001.25, "in", "event", "/", "nothing", [], bytes=12),
-        LogEntry(6, 1700000002.0, "sys", "disconnect", None, detail={"reason": "ping timeout"}),
+        LogEntry(3, 1700000000.75, IN, Kind.ACK, "/chat", "echo", ["ping", {"n": 1}], ack_id=0, rtt_ms=2.25,
+                 bytes=20, flags=(Flag.LATE,), detail={"for_seq": 2}),
+        LogEntry(4, 1700000001.0, IN, Kind.EVENT, "/", "binary_data", [{"blob": b"\x00\xffhello", "n": 3}],
+                 bytes=44, flags=(Flag.BINARY,)),
+        LogEntry(5, 1700000001.25, IN, Kind.EVENT, "/", "nothing", [], bytes=12),
+        LogEntry(6, 1700000002.0, SYS, Kind.DISCONNECT, None, detail={"reason": "ping timeout"}),
     ]
 
 
@@ -61,8 +61,8 @@ def test_the_file_is_wal_synchronous_normal_and_made_at_the_first_entry(tmp_path
 
 
 def test_values_json_cannot_carry_fall_back_row_by_row(tmp_path):
-    odd = [LogEntry(1, 1.0, "in", "event", "/", "e", [float("nan"), float("inf")]),
-           LogEntry(2, 2.0, "in", "event", "/", "e", [1])]
+    odd = [LogEntry(1, 1.0, IN, Kind.EVENT, "/", "e", [float("nan"), float("inf")]),
+           LogEntry(2, 2.0, IN, Kind.EVENT, "/", "e", [1])]
     w = write(tmp_path / "s.sqlite", odd)
     with SessionStore(w.path) as store:
         got = store.entries()
@@ -136,12 +136,12 @@ def test_a_session_file_is_never_overwritten(tmp_path):
     taken = tmp_path / "s.sqlite"
     taken.write_text("not mine")
     writer = StoreWriter(taken)
-    writer.submit(LogEntry(1, 1.0, "sys", "connect", "/"))
+    writer.submit(LogEntry(1, 1.0, SYS, Kind.CONNECT, "/"))
     assert not writer.flush(5)
     assert "exists already" in writer.error and taken.read_text() == "not mine"
     writer.close()
     renamed = StoreWriter(taken, rename_if_taken=True)      # a default name taken meanwhile
-    renamed.submit(LogEntry(1, 1.0, "sys", "connect", "/"))
+    renamed.submit(LogEntry(1, 1.0, SYS, Kind.CONNECT, "/"))
     assert renamed.flush(5)
     assert renamed.path == tmp_path / "s-2.sqlite" and taken.read_text() == "not mine"
     renamed.close()

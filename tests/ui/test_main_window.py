@@ -5,18 +5,20 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from inspector.ui.log.model import COL_ACK, COL_EVENT
+from inspector.ui.log.columns import ColumnKey, position
+from inspector.log.entry import IN, OUT, Kind
+from inspector.session.state import NamespaceState
 
 
 def test_connect_shows_status_and_the_connect_row(inspector_at, demo_server):
     ui = inspector_at(demo_server.url)
     status = ui.connect()
     assert status.startswith(f"Connected to {demo_server.url} over")
-    ui.wait_for(kind="connect", ns="/")
+    ui.wait_for(kind=Kind.CONNECT, ns="/")
     assert not ui.widget("connectButton").isEnabled()
     assert ui.widget("disconnectButton").isEnabled()
     ui.disconnect()
-    ui.wait_for(kind="disconnect", ns="/", where=lambda e: e.detail["reason"] == "client disconnect")
+    ui.wait_for(kind=Kind.DISCONNECT, ns="/", where=lambda e: e.detail["reason"] == "client disconnect")
     assert ui.widget("connectButton").isEnabled()
 
 
@@ -57,21 +59,21 @@ def test_two_namespaces_rooms_and_an_ack_with_its_round_trip(inspector_at, demo_
     assert msg.args[0]["text"] == "hi all" and msg.args[0]["room"] == "lobby"
 
     ui.emit("echo", "ping", {"n": 1}, ack=True)
-    answer = ui.wait_for(kind="ack", dir="in", event="echo")
+    answer = ui.wait_for(kind=Kind.ACK, dir=IN, event="echo")
     assert answer.args == ["ping", {"n": 1}] and answer.rtt_ms is not None
     # the emit's own row shows the round trip, next to it
     model = ui.window.model
     emit_row = next(r for r in range(model.rowCount())
-                    if model.entry(r).dir == "out" and model.entry(r).event == "echo")
-    ui.qtbot.waitUntil(lambda: model.index(emit_row, COL_ACK).data().startswith("✓"), timeout=5000)
-    assert model.index(emit_row, COL_ACK).data().endswith(" ms")
+                    if model.entry(r).dir == OUT and model.entry(r).event == "echo")
+    ui.qtbot.waitUntil(lambda: model.index(emit_row, position(ColumnKey.ACK)).data().startswith("✓"), timeout=5000)
+    assert model.index(emit_row, position(ColumnKey.ACK)).data().endswith(" ms")
 
 
 def test_selecting_a_row_shows_the_arguments_pretty_printed(inspector_at, demo_server):
     ui = inspector_at(demo_server.url)
     ui.connect()
     ui.emit("echo", {"nested": {"list": [1, 2]}}, ack=True)
-    answer = ui.wait_for(kind="ack", dir="in", event="echo")
+    answer = ui.wait_for(kind=Kind.ACK, dir=IN, event="echo")
     model, table = ui.window.model, ui.window.logView.table
     row = next(r for r in range(model.rowCount()) if model.entry(r) is answer)
     table.selectRow(row)
@@ -93,7 +95,7 @@ def test_invalid_json_never_reaches_the_network_and_keeps_the_text(inspector_at,
     rows_before = len(ui.entries())
     ui.qtbot.keyClick(ui.widget("argsEdit"), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     ui.qtbot.wait(200)
-    assert not ui.find(dir="out")
+    assert not ui.find(dir=OUT)
     assert len(ui.entries()) == rows_before
     assert ui.widget("argsEdit").toPlainText() == '"fine"\n{"a": }'
     ui.type_into("argsEdit", '"fine"\n{"a": 1}')
@@ -104,7 +106,7 @@ def test_zero_arguments_is_a_valid_emit(inspector_at, demo_server):
     ui = inspector_at(demo_server.url)
     ui.connect()
     ui.emit("echo", ack=True)
-    out = ui.wait_for(kind="event", dir="out", event="echo")
+    out = ui.wait_for(kind=Kind.EVENT, dir=OUT, event="echo")
     assert out.args == []
 
 
@@ -115,7 +117,7 @@ def test_server_ack_is_answered_with_the_configured_reply(inspector_at, demo_ser
     ui.window.serverAcks.set_reply("question", '"Ada" {"age": 36}')
     ui.emit("ask", "Who are you?")
     question = ui.wait_for_event("question")
-    reply = ui.wait_for(kind="ack", dir="out")
+    reply = ui.wait_for(kind=Kind.ACK, dir=OUT)
     assert reply.ack_id == question.ack_id and reply.args == ["Ada", {"age": 36}]
     got = ui.wait_for_event("answer_received")
     assert got.args[0]["answer"] == ["Ada", {"age": 36}]
@@ -124,8 +126,8 @@ def test_server_ack_is_answered_with_the_configured_reply(inspector_at, demo_ser
 def test_admin_without_auth_is_refused_and_with_auth_opens(inspector_at, demo_server):
     ui = inspector_at(demo_server.url)
     ui.connect()
-    ui.open_namespace("/admin", expect="refused")
-    err = ui.wait_for(kind="connect_error", ns="/admin")
+    ui.open_namespace("/admin", expect=NamespaceState.REFUSED)
+    err = ui.wait_for(kind=Kind.CONNECT_ERROR, ns="/admin")
     assert err.detail["message"] == "unauthorized"
     assert "/admin refused: unauthorized" in ui.status
     ui.open_namespace("/admin", {"token": "demo-token"})
@@ -137,14 +139,14 @@ def test_server_drop_shows_a_gap_row_and_comes_back(inspector_at, demo_server):
     ui.widget("delaySpin").setValue(0.1)
     ui.connect()
     ui.emit("drop")
-    gap = ui.wait_for(kind="gap", ns="/", timeout=20)
+    gap = ui.wait_for(kind=Kind.GAP, ns="/", timeout=20)
     assert gap.detail["duration_s"] > 0
     model = ui.window.model
     row = next(r for r in range(model.rowCount()) if model.entry(r) is gap)
-    assert model.index(row, COL_EVENT).data().startswith("gap: down ")
+    assert model.index(row, position(ColumnKey.EVENT)).data().startswith("gap: down ")
     ui.wait_for_status("Connected")
     ui.emit("echo", "after", ack=True)
-    ui.wait_for(kind="ack", dir="in", event="echo")
+    ui.wait_for(kind=Kind.ACK, dir=IN, event="echo")
 
 
 def test_log_follows_new_rows_only_while_at_the_bottom(inspector_at, demo_server):
@@ -152,7 +154,7 @@ def test_log_follows_new_rows_only_while_at_the_bottom(inspector_at, demo_server
     ui.window.resize(1100, 600)
     ui.connect()
     ui.emit("burst", {"count": 300})
-    ui.wait_for(kind="event", event="burst", count=300)
+    ui.wait_for(kind=Kind.EVENT, event="burst", count=300)
     table = ui.window.logView.table
     sb = table.verticalScrollBar()
     # followed to the very last row (not just value == maximum: the scroll range of the last
@@ -162,20 +164,20 @@ def test_log_follows_new_rows_only_while_at_the_bottom(inspector_at, demo_server
                        timeout=5000)
     sb.setValue(0)
     ui.emit("burst", {"count": 100})
-    ui.wait_for(kind="event", event="burst", count=400)
+    ui.wait_for(kind=Kind.EVENT, event="burst", count=400)
     ui.qtbot.wait(400)       # longer than the view's follow timer: it had its chance to scroll
     assert sb.value() == 0 and sb.maximum() > 0
     ui.click("latestButton")
     ui.qtbot.waitUntil(lambda: sb.value() == sb.maximum(), timeout=5000)
     ui.emit("burst", {"count": 100})
-    ui.wait_for(kind="event", event="burst", count=500)
+    ui.wait_for(kind=Kind.EVENT, event="burst", count=500)
     ui.qtbot.waitUntil(lambda: sb.value() == sb.maximum(), timeout=5000)
 
 
 def test_clear_empties_the_view(inspector_at, demo_server):
     ui = inspector_at(demo_server.url)
     ui.connect()
-    ui.wait_for(kind="connect")
+    ui.wait_for(kind=Kind.CONNECT)
     ui.click("clearButton")
     assert ui.window.model.rowCount() == 0
     assert ui.window.logView.countLabel.text() == "0 entries"
@@ -223,5 +225,5 @@ def test_invalid_auth_json_disables_connect_and_says_why(inspector_at, demo_serv
 def test_the_inspector_fixture_runs_on_the_embedded_demo_server(inspector):
     inspector.connect()
     inspector.emit("echo", b"\x00\x01", ack=True)
-    answer = inspector.wait_for(kind="ack", event="echo", dir="in")
+    answer = inspector.wait_for(kind=Kind.ACK, event="echo", dir=IN)
     assert answer.args == [b"\x00\x01"]

@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 from PySide6.QtGui import QImage
+from inspector.log.entry import IN, Flag, Kind
+from inspector.wire.options import Transport
 
 
 def _distinct_colours(image: QImage, step: int = 7) -> int:
@@ -27,13 +29,13 @@ def test_main_window_screenshot(inspector, tmp_path):
     ui.emit("message", {"room": "lobby", "text": "hello, lobby"}, ns="/chat", ack=True)
     ui.wait_for_event("message", ns="/chat")
     ui.emit("echo", "ping", {"n": 1}, ack=True)
-    echo = ui.wait_for(kind="ack", dir="in", event="echo")
+    echo = ui.wait_for(kind=Kind.ACK, dir=IN, event="echo")
     ui.emit("binary", 24, ack=True)
     ui.wait_for_event("binary_data")
     ui.emit("ask", "What is your name?")
     ui.wait_for_event("answer_received")
     ui.emit("drop")
-    ui.wait_for(kind="gap", ns="/chat", timeout=20)
+    ui.wait_for(kind=Kind.GAP, ns="/chat", timeout=20)
     ui.wait_for_status("Connected")
     ui.window.logView.scroll_to_seq(echo.seq)
     ui.type_into("eventEdit", "echo")
@@ -54,18 +56,18 @@ def test_timeline_screenshot_with_a_recovered_gap(inspector_at, node_server, tmp
     ui = inspector_at(server.url)
     ui.window.resize(1360, 820)
     ui.widget("delaySpin").setValue(0.6)
-    ui.connect(transport="websocket")
+    ui.connect(transport=Transport.WEBSOCKET)
     ui.open_namespace("/chat")
     ui.join("numbers", ns="/")
     ui.emit("emit_numbers", {"count": 3, "interval_ms": 20})
     ui.wait_for_event("number", count=3)
     ui.emit("drop_and_emit", {"room": "numbers", "count": 4})
-    gap = ui.wait_for(kind="gap", ns="/", timeout=20)
+    gap = ui.wait_for(kind=Kind.GAP, ns="/", timeout=20)
     assert gap.detail["recovered"] is True and gap.detail["recovered_events"] == 4
-    replayed = ui.wait_for(kind="event", event="number", flag="recovered", count=4)
+    replayed = ui.wait_for(kind=Kind.EVENT, event="number", flag=Flag.RECOVERED, count=4)
     assert replayed.args == [{"seq": 4}]
     ui.emit("echo", "after the drop", ack=True)
-    ui.wait_for(kind="ack", dir="in", event="echo")
+    ui.wait_for(kind=Kind.ACK, dir=IN, event="echo")
     ui.qtbot.wait(300)
     image = ui.window.grab().toImage()
     path = Path(os.environ.get("INSPECTOR_SCREENSHOT_DIR") or tmp_path) / "screenshot-timeline.png"

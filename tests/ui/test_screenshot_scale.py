@@ -10,6 +10,7 @@ from pathlib import Path
 from tests.ui.test_screenshot import _distinct_colours
 
 from inspector.ui.log.workspace import STATS_TAB
+from inspector.log.entry import IN, OUT, Kind
 
 
 def _save(widget, name: str, tmp_path) -> Path:
@@ -28,9 +29,9 @@ def test_filter_statistics_and_read_only_screenshots(inspector, tmp_path):
     ui.open_namespace("/chat")
     for i in range(12):
         ui.emit("echo", {"i": i, "user": ["alice", "bob", "carol"][i % 3]}, ack=True)
-        ui.wait_for(kind="ack", dir="in", event="echo", count=i + 1)
+        ui.wait_for(kind=Kind.ACK, dir=IN, event="echo", count=i + 1)
     ui.emit("burst", {"count": 3000})
-    ui.wait_for(kind="event", event="burst", count=3000, timeout=20)
+    ui.wait_for(kind=Kind.EVENT, event="burst", count=3000, timeout=20)
     ui.emit("binary", 48, ack=True)
     ui.wait_for_event("binary_data")
     bar = ui.window.logView.filterBar
@@ -55,7 +56,7 @@ def test_filter_statistics_and_read_only_screenshots(inspector, tmp_path):
     viewer = ui.window.open_session(ui.session_file)
     ui.qtbot.waitUntil(lambda: viewer.done_loading, timeout=10000)
     viewer.resize(1200, 700)
-    viewer.logView.filterBar.set_direction("out")
+    viewer.logView.filterBar.set_direction(OUT)
     ui.qtbot.wait(100)
     _save(viewer, "screenshot-readonly.png", tmp_path)
     viewer.close()

@@ -1,28 +1,30 @@
 """Wire truth in the window: raw packets, bytes from a file, held emits, the compress note."""
 from PySide6.QtGui import QTextCursor
 
-from inspector.ui.log.model import COL_ARGS, COL_EVENT
+from inspector.ui.log.columns import ColumnKey, position
+from inspector.log.entry import IN, OUT, Flag, Kind
+from inspector.wire.options import Transport
 
 
 def test_raw_capture_toggle_logs_packets_next_to_their_event(inspector_at, demo_server):
     ui = inspector_at(demo_server.url)
     ui.widget("rawCaptureCheck").setChecked(True)
-    ui.connect(transport="websocket")
-    open_packet = ui.wait_for(kind="packet", dir="in")
+    ui.connect(transport=Transport.WEBSOCKET)
+    open_packet = ui.wait_for(kind=Kind.PACKET, dir=IN)
     assert open_packet.detail["eio"] == "open"
     ui.emit("echo", "raw", ack=True)
-    out = ui.wait_for(kind="event", dir="out", event="echo")
+    out = ui.wait_for(kind=Kind.EVENT, dir=OUT, event="echo")
     [packet] = [e for e in ui.entries() if e.seq in out.detail["packet_seqs"]]
     model = ui.window.model
     row = next(r for r in range(model.rowCount()) if model.entry(r) is packet)
-    assert model.index(row, COL_EVENT).data() == "packet: message EVENT id 0"
-    assert model.index(row, COL_ARGS).data() == '420["echo","raw"]'
+    assert model.index(row, position(ColumnKey.EVENT)).data() == "packet: message EVENT id 0"
+    assert model.index(row, position(ColumnKey.ARGS)).data() == '420["echo","raw"]'
     ui.widget("rawCaptureCheck").setChecked(False)
     ui.qtbot.wait(100)
-    count = len(ui.find(kind="packet"))
+    count = len(ui.find(kind=Kind.PACKET))
     ui.emit("echo", "quiet", ack=True)
-    ui.wait_for(kind="ack", dir="in", event="echo", args=["quiet"])
-    assert len(ui.find(kind="packet")) == count
+    ui.wait_for(kind=Kind.ACK, dir=IN, event="echo", args=["quiet"])
+    assert len(ui.find(kind=Kind.PACKET)) == count
 
 
 def test_bytes_from_a_file_are_read_when_emitting(inspector_at, demo_server, tmp_path):
@@ -37,8 +39,8 @@ def test_bytes_from_a_file_are_read_when_emitting(inspector_at, demo_server, tmp
     assert ui.widget("argsEdit").toPlainText() == f'"name"\n{{"_file": "{blob}"}}'
     assert ui.widget("emitButton").isEnabled()
     ui.click("emitButton")
-    answer = ui.wait_for(kind="ack", dir="in", event="echo")
-    assert answer.args == ["name", bytes(range(256)) * 4] and "binary" in answer.flags
+    answer = ui.wait_for(kind=Kind.ACK, dir=IN, event="echo")
+    assert answer.args == ["name", bytes(range(256)) * 4] and Flag.BINARY in answer.flags
     blob.unlink()
     ui.widget("argsEdit").setPlainText(f'{{"_file": "{blob}"}}')
     assert not ui.widget("emitButton").isEnabled()
@@ -51,23 +53,23 @@ def test_emits_held_while_down_are_counted_then_sent(inspector_at, demo_server):
     ui.widget("delayMaxSpin").setValue(1.5)
     ui.connect()
     ui.emit("drop")
-    ui.wait_for(kind="disconnect", ns="/")
+    ui.wait_for(kind=Kind.DISCONNECT, ns="/")
     ui.emit("echo", 1)
     ui.emit("echo", 2)
     ui.qtbot.waitUntil(lambda: ui.widget("bufferedLabel").text() == "2 held until reconnect", timeout=5000)
     assert "(2 held)" in ui.window.namespaces.namespaceList.item(0).text()
     assert "held" in ui.message
-    sent = ui.wait_for(kind="event", dir="out", event="echo", count=2, timeout=20)
-    assert "buffered" in sent.flags and sent.args == [2]
+    sent = ui.wait_for(kind=Kind.EVENT, dir=OUT, event="echo", count=2, timeout=20)
+    assert Flag.BUFFERED in sent.flags and sent.args == [2]
     ui.qtbot.waitUntil(lambda: ui.widget("bufferedLabel").text() == "", timeout=5000)
 
 
 def test_compress_checkbox_says_when_it_has_no_effect(inspector_at, demo_server):
     ui = inspector_at(demo_server.url)
-    ui.connect(transport="polling")
+    ui.connect(transport=Transport.POLLING)
     ui.qtbot.waitUntil(lambda: "no effect on long-polling" in ui.widget("compressCheck").text(), timeout=5000)
     ui.emit("echo", "p", compress=True, ack=True)
-    out = ui.wait_for(kind="event", dir="out", event="echo")
+    out = ui.wait_for(kind=Kind.EVENT, dir=OUT, event="echo")
     assert out.detail["compress"] == "no effect: the transport is long-polling"
 
 
@@ -93,19 +95,19 @@ def test_a_huge_argument_is_checked_after_typing_pauses_and_sent(inspector_at, d
     edit.setPlainText('{"blob": "' + "y" * 300_000 + '"}')
     ui.qtbot.waitUntil(lambda: ui.widget("emitButton").isEnabled(), timeout=3000)
     ui.click("emitButton")
-    answer = ui.wait_for(kind="ack", dir="in", event="echo", timeout=20)
+    answer = ui.wait_for(kind=Kind.ACK, dir=IN, event="echo", timeout=20)
     assert len(answer.args[0]["blob"]) == 300_000
     model = ui.window.model
     row = next(r for r in range(model.rowCount()) if model.entry(r) is answer)
-    assert len(model.index(row, 5).data()) <= 200          # the table shows a cut preview
+    assert len(model.index(row, position(ColumnKey.ARGS)).data()) <= 200          # the table shows a cut preview
 
 
 def test_a_decoded_event_and_its_packets_link_to_each_other(inspector_at, demo_server):
     ui = inspector_at(demo_server.url)
     ui.widget("rawCaptureCheck").setChecked(True)
-    ui.connect(transport="websocket")
+    ui.connect(transport=Transport.WEBSOCKET)
     ui.emit("echo", {"blob": b"\x00\x01"}, ack=True)
-    out = ui.wait_for(kind="event", dir="out", event="echo")
+    out = ui.wait_for(kind=Kind.EVENT, dir=OUT, event="echo")
     text_packet, attachment = out.detail["packet_seqs"]
     view, detail = ui.window.logView, ui.window.detail
     view.scroll_to_seq(out.seq)

@@ -6,11 +6,12 @@ import contextlib
 
 import pytest
 
-from inspector.wire.options import ConnectionOptions
-from inspector.session.session import Session
+from inspector.wire.options import ConnectionOptions, Transport
+from inspector.session.session import EmitOutcome, Session
 from inspector.demo.server import DemoServer
 from tests.helpers import Recorder, run
 from tests.wire_proxy import S2C, FrameProxy
+from inspector.log.entry import IN, OUT, Flag, Kind
 
 BIG = "compress me " * 200
 
@@ -24,7 +25,7 @@ async def proxied(server_url: str | None = None, **options):
         server_url = await demo.start()
     proxy = FrameProxy(server_url)
     url = await proxy.start()
-    opts = dict(url=url, transport="websocket", reconnection=False)
+    opts = dict(url=url, transport=Transport.WEBSOCKET, reconnection=False)
     opts.update(options)
     session = Session(ConnectionOptions(**opts))
     rec = Recorder(session)
@@ -41,7 +42,7 @@ async def proxied(server_url: str | None = None, **options):
 async def emit_and_wait(session, rec, event, args, **kw):
     result = await session.emit("/", event, args, ack=True, **kw)
     await result.answer
-    [out] = [e for e in rec.find(kind="event", dir="out", event=event)][-1:]
+    [out] = [e for e in rec.find(kind=Kind.EVENT, dir=OUT, event=event)][-1:]
     return out
 
 
@@ -53,7 +54,7 @@ def test_compress_on_sets_rsv1_and_records_the_bytes_written():
             out = await emit_and_wait(session, rec, "echo", [BIG], compress=True)
             [frame] = proxy.sent(BIG[:40])
             assert frame.rsv1 and frame.length < len(BIG) / 5
-            assert "compressed" in out.flags
+            assert Flag.COMPRESSED in out.flags
             assert frame.text == f'420["echo","{BIG}"]'
             assert out.bytes == len(frame.data)                 # encoded size, before deflate
             assert out.detail["wire_bytes"] == frame.wire_size  # what crossed the socket
@@ -66,7 +67,7 @@ def test_compress_off_on_a_deflate_connection_leaves_rsv1_clear():
             out = await emit_and_wait(session, rec, "echo", [BIG], compress=False)
             [frame] = proxy.sent(BIG[:40])
             assert not frame.rsv1 and frame.length == len(BIG.encode()) + len('420["echo",""]')
-            assert "compressed" not in out.flags
+            assert Flag.COMPRESSED not in out.flags
             assert out.detail["wire_bytes"] == frame.wire_size
             # and compression still works for the next frame (the deflate context is intact)
             await emit_and_wait(session, rec, "echo", ["second " + BIG], compress=True)
@@ -77,9 +78,9 @@ def test_compress_off_on_a_deflate_connection_leaves_rsv1_clear():
 
 def test_polling_records_that_compress_has_no_effect():
     async def scenario():
-        async with proxied(transport="polling") as (session, rec, proxy):
+        async with proxied(transport=Transport.POLLING) as (session, rec, proxy):
             out = await emit_and_wait(session, rec, "echo", ["x"], compress=True)
-            assert "compressed" not in out.flags
+            assert Flag.COMPRESSED not in out.flags
             assert out.detail["compress"] == "no effect: the transport is long-polling"
             assert proxy.frames == []          # no websocket at all
     run(scenario())
@@ -108,7 +109,7 @@ def test_node_server_with_and_without_deflate(node_server, deflate):
             [frame] = proxy.sent(BIG[:40])
             assert frame.rsv1 is deflate
             if deflate:
-                assert "compressed" in out.flags
+                assert Flag.COMPRESSED in out.flags
                 # the server's answer came back compressed too
                 assert any(f.rsv1 for f in proxy.frames if f.direction == S2C and BIG[:40] in f.text)
             else:
@@ -116,7 +117,7 @@ def test_node_server_with_and_without_deflate(node_server, deflate):
     run(scenario())
 
 
-@pytest.mark.parametrize("transport", ["websocket", "upgrade"])
+@pytest.mark.parametrize("transport", [Transport.WEBSOCKET, Transport.UPGRADE])
 def test_raw_capture_shows_the_packets_of_an_emit_and_its_ack_in_wire_order(transport):
     async def scenario():
         demo = DemoServer(tick_interval=0)
@@ -132,16 +133,16 @@ def test_raw_capture_shows_the_packets_of_an_emit_and_its_ack_in_wire_order(tran
         return rec.entries
 
     entries = run(scenario())
-    packets = [e for e in entries if e.kind == "packet"]
+    packets = [e for e in entries if e.kind == Kind.PACKET]
     kinds = [(p.dir, p.detail["eio"], p.detail.get("sio")) for p in packets]
     # the handshake is there, first
-    assert kinds[0] == ("in", "open", None)
-    if transport == "upgrade":
-        assert ("out", "ping", None) in kinds and ("in", "pong", None) in kinds and ("out", "upgrade", None) in kinds
-        assert packets[0].detail["transport"] == "polling"
-    assert ("out", "message", "CONNECT") in kinds and ("in", "message", "CONNECT") in kinds
-    out = next(e for e in entries if e.kind == "event" and e.dir == "out")
-    ack = next(e for e in entries if e.kind == "ack" and e.dir == "in")
+    assert kinds[0] == (IN, "open", None)
+    if transport == Transport.UPGRADE:
+        assert (OUT, "ping", None) in kinds and (IN, "pong", None) in kinds and (OUT, "upgrade", None) in kinds
+        assert packets[0].detail["transport"] == Transport.POLLING
+    assert (OUT, "message", "CONNECT") in kinds and (IN, "message", "CONNECT") in kinds
+    out = next(e for e in entries if e.kind == Kind.EVENT and e.dir == OUT)
+    ack = next(e for e in entries if e.kind == Kind.ACK and e.dir == IN)
     [out_packet] = [p for p in packets if p.seq in out.detail["packet_seqs"]]
     [ack_packet] = [p for p in packets if p.seq in ack.detail["packet_seqs"]]
     assert out_packet.args == ['420["echo","hi",2]'] and out_packet.detail["sio"] == "EVENT"
@@ -150,14 +151,14 @@ def test_raw_capture_shows_the_packets_of_an_emit_and_its_ack_in_wire_order(tran
     assert out_packet.seq < out.seq < ack_packet.seq < ack.seq
     seqs = [e.seq for e in entries]
     assert seqs == sorted(seqs)
-    assert entries[-1].kind in ("disconnect", "packet")
+    assert entries[-1].kind in (Kind.DISCONNECT, Kind.PACKET)
 
 
 def test_raw_capture_of_binary_lists_each_attachment():
     async def scenario():
         demo = DemoServer(tick_interval=0)
         url = await demo.start()
-        session = Session(ConnectionOptions(url=url, transport="websocket", reconnection=False))
+        session = Session(ConnectionOptions(url=url, transport=Transport.WEBSOCKET, reconnection=False))
         session.set_raw_capture(True)
         rec = Recorder(session)
         await session.connect()
@@ -169,13 +170,13 @@ def test_raw_capture_of_binary_lists_each_attachment():
 
     entries = run(scenario())
     by_seq = {e.seq: e for e in entries}
-    out = next(e for e in entries if e.kind == "event" and e.dir == "out")
+    out = next(e for e in entries if e.kind == Kind.EVENT and e.dir == OUT)
     parts = [by_seq[s] for s in out.detail["packet_seqs"]]
     assert parts[0].detail["sio"] == "BINARY_EVENT" and parts[0].detail["attachments"] == 2
     assert [p.args[0] for p in parts[1:]] == [b"\x00\x01", b"\xff"]
-    assert all(p.detail.get("attachment") and "binary" in p.flags for p in parts[1:])
+    assert all(p.detail.get("attachment") and Flag.BINARY in p.flags for p in parts[1:])
     assert out.bytes == sum(p.bytes for p in parts)
-    ack = next(e for e in entries if e.kind == "ack" and e.dir == "in")
+    ack = next(e for e in entries if e.kind == Kind.ACK and e.dir == IN)
     assert len(ack.detail["packet_seqs"]) == 3 and ack.args == [{"a": b"\x00\x01", "b": [b"\xff"]}]
 
 
@@ -184,14 +185,14 @@ def test_a_volatile_emit_is_dropped_while_the_transport_is_busy_writing():
         async with proxied() as (session, rec, proxy):
             big = await session.emit("/", "echo", ["x" * 4_000_000], ack=True, timeout=30)
             dropped = await session.emit("/", "tick", [1], volatile=True)
-            assert dropped.outcome == "dropped"
-            [entry] = rec.find(kind="dropped")
+            assert dropped.outcome == EmitOutcome.DROPPED
+            [entry] = rec.find(kind=Kind.DROPPED)
             assert entry.detail["reason"] == "volatile emit while the transport was busy writing"
             await big.answer
             sent = await session.emit("/", "echo", ["calm"], volatile=True, ack=True)
-            assert sent.outcome == "sent"
+            assert sent.outcome == EmitOutcome.SENT
             await sent.answer
-            [out] = rec.find(kind="event", dir="out", event="echo", flag="volatile")
+            [out] = rec.find(kind=Kind.EVENT, dir=OUT, event="echo", flag=Flag.VOLATILE)
             assert out.args == ["calm"]
             assert not proxy.sent('"tick"')
     run(scenario())
@@ -202,7 +203,7 @@ def test_raw_capture_masks_auth_unless_asked(log_secrets):
     async def scenario():
         demo = DemoServer(tick_interval=0)
         url = await demo.start()
-        session = Session(ConnectionOptions(url=url, transport="websocket", reconnection=False,
+        session = Session(ConnectionOptions(url=url, transport=Transport.WEBSOCKET, reconnection=False,
                                             auth={"token": "s3cret-root"}, log_secrets=log_secrets))
         session.set_raw_capture(True)
         rec = Recorder(session)
@@ -215,7 +216,7 @@ def test_raw_capture_masks_auth_unless_asked(log_secrets):
 
     entries = run(scenario())
     text = "\n".join(e.to_jsonl() for e in entries)
-    connects = [e.args[0] for e in entries if e.kind == "packet" and e.dir == "out"
+    connects = [e.args[0] for e in entries if e.kind == Kind.PACKET and e.dir == OUT
                 and e.detail.get("sio") == "CONNECT"]
     assert len(connects) == 2
     if log_secrets:

@@ -16,7 +16,7 @@ from inspector.log.table import chunk_from_rows
 from inspector.store.writer import StoreWriter
 from inspector.store.reader import (Fetcher, SessionStore, StoreError, default_session_path, free_name,
                           import_jsonl, user_sessions_dir)
-from inspector.ui import settings as S
+from inspector.ui import palette, settings as S
 from inspector.ui.jobs import Job, run_with_progress
 from inspector.ui.log.model import LogModel
 from inspector.ui.log.workspace import LogWorkspace
@@ -112,7 +112,8 @@ class SessionViewer(QMainWindow):
         self.logView, self.detail, self.stats = self.workspace.logView, self.workspace.detail, self.workspace.stats
         self.logView.clearButton.setVisible(False)
         self.banner = QLabel(objectName="readOnlyBanner")
-        self.banner.setStyleSheet("background: #ddf4ff; color: #0969da; padding: 4px 8px;")
+        self.banner.setStyleSheet(f"background: {palette.BANNER_BACKGROUND.css()}; color: {palette.BANNER_TEXT.css()}; "
+                                  "padding: 4px 8px;")
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         central = QWidget()

@@ -13,11 +13,13 @@ from PySide6.QtCore import QModelIndex, QRect, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from inspector.ui.log.model import ROLE_ALIGN, ROLE_BACKGROUND, ROLE_DISPLAY, ROLE_FONT, ROLE_FOREGROUND
+from inspector.ui.log.columns import COLUMNS
+from inspector.ui.log.model import ROLE_BACKGROUND, ROLE_DISPLAY, ROLE_FONT, ROLE_FOREGROUND
 
 _SELECTED = QStyle.StateFlag.State_Selected
 _ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_ALIGNS = tuple(c.align or _LEFT for c in COLUMNS)       # by column: fixed, so not asked per row
 _ELIDE = Qt.TextElideMode.ElideRight
 PAD = 4
 
@@ -57,4 +59,4 @@ class LogDelegate(QStyledItemDelegate):
             return
         area = rect.adjusted(PAD, 0, -PAD, 0)
         elided = painter.fontMetrics().elidedText(text, _ELIDE, area.width())
-        painter.drawText(area, roles[ROLE_ALIGN][col] or _LEFT, elided)
+        painter.drawText(area, _ALIGNS[col], elided)

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.log import codegen
-from inspector.log.entry import LogEntry
+from inspector.log.entry import Kind, LogEntry
 from inspector.wire.payload import pretty, to_jsonable
 from inspector.ui.panels.json_field import monospace_font
-from inspector.ui.log.model import event_label, format_size, format_time
+from inspector.ui.log.columns import event_label, format_size, format_time
 
 PathStep = int | str
 TREE_TAB, RAW_TAB, HEX_TAB, ENTRY_TAB = range(4)
@@ -306,7 +306,7 @@ class DetailView(QWidget):
             return
         self.header.setText(describe(e))
         if e.args is None:
-            text = "(no arguments)" if e.kind in ("event", "ack") else ""
+            text = "(no arguments)" if e.kind in (Kind.EVENT, Kind.ACK) else ""
         elif not e.args:
             text = "(no arguments)"
         else:

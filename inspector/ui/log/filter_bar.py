@@ -9,34 +9,39 @@ valid filter) and never raises.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QAction, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup, QComboBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu,
     QToolButton, QWidget, QWidgetAction,
 )
 
+from inspector.log.entry import IN, OUT, SYS, Flag
 from inspector.log.filter import LogFilter, validate
+from inspector.ui import palette
 
 TEXT_DELAY_MS = 150
 ALL_NAMESPACES = "All namespaces"
 
-_STATE_STYLE = {
-    "empty": "",
-    "valid": "QLineEdit { border: 1px solid #1a7f37; background: #f0fff4; }",
-    "invalid": "QLineEdit { border: 1px solid #cf222e; background: #fff5f5; }",
-}
+
+def _state_style(state: str) -> str:
+    """The filter field's style sheet for its state (empty, valid, invalid)."""
+    if state == "empty":
+        return ""
+    border, ground = ((palette.INVALID_BORDER, palette.INVALID_BACKGROUND) if state == "invalid"
+                      else (palette.VALID_BORDER, palette.VALID_BACKGROUND))
+    return f"QLineEdit {{ border: 1px solid {border.css()}; background: {ground.css()}; }}"
 
 
-def _dot_icon(color: str, mark: str) -> QIcon:
+def _dot_icon(color: palette.Swatch, mark: str) -> QIcon:
     """A small round icon with a mark, drawn here (no icon theme offscreen or on Windows)."""
     pix = QPixmap(16, 16)
-    pix.fill(Qt.GlobalColor.transparent)
+    pix.fill(palette.CLEAR.qcolor())
     p = QPainter(pix)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setBrush(QColor(color))
+    p.setBrush(color.qcolor())
     p.setPen(Qt.PenStyle.NoPen)
     p.drawEllipse(1, 1, 14, 14)
-    p.setPen(QColor("white"))
+    p.setPen(palette.ON_BADGE.qcolor())
     font = p.font()
     font.setBold(True)
     font.setPixelSize(11)
@@ -51,8 +56,8 @@ class FilterBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._valid_icon = _dot_icon("#1a7f37", "✓")
-        self._invalid_icon = _dot_icon("#cf222e", "!")
+        self._valid_icon = _dot_icon(palette.VALID_BORDER, "✓")
+        self._invalid_icon = _dot_icon(palette.INVALID_BORDER, "!")
 
         self.dirGroup = QButtonGroup(self)
         self.dirGroup.setExclusive(True)
@@ -62,9 +67,9 @@ class FilterBar(QWidget):
         layout.setSpacing(4)
         dirs = QHBoxLayout()
         dirs.setSpacing(0)
-        for key, label, tip in (("all", "All", "Every entry"), ("in", "In", "From the server"),
-                                ("out", "Out", "Sent by you"),
-                                ("sys", "Sys", "Connects, disconnects, gaps, errors")):
+        for key, label, tip in (("all", "All", "Every entry"), (IN, "In", "From the server"),
+                                (OUT, "Out", "Sent by you"),
+                                (SYS, "Sys", "Connects, disconnects, gaps, errors")):
             b = QToolButton(objectName=f"dir{label}Button", text=label, checkable=True)
             b.setToolTip(tip)
             b.setAutoRaise(False)
@@ -115,7 +120,8 @@ class FilterBar(QWidget):
         self.flagButton.setToolTip("Show only entries with one of the ticked flags")
         flag_menu = QMenu(self.flagButton)
         self.flagActions: dict[str, QAction] = {}
-        for name in ("late", "timeout", "recovered", "buffered", "binary", "compressed", "volatile"):
+        for name in (Flag.LATE, Flag.TIMEOUT, Flag.RECOVERED, Flag.BUFFERED, Flag.BINARY, Flag.COMPRESSED,
+                     Flag.VOLATILE):
             act = flag_menu.addAction(name)
             act.setCheckable(True)
             act.setObjectName(f"flag_{name}")
@@ -128,7 +134,7 @@ class FilterBar(QWidget):
             # room for the menu arrow, which the style draws over the text otherwise
             b.setStyleSheet("QToolButton { padding-right: 14px; padding-left: 4px; }")
         self.errorLabel = QLabel(objectName="filterError")
-        self.errorLabel.setStyleSheet("color: #cf222e;")
+        self.errorLabel.setStyleSheet(f"color: {palette.ERROR.css()};")
         self.errorLabel.setVisible(False)
 
         self._timer = QTimer(self, singleShot=True, interval=TEXT_DELAY_MS)
@@ -267,7 +273,7 @@ class FilterBar(QWidget):
         error = validate(f)
         state = "empty" if not f.text else ("invalid" if error else "valid")
         self.filterEdit.setProperty("state", state)
-        self.filterEdit.setStyleSheet(_STATE_STYLE[state])
+        self.filterEdit.setStyleSheet(_state_style(state))
         self._state_action.setVisible(state != "empty")
         self._state_action.setIcon(self._invalid_icon if error else self._valid_icon)
         what = "regular expression" if f.regex else "text"

@@ -11,97 +11,52 @@ An outgoing emit that asked for an ack shows the answer's round trip (or
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 
+from inspector.log.entry import DIRECTIONS, IN, KINDS, OUT, SYS, Flag, Kind, LogEntry
 from inspector.log.table import Chunk, LogColumns, chunk_from_entries
-from inspector.log.entry import DIRECTIONS, IN, KINDS, OUT, LogEntry
-from inspector.wire.packets import summary
-
-COLUMNS = ("#", "Time", "Dir", "Namespace", "Event", "Arguments", "Size", "Ack", "Flags")
-(COL_SEQ, COL_TIME, COL_DIR, COL_NS, COL_EVENT, COL_ARGS, COL_SIZE, COL_ACK, COL_FLAGS) = range(9)
+from inspector.ui import palette
+from inspector.ui.log.columns import COLUMNS, ColumnKey, event_label, position
 
 EntryRole = Qt.ItemDataRole.UserRole + 1
 _R = Qt.ItemDataRole
 ROLES = frozenset({_R.DisplayRole, _R.ForegroundRole, _R.BackgroundRole, _R.FontRole,
                    _R.TextAlignmentRole, _R.ToolTipRole, EntryRole})    # what cell() answers
 
-_DIR_TEXT = {IN: "↓ in", OUT: "↑ out", "sys": "● sys"}
-_DIR_TEXTS = [_DIR_TEXT[d] for d in DIRECTIONS]
-_DIR_COLOR = {IN: QColor("#1f6feb"), OUT: QColor("#1a7f37"), "sys": QColor("#6e7781")}
+_DIR_COLOR = {IN: palette.DIR_IN, OUT: palette.DIR_OUT, SYS: palette.DIR_SYS}
 _KIND_COLOR = {
-    "connect_error": QColor("#cf222e"), "error": QColor("#cf222e"), "dropped": QColor("#cf222e"),
-    "disconnect": QColor("#bc4c00"), "gap": QColor("#9a6700"), "reconnect_attempt": QColor("#9a6700"),
-    "reconnect": QColor("#1a7f37"), "connect": QColor("#1a7f37"),
+    Kind.CONNECT_ERROR: palette.KIND_ERROR, Kind.ERROR: palette.KIND_ERROR, Kind.DROPPED: palette.KIND_ERROR,
+    Kind.DISCONNECT: palette.KIND_DISCONNECT, Kind.GAP: palette.KIND_GAP, Kind.RECONNECT_ATTEMPT: palette.KIND_GAP,
+    Kind.RECONNECT: palette.KIND_CONNECT, Kind.CONNECT: palette.KIND_CONNECT,
 }
-_GAP_BACKGROUND = QColor(255, 243, 205)
-_DIR_BRUSHES = [QBrush(_DIR_COLOR[d]) for d in DIRECTIONS]
-_KIND_BRUSHES = [QBrush(_KIND_COLOR[k]) if k in _KIND_COLOR else None for k in KINDS]
-_RED = QBrush(QColor("#cf222e"))
-_GAP_BRUSH = QBrush(_GAP_BACKGROUND)
-_EVENT, _ACK, _GAP = KINDS.index("event"), KINDS.index("ack"), KINDS.index("gap")
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_ALIGNS = tuple(_RIGHT if c in (COL_SEQ, COL_SIZE) else None for c in range(len(COLUMNS)))
+
+
+class _Brushes:
+    """The model's brushes in the palette's current scheme (made again when it changes)."""
+
+    def __init__(self):
+        self.dirs = tuple(_DIR_COLOR[d].brush() for d in DIRECTIONS)        # by direction code
+        self.kinds = tuple(_KIND_COLOR[k].brush() if k in _KIND_COLOR else None for k in KINDS)
+        self.ack_late = palette.ACK_LATE.brush()
+        self.gap_row = palette.GAP_ROW.brush()
+
+
+_EVENT, _ACK, _GAP = KINDS.index(Kind.EVENT), KINDS.index(Kind.ACK), KINDS.index(Kind.GAP)
+_N = len(COLUMNS)
+_ACK_COLUMN = position(ColumnKey.ACK)
+_TEXTS = tuple(c.text for c in COLUMNS)
+_TINTS = tuple(c.tint.value for c in COLUMNS)            # index into a row's (None, dir, kind, ack) brushes
+_ALIGNS = tuple(c.align for c in COLUMNS)
+_TIPS = tuple(i for i, c in enumerate(COLUMNS) if c.tooltip_is_text)
 _DISPLAY, _FOREGROUND, _BACKGROUND = (int(_R.DisplayRole), int(_R.ForegroundRole),
                                       int(_R.BackgroundRole))
 _FONT, _ALIGN, _TOOLTIP = int(_R.FontRole), int(_R.TextAlignmentRole), int(_R.ToolTipRole)
 ROW_CACHE = 4000
-ROLE_DISPLAY, ROLE_FOREGROUND, ROLE_BACKGROUND, ROLE_FONT, ROLE_ALIGN = (
-    _DISPLAY, _FOREGROUND, _BACKGROUND, _FONT, _ALIGN)
-
-
-def format_time(t: float) -> str:
-    return time.strftime("%H:%M:%S", time.localtime(t)) + f".{int((t % 1) * 1000):03d}"
-
-
-def format_size(n: int | None) -> str:
-    if n is None:
-        return ""
-    if n < 1024:
-        return f"{n} B"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / 1024 / 1024:.1f} MB"
-
-
-def event_label(e: LogEntry) -> str:
-    """What the Event column says: the event name, or what a lifecycle entry is."""
-    if e.kind == "event":
-        return e.event or ""
-    if e.kind == "ack":
-        if "timeout" in e.flags:
-            return f"ack timeout ({e.event})"
-        return f"ack ({e.event})" if e.event else "ack"
-    d = e.detail or {}
-    if e.kind == "disconnect":
-        return f"disconnect: {d.get('reason', '')}"
-    if e.kind == "connect_error":
-        return f"connect_error: {d.get('message', '')}"
-    if e.kind == "reconnect_attempt":
-        return f"reconnect attempt {d.get('attempt', '')} failed: {d.get('error', '')}"
-    if e.kind == "reconnect":
-        return f"reconnected (attempt {d.get('attempt', '?')})"
-    if e.kind == "gap":
-        dur = d.get("duration_s")
-        text = f"gap: down {dur:.2f} s ({d.get('reason', '')})" if dur is not None else "gap"
-        if d.get("recovered") is True:
-            text += ", recovered"
-        elif d.get("recovered") is False:
-            text += ", not recovered"
-        return text
-    if e.kind == "dropped":
-        return f"dropped {e.event}: {d.get('reason', '')}"
-    if e.kind == "error":
-        return f"error: {d.get('message', '')}"
-    if e.kind == "packet":
-        return "packet: " + summary(d)
-    if e.kind == "connect":
-        return "connect" + (" (recovered)" if d.get("recovered") else "")
-    return e.kind
+ROLE_DISPLAY, ROLE_FOREGROUND, ROLE_BACKGROUND, ROLE_FONT = _DISPLAY, _FOREGROUND, _BACKGROUND, _FONT
 
 
 class LogModel(QAbstractTableModel):
@@ -118,8 +73,17 @@ class LogModel(QAbstractTableModel):
         self._ack_text: dict[int, str] = {}
         self._mono = QFont("monospace")
         self._mono.setStyleHint(QFont.StyleHint.Monospace)
-        self._fonts = tuple(self._mono if c == COL_ARGS else None for c in range(len(COLUMNS)))
+        self._fonts = tuple(self._mono if c.monospace else None for c in COLUMNS)
         self._row_cache: dict[int, dict[int, tuple]] = {}
+        self._brushes = _Brushes()
+        palette.on_scheme_changed(self._scheme_changed)
+
+    def _scheme_changed(self, _scheme) -> None:
+        self._brushes = _Brushes()
+        self._row_cache.clear()
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1),
+                                  [Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole])
 
     # -- feeding -------------------------------------------------------------
     def append(self, entries: list[LogEntry]) -> None:
@@ -149,16 +113,16 @@ class LogModel(QAbstractTableModel):
 
     def _track_ack(self, row: int, c: Chunk, i: int) -> None:
         kind = KINDS[c.kind[i]]
-        if kind not in ("event", "ack"):
+        if kind not in (Kind.EVENT, Kind.ACK):
             return
         direction = DIRECTIONS[c.dir[i]]
         key = (c.ns[i], c.ack_id[i])
-        if kind == "event" and direction == OUT:
+        if kind == Kind.EVENT and direction == OUT:
             self._ack_rows[key] = row
             self._ack_text[row] = "waiting…"
             self._forget_rows(row)
             return
-        if kind == "event" and direction == IN:
+        if kind == Kind.EVENT and direction == IN:
             # the server asks us for an ack: its row says whether we answered
             self._asked_rows[key] = row
             self._ack_text[row] = "asked"
@@ -169,7 +133,7 @@ class LogModel(QAbstractTableModel):
             if asked_row is not None:
                 self._ack_text[asked_row] = self._ack_text[row] = "answered"
                 self._forget_rows(asked_row, row)
-                idx = self.index(asked_row, COL_ACK)
+                idx = self.index(asked_row, _ACK_COLUMN)
                 self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DisplayRole])
             return
         emit_row = self._ack_rows.get(key)
@@ -177,16 +141,16 @@ class LogModel(QAbstractTableModel):
             return
         flags = self.cols.flag_names(row)
         rtt = c.rtt[i]
-        if "timeout" in flags:
+        if Flag.TIMEOUT in flags:
             text = "timeout"
-        elif "late" in flags:
+        elif Flag.LATE in flags:
             text = f"late, {rtt:.1f} ms"
         else:
             text = f"✓ {rtt:.1f} ms" if rtt == rtt else "✓"
         self._ack_text[emit_row] = text
         self._ack_text[row] = text
         self._forget_rows(emit_row, row)
-        idx = self.index(emit_row, COL_ACK)
+        idx = self.index(emit_row, _ACK_COLUMN)
         self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DisplayRole])
 
     def clear(self) -> None:
@@ -202,7 +166,7 @@ class LogModel(QAbstractTableModel):
 
     def related(self, e: LogEntry) -> dict[str, list[int]]:
         """Links an entry does not carry itself: the entry a raw packet was decoded into."""
-        owner = self._packet_owner.get(e.seq) if e.kind == "packet" else None
+        owner = self._packet_owner.get(e.seq) if e.kind == Kind.PACKET else None
         return {"decoded_as_seq": [owner]} if owner is not None else {}
 
     def entry(self, row: int) -> LogEntry:
@@ -244,12 +208,16 @@ class LogModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.cols)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else _N
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < _N:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section].header
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return COLUMNS[section].tooltip
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
@@ -286,55 +254,33 @@ class LogModel(QAbstractTableModel):
     def _make_row(self, row: int) -> dict[int, tuple]:
         cols = self.cols
         kind = int(cols.kind.a[row])
-        ack_brush = _KIND_BRUSHES[kind]
+        brushes = self._brushes
+        kind_brush = ack_brush = brushes.kinds[kind]
         if kind in (_EVENT, _ACK) and self._ack_text.get(row, "").startswith(("timeout", "late")):
-            ack_brush = _RED
-        fg = [None] * len(COLUMNS)
-        fg[COL_DIR], fg[COL_EVENT], fg[COL_ACK] = _DIR_BRUSHES[cols.dir.a[row]], _KIND_BRUSHES[kind], ack_brush
-        label = self._event_label(row)
-        tips = [None] * len(COLUMNS)
-        tips[COL_EVENT] = label
+            ack_brush = brushes.ack_late
+        tints = (None, brushes.dirs[cols.dir.a[row]], kind_brush, ack_brush)     # by Tint value
+        texts = tuple(text(self, row) for text in _TEXTS)
+        tips = [None] * _N
+        for i in _TIPS:
+            tips[i] = texts[i]
         roles = {
-            _DISPLAY: tuple(label if c == COL_EVENT else self._display(row, c) for c in range(len(COLUMNS))),
-            _FOREGROUND: tuple(fg),
+            _DISPLAY: texts,
+            _FOREGROUND: tuple(tints[t] for t in _TINTS),
             _FONT: self._fonts,
             _ALIGN: _ALIGNS,
             _TOOLTIP: tuple(tips),
         }
         if kind == _GAP:
-            roles[_BACKGROUND] = (_GAP_BRUSH,) * len(COLUMNS)
+            roles[_BACKGROUND] = (brushes.gap_row,) * _N
         return roles
 
     def _forget_rows(self, *rows: int) -> None:
         for r in rows:
             self._row_cache.pop(r, None)
 
-    def _event_label(self, row: int) -> str:
+    def row_label(self, row: int) -> str:
+        """The Event column's text of a row: the event name, or what the entry is."""
         cols = self.cols
-        kind = cols.kind.a[row]
-        if kind == _EVENT:
+        if cols.kind.a[row] == _EVENT:
             return cols.event_names.values[cols.event.a[row]] or ""
         return event_label(cols.entry(row))
-
-    def _display(self, row: int, col: int) -> str:
-        cols = self.cols
-        if col == COL_SEQ:
-            return str(cols.seq.a[row])
-        if col == COL_TIME:
-            return format_time(float(cols.t.a[row]))
-        if col == COL_DIR:
-            return _DIR_TEXTS[cols.dir.a[row]]
-        if col == COL_NS:
-            return cols.ns_names.values[cols.ns.a[row]] or ""
-        if col == COL_EVENT:
-            return self._event_label(row)
-        if col == COL_ARGS:
-            return self.preview_text(row)
-        if col == COL_SIZE:
-            size = int(cols.size.a[row])
-            return format_size(None if size < 0 else size)
-        if col == COL_ACK:
-            return self._ack_text.get(row, "")
-        if col == COL_FLAGS:
-            return " ".join(cols.flag_names(row))
-        return ""

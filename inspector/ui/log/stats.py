@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
 
 from inspector.wire.loop import courtesy
 from inspector.log.stats import Stats, compute, compute_whole
-from inspector.ui.log.model import LogModel, format_size
-
-IN_COLOR, OUT_COLOR = QColor("#1f6feb"), QColor("#1a7f37")
+from inspector.ui import palette
+from inspector.ui.log.columns import format_size
+from inspector.ui.log.model import LogModel
 
 
 def _rate(v: float) -> str:
@@ -67,9 +67,9 @@ class Plot(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         r = QRectF(self.rect()).adjusted(40, 28, -8, -16)
-        p.fillRect(self.rect(), QColor("white"))
+        p.fillRect(self.rect(), palette.PLOT_BACKGROUND.qcolor())
         fm = p.fontMetrics()
-        p.setPen(QColor("#24292f"))
+        p.setPen(palette.TEXT.qcolor())
         p.drawText(QPointF(6, 14), self.title)
         x = 6 + fm.horizontalAdvance(self.title) + 12
         for values, color, name in self.series:
@@ -79,15 +79,16 @@ class Plot(QWidget):
             p.drawText(QPointF(x, 14), label)
             x += fm.horizontalAdvance(label) + 12
         top = nice_ceiling(self.peak())
-        p.setPen(QPen(QColor("#d0d7de"), 1))
+        grid = palette.PLOT_GRID.qcolor()
+        p.setPen(QPen(grid, 1))
         for frac in (0.0, 0.5, 1.0):
             y = r.bottom() - frac * r.height()
             p.drawLine(QPointF(r.left(), y), QPointF(r.right(), y))
-            p.setPen(QColor("#6e7781"))
+            p.setPen(palette.MUTED.qcolor())
             p.drawText(QRectF(0, y - 8, 36, 16), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                        _rate(frac * top))
-            p.setPen(QPen(QColor("#d0d7de"), 1))
-        p.setPen(QColor("#6e7781"))
+            p.setPen(QPen(grid, 1))
+        p.setPen(palette.MUTED.qcolor())
         p.drawText(QRectF(r.left(), r.bottom() + 1, r.width(), 14),
                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, self.span_text)
         for values, color, _name in self.series:
@@ -233,7 +234,8 @@ class StatsView(QWidget):
         self.rttLabel.setText(
             f"Ack round trips ({s.rtt_count:,}): p50 {_ms(s.rtt_p50)} · p95 {_ms(s.rtt_p95)} · "
             f"p99 {_ms(s.rtt_p99)}")
-        self.eventsPlot.set_series([(s.events_in, IN_COLOR, "in"), (s.events_out, OUT_COLOR, "out")], span)
-        self.bytesPlot.set_series([(s.bytes_in, IN_COLOR, "in"), (s.bytes_out, OUT_COLOR, "out")], span)
+        series_in, series_out = palette.PLOT_IN.qcolor(), palette.PLOT_OUT.qcolor()
+        self.eventsPlot.set_series([(s.events_in, series_in, "in"), (s.events_out, series_out, "out")], span)
+        self.bytesPlot.set_series([(s.bytes_in, series_in, "in"), (s.bytes_out, series_out, "out")], span)
         self.countsModel.set_rows(s.per_event[:200])
         return s

@@ -11,19 +11,15 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from inspector.log.entry import LogEntry
 from inspector.wire.loop import courtesy
 from inspector.log.timeline import CLOSED, DOWN, REFUSED, UP, Period, Timeline
+from inspector.ui import palette
 
 ROW_H = 18
 AXIS_H = 16
 LABEL_W = 70
 PAD = 6
 
-COLORS = {
-    UP: QColor("#2da44e"),
-    CLOSED: QColor("#afb8c1"),
-    REFUSED: QColor("#cf222e"),
-    "down": QColor("#cf222e"),            # not recovered / unknown
-    "recovered": QColor("#bf8700"),       # down, but the server replayed what was missed
-}
+COLORS = {UP: palette.TIMELINE_UP, CLOSED: palette.TIMELINE_CLOSED, REFUSED: palette.TIMELINE_REFUSED,
+          DOWN: palette.TIMELINE_DOWN}
 
 
 LEGEND = ("Green: connected · red: down, not recovered · amber: down, the server recovered it · "
@@ -32,9 +28,9 @@ LEGEND = ("Green: connected · red: down, not recovered · amber: down, the serv
 
 
 def period_color(p: Period) -> QColor:
-    if p.state == DOWN:
-        return COLORS["recovered"] if p.recovered else COLORS["down"]
-    return COLORS[p.state]
+    if p.state == DOWN and p.recovered:
+        return palette.TIMELINE_RECOVERED.qcolor()
+    return COLORS[p.state].qcolor()
 
 
 class TimelineView(QWidget):
@@ -128,7 +124,7 @@ class TimelineView(QWidget):
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
         painter.setFont(small)
         if not names:
-            painter.setPen(QColor("#6e7781"))
+            painter.setPen(palette.TIMELINE_AXIS.qcolor())
             painter.drawText(QRectF(LABEL_W, PAD, self.width() - LABEL_W, ROW_H),
                              Qt.AlignmentFlag.AlignVCenter,
                              "Connection timeline: connected and disconnected periods appear here")
@@ -143,7 +139,7 @@ class TimelineView(QWidget):
                 bar = QRectF(x0, top + 4, max(2.0, x1 - x0), ROW_H - 8)
                 painter.fillRect(bar, period_color(p))
                 if p.state == DOWN:
-                    painter.setPen(QPen(QColor("#24292f"), 1))
+                    painter.setPen(QPen(palette.TIMELINE_ATTEMPT.qcolor(), 1))
                     for a in p.attempts:
                         ax = self._x(a["t"], span)
                         if a.get("error"):
@@ -151,7 +147,7 @@ class TimelineView(QWidget):
                             painter.drawLine(QPointF(ax + 2, top + 2), QPointF(ax - 2, top + ROW_H - 2))
                         else:
                             painter.drawLine(QPointF(ax, top + 1), QPointF(ax, top + ROW_H - 1))
-            painter.setBrush(QColor("#8250df"))
+            painter.setBrush(palette.TIMELINE_MISSED.qcolor())
             painter.setPen(Qt.PenStyle.NoPen)
             for m in self.timeline.markers:
                 if m.ns == ns:
@@ -163,7 +159,7 @@ class TimelineView(QWidget):
         painter.end()
 
     def _paint_axis(self, painter: QPainter, span: tuple[float, float], top: float) -> None:
-        painter.setPen(QColor("#6e7781"))
+        painter.setPen(palette.TIMELINE_AXIS.qcolor())
         painter.drawLine(QPointF(LABEL_W, top), QPointF(self.width() - PAD, top))
         t0, t1 = span
         length = t1 - t0

@@ -17,16 +17,15 @@ from PySide6.QtWidgets import (
 from inspector.log import codegen
 from inspector.log.filter import FilterError, LogFilter
 from inspector.log.entry import LogEntry
+from inspector.ui import palette
 from inspector.ui.log.filter_bar import FilterBar
 from inspector.wire.loop import courtesy
 from inspector.ui.log.filter_model import FilteredLogModel
 from inspector.ui.log.delegate import LogDelegate
-from inspector.ui.log.model import (COL_ACK, COL_ARGS, COL_DIR, COL_EVENT, COL_FLAGS, COL_NS, COL_SEQ,
-                        COL_SIZE, COL_TIME, EntryRole, LogModel)
+from inspector.ui.log.columns import COLUMNS
+from inspector.ui.log.model import EntryRole, LogModel
 
 FOLLOW_MS = 100
-_WIDTHS = {COL_SEQ: 56, COL_TIME: 92, COL_DIR: 50, COL_NS: 74, COL_EVENT: 210,
-           COL_SIZE: 60, COL_ACK: 84, COL_FLAGS: 70}
 
 
 class HeldHeader(QHeaderView):
@@ -71,10 +70,12 @@ class LogTable(QTableView):
     def setModel(self, model) -> None:  # noqa: N802 (Qt name)
         super().setModel(model)
         hh = self.horizontalHeader()
-        for col, width in _WIDTHS.items():
-            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            self.setColumnWidth(col, width)
-        hh.setSectionResizeMode(COL_ARGS, QHeaderView.ResizeMode.Stretch)
+        for i, column in enumerate(COLUMNS):
+            if column.width is None:
+                hh.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
+            else:
+                hh.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
+                self.setColumnWidth(i, column.width)
         model.rowsInserted.connect(self._after_insert)
         model.modelReset.connect(self._after_insert)
 
@@ -184,7 +185,7 @@ class LogView(QWidget):
         self.latestButton = QPushButton("Jump to latest", objectName="latestButton")
         self.latestButton.setToolTip("Scroll to the newest entry and follow new ones (End)")
         self.countLabel = QLabel(objectName="countLabel")
-        self.countLabel.setStyleSheet("color: #6e7781;")
+        self.countLabel.setStyleSheet(f"color: {palette.MUTED.css()};")
         self.filterBar = FilterBar(self)
         # the buttons and the count on top, the filter bar on a row of its own under them
         # (as in the DevTools network panel), so the log can be narrow beside a dock

@@ -13,8 +13,9 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.wire.payload import PayloadError, parse_args
-from inspector.session.state import SessionState
-from inspector.ui import settings as S
+from inspector.session.state import ConnectionState, NamespaceState, SessionState
+from inspector.wire.options import Transport
+from inspector.ui import palette, settings as S
 from inspector.ui.panels.json_field import JsonTextEdit
 
 ARGS_HINT = ('Arguments: JSON values one after another, e.g.  "lobby" {"n": 1}   (empty = none)\n'
@@ -57,7 +58,7 @@ class EmitPanel(QWidget):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.eventEdit.setCompleter(completer)
         self.argsError = QLabel(objectName="argsError")
-        self.argsError.setStyleSheet("color: #cf222e;")
+        self.argsError.setStyleSheet(f"color: {palette.ERROR.css()};")
         self.argsEdit = JsonTextEdit(_check_args, self.argsError, objectName="argsEdit")
         self.argsEdit.setPlaceholderText(ARGS_HINT)
         self.argsEdit.setFixedHeight(64)
@@ -80,7 +81,7 @@ class EmitPanel(QWidget):
         self.emitButton.setToolTip("Emit (Ctrl+Return)")
         self.emitButton.clicked.connect(self._emit_clicked)
         self.bufferedLabel = QLabel(objectName="bufferedLabel")
-        self.bufferedLabel.setStyleSheet("color: #9a6700;")
+        self.bufferedLabel.setStyleSheet(f"color: {palette.PENDING.css()};")
         QShortcut(QKeySequence("Ctrl+Return"), self, self._emit_clicked)
         self.eventEdit.returnPressed.connect(self._emit_clicked)
 
@@ -174,8 +175,8 @@ class EmitPanel(QWidget):
             self._completions.setStringList(sorted(self._seen_events))
 
     def set_state(self, st: SessionState) -> None:
-        self._live = st.state != "disconnected"
-        names = [v.name for v in st.namespaces if v.state not in ("refused", "closed")]
+        self._live = st.state != ConnectionState.DISCONNECTED
+        names = [v.name for v in st.namespaces if v.state not in (NamespaceState.REFUSED, NamespaceState.CLOSED)]
         current = self.namespaceCombo.currentText()
         existing = [self.namespaceCombo.itemText(i) for i in range(self.namespaceCombo.count())]
         if names and names != existing:
@@ -184,9 +185,9 @@ class EmitPanel(QWidget):
             self.namespaceCombo.addItems(names)
             self.namespaceCombo.setCurrentText(current if current else names[0])
             self.namespaceCombo.blockSignals(False)
-        if st.transport == "polling":
+        if st.transport == Transport.POLLING:
             note = "Compress (no effect on long-polling)"
-        elif st.transport == "websocket" and not st.deflate:
+        elif st.transport == Transport.WEBSOCKET and not st.deflate:
             note = "Compress (no effect: deflate not negotiated)"
         else:
             note = "Compress"

@@ -10,16 +10,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.wire.options import ConnectionOptions, OptionsError
+from inspector.wire.options import ConnectionOptions, OptionsError, Transport
 from inspector.wire.payload import PayloadError, parse_optional_object, parse_pairs
-from inspector.session.state import SessionState
+from inspector.session.state import ConnectionState, NamespaceState, SessionState
 from inspector.ui import settings as S
-from inspector.ui.panels.json_field import INVALID_STYLE, JsonLineEdit, monospace_font
+from inspector.ui import palette
+from inspector.ui.panels.json_field import JsonLineEdit, invalid_style, monospace_font
 
-_STATE_COLORS = {"connected": "#1a7f37", "connecting": "#9a6700", "reconnecting": "#bc4c00",
-                 "disconnected": "#6e7781"}
-TRANSPORT_CHOICES = (("Polling, then upgrade to WebSocket", "upgrade"),
-                     ("WebSocket only", "websocket"), ("Long-polling only", "polling"))
+_STATE_COLORS = {ConnectionState.CONNECTED: palette.OK, ConnectionState.CONNECTING: palette.PENDING,
+                 ConnectionState.RECONNECTING: palette.WARNING, ConnectionState.DISCONNECTED: palette.MUTED}
+TRANSPORT_CHOICES = (("Polling, then upgrade to WebSocket", Transport.UPGRADE),
+                     ("WebSocket only", Transport.WEBSOCKET), ("Long-polling only", Transport.POLLING))
 
 
 class ConnectionPanel(QWidget):
@@ -29,7 +30,7 @@ class ConnectionPanel(QWidget):
     def __init__(self, settings: S.Settings, parent: QWidget | None = None):
         super().__init__(parent)
         self._settings = settings
-        self._state = "disconnected"
+        self._state = ConnectionState.DISCONNECTED
 
         self.urlEdit = QLineEdit(settings.get(S.URL), objectName="urlEdit")
         self.urlEdit.setPlaceholderText("http://host:port  (a path names a namespace: http://host/chat)")
@@ -47,7 +48,8 @@ class ConnectionPanel(QWidget):
         self.statusLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusLabel.setWordWrap(True)
         self.tlsWarning = QLabel("⚠ TLS certificate checking is OFF", objectName="tlsWarning")
-        self.tlsWarning.setStyleSheet("color: white; background: #cf222e; padding: 2px 6px; border-radius: 3px;")
+        self.tlsWarning.setStyleSheet(f"color: {palette.TLS_OFF_TEXT.css()}; background: {palette.TLS_OFF_BACKGROUND.css()}; "
+                                      "padding: 2px 6px; border-radius: 3px;")
         self.tlsWarning.setVisible(False)
 
         top = QHBoxLayout()
@@ -75,7 +77,7 @@ class ConnectionPanel(QWidget):
 
         self.connectButton.clicked.connect(self._connect_clicked)
         self.disconnectButton.clicked.connect(self.disconnectRequested)
-        self._set_dot("disconnected")
+        self._set_dot(_STATE_COLORS[ConnectionState.DISCONNECTED])
 
     # -- options -------------------------------------------------------------
     def _build_options(self) -> QFrame:
@@ -112,7 +114,7 @@ class ConnectionPanel(QWidget):
         self.headersEdit.setFixedHeight(48)
         self.headersEdit.textChanged.connect(self._update_header_mask)
         self.headersMask = QLabel(objectName="headersMask")
-        self.headersMask.setStyleSheet("color: #6e7781;")
+        self.headersMask.setStyleSheet(f"color: {palette.MUTED.css()};")
         self.queryEdit.textChanged.connect(self._update_buttons)
         self.headersEdit.textChanged.connect(self._update_buttons)
         left.addRow("Handshake path", self.pathEdit)
@@ -158,7 +160,7 @@ class ConnectionPanel(QWidget):
         right.addRow("", self.rejoinCheck)
 
         self.optionsError = QLabel(objectName="optionsError")
-        self.optionsError.setStyleSheet("color: #cf222e;")
+        self.optionsError.setStyleSheet(f"color: {palette.ERROR.css()};")
         self.optionsError.setVisible(False)
         grid.addLayout(left, 0, 0)
         grid.addLayout(right, 0, 1)
@@ -240,10 +242,10 @@ class ConnectionPanel(QWidget):
         self.optionsError.setVisible(bool(message))
         if message:
             self.statusLabel.setText(message)
-            self._set_dot("error")
+            self._set_dot(palette.ERROR)
             if "auth" in message or "query" in message or "headers" in message:
                 self.optionsButton.setChecked(True)
-        self.urlEdit.setStyleSheet(f"QLineEdit {{{INVALID_STYLE}}}" if message.startswith("URL") else "")
+        self.urlEdit.setStyleSheet(f"QLineEdit {{{invalid_style()}}}" if message.startswith("URL") else "")
 
     def save(self) -> None:
         s = self._settings
@@ -264,17 +266,16 @@ class ConnectionPanel(QWidget):
     def set_state(self, st: SessionState) -> None:
         self._state = st.state
         self.statusLabel.setText(st.status)
-        color = "error" if st.status.startswith(("Connection failed", "Gave up")) or "refused" in st.status else st.state
-        self._set_dot(color)
+        failed = st.status.startswith(("Connection failed", "Gave up")) or NamespaceState.REFUSED in st.status
+        self._set_dot(palette.ERROR if failed else _STATE_COLORS.get(st.state, palette.ERROR))
         self.tlsWarning.setVisible(not self.verifyTlsCheck.isChecked())
         self._update_buttons()
 
-    def _set_dot(self, state: str) -> None:
-        color = _STATE_COLORS.get(state, "#cf222e")
-        self._dot.setStyleSheet(f"color: {color}; font-size: 14px;")
+    def _set_dot(self, color: palette.Swatch) -> None:
+        self._dot.setStyleSheet(f"color: {color.css()}; font-size: 14px;")
 
     def _update_buttons(self) -> None:
-        idle = self._state == "disconnected"
+        idle = self._state == ConnectionState.DISCONNECTED
         self.connectButton.setEnabled(idle and self.authEdit.valid)
         self.connectButton.setToolTip("" if self.authEdit.valid else f"auth is not valid JSON: {self.authEdit.error}")
         self.disconnectButton.setEnabled(not idle)

@@ -7,10 +7,15 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from inspector.ui import palette
 from inspector.wire.payload import PayloadError
 
-INVALID_STYLE = "border: 1px solid #cf222e; background: #fff5f5;"
 LARGE_TEXT = 100_000      # beyond this, check after a pause in typing, not on every key
+
+
+def invalid_style() -> str:
+    """The style sheet body of a field whose text does not parse."""
+    return f"border: 1px solid {palette.INVALID_BORDER.css()}; background: {palette.INVALID_BACKGROUND.css()};"
 
 
 def monospace_font():
@@ -70,7 +75,7 @@ class JsonTextEdit(QPlainTextEdit):
             self._value, valid, message = None, False, str(exc)
         self._error_label.setText(message)
         self._error_label.setVisible(not valid)
-        self.setStyleSheet("" if valid else f"QPlainTextEdit {{{INVALID_STYLE}}}")
+        self.setStyleSheet("" if valid else f"QPlainTextEdit {{{invalid_style()}}}")
         self.setToolTip(message)
         if valid != self._valid:
             self._valid = valid
@@ -118,7 +123,7 @@ class JsonLineEdit(QLineEdit):
             valid, self._error = True, ""
         except PayloadError as exc:
             self._value, valid, self._error = None, False, str(exc)
-        self.setStyleSheet("" if valid else f"QLineEdit {{{INVALID_STYLE}}}")
+        self.setStyleSheet("" if valid else f"QLineEdit {{{invalid_style()}}}")
         self.setToolTip(self._error)
         if valid != self._valid:
             self._valid = valid

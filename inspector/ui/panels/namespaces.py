@@ -2,21 +2,21 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
     QPushButton, QVBoxLayout, QWidget,
 )
 
 from inspector.wire.payload import parse_optional_object
-from inspector.session.state import SessionState
-from inspector.ui import settings as S
+from inspector.session.state import ConnectionState, NamespaceState, RoomState, SessionState
+from inspector.ui import palette, settings as S
 from inspector.ui.panels.json_field import JsonLineEdit
 
-_NS_COLORS = {"connected": "#1a7f37", "connecting": "#9a6700", "reconnecting": "#bc4c00",
-              "refused": "#cf222e", "disconnected": "#6e7781", "closed": "#6e7781"}
+_NS_COLORS = {NamespaceState.CONNECTED: palette.OK, NamespaceState.CONNECTING: palette.PENDING,
+              NamespaceState.RECONNECTING: palette.WARNING, NamespaceState.REFUSED: palette.ERROR,
+              NamespaceState.DISCONNECTED: palette.MUTED, NamespaceState.CLOSED: palette.MUTED}
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
-_ROOM_COLORS = {"joined": "#1a7f37", "joining": "#9a6700", "no ack": "#bc4c00"}
+_ROOM_COLORS = {RoomState.JOINED: palette.OK, RoomState.JOINING: palette.PENDING, RoomState.NO_ACK: palette.WARNING}
 
 
 class NamespacePanel(QWidget):
@@ -56,7 +56,7 @@ class NamespacePanel(QWidget):
 
         room_box = QGroupBox("Rooms")
         self.roomNamespaceLabel = QLabel(objectName="roomNamespaceLabel")
-        self.roomNamespaceLabel.setStyleSheet("color: #6e7781;")
+        self.roomNamespaceLabel.setStyleSheet(f"color: {palette.MUTED.css()};")
         self.roomEdit = QLineEdit(objectName="roomEdit")
         self.roomEdit.setPlaceholderText("room name")
         self.roomEdit.returnPressed.connect(self._join_clicked)
@@ -147,7 +147,7 @@ class NamespacePanel(QWidget):
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, view.name)
             item.setData(STATE_ROLE, view.state)
-            item.setForeground(QBrush(QColor(_NS_COLORS.get(view.state, "#000000"))))
+            item.setForeground(_NS_COLORS[view.state].brush())
             self.namespaceList.addItem(item)
             if view.name == current:
                 self.namespaceList.setCurrentItem(item)
@@ -167,13 +167,14 @@ class NamespacePanel(QWidget):
             item = QListWidgetItem(f"{name}    {state}" + (f"  — ack {answer}" if answer else ""))
             item.setToolTip(f"{name}: {state}" + (f"\nserver's ack: {answer}" if answer else ""))
             item.setData(Qt.ItemDataRole.UserRole, name)
-            item.setForeground(QBrush(QColor(_ROOM_COLORS.get(state, "#000000"))))
+            item.setForeground(_ROOM_COLORS[state].brush())
             self.roomList.addItem(item)
         self.roomList.blockSignals(False)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        live = self._state is not None and self._state.state in ("connected", "reconnecting", "connecting")
+        live = self._state is not None and self._state.state in (
+            ConnectionState.CONNECTED, ConnectionState.RECONNECTING, ConnectionState.CONNECTING)
         self.openNamespaceButton.setEnabled(live and self.nsAuthEdit.valid)
         self.closeNamespaceButton.setEnabled(live and self.namespaceList.currentItem() is not None)
         self.joinRoomButton.setEnabled(live and self.namespaceList.count() > 0)

@@ -3,16 +3,14 @@ show as gaps (for servers without connection state recovery)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
 
 from inspector.session.sequence_gaps import PathError, SequenceRule, parse_path
-
-_BAD = QBrush(QColor("#fff5f5"))
-
+from inspector.ui import palette
 
 class SequencePanel(QGroupBox):
     rulesChanged = Signal(list)        # list[SequenceRule], all valid
@@ -22,7 +20,7 @@ class SequencePanel(QGroupBox):
         hint = QLabel("Name an event and the field that counts it (e.g. <code>seq</code>, "
                       "<code>data.i</code>, <code>[1].n</code>); skipped numbers become gap rows.")
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #6e7781;")
+        hint.setStyleSheet(f"color: {palette.MUTED.css()};")
         self.table = QTableWidget(0, 3, objectName="sequenceTable")
         self.table.setHorizontalHeaderLabels(["Event", "Counter field", "Namespace"])
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -30,7 +28,7 @@ class SequencePanel(QGroupBox):
         self.addButton = QPushButton("Add check", objectName="addSequenceButton")
         self.removeButton = QPushButton("Remove", objectName="removeSequenceButton")
         self.note = QLabel(objectName="sequenceNote")
-        self.note.setStyleSheet("color: #cf222e;")
+        self.note.setStyleSheet(f"color: {palette.ERROR.css()};")
         self.note.setWordWrap(True)
         self.note.setVisible(False)
         buttons = QHBoxLayout()
@@ -78,7 +76,7 @@ class SequencePanel(QGroupBox):
             except PathError as exc:
                 problems.append(f"{event}: {exc}")
                 if cells[1] is not None:
-                    cells[1].setBackground(_BAD)
+                    cells[1].setBackground(palette.INVALID_BACKGROUND.brush())
                 continue
             if ns and not ns.startswith("/"):
                 ns = "/" + ns

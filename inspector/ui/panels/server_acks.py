@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QCheckBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
@@ -10,10 +10,8 @@ from PySide6.QtWidgets import (
 
 from inspector.wire.payload import PayloadError, parse_args
 from inspector.session.server_acks import AckReply
+from inspector.ui import palette
 from inspector.ui.panels.json_field import JsonLineEdit
-
-_BAD = QBrush(QColor("#fff5f5"))
-
 
 class ServerAckPanel(QGroupBox):
     repliesChanged = Signal(object, object)     # default AckReply, {event: AckReply}
@@ -31,7 +29,7 @@ class ServerAckPanel(QGroupBox):
         self.addButton = QPushButton("Add event", objectName="addAckReplyButton")
         self.removeButton = QPushButton("Remove", objectName="removeAckReplyButton")
         self.note = QLabel(objectName="ackReplyNote")
-        self.note.setStyleSheet("color: #cf222e;")
+        self.note.setStyleSheet(f"color: {palette.ERROR.css()};")
         self.note.setWordWrap(True)
 
         buttons = QHBoxLayout()
@@ -100,13 +98,13 @@ class ServerAckPanel(QGroupBox):
                 args = parse_args(cells[1].text() if cells[1] else "")
             except PayloadError as exc:
                 problems.append(f"{event}: {exc}")
-                cells[1].setBackground(_BAD)
+                cells[1].setBackground(palette.INVALID_BACKGROUND.brush())
                 continue
             try:
                 delay = max(0.0, float(cells[2].text())) if cells[2] and cells[2].text().strip() else 0.0
             except ValueError:
                 problems.append(f"{event}: delay is not a number")
-                cells[2].setBackground(_BAD)
+                cells[2].setBackground(palette.INVALID_BACKGROUND.brush())
                 continue
             by_event[event] = AckReply(args, delay, enabled)
         self.table.blockSignals(False)

@@ -2,17 +2,26 @@
 mark, label and time; the step's result (message, nearest entries) in ResultRole."""
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
 
-from inspector.scenarios.runner import FAILED, PASSED, SKIPPED, StepResult
+from inspector.scenarios.runner import FAILED, PASSED, SKIPPED, StepOutcome, StepResult
+from inspector.ui import palette
 
-PENDING, RUNNING, STOPPED = "pending", "running", "stopped"
+
+class StepProgress(StrEnum):
+    """A step's status before it has an outcome (runner.StepOutcome) of its own."""
+    PENDING = "pending"
+    RUNNING = "running"
+    STOPPED = "stopped"        # the user pressed Stop while it ran
+
+
+PENDING, RUNNING, STOPPED = StepProgress
 _MARK = {PENDING: "·", RUNNING: "…", PASSED: "✓", FAILED: "✗", SKIPPED: "–", STOPPED: "■"}
-_COLOR = {PASSED: "#1a7f37", FAILED: "#cf222e", RUNNING: "#1f6feb", SKIPPED: "#6e7781",
-          STOPPED: "#bc4c00", PENDING: "#6e7781"}
+_COLOR = {PASSED: palette.OK, FAILED: palette.ERROR, RUNNING: palette.ACTIVE, SKIPPED: palette.MUTED,
+          STOPPED: palette.WARNING, PENDING: palette.MUTED}
 COL_MARK, COL_STEP, COL_TIME = range(3)
 StatusRole = Qt.ItemDataRole.UserRole + 1
 ResultRole = Qt.ItemDataRole.UserRole + 2
@@ -27,7 +36,7 @@ class StepListModel(QAbstractTableModel):
         super().__init__(parent)
         self._labels: list[str] = []
         self._lines: list[int | None] = []
-        self._status: list[str] = []
+        self._status: list[StepOutcome | StepProgress] = []
         self._results: list[StepResult | None] = []
 
     def reset(self, labels: list[str], lines: list[int | None]) -> None:
@@ -37,17 +46,17 @@ class StepListModel(QAbstractTableModel):
         self._results = [None] * len(labels)
         self.endResetModel()
 
-    def set_status(self, row: int, status: str, result: StepResult | None = None) -> None:
+    def set_status(self, row: int, status: StepOutcome | StepProgress, result: StepResult | None = None) -> None:
         if not 0 <= row < len(self._labels):
             return
         self._status[row] = status
         self._results[row] = result
         self.dataChanged.emit(self.index(row, 0), self.index(row, COL_TIME))
 
-    def status(self, row: int) -> str:
+    def status(self, row: int) -> StepOutcome | StepProgress:
         return self._status[row]
 
-    def statuses(self) -> list[str]:
+    def statuses(self) -> list[StepOutcome | StepProgress]:
         return list(self._status)
 
     def result(self, row: int) -> StepResult | None:
@@ -83,7 +92,7 @@ class StepListModel(QAbstractTableModel):
                 return f"{result.duration_ms:.0f} ms" if result is not None and status in (PASSED, FAILED) else ""
         if role == Qt.ItemDataRole.ForegroundRole:
             coloured = col in (COL_MARK, COL_TIME) or status in (FAILED, SKIPPED)
-            return QBrush(QColor(_COLOR[status])) if coloured else None
+            return _COLOR[status].brush() if coloured else None
         if role == Qt.ItemDataRole.ToolTipRole:
             line = self._lines[row]
             where = f"line {line}: " if line else ""

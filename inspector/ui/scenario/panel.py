@@ -22,6 +22,7 @@ from inspector.scenarios import recorder
 from inspector.scenarios import file as scenario_file
 from inspector.log.entry import LogEntry
 from inspector.scenarios.runner import FAILED, SKIPPED, ScenarioRunner, StepResult
+from inspector.ui import palette
 from inspector.ui.bridge import SessionBridge
 from inspector.ui.panels.json_field import monospace_font
 from inspector.ui.scenario.model import COL_MARK, COL_STEP, COL_TIME, RUNNING, STOPPED, StepListModel
@@ -97,7 +98,7 @@ class SaveScenarioDialog(QDialog):
 
 def _hint(text: str) -> QLabel:
     label = QLabel(text)
-    label.setStyleSheet("color: #6e7781; margin-left: 22px;")
+    label.setStyleSheet(f"color: {palette.MUTED.css()}; margin-left: 22px;")
     return label
 
 
@@ -403,7 +404,7 @@ class ScenarioPanel(QWidget):
                     "to replay it later or in CI (socketio-inspector run).")
             self.title.setText("Scenario")
         self.summary.setText(text)
-        self.summary.setStyleSheet("color: #cf222e;" if error else "color: #1a7f37;" if ok else "color: #57606a;")
+        self.summary.setStyleSheet(f"color: {(palette.ERROR if error else palette.OK if ok else palette.NEUTRAL).css()};")
 
     def _update(self) -> None:
         loaded, busy = self.scenario is not None, self.running

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from inspector.log.entry import LogEntry
+from inspector.log.entry import IN, OUT, Kind, LogEntry
 from inspector.store.reader import SessionStore
 from inspector.ui.log.detail import TREE_TAB
 from inspector.ui.log.workspace import STATS_TAB
@@ -15,7 +15,7 @@ from inspector.ui.log.stats import EventCountsModel
 def converse(ui) -> None:
     ui.connect()
     ui.emit("echo", "ping", {"n": 1}, ack=True)
-    ui.wait_for(kind="ack", dir="in", event="echo")
+    ui.wait_for(kind=Kind.ACK, dir=IN, event="echo")
     ui.emit("binary", 16, ack=True)
     ui.wait_for_event("binary_data")
 
@@ -45,7 +45,7 @@ def test_auth_and_header_values_are_never_written(inspector_at, demo_server, tmp
     ui.connect(auth={"token": "auth-s3cret-value"})
     ui.open_namespace("/admin", auth={"token": "demo-token"})
     ui.emit("echo", "visible", ack=True)
-    ui.wait_for(kind="ack", dir="in", event="echo")
+    ui.wait_for(kind=Kind.ACK, dir=IN, event="echo")
     ui.flush_session_file()
     job = ui.window.export(filtered=False, dest=tmp_path / "all.jsonl")
     wait_job(ui, job)
@@ -70,10 +70,10 @@ def test_an_old_session_opens_read_only_with_the_same_views(inspector_at, demo_s
     for name in ("connectButton", "emitButton", "argsEdit", "urlEdit"):
         assert viewer.findChild(object, name) is None
     # the same filter bar, detail and statistics
-    viewer.logView.filterBar.set_direction("out")
-    assert {viewer.logView.filtered.entry(r).dir for r in range(viewer.logView.filtered.rowCount())} == {"out"}
+    viewer.logView.filterBar.set_direction(OUT)
+    assert {viewer.logView.filtered.entry(r).dir for r in range(viewer.logView.filtered.rowCount())} == {OUT}
     viewer.logView.filterBar.set_direction("all")
-    ack = next(e for e in viewer.model.entries() if e.kind == "ack" and e.dir == "in")
+    ack = next(e for e in viewer.model.entries() if e.kind == Kind.ACK and e.dir == IN)
     viewer.logView.scroll_to_seq(ack.seq)
     assert viewer.detail.entry == ack and viewer.detail.tabs.currentIndex() == TREE_TAB
     assert "echo" in [r[0] for r in viewer.stats.stats.per_event]
@@ -89,11 +89,11 @@ def test_export_all_or_the_shown_rows_and_import_them_back(inspector_at, demo_se
     lines = (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()
     assert lines == [e.to_jsonl() for e in everything]
     assert "Exported" in ui.message
-    ui.window.logView.filterBar.set_direction("out")
+    ui.window.logView.filterBar.set_direction(OUT)
     job = ui.window.export(filtered=True, dest=tmp_path / "out.jsonl")
     wait_job(ui, job)
     outs = [LogEntry.from_jsonl(x) for x in (tmp_path / "out.jsonl").read_text().splitlines()]
-    assert outs == [e for e in everything if e.dir == "out"] and outs
+    assert outs == [e for e in everything if e.dir == OUT] and outs
     # import: a read-only session of its own, in the sessions folder
     ui.window.import_jsonl(tmp_path / "all.jsonl")
     ui.qtbot.waitUntil(lambda: bool(ui.window.viewers) and ui.window.viewers[-1].done_loading, timeout=10000)
@@ -110,7 +110,7 @@ def test_export_all_or_the_shown_rows_and_import_them_back(inspector_at, demo_se
 def test_the_recording_can_move_to_a_file_of_your_choice(inspector_at, demo_server, tmp_path):
     ui = inspector_at(demo_server.url)
     ui.connect()
-    ui.wait_for(kind="connect")
+    ui.wait_for(kind=Kind.CONNECT)
     ui.flush_session_file()
     old = ui.session_file
     ui.window.move_session_file(tmp_path / "keep" / "mine.sqlite")
@@ -118,7 +118,7 @@ def test_the_recording_can_move_to_a_file_of_your_choice(inspector_at, demo_serv
     assert not old.exists()
     assert ui.widget("sessionFileLabel").text() == "Session file: mine.sqlite"
     ui.emit("echo", "after the move", ack=True)
-    ui.wait_for(kind="ack", dir="in", event="echo")
+    ui.wait_for(kind=Kind.ACK, dir=IN, event="echo")
     ui.flush_session_file()
     with SessionStore(tmp_path / "keep" / "mine.sqlite") as store:
         assert store.entries() == ui.entries()
@@ -128,14 +128,14 @@ def test_the_ack_row_links_to_its_emit(inspector_at, demo_server):
     ui = inspector_at(demo_server.url)
     ui.connect()
     ui.emit("echo", "hi", ack=True)
-    ack = ui.wait_for(kind="ack", dir="in", event="echo")
+    ack = ui.wait_for(kind=Kind.ACK, dir=IN, event="echo")
     view = ui.window.logView
     view.scroll_to_seq(ack.seq)
     links = ui.widget("detailLinks")
     assert not links.isHidden() and f'href="seq:{ack.detail["for_seq"]}"' in links.text()
     links.linkActivated.emit(f"seq:{ack.detail['for_seq']}")
     assert view.current_seq() == ack.detail["for_seq"]
-    assert ui.window.detail.entry.dir == "out" and ui.window.detail.entry.event == "echo"
+    assert ui.window.detail.entry.dir == OUT and ui.window.detail.entry.event == "echo"
 
 
 def test_the_statistics_panel_shows_rates_counts_and_round_trips(inspector_at, demo_server, qtmodeltester):
@@ -143,7 +143,7 @@ def test_the_statistics_panel_shows_rates_counts_and_round_trips(inspector_at, d
     ui.connect()
     for i in range(5):
         ui.emit("echo", i, ack=True)
-        ui.wait_for(kind="ack", dir="in", event="echo", count=i + 1)
+        ui.wait_for(kind=Kind.ACK, dir=IN, event="echo", count=i + 1)
     ui.window.workspace.bottomTabs.setCurrentIndex(STATS_TAB)
     stats = ui.window.stats
     s = stats.refresh(now=time.time() + 1.0)      # the plots show whole seconds: let this one end
@@ -162,7 +162,7 @@ def test_the_statistics_panel_shows_rates_counts_and_round_trips(inspector_at, d
 def test_a_move_that_fails_says_why_and_recording_goes_on(inspector_at, demo_server, tmp_path):
     ui = inspector_at(demo_server.url)
     ui.connect()
-    ui.wait_for(kind="connect")
+    ui.wait_for(kind=Kind.CONNECT)
     ui.flush_session_file()
     taken = tmp_path / "taken.sqlite"
     taken.write_text("someone else's file")
@@ -172,7 +172,7 @@ def test_a_move_that_fails_says_why_and_recording_goes_on(inspector_at, demo_ser
     assert taken.read_text() == "someone else's file"          # never overwritten
     assert ui.session_file == old
     ui.emit("echo", "still recorded", ack=True)
-    ui.wait_for(kind="ack", dir="in", event="echo")
+    ui.wait_for(kind=Kind.ACK, dir=IN, event="echo")
     ui.flush_session_file()
     with SessionStore(old) as store:
         assert store.entries() == ui.entries()
@@ -181,9 +181,9 @@ def test_a_move_that_fails_says_why_and_recording_goes_on(inspector_at, demo_ser
 def test_closing_the_window_while_connected_ends_the_file_with_the_disconnect(inspector_at, demo_server):
     ui = inspector_at(demo_server.url)
     ui.connect()
-    ui.wait_for(kind="connect")
+    ui.wait_for(kind=Kind.CONNECT)
     path = ui.session_file
     ui.window.close()
     with SessionStore(path) as store:
         last = store.entries()[-1]
-    assert last.kind == "disconnect" and last.detail["reason"] == "client disconnect"
+    assert last.kind == Kind.DISCONNECT and last.detail["reason"] == "client disconnect"

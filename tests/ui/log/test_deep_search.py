@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from inspector.log import table as C
 from inspector.log.table import TEXT_CAP, full_text
-from inspector.log.entry import LogEntry
+from inspector.log.entry import IN, Kind, LogEntry
 from inspector.log.filter import LogFilter
 from inspector.store.writer import StoreWriter
 from inspector.store.reader import Fetcher, row_of
@@ -14,7 +14,7 @@ from inspector.ui.log.model import LogModel
 
 def long_entry(seq: int, needle: str | None) -> LogEntry:
     text = "x" * (TEXT_CAP + 400) + (needle or "nothing")
-    return LogEntry(seq, float(seq), "in", "event", "/", "big", [{"blob": b"\x01", "text": text}])
+    return LogEntry(seq, float(seq), IN, Kind.EVENT, "/", "big", [{"blob": b"\x01", "text": text}])
 
 
 def test_the_whole_text_of_a_cut_row_is_its_arguments_as_shown():
@@ -30,7 +30,7 @@ def test_rows_matching_past_the_cut_are_found(qtbot, tmp_path, monkeypatch, qtmo
         if seq % 10 == 0:
             entries.append(long_entry(seq, "NEEDLE"))          # only past the cut
         elif seq % 10 == 5:
-            entries.append(LogEntry(seq, float(seq), "in", "event", "/", "small", ["a needle here"]))
+            entries.append(LogEntry(seq, float(seq), IN, Kind.EVENT, "/", "small", ["a needle here"]))
         else:
             entries.append(long_entry(seq, None))
     writer = StoreWriter(tmp_path / "s.sqlite")

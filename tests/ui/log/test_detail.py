@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication
 
-from inspector.log.entry import LogEntry
+from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
 from inspector.ui.log.detail import ENTRY_TAB, HEX_TAB, RAW_TAB, TREE_TAB, DetailView, hexdump, json_path
 
 
@@ -22,7 +22,7 @@ def test_paths_are_what_a_json_path_user_writes():
 
 
 def test_the_tree_expands_and_copies_values_and_paths(qtbot):
-    e = LogEntry(1, 1.0, "in", "event", "/", "order",
+    e = LogEntry(1, 1.0, IN, Kind.EVENT, "/", "order",
                  ["first", {"data": {"items": [10, 20, {"sku": "A-1", "qty": 3}]}, "a key": None}])
     view = shown(qtbot, e)
     assert view.tabs.currentIndex() == TREE_TAB
@@ -45,8 +45,8 @@ def test_the_tree_expands_and_copies_values_and_paths(qtbot):
 
 
 def test_bytes_anywhere_get_a_hex_view_chosen_for_the_entry(qtbot):
-    e = LogEntry(2, 1.0, "in", "event", "/", "binary_data",
-                 [{"meta": {"blob": bytes(range(0x41, 0x41 + 20))}}, b"\x00\xff"], flags=("binary",))
+    e = LogEntry(2, 1.0, IN, Kind.EVENT, "/", "binary_data",
+                 [{"meta": {"blob": bytes(range(0x41, 0x41 + 20))}}, b"\x00\xff"], flags=(Flag.BINARY,))
     view = shown(qtbot, e)
     assert view.tabs.currentIndex() == HEX_TAB and view.tabs.isTabEnabled(HEX_TAB)
     text = view.hexText.toPlainText()
@@ -58,10 +58,10 @@ def test_bytes_anywhere_get_a_hex_view_chosen_for_the_entry(qtbot):
 
 
 def test_plain_text_arguments_open_the_raw_view_and_lifecycle_rows_too(qtbot):
-    view = shown(qtbot, LogEntry(3, 1.0, "in", "event", "/", "note", ["just a string"]))
+    view = shown(qtbot, LogEntry(3, 1.0, IN, Kind.EVENT, "/", "note", ["just a string"]))
     assert view.tabs.currentIndex() == RAW_TAB and not view.tabs.isTabEnabled(HEX_TAB)
     assert '"just a string"' in view.argsText.toPlainText()
-    view.show_entry(LogEntry(4, 1.0, "sys", "disconnect", "/", detail={"reason": "ping timeout"}))
+    view.show_entry(LogEntry(4, 1.0, SYS, Kind.DISCONNECT, "/", detail={"reason": "ping timeout"}))
     assert view.tabs.currentIndex() == RAW_TAB and not view.tabs.isTabEnabled(TREE_TAB)
     assert '"reason": "ping timeout"' in view.argsText.toPlainText()
     view.tabs.setCurrentIndex(ENTRY_TAB)
@@ -69,7 +69,7 @@ def test_plain_text_arguments_open_the_raw_view_and_lifecycle_rows_too(qtbot):
 
 
 def test_seq_details_are_links_that_select_their_rows(qtbot):
-    e = LogEntry(5, 1.0, "in", "ack", "/", "echo", ["x"], ack_id=1, rtt_ms=2.0,
+    e = LogEntry(5, 1.0, IN, Kind.ACK, "/", "echo", ["x"], ack_id=1, rtt_ms=2.0,
                  detail={"for_seq": 3, "packet_seqs": [7, 8], "event_seq": 9, "offset": "abc"})
     view = shown(qtbot, e)
     assert not view.links.isHidden()
@@ -84,10 +84,10 @@ def test_seq_details_are_links_that_select_their_rows(qtbot):
 
 
 def test_copy_as_code_is_offered_for_outgoing_events_only(qtbot):
-    view = shown(qtbot, LogEntry(6, 1.0, "out", "event", "/chat", "echo", ["hi"], ack_id=2))
+    view = shown(qtbot, LogEntry(6, 1.0, OUT, Kind.EVENT, "/chat", "echo", ["hi"], ack_id=2))
     assert view.copyCodeButton.isEnabled()
     assert view.copy_code("python") == 'answer = await sio.call("echo", "hi", namespace="/chat")'
     assert QGuiApplication.clipboard().text() == 'answer = await sio.call("echo", "hi", namespace="/chat")'
     assert view.copy_code("javascript").endswith('socket.compress(false).emit("echo", "hi", (...answer) => console.log(answer));')
-    view.show_entry(LogEntry(7, 1.0, "in", "event", "/", "echo", ["hi"]))
+    view.show_entry(LogEntry(7, 1.0, IN, Kind.EVENT, "/", "echo", ["hi"]))
     assert not view.copyCodeButton.isEnabled() and view.copy_code("python") is None

@@ -4,22 +4,24 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from inspector.log.filter import LogFilter
-from inspector.log.entry import LogEntry
+from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
 from inspector.ui.log.filter_model import FilteredLogModel
-from inspector.ui.log.model import COL_ARGS, COL_EVENT, LogModel
+from inspector.ui.log.model import LogModel
+from inspector.ui.log.columns import ColumnKey, position
 from inspector.ui.log.view import LogView
+from inspector.ui import palette
 
 
 def entries() -> list[LogEntry]:
     return [
-        LogEntry(1, 1.0, "sys", "connect", "/", detail={"sid": "a"}),
-        LogEntry(2, 2.0, "in", "event", "/", "chat", [{"user": "alice", "text": "Hello there"}]),
-        LogEntry(3, 3.0, "out", "event", "/chat", "echo", ["ping"], ack_id=0),
-        LogEntry(4, 4.0, "in", "ack", "/chat", "echo", ["ping"], ack_id=0, rtt_ms=900.0, flags=("late",)),
-        LogEntry(5, 5.0, "in", "event", "/chat", "chat", [{"user": "bob", "text": "hello again"}],
-                 flags=("recovered",)),
-        LogEntry(6, 6.0, "in", "event", "/", "price", [{"sym": "ABC", "px": 12.5}]),
-        LogEntry(7, 7.0, "sys", "disconnect", "/", detail={"reason": "ping timeout"}),
+        LogEntry(1, 1.0, SYS, Kind.CONNECT, "/", detail={"sid": "a"}),
+        LogEntry(2, 2.0, IN, Kind.EVENT, "/", "chat", [{"user": "alice", "text": "Hello there"}]),
+        LogEntry(3, 3.0, OUT, Kind.EVENT, "/chat", "echo", ["ping"], ack_id=0),
+        LogEntry(4, 4.0, IN, Kind.ACK, "/chat", "echo", ["ping"], ack_id=0, rtt_ms=900.0, flags=(Flag.LATE,)),
+        LogEntry(5, 5.0, IN, Kind.EVENT, "/chat", "chat", [{"user": "bob", "text": "hello again"}],
+                 flags=(Flag.RECOVERED,)),
+        LogEntry(6, 6.0, IN, Kind.EVENT, "/", "price", [{"sym": "ABC", "px": 12.5}]),
+        LogEntry(7, 7.0, SYS, Kind.DISCONNECT, "/", detail={"reason": "ping timeout"}),
     ]
 
 
@@ -46,7 +48,7 @@ def test_models_pass_qt_model_checks(qtmodeltester):
     qtmodeltester.check(filtered)
     filtered.set_filter(LogFilter(text="hello"))
     qtmodeltester.check(filtered)
-    model.append([LogEntry(8, 8.0, "in", "event", "/", "chat", ["hello, late comer"])])
+    model.append([LogEntry(8, 8.0, IN, Kind.EVENT, "/", "chat", ["hello, late comer"])])
     qtmodeltester.check(filtered)
     model.clear()
     qtmodeltester.check(filtered)
@@ -57,10 +59,10 @@ def test_each_control_narrows_what_the_table_shows(qtbot):
     bar = view.filterBar
     assert shown(view) == [1, 2, 3, 4, 5, 6, 7]
     assert view.countLabel.text() == "7 entries"
-    bar.set_direction("in")
+    bar.set_direction(IN)
     assert shown(view) == [2, 4, 5, 6]
     assert view.countLabel.text() == "4 of 7 entries"
-    bar.set_direction("sys")
+    bar.set_direction(SYS)
     assert shown(view) == [1, 7]
     bar.set_direction("all")
     bar.set_namespace("/chat")
@@ -111,7 +113,7 @@ def test_an_invalid_expression_is_shown_as_invalid_and_the_table_keeps_its_rows(
     bar.apply_now()
     assert bar.state == "invalid"
     assert "invalid regular expression: missing )" in bar.filterEdit.toolTip()
-    assert "#cf222e" in bar.filterEdit.styleSheet()
+    assert palette.INVALID_BORDER.css() in bar.filterEdit.styleSheet()
     assert not bar.errorLabel.isHidden() and "missing )" in bar.errorLabel.text()
     assert shown(view) == [2, 5]                 # the last valid filter stays applied
     bar.filterEdit.clear()
@@ -122,27 +124,27 @@ def test_an_invalid_expression_is_shown_as_invalid_and_the_table_keeps_its_rows(
 
 def test_rows_that_arrive_pass_the_filter_as_they_come(qtbot):
     view, model = make_view(qtbot)
-    view.filterBar.set_direction("in")
+    view.filterBar.set_direction(IN)
     view.filterBar.filterEdit.setText("hello")
     view.filterBar.apply_now()
-    model.append([LogEntry(8, 8.0, "in", "event", "/", "chat", ["hello from the new one"]),
-                  LogEntry(9, 9.0, "out", "event", "/", "chat", ["hello from me"]),
-                  LogEntry(10, 10.0, "in", "event", "/", "chat", ["bye"])])
+    model.append([LogEntry(8, 8.0, IN, Kind.EVENT, "/", "chat", ["hello from the new one"]),
+                  LogEntry(9, 9.0, OUT, Kind.EVENT, "/", "chat", ["hello from me"]),
+                  LogEntry(10, 10.0, IN, Kind.EVENT, "/", "chat", ["bye"])])
     assert shown(view) == [2, 5, 8]
-    assert view.filtered.index(2, COL_ARGS).data() == '"hello from the new one"'
+    assert view.filtered.index(2, position(ColumnKey.ARGS)).data() == '"hello from the new one"'
     assert view.countLabel.text() == "3 of 10 entries"
 
 
 def test_the_ack_column_follows_through_the_filter(qtbot):
     view, model = make_view(qtbot)
-    view.filterBar.set_direction("out")
-    model.append([LogEntry(8, 8.0, "out", "event", "/", "slow", [], ack_id=5)])
+    view.filterBar.set_direction(OUT)
+    model.append([LogEntry(8, 8.0, OUT, Kind.EVENT, "/", "slow", [], ack_id=5)])
     f = view.filtered
     row = shown(view).index(8)
-    assert f.index(row, 7).data() == "waiting…"
-    model.append([LogEntry(9, 9.0, "sys", "ack", "/", "slow", None, ack_id=5, flags=("timeout",))])
-    assert f.index(row, 7).data() == "timeout"
-    assert f.index(row, COL_EVENT).data() == "slow"
+    assert f.index(row, position(ColumnKey.ACK)).data() == "waiting…"
+    model.append([LogEntry(9, 9.0, SYS, Kind.ACK, "/", "slow", None, ack_id=5, flags=(Flag.TIMEOUT,))])
+    assert f.index(row, position(ColumnKey.ACK)).data() == "timeout"
+    assert f.index(row, position(ColumnKey.EVENT)).data() == "slow"
 
 
 def test_selecting_by_seq_selects_and_shows_those_rows(qtbot):
@@ -153,7 +155,7 @@ def test_selecting_by_seq_selects_and_shows_those_rows(qtbot):
     assert [e.seq for e in view.selected_entries()] == [3, 4, 5]
     assert selected[-1].seq == 3
     # a filter that hides the row is cleared to show it
-    view.filterBar.set_direction("sys")
+    view.filterBar.set_direction(SYS)
     assert view.scroll_to_seq(4)
     assert view.filterBar.current().is_empty() and view.current_seq() == 4
     assert not view.select_seq_range(100, 200)

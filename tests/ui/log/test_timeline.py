@@ -4,6 +4,8 @@ from PySide6.QtWidgets import QTabWidget
 
 from inspector.log.timeline import DOWN, UP
 from inspector.ui.log.timeline import PAD, ROW_H
+from inspector.log.entry import Kind
+from inspector.ui.log.columns import ColumnKey, position
 
 
 def test_a_drop_shows_on_the_timeline_and_a_click_selects_its_entries(inspector_at, demo_server):
@@ -15,7 +17,7 @@ def test_a_drop_shows_on_the_timeline_and_a_click_selects_its_entries(inspector_
     ui.emit("burst", {"count": 300})          # a log taller than the view
     ui.wait_for_event("burst", count=300)
     ui.emit("drop")
-    gap = ui.wait_for(kind="gap", ns="/", timeout=20)
+    gap = ui.wait_for(kind=Kind.GAP, ns="/", timeout=20)
     view = ui.window.timeline
     ui.qtbot.waitUntil(lambda: [p.state for p in view.timeline.periods.get("/", [])][-2:] == [DOWN, UP],
                        timeout=5000)
@@ -34,13 +36,13 @@ def test_a_drop_shows_on_the_timeline_and_a_click_selects_its_entries(inspector_
     table = ui.window.logView.table
     rows = sorted({i.row() for i in table.selectionModel().selectedRows()})
     selected = [ui.window.model.entry(r) for r in rows]
-    assert selected[0].kind == "disconnect" and selected[0].ns == "/"
+    assert selected[0].kind == Kind.DISCONNECT and selected[0].ns == "/"
     assert selected[-1].seq == gap.seq
     # the gap stays in view: new rows do not pull the log back to the bottom
     assert not table.following
     ui.emit("burst", {"count": 50})
     ui.wait_for_event("burst", count=350)
-    first = ui.window.logView.filtered.index(rows[0], 0)
+    first = ui.window.logView.filtered.index(rows[0], position(ColumnKey.SEQ))
     assert table.visualRect(first).intersects(table.viewport().rect())
 
 
@@ -55,7 +57,7 @@ def test_sequence_checks_panel_feeds_the_session(inspector_at, demo_server):
     ui.emit("emit_numbers", {"start": 1, "count": 2, "interval": 0.01})
     ui.wait_for_event("number", count=2)
     ui.emit("emit_numbers", {"start": 5, "count": 1, "interval": 0.01})
-    gap = ui.wait_for(kind="gap", ns="/")
+    gap = ui.wait_for(kind=Kind.GAP, ns="/")
     assert gap.detail["missing"] == [3, 4]
     ui.qtbot.waitUntil(lambda: len(ui.window.timeline.timeline.markers) == 1, timeout=5000)
 
@@ -66,7 +68,7 @@ def test_simulate_network_drop_from_the_menu(inspector_at, demo_server):
     ui.connect()
     assert ui.window.dropAction.isEnabled()
     ui.window.dropAction.trigger()
-    down = ui.wait_for(kind="disconnect", ns="/")
+    down = ui.wait_for(kind=Kind.DISCONNECT, ns="/")
     assert down.detail["reason"] == "transport close"
-    ui.wait_for(kind="gap", ns="/", timeout=20)
+    ui.wait_for(kind=Kind.GAP, ns="/", timeout=20)
     ui.wait_for_status("Connected")

@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 
 from inspector.scenarios.file import loads
+from inspector.log.entry import IN, Kind
+from inspector.scenarios.runner import StepOutcome
+from inspector.ui.scenario.model import StepProgress
 
 ROOT = Path(__file__).resolve().parents[3]
 TOUR = ROOT / "resources" / "scenarios" / "demo-tour.yaml"
@@ -34,15 +37,15 @@ def test_a_recorded_session_replays_in_the_window_and_on_the_command_line(
     ui.emit("message", {"room": "lobby", "text": "hello"}, ns="/chat", ack=True)
     ui.wait_for_event("message", ns="/chat")
     ui.emit("whoami", ack=True)          # its answer holds our sid, headers and auth token
-    who = ui.wait_for(kind="ack", dir="in", event="whoami")
+    who = ui.wait_for(kind=Kind.ACK, dir=IN, event="whoami")
     ui.emit("echo", {"me": who.args[0]["sid"]}, ack=True)
-    ui.wait_for(kind="ack", dir="in", event="echo")
+    ui.wait_for(kind=Kind.ACK, dir=IN, event="echo")
     ui.emit("binary", 3, ack=True)
     ui.wait_for_event("binary_data")
     ui.emit("burst", {"count": 5}, ack=True)
     ui.wait_for_event("burst", count=5)
     ui.emit("echo", "private", ns="/admin", ack=True)
-    ui.wait_for(kind="ack", dir="in", event="echo", ns="/admin")
+    ui.wait_for(kind=Kind.ACK, dir=IN, event="echo", ns="/admin")
 
     path = tmp_path / "recorded.yaml"
     text = ui.save_scenario(path, name="my debugging session")
@@ -64,7 +67,7 @@ def test_a_recorded_session_replays_in_the_window_and_on_the_command_line(
     # the dock has the recording open, ready to run in the window
     steps = ui.scenario_steps()
     assert steps[0][1] == f"connect {demo_server.url} (/, /chat, /admin)"
-    assert {status for status, _s, _t in steps} == {"pending"}
+    assert {status for status, _s, _t in steps} == {StepProgress.PENDING}
     qtmodeltester.check(ui.window.scenario.model)
     for name, value in SECRETS.items():
         monkeypatch.setenv(name, value)
@@ -111,13 +114,13 @@ def test_a_failing_step_shows_what_was_expected_and_step_goes_on(inspector_at, d
                       'emit message {"room": "lobby", "text": "hello"} on /chat',
                       'expect message on /chat [{"text": "goodbye"}]', 'emit echo "still here"']
     assert not ui.run_scenario()
-    assert [st for st, _l, _t in ui.scenario_steps()] == ["passed", "passed", "passed", "failed", "skipped"]
+    assert [st for st, _l, _t in ui.scenario_steps()] == [StepOutcome.PASSED, StepOutcome.PASSED, StepOutcome.PASSED, StepOutcome.FAILED, StepOutcome.SKIPPED]
     assert ui.scenario_summary == "Failed at step 3 (line 8); Step goes on with the next one."
     message = ui.scenario_message
     assert "step 3 (line 8): expected 'message' on /chat with args matching [{\"text\": \"goodbye\"}]" in message
     assert 'args[0].text is "hello", expected "goodbye"' in message
     ui.wait_for_event("message", ns="/chat")   # what came is in the log too
-    assert ui.step_scenario()[0] == "passed"
+    assert ui.step_scenario()[0] == StepOutcome.PASSED
     assert ui.scenario_summary.startswith("Failed at step 3")
 
 
@@ -126,12 +129,12 @@ def test_step_by_step_and_a_step_shows_its_entry(inspector_at, demo_server):
     ui.open_scenario(TOUR, url=demo_server.url)
     assert not ui.widget("stopButton").isEnabled()
     status, label, time = ui.step_scenario()
-    assert (status, label) == ("passed", f"connect {demo_server.url} (/, /chat)") and time.endswith(" ms")
+    assert (status, label) == (StepOutcome.PASSED, f"connect {demo_server.url} (/, /chat)") and time.endswith(" ms")
     assert ui.scenario_summary.startswith(f"✓ connect {demo_server.url} (/, /chat). Next: expect welcome")
     ui.wait_for_status("Connected")
-    assert ui.step_scenario()[0] == "passed"          # expect welcome
-    assert ui.step_scenario()[0] == "passed"          # emit echo
-    assert [st for st, _l, _t in ui.scenario_steps()][:4] == ["passed", "passed", "passed", "pending"]
+    assert ui.step_scenario()[0] == StepOutcome.PASSED          # expect welcome
+    assert ui.step_scenario()[0] == StepOutcome.PASSED          # emit echo
+    assert [st for st, _l, _t in ui.scenario_steps()][:4] == [StepOutcome.PASSED, StepOutcome.PASSED, StepOutcome.PASSED, StepProgress.PENDING]
     ui.widget("scenarioSteps").selectRow(2)
     assert ui.scenario_message.startswith('emit echo "ping", {"n": 1}: passed, ')
     assert "ack (echo)" in ui.window.detail.header.text()     # the answer the step took
@@ -144,10 +147,10 @@ def test_stop_ends_a_long_step_and_step_runs_it_again(inspector_at, demo_server,
     ui = inspector_at(demo_server.url)
     ui.open_scenario(path, url=demo_server.url)
     ui.click("runButton")
-    ui.qtbot.waitUntil(lambda: ui.scenario_steps()[1][0] == "running", timeout=10_000)
+    ui.qtbot.waitUntil(lambda: ui.scenario_steps()[1][0] == StepProgress.RUNNING, timeout=10_000)
     assert not ui.widget("runButton").isEnabled() and ui.widget("stopButton").isEnabled()
     ui.click("stopButton")
-    ui.qtbot.waitUntil(lambda: ui.scenario_steps()[1][0] == "stopped", timeout=5000)
+    ui.qtbot.waitUntil(lambda: ui.scenario_steps()[1][0] == StepProgress.STOPPED, timeout=5000)
     assert ui.scenario_summary == "Stopped at wait 30 s; Step runs it again."
     assert ui.widget("stepButton").isEnabled() and not ui.widget("stopButton").isEnabled()
 
@@ -186,7 +189,7 @@ def test_only_the_selected_rows_become_expectations(inspector_at, demo_server, t
     ui.connect()
     ui.emit("burst", {"count": 3}, ack=True)
     ui.wait_for_event("burst", count=3)
-    bursts = ui.find(kind="event", dir="in", event="burst")
+    bursts = ui.find(kind=Kind.EVENT, dir=IN, event="burst")
     ui.select_rows([bursts[0], bursts[2]])
     text = ui.save_scenario(tmp_path / "picked.yaml", events="selected")
     sc = loads(text)
@@ -213,7 +216,7 @@ def test_a_server_counter_fails_the_replay_by_value_and_passes_when_compared_by_
     ui.connect()
     ui.open_namespace("/admin", {"token": "demo-token"})
     ui.emit("stats", ns="/admin", ack=True)          # {"clients": 1, "received": <all events so far>}
-    ui.wait_for(kind="ack", dir="in", event="stats")
+    ui.wait_for(kind=Kind.ACK, dir=IN, event="stats")
     strict, loose = tmp_path / "strict.yaml", tmp_path / "loose.yaml"
     ui.save_scenario(strict)
     ui.save_scenario(loose, loose=True)

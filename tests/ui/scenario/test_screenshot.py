@@ -7,6 +7,9 @@ from pathlib import Path
 
 from PySide6.QtGui import QColor
 
+from inspector.scenarios.runner import StepOutcome
+from inspector.ui.scenario.model import COL_MARK
+
 SCENARIO = """\
 name: Lobby chat
 url: http://127.0.0.1:5000
@@ -44,7 +47,7 @@ def test_scenario_dock_screenshot(inspector, tmp_path):
     path.write_text(SCENARIO)
     ui.open_scenario(path, url=ui.url)
     assert not ui.run_scenario()
-    assert [st for st, _l, _t in ui.scenario_steps()] == ["passed"] * 6 + ["failed", "skipped"]
+    assert [st for st, _l, _t in ui.scenario_steps()] == [StepOutcome.PASSED] * 6 + [StepOutcome.FAILED, StepOutcome.SKIPPED]
     ui.qtbot.wait(100)
     dock = ui.widget("scenarioDock")
     assert dock.isVisible() and dock.width() >= 300
@@ -53,7 +56,7 @@ def test_scenario_dock_screenshot(inspector, tmp_path):
     assert image.save(str(out_dir / "screenshot-scenario.png"))
     # the failed step's mark is drawn in red in the dock
     table = ui.widget("scenarioSteps")
-    rect = table.visualRect(table.model().index(6, 0))
+    rect = table.visualRect(table.model().index(6, COL_MARK))
     centre = table.viewport().mapTo(ui.window, rect.center())
     reds = [QColor(image.pixel(centre.x() + dx, centre.y() + dy)) for dx in range(-4, 5) for dy in range(-4, 5)]
     assert any(c.red() > 150 and c.green() < 100 and c.blue() < 100 for c in reds)
