@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from inspector.log.table import Chunk
+from inspector.log.chunk import Chunk
 from inspector.wire.options import ConnectionOptions
 from inspector.session.server_acks import AckReply
 from inspector.session.state import SessionState

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QFileDialog, QLabel, QMainWindow, QMessageBox, QSizePolicy, QVBoxLayout, QWidget,
 )
 
-from inspector.log.table import chunk_from_rows
+from inspector.log.chunk import chunk_from_rows
 from inspector.store.writer import StoreWriter
 from inspector.store.reader import (Fetcher, SessionStore, StoreError, default_session_path, free_name,
                           import_jsonl, user_sessions_dir)

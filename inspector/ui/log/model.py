@@ -18,7 +18,8 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from inspector.log.table import Chunk, LogColumns, chunk_from_entries
+from inspector.log.chunk import Chunk, chunk_from_entries
+from inspector.log.table import LogTable
 from inspector.log.entry import DIRECTIONS, IN, KINDS, OUT, LogEntry
 from inspector.wire.packets import summary
 
@@ -111,7 +112,7 @@ class LogModel(QAbstractTableModel):
 
     def __init__(self, parent=None, fetch=None):
         super().__init__(parent)
-        self.cols = LogColumns(fetch)
+        self.cols = LogTable(fetch)
         self._ack_rows: dict[tuple[str | None, int], int] = {}   # emit's (ns, ack_id) -> row
         self._asked_rows: dict[tuple[str | None, int], int] = {}  # server's ack requests -> row
         self._packet_owner: dict[int, int] = {}    # raw packet seq -> the decoded entry's seq

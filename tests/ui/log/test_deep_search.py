@@ -3,7 +3,7 @@ the others read from the session file in the background."""
 from __future__ import annotations
 
 from inspector.log import table as C
-from inspector.log.table import TEXT_CAP, full_text
+from inspector.log.row_text import TEXT_CAP, full_text
 from inspector.log.entry import LogEntry
 from inspector.log.filter import LogFilter
 from inspector.store.writer import StoreWriter
