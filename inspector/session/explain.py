@@ -49,19 +49,3 @@ def recovery_note(recovered: bool | None, replayed: int, why_not: str | None) ->
         return f"not recovered: {why_not}"
     return "no recovery (the server does not offer it)"
 
-
-def redact_url(url: str) -> str:
-    """The URL as logs and the status line show it: a password or token in it is masked."""
-    from urllib.parse import urlsplit, urlunsplit, parse_qsl, urlencode
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    netloc = parts.netloc
-    if "@" in netloc:
-        netloc = "••••@" + netloc.rsplit("@", 1)[1]
-    query = parts.query
-    if query:
-        query = urlencode([(k, "••••") for k, _ in parse_qsl(query, keep_blank_values=True)],
-                          safe="•")
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))

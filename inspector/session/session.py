@@ -20,7 +20,8 @@ from inspector.log.entry import IN, OUT, SYS, LogEntry
 from inspector.session.gaps import GapTracker
 from inspector.wire.options import ConnectionOptions
 from inspector.session.explain import (compress_no_effect, connected_status, drop_reason, recovery_note,
-                      redact_url, why_not_recovered)
+                      why_not_recovered)
+from inspector.wire.urls import redact_url
 from inspector.wire.packets import PacketLinks, describe_packet, mask_connect_auth
 from inspector.session.rooms import RoomBook
 from inspector.session.sequence_gaps import SequenceChecker, SequenceRule

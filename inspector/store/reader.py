@@ -25,7 +25,6 @@ reader, with export), import_jsonl, Fetcher, and where files live.
 """
 from __future__ import annotations
 
-import base64
 import json
 import operator
 import os
@@ -35,6 +34,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from inspector.log.entry import LogEntry, check_json
+from inspector.log.json_form import dumps
 from inspector.wire.payload import from_jsonable
 
 FORMAT = "socketio-inspector-session/1"
@@ -70,18 +70,6 @@ SUB_BATCH = 500      # rows per json.dumps: a C call that keeps the GIL, kept to
 
 class StoreError(Exception):
     """A session file that cannot be read or written; the message says why."""
-
-
-def _bytes_to_json(value):
-    """json.dumps `default`: bytes anywhere become {"_bytes": base64} without a Python walk
-    of the values that have none."""
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return {"_bytes": base64.b64encode(bytes(value)).decode("ascii")}
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
-
-
-def dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_bytes_to_json)
 
 
 def row_of(e: LogEntry) -> tuple:

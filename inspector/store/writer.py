@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Callable
 
 from inspector.log.entry import LogEntry
+from inspector.log.json_form import bytes_to_json
 from inspector.wire.loop import courtesy
-from inspector.store.reader import (FLUSH_S, INSERT, INSERT_JSON, SUB_BATCH, StoreError, _bytes_to_json, _connect,
+from inspector.store.reader import (FLUSH_S, INSERT, INSERT_JSON, SUB_BATCH, StoreError, _connect,
                     _FIELDS, row_of)
 
 
@@ -144,7 +145,7 @@ class StoreWriter:
             part = batch[i:i + SUB_BATCH]
             try:
                 doc = json.dumps(list(map(_FIELDS, part)), ensure_ascii=False, separators=(",", ":"),
-                                 default=_bytes_to_json, allow_nan=False)
+                                 default=bytes_to_json, allow_nan=False)
             except (TypeError, ValueError):
                 doc = None          # NaN or an odd value somewhere: row by row, as Python sees it
             if doc is not None:

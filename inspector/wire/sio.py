@@ -39,8 +39,8 @@ from socketio import packet as sio_packet
 
 from inspector.wire.eio import (CLIENT_DISCONNECT, PING_TIMEOUT, SERVER_DISCONNECT, TRANSPORT_CLOSE,
                      TRANSPORT_ERROR, InspectorEngine, RawTap, utf8_len)
-from inspector.session.explain import redact_url
 from inspector.wire.options import ConnectionOptions
+from inspector.wire.urls import redact_url
 
 __all__ = ["InspectorClient", "Observer", "Outgoing", "ConnectError", "NamespaceRefused",
            "SERVER_DISCONNECT", "CLIENT_DISCONNECT", "TRANSPORT_CLOSE", "TRANSPORT_ERROR",
