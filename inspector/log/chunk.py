@@ -74,7 +74,7 @@ def chunk_from_entries(entries: list[LogEntry]) -> Chunk:
 
 
 def chunk_from_rows(rows: list[tuple]) -> Chunk:
-    """From session-file rows (store.COLUMNS order), without parsing the JSON of most of them."""
+    """From session-file rows (store/rows.py's COLUMNS order), without parsing the JSON of most of them."""
     texts, flags = [], []
     odd: dict[int, tuple] = {}
     detail: dict[int, str] = {}

@@ -1,8 +1,21 @@
 """StoreWriter: appends a live session's entries to its session file, off the GUI thread
-and off the network loop (see store.py for the file and why it is written this way)."""
+and off the network loop (the file itself is rows.py's).
+
+Entries are appended in batches by a thread of its own, fed through a deque by a
+Session subscriber on the network loop, so neither the network loop nor the GUI
+thread ever waits on the disk.  The writer commits every FLUSH_S (0.2 s), which is
+what "everything up to the last second" rests on.
+
+A batch goes to SQLite as one JSON document that SQLite takes apart itself
+(json_each): the writer thread's Python work is one C-speed json.dumps per
+batch, and the insert runs with the GIL released.  executemany() would take
+the GIL back for every row, and every take is a wait while the network
+thread is busy (see ui/bridge.py).
+"""
 from __future__ import annotations
 
 import json
+import operator
 import os
 import sqlite3
 import threading
@@ -12,9 +25,17 @@ from typing import Callable
 
 from inspector.log.entry import LogEntry
 from inspector.log.json_form import bytes_to_json
+from inspector.store.rows import COLUMNS, INSERT, StoreError, open_file, row_of
 from inspector.wire.loop import courtesy
-from inspector.store.reader import (FLUSH_S, INSERT, INSERT_JSON, SUB_BATCH, StoreError, _connect,
-                    _FIELDS, row_of)
+
+FLUSH_S = 0.2
+SUB_BATCH = 500      # rows per json.dumps: a C call that keeps the GIL, kept to about a millisecond
+INSERT_JSON = (f"INSERT OR REPLACE INTO entries ({COLUMNS}) SELECT "
+               + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(10))
+               + ", nullif(json_extract(value, '$[10]'), '[]'), json_extract(value, '$[11]')"
+               " FROM json_each(?)")
+_ROW_VALUES = operator.attrgetter("seq", "t", "dir", "kind", "ns", "event", "args", "ack_id",
+                                  "rtt_ms", "bytes", "flags", "detail")     # COLUMNS' order
 
 
 class StoreWriter:
@@ -135,7 +156,7 @@ class StoreWriter:
                 path = self.path.with_name(f"{self.path.stem}-{n}{self.path.suffix}")
                 n += 1
         self.path = path
-        self._conn = _connect(path, create=True)
+        self._conn = open_file(path, create=True)
 
     def _insert(self, batch: list[LogEntry]) -> None:
         conn = self._conn
@@ -144,7 +165,7 @@ class StoreWriter:
                 courtesy.step_aside()
             part = batch[i:i + SUB_BATCH]
             try:
-                doc = json.dumps(list(map(_FIELDS, part)), ensure_ascii=False, separators=(",", ":"),
+                doc = json.dumps(list(map(_ROW_VALUES, part)), ensure_ascii=False, separators=(",", ":"),
                                  default=bytes_to_json, allow_nan=False)
             except (TypeError, ValueError):
                 doc = None          # NaN or an odd value somewhere: row by row, as Python sees it
@@ -163,7 +184,7 @@ class StoreWriter:
             if path.exists():
                 raise StoreError(f"{path} exists already: choose a new name "
                                  "(a session file is never overwritten)")
-            new = _connect(path, create=True)
+            new = open_file(path, create=True)
             if self._conn is not None:
                 self._conn.backup(new)
                 self._conn.close()

@@ -10,7 +10,7 @@ from inspector.log.chunk import chunk_from_entries, chunk_from_rows
 from inspector.log.entry import FLAGS, LogEntry
 from inspector.log.row_text import CUT, TEXT_CAP, WHOLE, args_text, flag_mask
 from inspector.log.table import LogTable
-from inspector.store.reader import row_of
+from inspector.store.rows import row_of
 
 ODD_FLAGS = [("late", "binary"), ("binary", "binary"), ("made-up",), ("late", "made-up"), ()]
 

@@ -14,7 +14,7 @@ from inspector.log.row_text import TEXT_CAP, WHOLE
 from inspector.log.table import LogTable
 from inspector.log.filter import FilterError, LogFilter, validate
 from inspector.log.entry import LogEntry
-from inspector.store.reader import row_of
+from inspector.store.rows import row_of
 
 WORDS = ["alice", "Bob", "CAROL", "dave", "é", "日本", "x[y]", "a.b", "line\nbreak", "tab\t", "İstanbul"]
 
