@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from inspector.session.acks import AckTimeout
-from inspector.wire.sio import ConnectError
+from inspector.session.errors import ConnectError
 from inspector.log.entry import IN, OUT, LogEntry
 from inspector.scenarios.journal import Journal
 from inspector.scenarios.matching import mismatch, show
