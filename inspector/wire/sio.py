@@ -207,8 +207,8 @@ class InspectorClient(socketio.AsyncClient):
                 await self.eio.disconnect(abort=True)
             else:
                 await self.eio._reset()
-        except Exception:
-            pass
+        except (aiohttp.ClientError, OSError):
+            pass    # closing what was half open (aiohttp's websocket close catches its own errors)
         finally:
             self._aborting = False
 
@@ -392,7 +392,10 @@ class InspectorClient(socketio.AsyncClient):
                 return
             size = 1 + (utf8_len(data) if isinstance(data, str) else len(data))
             pkt = self.packet_class(encoded_packet=data)
-        except Exception as exc:
+        except (ValueError, TypeError, IndexError, KeyError, RecursionError) as exc:
+            # what a malformed packet makes python-socketio's decoder raise: int() and JSON
+            # (msgpack's errors are ValueErrors too), an attachment placeholder that points
+            # nowhere (IndexError, TypeError, KeyError), nesting too deep (RecursionError)
             self._binary = None
             self.observer.protocol_error(f"undecodable Socket.IO packet: {exc}", data)
             return
