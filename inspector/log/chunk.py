@@ -61,7 +61,7 @@ def chunk_from_entries(entries: list[LogEntry]) -> Chunk:
                 masks[i], canonical = flag_mask(flag_tuples[i])
                 if not canonical:
                     odd[i] = flag_tuples[i]
-    flags = [m | b for m, b in zip(masks, bits)] if any(bits) else masks
+    flags = [m | b for m, b in zip(masks, bits, strict=True)] if any(bits) else masks
     detail = {i: dumps(e.detail) for i, e in enumerate(entries) if e.detail is not None}
     return Chunk(
         seq=[e.seq for e in entries], t=[e.t for e in entries],
@@ -102,7 +102,7 @@ def chunk_from_rows(rows: list[tuple]) -> Chunk:
     kinds = [KIND_CODE[r[3]] for r in rows]
     if PACKET in kinds:
         packet_texts(texts, flags, kinds, [json.loads(r[6]) if k == PACKET and r[6] else None
-                                           for k, r in zip(kinds, rows)])
+                                           for k, r in zip(kinds, rows, strict=True)])
     return Chunk(
         seq=[r[0] for r in rows], t=[r[1] for r in rows],
         dir=[DIR_CODE[r[2]] for r in rows], kind=kinds,

@@ -105,7 +105,7 @@ def _regex_starts(pat: re.Pattern, target: str, starts: np.ndarray, a: int, b: i
     if not over.any():
         return begin
     found = list(begin[~over])
-    for s0, e0 in zip(begin[over], end[over]):
+    for s0, e0 in zip(begin[over], end[over], strict=True):
         r0 = int(np.searchsorted(starts, s0, side="right")) - 1
         r1 = int(np.searchsorted(starts, e0, side="left"))
         for r in range(r0, min(r1 + 1, len(starts) - 1)):

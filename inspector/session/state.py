@@ -7,7 +7,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class NamespaceView:
     name: str
-    state: str                                  # connecting / connected / reconnecting / refused / disconnected / closed
+    state: str                                  # connecting/connected/reconnecting/refused/disconnected/closed
     rooms: tuple[tuple[str, str, str], ...]     # (room, joining|joined|no ack, server's answer)
     buffered: int                               # emits held until it connects
 

@@ -186,7 +186,7 @@ class StoreWriter:
                 break
             except FileExistsError:
                 if not self.rename_if_taken:
-                    raise StoreError(f"{path} exists already: a session file is never overwritten")
+                    raise StoreError(f"{path} exists already: a session file is never overwritten") from None
                 path = wanted.with_name(f"{wanted.stem}-{n}{wanted.suffix}")
                 n += 1
         self._conn = open_file(path, create=True)

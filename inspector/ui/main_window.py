@@ -421,7 +421,7 @@ class MainWindow(QMainWindow):
         sizes = self.settings.get(S.SPLITTERS)
         if sizes:
             try:
-                for splitter, part in zip(self._splitters(), sizes.split(";")):
+                for splitter, part in zip(self._splitters(), sizes.split(";"), strict=False):
                     saved = [int(x) for x in part.split(",")]
                     if len(saved) == splitter.count():   # a layout from another version is ignored
                         splitter.setSizes(saved)

@@ -379,7 +379,7 @@ class InspectorEngine(engineio.AsyncClient):
         negotiated = ws.compress
         i = 0
         try:
-            for i, pkt in enumerate(packets):
+            for i, pkt in enumerate(packets):   # noqa: B007 (`i` is read by the except clause)
                 data = pkt.encode()
                 if isinstance(data, str):
                     raw, opcode = data.encode("utf-8"), aiohttp.WSMsgType.TEXT

@@ -264,7 +264,8 @@ class ConnectionPanel(QWidget):
     def set_state(self, st: SessionState) -> None:
         self._state = st.state
         self.statusLabel.setText(st.status)
-        color = "error" if st.status.startswith(("Connection failed", "Gave up")) or "refused" in st.status else st.state
+        failed = st.status.startswith(("Connection failed", "Gave up")) or "refused" in st.status
+        color = "error" if failed else st.state
         self._set_dot(color)
         self.tlsWarning.setVisible(not self.verifyTlsCheck.isChecked())
         self._update_buttons()
