@@ -30,7 +30,7 @@ def compress_no_effect(offered: bool, transport: str | None) -> str:
 
 
 def why_not_recovered(info: dict, recovery_on: bool) -> str:
-    """From a namespace's CONNECT info (client.py): why the server did not recover it."""
+    """From a namespace's CONNECT info (wire/sio.py): why the server did not recover it."""
     if not recovery_on:
         return "recovery is turned off"
     if info.get("pid") is None:

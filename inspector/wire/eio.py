@@ -1,4 +1,4 @@
-"""The Engine.IO half of InspectorClient (client.py is the Socket.IO half).
+"""The Engine.IO half of InspectorClient (wire/sio.py is the Socket.IO half).
 
 These two modules are the only ones that touch python-engineio /
 python-socketio internals.  What this one changes in python-engineio's
@@ -262,7 +262,7 @@ class InspectorEngine(engineio.AsyncClient):
         await super().disconnect(abort=abort, reason=reason)
 
     def take_unwritten(self) -> list[tuple[Any, bool]]:
-        """The packets that carry an outgoing item (see client.Outgoing) and were not
+        """The packets that carry an outgoing item (see sio.Outgoing) and were not
         written when the connection ended, each with whether it may have gone out:
         those the write loop was holding, then those still queued (the others, CLOSE
         and the end marker, stay queued, in order)."""

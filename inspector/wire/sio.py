@@ -1,7 +1,8 @@
-"""InspectorClient: the Socket.IO half of the client (engine.py is the Engine.IO half).
+"""InspectorClient: the Socket.IO half of the client (wire/eio.py is the Engine.IO half).
 
 These two modules are the only ones that touch python-socketio /
-python-engineio internals.  python-socketio's AsyncClient is built for
+python-engineio internals (tests/wire/test_private_surface.py lists every one they rely
+on, and fails on a version that lacks one).  python-socketio's AsyncClient is built for
 applications; an inspector needs more of the wire than its public API gives.
 What this module changes, and why:
 
