@@ -39,8 +39,8 @@ def synthetic(first_seq: int, n: int, rng: random.Random, t0: float) -> list:
         ns = NAMESPACES[seq % 3]
         t = t0 + seq / 20000.0
         if r < 0.9:
-            args = [{"i": seq, "user": USERS[seq % 8], "text": f"{WORDS[seq % 10]} {WORDS[(seq // 10) % 10]} {seq % 997}",
-                     "price": round(100 + (seq % 500) / 7, 2)}]
+            text = f"{WORDS[seq % 10]} {WORDS[(seq // 10) % 10]} {seq % 997}"
+            args = [{"i": seq, "user": USERS[seq % 8], "text": text, "price": round(100 + (seq % 500) / 7, 2)}]
             flags = ("recovered",) if seq % 5000 == 0 else ()
             out.append(LogEntry(seq, t, "in", "event", ns, ev, args, None, None, 60 + seq % 40, flags))
         elif r < 0.95:

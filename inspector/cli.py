@@ -19,7 +19,7 @@ from inspector.scenarios import junit
 from inspector.wire import loop as network_loop
 from inspector.scenarios import file as scenario_file
 from inspector.session.acks import AckTimeout
-from inspector.wire.sio import ConnectError, NamespaceRefused
+from inspector.session.errors import ConnectError, NamespaceRefused
 from inspector.log.entry import IN, Kind, LogEntry
 from inspector.wire.options import ConnectionOptions, OptionsError, Transport, parse_header
 from inspector.wire.payload import PayloadError, parse_optional_object, parse_value

@@ -57,10 +57,10 @@ def test_listen_prints_every_event_and_stops_after_count(shared_demo_server):
     code, lines, err = cli("listen", shared_demo_server.url, "--emit", "burst", '{"count": 5}',
                            "--count", "6")
     assert code == 0, err
-    events = [l for l in lines if l["kind"] == "event" and l["dir"] == "in"]
+    events = [e for e in lines if e["kind"] == "event" and e["dir"] == "in"]
     assert [e["event"] for e in events] == ["welcome"] + ["burst"] * 5
     assert [e["args"][0]["i"] for e in events[1:]] == [0, 1, 2, 3, 4]
-    seqs = [l["seq"] for l in lines]
+    seqs = [e["seq"] for e in lines]
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
     assert lines[-1]["kind"] == "disconnect"
 
@@ -70,10 +70,10 @@ def test_listen_on_several_namespaces_with_auth_and_polling(shared_demo_server):
                            "--auth", '{"token": "demo-token"}', "--transport", "polling",
                            "--duration", "1")
     assert code == 0, err
-    connects = {l["ns"]: l for l in lines if l["kind"] == "connect"}
+    connects = {e["ns"]: e for e in lines if e["kind"] == "connect"}
     assert set(connects) == {"/chat", "/admin"}
     assert all(c["detail"]["transport"] == "polling" for c in connects.values())
-    assert "demo-token" not in "\n".join(json.dumps(l) for l in lines)
+    assert "demo-token" not in "\n".join(json.dumps(e) for e in lines)
 
 
 def test_listen_duration_stops(shared_demo_server):
@@ -85,9 +85,9 @@ def test_listen_duration_stops(shared_demo_server):
 def test_listen_sees_a_server_drop_and_the_gap(demo_server):
     code, lines, err = cli("listen", demo_server.url, "--emit", "drop", "--duration", "4")
     assert code == 0, err
-    kinds = [l["kind"] for l in lines]
+    kinds = [e["kind"] for e in lines]
     assert "reconnect" in kinds and "gap" in kinds
-    gap = next(l for l in lines if l["kind"] == "gap")
+    gap = next(e for e in lines if e["kind"] == "gap")
     assert gap["detail"]["duration_s"] > 0
 
 
@@ -97,7 +97,7 @@ def test_listen_with_a_sequence_check_prints_the_missing_numbers(shared_demo_ser
                            "--emit", "emit_numbers", '{"count": 6, "skip": [3, 4, 5], "interval": 0.01}',
                            "--count", "4")
     assert code == 0, err
-    [gap] = [l for l in lines if l["kind"] == "gap"]
+    [gap] = [e for e in lines if e["kind"] == "gap"]
     assert gap["detail"]["missing"] == [3, 4, 5] and gap["event"] == "number"
 
 
@@ -110,9 +110,9 @@ def test_emit_raw_prints_the_packets_and_compress_is_recorded(shared_demo_server
     code, lines, err = cli("emit", shared_demo_server.url, "echo", '"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"',
                            "--ack", "--raw", "--compress", "--transport", "websocket")
     assert code == 0, err
-    packets = [l for l in lines if l["kind"] == "packet"]
+    packets = [e for e in lines if e["kind"] == "packet"]
     assert packets[0]["detail"]["eio"] == "open"
-    out = next(l for l in lines if l["kind"] == "event")
+    out = next(e for e in lines if e["kind"] == "event")
     assert "compressed" in out["flags"] and out["detail"]["wire_bytes"] < out["bytes"]
     assert all(any(p["seq"] == s for p in packets) for s in out["detail"]["packet_seqs"])
 
@@ -127,11 +127,11 @@ def test_listen_raw_never_prints_the_auth_unless_asked(shared_demo_server):
     code, lines, err = cli("listen", shared_demo_server.url, "-n", "/admin", "--raw",
                            "--auth", '{"token": "demo-token"}', "--duration", "0.5")
     assert code == 0, err
-    text = "\n".join(json.dumps(l) for l in lines)
-    assert any(l["kind"] == "packet" for l in lines) and "demo-token" not in text
+    text = "\n".join(json.dumps(e) for e in lines)
+    assert any(e["kind"] == "packet" for e in lines) and "demo-token" not in text
     code, lines, err = cli("listen", shared_demo_server.url, "-n", "/admin", "--raw", "--log-secrets",
                            "--auth", '{"token": "demo-token"}', "--duration", "0.5")
-    assert code == 0 and "demo-token" in "\n".join(json.dumps(l) for l in lines)
+    assert code == 0 and "demo-token" in "\n".join(json.dumps(e) for e in lines)
 
 
 def test_listen_ends_when_its_reader_goes_away(shared_demo_server):

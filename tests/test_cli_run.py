@@ -98,7 +98,8 @@ def test_a_failing_scenario_exits_1_and_says_what_was_expected_and_what_came(sha
     assert lines[-1] == f"  FAILED at step 3 ({path}:9): 2 passed, 1 failed, 1 not run"
 
     suite = ET.parse(junit).getroot().find("testsuite")
-    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped"), suite.get("errors")) == ("5", "1", "1", "0")
+    counts = (suite.get("tests"), suite.get("failures"), suite.get("skipped"), suite.get("errors"))
+    assert counts == ("5", "1", "1", "0")
     case = suite.findall("testcase")[3]
     failure = case.find("failure")
     assert failure.get("message").startswith("step 3 (line 9): expected 'message' on /chat")

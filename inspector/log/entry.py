@@ -26,8 +26,11 @@ FLAGS: tuple[Flag, ...] = tuple(Flag)
 _OPTIONAL = ("ns", "event", "args", "ack_id", "rtt_ms", "bytes", "flags", "detail")
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class LogEntry:
+    """Made once and never changed: an entry is read by the network, row-preparation, store
+    and GUI threads at once (to change one, make another with dataclasses.replace)."""
+
     seq: int
     t: float
     dir: str

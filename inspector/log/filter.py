@@ -1,6 +1,6 @@
 """LogFilter: what the filter bar asks for, and the regular expression it scans with.
 
-The scan itself is LogColumns.match(); here is what a filter means: None or
+The scan itself is log/search.py's; here is what a filter means: None or
 empty is "any"; the text is a plain text or a Python regular expression over a
 row's argument text, case-insensitive unless match_case.  An invalid
 expression raises FilterError with the reason in words.

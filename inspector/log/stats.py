@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from inspector.log.entry import IN, OUT, Kind
-from inspector.log.table import DIR_CODE, KIND_CODE, LogColumns
+from inspector.log.row_text import DIR_CODE, KIND_CODE
+from inspector.log.table import LogTable
 
 _IN, _OUT = DIR_CODE[IN], DIR_CODE[OUT]
 _EVENT, _ACK = KIND_CODE[Kind.EVENT], KIND_CODE[Kind.ACK]
@@ -48,7 +49,7 @@ def percentiles(values: np.ndarray) -> tuple[float | None, float | None, float |
     return float(p50), float(p95), float(p99)
 
 
-def compute(cols: LogColumns, t_end: float, window_s: float = 60.0, buckets: int = 60,
+def compute(cols: LogTable, t_end: float, window_s: float = 60.0, buckets: int = 60,
             t0: float | None = None) -> Stats:
     """Rates in `buckets` buckets over the `window_s` seconds before `t_end` (from `t0` when
     given); totals, per-event counts and round-trip percentiles over the whole log."""
@@ -102,7 +103,7 @@ def compute(cols: LogColumns, t_end: float, window_s: float = 60.0, buckets: int
     return stats
 
 
-def compute_whole(cols: LogColumns, buckets: int = 120) -> Stats:
+def compute_whole(cols: LogTable, buckets: int = 120) -> Stats:
     """Over the whole log (an old session): from its first entry to its last."""
     if not len(cols):
         return compute(cols, 0.0)

@@ -77,7 +77,8 @@ def node_at(node: yaml.Node, path) -> yaml.Node:
     for part in path:
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
-                if getattr(k, "value", None) == part or (isinstance(part, str) and str(getattr(k, "value", "")) == part):
+                if (getattr(k, "value", None) == part
+                        or (isinstance(part, str) and str(getattr(k, "value", "")) == part)):
                     node = v
                     break
             else:
@@ -222,7 +223,7 @@ def semantic_problems(sc, node: yaml.Node) -> list[Problem]:
     for step in sc.steps:
         f, where = step.fields, f"step {step.index} ({step.kind})"
 
-        def add(message: str, key: str | None = None) -> None:
+        def add(message: str, key: str | None = None, step=step, where=where) -> None:  # this step's
             line = key_line(node, ["steps", step.index - 1], key) if key else step.line
             problems.append(Problem(sc.file, line, f"{where}: {message}"))
 

@@ -52,7 +52,7 @@ def mismatch(pattern: Any, value: Any, where: str = "args") -> str | None:
             return f"{where} is {show(value)}, expected a list"
         if len(pattern) != len(value):
             return f"{where} has {len(value)} item(s), expected {len(pattern)}"
-        for i, (sub, item) in enumerate(zip(pattern, value)):
+        for i, (sub, item) in enumerate(zip(pattern, value, strict=True)):
             why = mismatch(sub, item, f"{where}[{i}]")
             if why:
                 return why

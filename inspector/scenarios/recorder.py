@@ -331,7 +331,8 @@ class _Recorder:
         for event in sorted(self.asked):
             reply = self.ctx.server_acks.get(event, self.ctx.default_ack)
             if reply.enabled and (reply.args or reply.delay):
-                acks[event] = {"args": _Flow(to_jsonable(reply.args)), **({"delay": reply.delay} if reply.delay else {})}
+                acks[event] = {"args": _Flow(to_jsonable(reply.args)),
+                               **({"delay": reply.delay} if reply.delay else {})}
         return acks
 
     def _yaml(self, name: str | None) -> str:

@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import Any, Callable, Mapping
 
 from inspector.session.acks import AckTimeout
-from inspector.wire.sio import ConnectError
+from inspector.session.errors import ConnectError
 from inspector.log.entry import IN, OUT, Kind, LogEntry
 from inspector.scenarios.journal import Journal
 from inspector.scenarios.matching import mismatch, show

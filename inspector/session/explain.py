@@ -32,7 +32,7 @@ def compress_no_effect(offered: bool, transport: str | None) -> str:
 
 
 def why_not_recovered(info: dict, recovery_on: bool) -> str:
-    """From a namespace's CONNECT info (client.py): why the server did not recover it."""
+    """From a namespace's CONNECT info (wire/sio.py): why the server did not recover it."""
     if not recovery_on:
         return "recovery is turned off"
     if info.get("pid") is None:
@@ -51,19 +51,3 @@ def recovery_note(recovered: bool | None, replayed: int, why_not: str | None) ->
         return f"not recovered: {why_not}"
     return "no recovery (the server does not offer it)"
 
-
-def redact_url(url: str) -> str:
-    """The URL as logs and the status line show it: a password or token in it is masked."""
-    from urllib.parse import urlsplit, urlunsplit, parse_qsl, urlencode
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    netloc = parts.netloc
-    if "@" in netloc:
-        netloc = "••••@" + netloc.rsplit("@", 1)[1]
-    query = parts.query
-    if query:
-        query = urlencode([(k, "••••") for k, _ in parse_qsl(query, keep_blank_values=True)],
-                          safe="•")
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))

@@ -21,7 +21,8 @@ from inspector.session.gaps import GapTracker
 from inspector.wire.options import ConnectionOptions
 from inspector.wire.reasons import DisconnectReason
 from inspector.session.explain import (compress_no_effect, connected_status, drop_reason, recovery_note,
-                      redact_url, why_not_recovered)
+                      why_not_recovered)
+from inspector.wire.urls import redact_url
 from inspector.wire.packets import PacketLinks, describe_packet, mask_connect_auth
 from inspector.session.rooms import RoomBook
 from inspector.session.sequence_gaps import SequenceChecker, SequenceRule
@@ -71,6 +72,7 @@ class Session:
         self._connect_task: asyncio.Task | None = None
         self._raw = False
         self._links = PacketLinks()     # raw capture: decoded entries point at their packets
+        self._failed_subs: set[int] = set()   # id() of the subscribers whose failure was shown
 
     # -- subscribers ---------------------------------------------------------
     def subscribe(self, fn: Callable[[LogEntry], None]) -> Callable[[], None]:
@@ -91,11 +93,25 @@ class Session:
         for fn in self._subs:
             try:
                 fn(entry)
-            except Exception:
-                # a subscriber's failure must not stop the others, nor the read loop
-                # that called us (the connection would die unseen)
-                log.exception("a log subscriber failed on entry %s", entry.seq)
+            except Exception as exc:
+                # the boundary: a subscriber's failure must not stop the others, nor the
+                # read loop that called us (the connection would die unseen); it is shown
+                self._subscriber_failed(fn, exc, f"entry {entry.seq}")
         return entry
+
+    def _subscriber_failed(self, fn: Callable, exc: Exception, on: str) -> None:
+        """Logged with its traceback every time; the first failure of each subscriber is also
+        an `error` entry naming it and the exception (one, not one per entry: a subscriber
+        that fails on every entry would double the log)."""
+        name = subscriber_name(fn)
+        log.exception("subscriber %s failed on %s", name, on)
+        if id(fn) in self._failed_subs:
+            return
+        self._failed_subs.add(id(fn))
+        self._log(SYS, "error", detail={
+            "message": f"{name} failed on {on}: {type(exc).__name__}: {exc} "
+                       "(it is still called; later failures are only logged)",
+            "subscriber": name, "exception": type(exc).__name__})
 
     @property
     def last_seq(self) -> int:
@@ -119,7 +135,10 @@ class Session:
         if self._state_subs:
             snap = self.snapshot()
             for fn in self._state_subs:
-                fn(snap)
+                try:
+                    fn(snap)
+                except Exception as exc:    # the boundary, as for the log's subscribers
+                    self._subscriber_failed(fn, exc, f"state {snap.state!r}")
 
     # -- intent: connection ----------------------------------------------------
     async def connect(self, options: ConnectionOptions | None = None,
@@ -505,6 +524,15 @@ class Session:
     def _ack_timed_out(self, p: PendingAck) -> None:
         self._log(SYS, Kind.ACK, p.ns, p.event, None, p.ack_id, flags=(Flag.TIMEOUT,),
                   detail={"timeout_s": p.timeout, "for_seq": p.out_seq})
+
+
+def subscriber_name(fn: Callable) -> str:
+    """A subscriber as a log can name it: module.Class.method, module.function."""
+    qualname = getattr(fn, "__qualname__", None)
+    if qualname is None:
+        return repr(fn)
+    module = getattr(fn, "__module__", None)
+    return f"{module}.{qualname}" if module else qualname
 
 
 def normalize_namespace(ns: str) -> str:

@@ -1,19 +1,43 @@
 """StoreWriter: appends a live session's entries to its session file, off the GUI thread
-and off the network loop (see store.py for the file and why it is written this way)."""
+and off the network loop (the file itself is rows.py's).
+
+Entries are appended in batches by a thread of its own, fed through a deque by a
+Session subscriber on the network loop, so neither the network loop nor the GUI
+thread ever waits on the disk.  The writer commits every FLUSH_S (0.2 s), which is
+what "everything up to the last second" rests on.
+
+A batch goes to SQLite as one JSON document that SQLite takes apart itself
+(json_each): the writer thread's Python work is one C-speed json.dumps per
+batch, and the insert runs with the GIL released.  executemany() would take
+the GIL back for every row, and every take is a wait while the network
+thread is busy (see ui/bridge.py).
+"""
 from __future__ import annotations
 
 import json
+import operator
 import os
 import sqlite3
 import threading
 from collections import deque
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Callable
 
 from inspector.log.entry import LogEntry
+from inspector.log.json_form import bytes_to_json
+from inspector.store.rows import COLUMNS, INSERT, StoreError, open_file, row_of
 from inspector.wire.loop import courtesy
-from inspector.store.reader import (FLUSH_S, INSERT, INSERT_JSON, SUB_BATCH, StoreError, _bytes_to_json, _connect,
-                    _FIELDS, row_of)
+
+FLUSH_S = 0.2
+SUB_BATCH = 500      # rows per json.dumps: a C call that keeps the GIL, kept to about a millisecond
+INSERT_JSON = (f"INSERT OR REPLACE INTO entries ({COLUMNS}) SELECT "
+               + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(10))
+               + ", nullif(json_extract(value, '$[10]'), '[]'), json_extract(value, '$[11]')"
+               " FROM json_each(?)")
+_ROW_VALUES = operator.attrgetter("seq", "t", "dir", "kind", "ns", "event", "args", "ack_id",
+                                  "rtt_ms", "bytes", "flags", "detail")     # COLUMNS' order
 
 
 class StoreWriter:
@@ -22,24 +46,38 @@ class StoreWriter:
     `submit(entry)` is safe from any thread and costs a deque append; the
     file is created at the first entry (no empty files for sessions that saw
     nothing).  `flush()` waits until everything submitted so far is committed.
+    `path` and `move_to()` are safe from any thread too: the path is read and
+    changed under a lock, and each move request has its own Future, done in
+    the order asked.
     """
 
     def __init__(self, path: str | Path, flush_s: float = FLUSH_S, rename_if_taken: bool = False):
-        self.path = Path(path)
         # a session file is never overwritten: a name taken meanwhile (another
         # inspector started the same second) gets a suffix, or is an error
         self.rename_if_taken = rename_if_taken
         self.flush_s = flush_s
         self.written = 0                  # entries committed
         self.error: str | None = None     # why writing stopped, if it did
-        self.move_error: str | None = None  # why the last move failed (writing goes on)
-        self._queue: deque[LogEntry] = deque()
+        self._queue: deque[LogEntry | threading.Event] = deque()
         self._wake = threading.Event()
-        self._move_to: tuple[Path, threading.Event] | None = None
+        self._lock = threading.Lock()     # guards _path, _moves and _finished
+        self._path = Path(path)
+        self._moves: deque[tuple[Path, Future]] = deque()
+        self._finished = False            # the thread has ended: no move will be done
         self._stop = False
         self._conn: sqlite3.Connection | None = None
         self._thread = threading.Thread(target=self._run, name="inspector-store", daemon=True)
         self._thread.start()
+
+    @property
+    def path(self) -> Path:
+        """The file written to: another after a move, or with a suffix when the name was taken."""
+        with self._lock:
+            return self._path
+
+    def _set_path(self, path: Path) -> None:
+        with self._lock:
+            self._path = path
 
     # -- feeding (any thread) ---------------------------------------------------
     def submit(self, entry: LogEntry) -> None:
@@ -59,17 +97,23 @@ class StoreWriter:
         return marker.wait(timeout) and self.error is None
 
     def move_to(self, path: str | Path, timeout: float = 30.0) -> None:
-        """Carry on in another file: what is written so far is copied there first."""
-        done = threading.Event()
-        self._move_to = (Path(path), done)
+        """Carry on in another file: what is written so far is copied there first.
+        Raises StoreError when the move failed (the recording then goes on where it was),
+        or did not start within `timeout` s (it never will then); a move that started is
+        waited for to its end, so what the caller is told is what happened."""
+        done: Future[None] = Future()
+        with self._lock:
+            if self._finished:
+                raise StoreError(self.error or "the session file is closed")
+            self._moves.append((Path(path), done))
         self._wake.set()
-        if not done.wait(timeout):
-            raise StoreError(f"moving the session file to {path} took more than {timeout:g} s")
-        if self.error:
-            raise StoreError(self.error)
-        failed, self.move_error = self.move_error, None
-        if failed:
-            raise StoreError(failed)
+        try:
+            done.result(timeout)
+        except FutureTimeout:
+            if done.cancel():
+                raise StoreError(f"moving the session file to {path} did not start within "
+                                 f"{timeout:g} s") from None
+            done.result()
 
     def close(self, timeout: float = 10.0) -> None:
         self._stop = True
@@ -78,28 +122,39 @@ class StoreWriter:
 
     # -- the writer thread ------------------------------------------------------
     def _run(self) -> None:
-        while True:
-            self._wake.wait(self.flush_s)
-            self._wake.clear()
-            stop = self._stop
-            try:
-                self._write_pending()
-                if self._move_to is not None:
-                    self._do_move()
-            except (sqlite3.Error, OSError, StoreError) as exc:
-                self.error = f"the session file {self.path} cannot be written: {exc}"
-                for x in list(self._queue):
-                    if x.__class__ is threading.Event:
-                        x.set()
-                self._queue.clear()
-                if self._move_to is not None:
-                    self._move_to[1].set()
-                    self._move_to = None
-            if stop or self.error:
-                break
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        try:
+            while True:
+                self._wake.wait(self.flush_s)
+                self._wake.clear()
+                stop = self._stop
+                try:
+                    self._write_pending()
+                    self._do_moves()
+                except (sqlite3.Error, OSError, StoreError) as exc:
+                    self.error = f"the session file {self.path} cannot be written: {exc}"
+                    self._release_flushes()
+                if stop or self.error:
+                    break
+        finally:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+            with self._lock:
+                self._finished = True
+                left = list(self._moves)
+                self._moves.clear()
+            for path, done in left:
+                if done.set_running_or_notify_cancel():
+                    done.set_exception(StoreError(self.error or f"the session file was closed before "
+                                                  f"it could be moved to {path}"))
+
+    def _release_flushes(self) -> None:
+        """Writing stopped: what was submitted is let go, and whoever waits in flush() is told."""
+        q = self._queue
+        while q:
+            x = q.popleft()
+            if x.__class__ is threading.Event:
+                x.set()
 
     def _write_pending(self) -> None:
         q = self._queue
@@ -122,7 +177,8 @@ class StoreWriter:
                 m.set()
 
     def _create(self) -> None:
-        path, n = self.path, 2
+        wanted = self.path
+        path, n = wanted, 2
         path.parent.mkdir(parents=True, exist_ok=True)
         while True:
             try:
@@ -130,11 +186,11 @@ class StoreWriter:
                 break
             except FileExistsError:
                 if not self.rename_if_taken:
-                    raise StoreError(f"{path} exists already: a session file is never overwritten")
-                path = self.path.with_name(f"{self.path.stem}-{n}{self.path.suffix}")
+                    raise StoreError(f"{path} exists already: a session file is never overwritten") from None
+                path = wanted.with_name(f"{wanted.stem}-{n}{wanted.suffix}")
                 n += 1
-        self.path = path
-        self._conn = _connect(path, create=True)
+        self._conn = open_file(path, create=True)
+        self._set_path(path)
 
     def _insert(self, batch: list[LogEntry]) -> None:
         conn = self._conn
@@ -143,8 +199,8 @@ class StoreWriter:
                 courtesy.step_aside()
             part = batch[i:i + SUB_BATCH]
             try:
-                doc = json.dumps(list(map(_FIELDS, part)), ensure_ascii=False, separators=(",", ":"),
-                                 default=_bytes_to_json, allow_nan=False)
+                doc = json.dumps(list(map(_ROW_VALUES, part)), ensure_ascii=False, separators=(",", ":"),
+                                 default=bytes_to_json, allow_nan=False)
             except (TypeError, ValueError):
                 doc = None          # NaN or an odd value somewhere: row by row, as Python sees it
             if doc is not None:
@@ -152,31 +208,49 @@ class StoreWriter:
             else:
                 conn.executemany(INSERT, [row_of(e) for e in part])
 
-    def _do_move(self) -> None:
-        """A move that fails leaves the recording where it was, still writing."""
-        path, done = self._move_to
-        self._move_to = None
-        try:
-            if path.resolve() == self.path.resolve():
-                return
-            if path.exists():
-                raise StoreError(f"{path} exists already: choose a new name "
-                                 "(a session file is never overwritten)")
-            new = _connect(path, create=True)
-            if self._conn is not None:
-                self._conn.backup(new)
-                self._conn.close()
-                old = self.path
-                self._conn = new
-                for suffix in ("", "-wal", "-shm"):
-                    Path(str(old) + suffix).unlink(missing_ok=True)
+    def _do_moves(self) -> None:
+        """The moves asked for, in order, each caller told of its own."""
+        while True:
+            with self._lock:
+                if not self._moves:
+                    return
+                path, done = self._moves.popleft()
+            if not done.set_running_or_notify_cancel():
+                continue                  # its caller stopped waiting before it started
+            try:
+                self._move(path)
+            except (sqlite3.Error, OSError, StoreError) as exc:
+                done.set_exception(StoreError(f"could not move the session file to {path}: {exc}"))
             else:
-                new.close()
-                path.unlink(missing_ok=True)
-                for suffix in ("-wal", "-shm"):
-                    Path(str(path) + suffix).unlink(missing_ok=True)
-            self.path = path
-        except (sqlite3.Error, OSError, StoreError) as exc:
-            self.move_error = f"could not move the session file to {path}: {exc}"
-        finally:
-            done.set()
+                done.set_result(None)
+
+    def _move(self, path: Path) -> None:
+        """A move that fails leaves the recording where it was, still writing."""
+        old = self.path
+        if path.resolve() == old.resolve():
+            return
+        if path.exists():
+            raise StoreError(f"{path} exists already: choose a new name "
+                             "(a session file is never overwritten)")
+        new = open_file(path, create=True)
+        if self._conn is None:            # nothing written yet: the file is made at the first entry
+            new.close()
+            _remove(path)
+            self._set_path(path)
+            return
+        try:
+            self._conn.backup(new)
+        except BaseException:
+            new.close()
+            _remove(path)
+            raise
+        self._conn.close()
+        self._conn = new
+        self._set_path(path)              # before the old file goes: a reader finds the new one
+        _remove(old)
+
+
+def _remove(path: Path) -> None:
+    """A session file and its write-ahead log."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)

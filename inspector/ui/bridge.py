@@ -5,7 +5,7 @@ one worker thread, so heartbeats are answered and bursts are taken whatever
 the GUI is doing.  Calls go there with `run()` (result back on the GUI
 thread) or `call()` (awaitable from qasync); LogEntry objects come back
 through a thread-safe deque.  A preparation thread turns them into ready
-rows (log.table.Chunk: the cell texts, the flags, built in Python), so the
+rows (log.chunk.Chunk: the cell texts, the flags, built in Python), so the
 GUI thread's turn is only the insert and the paint; a QTimer hands the ready
 chunks over, one insert per chunk.
 """
@@ -22,7 +22,7 @@ from typing import Any, Awaitable, Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from inspector.log.table import Chunk, chunk_from_entries
+from inspector.log.chunk import Chunk, chunk_from_entries
 from inspector.log.entry import LogEntry
 from inspector.wire.loop import courtesy, new_network_loop
 from inspector.session.session import Session

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from inspector.log.table import Chunk
+from inspector.log.chunk import Chunk
 from inspector.wire.options import ConnectionOptions
 from inspector.session.server_acks import AckReply
 from inspector.session.session import EmitOutcome
@@ -422,7 +422,7 @@ class MainWindow(QMainWindow):
         sizes = self.settings.get(S.SPLITTERS)
         if sizes:
             try:
-                for splitter, part in zip(self._splitters(), sizes.split(";")):
+                for splitter, part in zip(self._splitters(), sizes.split(";"), strict=False):
                     saved = [int(x) for x in part.split(",")]
                     if len(saved) == splitter.count():   # a layout from another version is ignored
                         splitter.setSizes(saved)

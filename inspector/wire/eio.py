@@ -1,4 +1,4 @@
-"""The Engine.IO half of InspectorClient (client.py is the Socket.IO half).
+"""The Engine.IO half of InspectorClient (wire/sio.py is the Socket.IO half).
 
 These two modules are the only ones that touch python-engineio /
 python-socketio internals.  What this one changes in python-engineio's
@@ -18,6 +18,7 @@ asyncio client, and why:
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import Any, Callable
 
@@ -28,6 +29,8 @@ from engineio import payload as eio_payload
 
 from inspector.wire.loop import courtesy
 from inspector.wire.reasons import DisconnectReason
+
+log = logging.getLogger(__name__)
 
 # Disconnect reasons, in the words a user understands (socket.io-client's words).
 SERVER_DISCONNECT = DisconnectReason.SERVER_DISCONNECT
@@ -74,15 +77,13 @@ class _TappedWebSocket(aiohttp.ClientWebSocketResponse):
 
     async def receive(self, timeout=None):
         msg = await super().receive(timeout)
-        tap = self.engine.on_raw
-        if tap is not None and msg.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
-            tap("in", msg.data, "websocket")
+        if self.engine.on_raw is not None and msg.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+            self.engine.tap("in", msg.data, "websocket")
         return msg
 
     async def send_str(self, data, compress=None):
-        tap = self.engine.on_raw
-        if tap is not None:
-            tap("out", data, "websocket")
+        if self.engine.on_raw is not None:
+            self.engine.tap("out", data, "websocket")
         await super().send_str(data, compress=compress)
 
 
@@ -116,7 +117,10 @@ class InspectorEngine(engineio.AsyncClient):
                 cause = (PING_TIMEOUT, "no packet from the server within "
                          f"{self.ping_interval + self.ping_timeout:g} s")
                 break
-            except Exception as exc:  # aiohttp raises a variety here
+            except (aiohttp.ClientError, OSError, RuntimeError) as exc:
+                # aiohttp turns most failures into a CLOSED or ERROR message; what it raises
+                # is an answer to a ping that cannot be written (ClientError, OSError) or
+                # RuntimeError ("Concurrent call to receive()")
                 cause = (TRANSPORT_ERROR, str(exc) or type(exc).__name__)
                 break
             mtype = msg.type
@@ -133,14 +137,14 @@ class InspectorEngine(engineio.AsyncClient):
                 self.last_rx = time.monotonic()
                 try:
                     self.on_message(data[1:])
-                except Exception as exc:   # a bug above must not end the read loop unseen
-                    self.on_error(exc, data)
+                except Exception as exc:   # the boundary: a bug above must not end the read loop
+                    self._handler_failed(exc, data)
                 if courtesy.wanted:
                     courtesy.step_aside()
                 continue
             try:
                 pkt = eio_packet.Packet(encoded_packet=data)
-            except Exception as exc:
+            except (ValueError, RecursionError) as exc:     # int(), base64 or JSON of a bad packet
                 cause = (TRANSPORT_ERROR, f"undecodable packet: {exc}")
                 break
             await self._receive_packet(pkt)
@@ -192,17 +196,31 @@ class InspectorEngine(engineio.AsyncClient):
         if ptype == eio_packet.MESSAGE:
             try:
                 self.on_message(pkt.data)
-            except Exception as exc:
-                self.on_error(exc, pkt.data)
+            except Exception as exc:   # the boundary: a bug above must not end the read loop
+                self._handler_failed(exc, pkt.data)
         elif ptype == eio_packet.PING:
             self.queue.put_nowait(eio_packet.Packet(eio_packet.PONG, pkt.data))
         elif ptype == eio_packet.CLOSE:
             self.close_cause = (SERVER_DISCONNECT, "the server closed the Engine.IO session")
             await self.disconnect(abort=True, reason=self.reason.SERVER_DISCONNECT)
 
+    def tap(self, direction: str, data, transport: str) -> None:
+        """Hand one packet to raw capture (on_raw, set)."""
+        try:
+            self.on_raw(direction, data, transport)
+        except Exception as exc:   # the boundary: a bug in raw capture must not end the connection
+            self._handler_failed(exc, data)
+
+    def _handler_failed(self, exc: Exception, data) -> None:
+        """A message (or raw packet) that could not be handled above: logged with its
+        traceback and reported (InspectorClient makes it an `error` entry); the connection
+        goes on."""
+        log.exception("handling a message failed")
+        self.on_error(exc, data)
+
     async def _send_request(self, method, url, headers=None, body=None, timeout=None):
         """Long-polling requests, reported packet by packet when raw capture is on."""
-        tap = self.on_raw
+        tap = self.tap if self.on_raw is not None else None
         if tap is not None and body:
             for pkt in body.split("\x1e"):
                 tap("out", pkt, "polling")
@@ -229,8 +247,10 @@ class InspectorEngine(engineio.AsyncClient):
             if self.write_loop_task:
                 try:
                     await asyncio.wait_for(asyncio.shield(self.write_loop_task), self.request_timeout)
-                except (asyncio.TimeoutError, Exception):
-                    pass
+                except asyncio.TimeoutError:
+                    pass        # the CLOSE may not have gone out: the close goes on without it
+                except Exception:   # a bug that ended the write loop: shown, and the close goes on
+                    log.exception("the write loop failed")
             self.state = "disconnected"
             try:
                 engineio.base_client.connected_clients.remove(self)
@@ -243,7 +263,7 @@ class InspectorEngine(engineio.AsyncClient):
         await super().disconnect(abort=abort, reason=reason)
 
     def take_unwritten(self) -> list[tuple[Any, bool]]:
-        """The packets that carry an outgoing item (see client.Outgoing) and were not
+        """The packets that carry an outgoing item (see sio.Outgoing) and were not
         written when the connection ended, each with whether it may have gone out:
         those the write loop was holding, then those still queued (the others, CLOSE
         and the end marker, stay queued, in order)."""
@@ -360,7 +380,7 @@ class InspectorEngine(engineio.AsyncClient):
         negotiated = ws.compress
         i = 0
         try:
-            for i, pkt in enumerate(packets):
+            for i, pkt in enumerate(packets):   # noqa: B007 (`i` is read by the except clause)
                 data = pkt.encode()
                 if isinstance(data, str):
                     raw, opcode = data.encode("utf-8"), aiohttp.WSMsgType.TEXT
@@ -368,7 +388,7 @@ class InspectorEngine(engineio.AsyncClient):
                     raw, opcode = data, aiohttp.WSMsgType.BINARY
                 compress = bool(getattr(pkt, "compress", False)) and bool(negotiated)
                 if self.on_raw is not None:
-                    self.on_raw("out", data, "websocket")
+                    self.tap("out", data, "websocket")
                 before = counter.written
                 if compress or not negotiated:
                     await writer.send_frame(raw, opcode)

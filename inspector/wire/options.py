@@ -54,7 +54,7 @@ class ConnectionOptions:
         if not parts.hostname:
             raise OptionsError(f"URL has no host: {self.url!r}")
         try:
-            parts.port
+            _ = parts.port      # urlsplit checks the port only when asked for it
         except ValueError:
             raise OptionsError(f"URL has an invalid port: {self.url!r}") from None
         if self.transport not in TRANSPORTS:

@@ -1,7 +1,8 @@
-"""InspectorClient: the Socket.IO half of the client (engine.py is the Engine.IO half).
+"""InspectorClient: the Socket.IO half of the client (wire/eio.py is the Engine.IO half).
 
 These two modules are the only ones that touch python-socketio /
-python-engineio internals.  python-socketio's AsyncClient is built for
+python-engineio internals (tests/wire/test_private_surface.py lists every one they rely
+on, and fails on a version that lacks one).  python-socketio's AsyncClient is built for
 applications; an inspector needs more of the wire than its public API gives.
 What this module changes, and why:
 
@@ -40,8 +41,8 @@ from socketio import packet as sio_packet
 
 from inspector.wire.eio import (CLIENT_DISCONNECT, PING_TIMEOUT, SERVER_DISCONNECT, TRANSPORT_CLOSE,
                      TRANSPORT_ERROR, InspectorEngine, RawTap, utf8_len)
-from inspector.session.explain import redact_url
 from inspector.wire.options import ConnectionOptions
+from inspector.wire.urls import redact_url
 
 __all__ = ["InspectorClient", "Observer", "Outgoing", "ConnectError", "NamespaceRefused",
            "SERVER_DISCONNECT", "CLIENT_DISCONNECT", "TRANSPORT_CLOSE", "TRANSPORT_ERROR",
@@ -217,8 +218,8 @@ class InspectorClient(socketio.AsyncClient):
                 await self.eio.disconnect(abort=True)
             else:
                 await self.eio._reset()
-        except Exception:
-            pass
+        except (aiohttp.ClientError, OSError):
+            pass    # closing what was half open (aiohttp's websocket close catches its own errors)
         finally:
             self._aborting = False
 
@@ -402,7 +403,10 @@ class InspectorClient(socketio.AsyncClient):
                 return
             size = 1 + (utf8_len(data) if isinstance(data, str) else len(data))
             pkt = self.packet_class(encoded_packet=data)
-        except Exception as exc:
+        except (ValueError, TypeError, IndexError, KeyError, RecursionError) as exc:
+            # what a malformed packet makes python-socketio's decoder raise: int() and JSON
+            # (msgpack's errors are ValueErrors too), an attachment placeholder that points
+            # nowhere (IndexError, TypeError, KeyError), nesting too deep (RecursionError)
             self._binary = None
             self.observer.protocol_error(f"undecodable Socket.IO packet: {exc}", data)
             return

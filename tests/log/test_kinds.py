@@ -2,7 +2,8 @@
 import json
 
 from inspector.log.entry import DIRECTIONS, FLAGS, IN, KINDS, OUT, SYS, Direction, Flag, Kind, LogEntry
-from inspector.log.table import LogColumns, chunk_from_entries
+from inspector.log.chunk import chunk_from_entries
+from inspector.log.table import LogTable
 
 # lines as the inspector wrote them before the enums existed (JSON Lines export, `listen`)
 OLD_LINES = [
@@ -39,7 +40,7 @@ def test_the_enums_write_the_same_bytes_as_before():
 
 
 def test_the_table_gives_back_what_it_was_given():
-    cols = LogColumns()
+    cols = LogTable()
     cols.append(chunk_from_entries([LogEntry.from_jsonl(line) for line in OLD_LINES]))
     assert [cols.entry(r) for r in range(len(cols))] == NEW_ENTRIES
 

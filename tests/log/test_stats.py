@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from inspector.log.table import LogColumns, chunk_from_entries
+from inspector.log.chunk import chunk_from_entries
+from inspector.log.table import LogTable
 from inspector.log.entry import IN, OUT, SYS, Kind, LogEntry
 from inspector.log.stats import compute, compute_whole, percentiles
 
 
-def cols_of(entries) -> LogColumns:
-    cols = LogColumns()
+def cols_of(entries) -> LogTable:
+    cols = LogTable()
     cols.append(chunk_from_entries(entries))
     return cols
 
@@ -52,6 +53,6 @@ def test_an_old_session_is_shown_whole_and_an_empty_one_is_zero():
     entries = [LogEntry(i + 1, 50.0 + i * 2, IN, Kind.EVENT, "/", "e", []) for i in range(30)]
     s = compute_whole(cols_of(entries))
     assert s.events_in.sum() * s.bucket_s == 30
-    empty = compute_whole(LogColumns())
+    empty = compute_whole(LogTable())
     assert empty.total_in == 0 and empty.rtt_p50 is None
     assert percentiles(np.array([])) == (None, None, None)

@@ -9,10 +9,12 @@ import numpy as np
 import pytest
 
 from inspector.log import table as C
-from inspector.log.table import TEXT_CAP, LogColumns, chunk_from_entries, chunk_from_rows
+from inspector.log.chunk import chunk_from_entries, chunk_from_rows
+from inspector.log.row_text import TEXT_CAP, WHOLE
+from inspector.log.table import LogTable
 from inspector.log.filter import FilterError, LogFilter, validate
 from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
-from inspector.store.reader import row_of
+from inspector.store.rows import row_of
 
 WORDS = ["alice", "Bob", "CAROL", "dave", "é", "日本", "x[y]", "a.b", "line\nbreak", "tab\t", "İstanbul"]
 
@@ -38,8 +40,8 @@ def random_entries(n: int, seed: int = 1) -> list[LogEntry]:
     return out
 
 
-def load(entries, batch=37, fetch=None) -> LogColumns:
-    cols = LogColumns(fetch)
+def load(entries, batch=37, fetch=None) -> LogTable:
+    cols = LogTable(fetch)
     for i in range(0, len(entries), batch):
         cols.append(chunk_from_entries(entries[i:i + batch]))
     return cols
@@ -114,11 +116,11 @@ def test_rows_that_cannot_be_rebuilt_come_from_the_session_file():
 def test_rows_from_the_session_file_match_rows_from_entries():
     entries = random_entries(400, seed=3)
     a = load(entries)
-    b = LogColumns()
+    b = LogTable()
     b.append(chunk_from_rows([row_of(e) for e in entries]))
     assert [a.text(i) for i in range(400)] == [b.text(i) for i in range(400)]
-    assert [b.rebuild(i) for i in range(400) if not b.flags.a[i] & C.WHOLE] == \
-           [e for i, e in enumerate(entries) if not b.flags.a[i] & C.WHOLE]
+    assert [b.rebuild(i) for i in range(400) if not b.flags.a[i] & WHOLE] == \
+           [e for i, e in enumerate(entries) if not b.flags.a[i] & WHOLE]
 
 
 FILTERS = [
@@ -182,7 +184,7 @@ def test_a_raw_packet_row_shows_the_packet_as_encoded():
     packets = [LogEntry(1, 1.0, IN, Kind.PACKET, args=['42["chat",{"n":1}]'], bytes=19),
                LogEntry(2, 2.0, OUT, Kind.PACKET, args=[b"\x04\x01"], bytes=2, flags=(Flag.BINARY,))]
     a = load(packets)
-    b = LogColumns()
+    b = LogTable()
     b.append(chunk_from_rows([row_of(e) for e in packets]))
     for cols in (a, b):
         assert cols.text(0) == '42["chat",{"n":1}]' and cols.text(1) == '"<2 bytes>"'

@@ -39,7 +39,8 @@ def test_periods_attempts_and_counts_from_a_real_drop():
 
 
 def test_failed_attempts_refusals_and_recovery_counts():
-    e = lambda seq, kind, **kw: LogEntry(seq, float(seq), kw.pop("dir", SYS), kind, **kw)
+    def e(seq, kind, **kw):
+        return LogEntry(seq, float(seq), kw.pop("dir", SYS), kind, **kw)
     tl = Timeline()
     tl.add([
         e(1, Kind.CONNECT, ns="/"),

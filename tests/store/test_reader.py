@@ -9,7 +9,10 @@ import pytest
 
 from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
 from inspector.store.writer import StoreWriter
-from inspector.store.reader import SessionStore, StoreError, import_jsonl, user_sessions_dir
+from inspector.store.jsonl import export_jsonl, import_jsonl
+from inspector.store.paths import user_sessions_dir
+from inspector.store.reader import SessionStore
+from inspector.store.rows import StoreError
 
 
 def sample() -> list[LogEntry]:
@@ -75,8 +78,8 @@ def test_export_is_the_json_lines_schema_and_imports_back(tmp_path):
     w = write(tmp_path / "s.sqlite", sample())
     out = tmp_path / "all.jsonl"
     with SessionStore(w.path) as store:
-        assert store.export_jsonl(out) == 6
-        assert store.export_jsonl(tmp_path / "some.jsonl", seqs=[3, 5]) == 2
+        assert export_jsonl(store, out) == 6
+        assert export_jsonl(store, tmp_path / "some.jsonl", seqs=[3, 5]) == 2
     lines = out.read_text(encoding="utf-8").splitlines()
     # line for line what LogEntry.to_jsonl() prints (the CLI's form)
     assert lines == [e.to_jsonl() for e in sample()]

@@ -38,7 +38,8 @@ def test_the_log_model_repaints_in_the_new_scheme(qtbot, dark):
                   LogEntry(2, 2.0, IN, Kind.EVENT, "/", "e", [])])
     changed = []
     model.dataChanged.connect(lambda a, b, roles: changed.append((a.row(), b.row())))
-    background = lambda: model.index(0, position(ColumnKey.EVENT)).data(Qt.ItemDataRole.BackgroundRole).color()
+    def background():
+        return model.index(0, position(ColumnKey.EVENT)).data(Qt.ItemDataRole.BackgroundRole).color()
     assert background() == QColor(palette.GAP_ROW.light)
     palette.set_scheme(Scheme.DARK)
     assert background() == QColor(palette.GAP_ROW.dark)

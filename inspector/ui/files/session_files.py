@@ -12,10 +12,12 @@ from PySide6.QtWidgets import (
     QFileDialog, QLabel, QMainWindow, QMessageBox, QSizePolicy, QVBoxLayout, QWidget,
 )
 
-from inspector.log.table import chunk_from_rows
+from inspector.log.chunk import chunk_from_rows
 from inspector.store.writer import StoreWriter
-from inspector.store.reader import (Fetcher, SessionStore, StoreError, default_session_path, free_name,
-                          import_jsonl, user_sessions_dir)
+from inspector.store.jsonl import export_jsonl, import_jsonl
+from inspector.store.paths import default_session_path, free_name, user_sessions_dir
+from inspector.store.reader import Fetcher, SessionStore
+from inspector.store.rows import StoreError
 from inspector.ui import palette, settings as S
 from inspector.ui.jobs import Job, run_with_progress
 from inspector.ui.log.model import LogModel
@@ -79,7 +81,7 @@ def export_session(parent: QWidget, source: Callable[[], Path], dest: Path,
             raise StoreError("the newest entries could not be committed to the session file, "
                              "so the export would miss them")
         with SessionStore(source()) as store:
-            n = store.export_jsonl(dest, seqs, progress=report)
+            n = export_jsonl(store, dest, seqs, progress=report)
         if seqs is not None and n < len(seqs):
             raise StoreError(f"only {n:,} of the {len(seqs):,} rows asked for are in the session "
                              f"file; {dest} holds those")

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from inspector.log.table import args_text, full_text
+from inspector.log.row_text import args_text, full_text
 from inspector.log.filter import LogFilter
 from inspector.store.reader import SessionStore
 from inspector.ui.jobs import Job

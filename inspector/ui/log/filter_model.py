@@ -2,7 +2,7 @@
 
 QSortFilterProxyModel asks filterAcceptsRow() once per row, a Python call per
 row: seconds at a million rows.  Here the visible rows are an index (a numpy
-array of source rows) computed by LogColumns.match() with vectorised work,
+array of source rows) computed by LogTable.match() with vectorised work,
 in one go when the filter changes and per batch as rows arrive.  Without a
 filter the mapping is the identity and no index is kept.
 

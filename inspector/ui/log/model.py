@@ -17,8 +17,9 @@ import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
+from inspector.log.chunk import Chunk, chunk_from_entries
 from inspector.log.entry import DIRECTIONS, IN, KINDS, OUT, SYS, Flag, Kind, LogEntry
-from inspector.log.table import Chunk, LogColumns, chunk_from_entries
+from inspector.log.table import LogTable
 from inspector.ui import palette
 from inspector.ui.log.columns import COLUMNS, ColumnKey, event_label, position
 
@@ -66,7 +67,7 @@ class LogModel(QAbstractTableModel):
 
     def __init__(self, parent=None, fetch=None):
         super().__init__(parent)
-        self.cols = LogColumns(fetch)
+        self.cols = LogTable(fetch)
         self._ack_rows: dict[tuple[str | None, int], int] = {}   # emit's (ns, ack_id) -> row
         self._asked_rows: dict[tuple[str | None, int], int] = {}  # server's ack requests -> row
         self._packet_owner: dict[int, int] = {}    # raw packet seq -> the decoded entry's seq

@@ -30,7 +30,8 @@ def test_each_column_answers_its_roles():
     model.append([LogEntry(1, 1700000000.25, OUT, Kind.EVENT, "/chat", "slow", [1], ack_id=0, bytes=1500),
                   LogEntry(2, 1700000009.0, IN, Kind.ACK, "/chat", "slow", [], ack_id=0, rtt_ms=9000.0,
                            flags=(Flag.LATE,))])
-    cell = lambda key, role=Qt.ItemDataRole.DisplayRole: model.index(0, position(key)).data(role)
+    def cell(key, role=Qt.ItemDataRole.DisplayRole):
+        return model.index(0, position(key)).data(role)
     assert [cell(k) for k in (ColumnKey.SEQ, ColumnKey.DIR, ColumnKey.NS, ColumnKey.EVENT, ColumnKey.ARGS,
                               ColumnKey.SIZE, ColumnKey.ACK)] == \
         ["1", "↑ out", "/chat", "slow", "1", "1.5 KB", "late, 9000.0 ms"]

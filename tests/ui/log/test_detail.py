@@ -88,6 +88,7 @@ def test_copy_as_code_is_offered_for_outgoing_events_only(qtbot):
     assert view.copyCodeButton.isEnabled()
     assert view.copy_code("python") == 'answer = await sio.call("echo", "hi", namespace="/chat")'
     assert QGuiApplication.clipboard().text() == 'answer = await sio.call("echo", "hi", namespace="/chat")'
-    assert view.copy_code("javascript").endswith('socket.compress(false).emit("echo", "hi", (...answer) => console.log(answer));')
+    assert view.copy_code("javascript").endswith(
+        'socket.compress(false).emit("echo", "hi", (...answer) => console.log(answer));')
     view.show_entry(LogEntry(7, 1.0, IN, Kind.EVENT, "/", "echo", ["hi"]))
     assert not view.copyCodeButton.isEnabled() and view.copy_code("python") is None

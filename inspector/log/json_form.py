@@ -1,0 +1,20 @@
+"""The JSON text of a log entry's values, as JSON Lines and the session file hold them:
+compact, not ASCII-escaped, and bytes anywhere as {"_bytes": "<base64>"} (LogEntry.to_json's
+form, without a Python walk of the values that hold no bytes)."""
+from __future__ import annotations
+
+import base64
+import json
+
+
+def bytes_to_json(value):
+    """json.dumps `default`: bytes anywhere become {"_bytes": base64} without a Python walk
+    of the values that have none."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"_bytes": base64.b64encode(bytes(value)).decode("ascii")}
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def dumps(value) -> str:
+    """`value` as compact JSON text, bytes as {"_bytes": base64}."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=bytes_to_json)

@@ -1,0 +1,115 @@
+"""The filter's scan over a LogTable: which rows pass a LogFilter.
+
+The structured parts (direction, namespace, event, flags) are numpy operations
+on the table's columns.  The text part is one `re.finditer` (C speed) over each
+block of joined row texts (TextBlocks: 65,536 rows to a string), not a Python
+call per row; a match start is turned back into its row with a binary search
+of the block's row starts.  A plain text filter that ignores case scans the
+block's lowered copy.  A row whose text was cut is judged on its first TEXT_CAP
+characters here; long_candidates() names those the rest of their text may
+still let in (ui/log/deep_search.py checks them against the session file).
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from inspector.log.filter import LogFilter
+from inspector.log.row_text import CUT, DIR_CODE, FLAG_BIT
+
+if TYPE_CHECKING:
+    from inspector.log.table import LogTable
+
+
+def match(table: LogTable, f: LogFilter, start: int = 0, stop: int | None = None) -> np.ndarray:
+    """The rows in start..stop-1 that pass `f`, ascending (int64). Raises FilterError."""
+    mask = _mask(table, f, start, stop)
+    return np.flatnonzero(mask) + start if mask is not None else np.zeros(0, np.int64)
+
+
+def long_candidates(table: LogTable, f: LogFilter, matched: np.ndarray, start: int = 0,
+                    stop: int | None = None) -> np.ndarray:
+    """Rows in start..stop-1 that pass all of `f` but its text, were not `matched`, and
+    whose text was cut: only their whole arguments can tell."""
+    if not f.text:
+        return np.zeros(0, np.int64)
+    stop = len(table) if stop is None else min(stop, len(table))
+    if start >= stop:
+        return np.zeros(0, np.int64)
+    mask = _mask(table, LogFilter(f.dirs, f.namespaces, f.events, f.flags), start, stop)
+    mask &= (table.flags.a[start:stop] & CUT) != 0
+    rows = np.flatnonzero(mask) + start
+    return rows[~np.isin(rows, matched)]
+
+
+def _mask(table: LogTable, f: LogFilter, start: int, stop: int | None) -> np.ndarray | None:
+    stop = len(table) if stop is None else min(stop, len(table))
+    if start >= stop:
+        return None
+    pattern, lowered = f.compiled()
+    mask = np.ones(stop - start, bool)
+    if f.dirs is not None:
+        mask &= np.isin(table.dir.a[start:stop], [DIR_CODE[d] for d in f.dirs if d in DIR_CODE])
+    if f.namespaces is not None:
+        ids = [table.ns_names.id_of(n) for n in f.namespaces]
+        mask &= np.isin(table.ns.a[start:stop], [i for i in ids if i is not None])
+    if f.events is not None:
+        ids = [table.event_names.id_of(n) for n in f.events]
+        mask &= np.isin(table.event.a[start:stop], [i for i in ids if i is not None])
+    if f.flags:
+        bits = 0
+        for name in f.flags:
+            bits |= FLAG_BIT.get(name, 0)
+        mask &= (table.flags.a[start:stop] & bits) != 0
+    if pattern is not None and mask.any():
+        mask &= _text_mask(table, pattern, lowered, f.regex, start, stop, mask)
+    return mask
+
+
+def _text_mask(table: LogTable, pattern: re.Pattern, lowered: bool, regex: bool, start: int, stop: int,
+               candidates: np.ndarray) -> np.ndarray:
+    hits = np.zeros(stop - start, bool)
+    for first, text, starts, low in table.texts.pieces(start, stop):
+        n = len(starts) - 1
+        lo, hi = max(start - first, 0), min(stop - first, n)
+        if not candidates[first + lo - start:first + hi - start].any():
+            continue
+        target = text
+        pat = pattern
+        if lowered:
+            if low is None:         # lengths changed when lowered: scan with re.I
+                pat = re.compile(pattern.pattern, pattern.flags | re.IGNORECASE)
+            else:
+                target = low
+        a, b = int(starts[lo]), int(starts[hi])
+        if not regex:
+            found = np.fromiter((m.start() for m in pat.finditer(target, a, b)), np.int64)
+        else:
+            found = _regex_starts(pat, target, starts, a, b)
+        if not len(found):
+            continue
+        rows = np.searchsorted(starts, found, side="right") - 1
+        hits[rows + first - start] = True
+    return hits
+
+
+def _regex_starts(pat: re.Pattern, target: str, starts: np.ndarray, a: int, b: int) -> np.ndarray:
+    """Match starts, one per matching row: a user's regex may run across a row's end
+    (`[^x]*` takes new lines too); the rows such a match covered are searched one by one."""
+    spans = np.fromiter((x for m in pat.finditer(target, a, b) for x in m.span()), np.int64)
+    begin, end = spans[0::2], spans[1::2]
+    row_end = starts[np.searchsorted(starts, begin, side="right")]
+    over = end > row_end
+    if not over.any():
+        return begin
+    found = list(begin[~over])
+    for s0, e0 in zip(begin[over], end[over], strict=True):
+        r0 = int(np.searchsorted(starts, s0, side="right")) - 1
+        r1 = int(np.searchsorted(starts, e0, side="left"))
+        for r in range(r0, min(r1 + 1, len(starts) - 1)):
+            lo_, hi_ = int(starts[r]), int(starts[r + 1]) - 1
+            if lo_ >= a and hi_ <= b and pat.search(target, lo_, hi_) is not None:
+                found.append(lo_)
+    return np.unique(np.asarray(found, np.int64))

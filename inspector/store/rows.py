@@ -1,0 +1,128 @@
+"""The session file's format: its schema, opening it, and rows to and from LogEntry.
+
+One SQLite file per session, in WAL mode with synchronous=NORMAL: a commit is in
+the write-ahead log as soon as it returns, so a crash or `kill -9` of the
+inspector loses nothing committed (only a power cut can lose the last commits).
+
+The columns mirror LogEntry; `args`, `flags` and `detail` are JSON text with
+bytes as {"_bytes": base64} (the JSON Lines form, log/json_form.py), NULL when
+absent (flags: when empty).  Nothing secret is in a LogEntry (auth and header
+values never are), so nothing secret is in the file.  A row is a tuple in the
+order of COLUMNS.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+from inspector.log.entry import LogEntry, check_json
+from inspector.log.json_form import dumps
+from inspector.wire.payload import from_jsonable
+
+FORMAT = "socketio-inspector-session/1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS entries (
+    seq INTEGER PRIMARY KEY,
+    t REAL NOT NULL,
+    dir TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    ns TEXT,
+    event TEXT,
+    args TEXT,
+    ack_id INTEGER,
+    rtt_ms REAL,
+    bytes INTEGER,
+    flags TEXT,
+    detail TEXT
+);
+"""
+COLUMNS = "seq, t, dir, kind, ns, event, args, ack_id, rtt_ms, bytes, flags, detail"
+INSERT = f"INSERT OR REPLACE INTO entries ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+
+
+class StoreError(Exception):
+    """A session file that cannot be read or written; the message says why."""
+
+
+def open_file(path: str | Path, *, create: bool) -> sqlite3.Connection:
+    """A connection to the session file `path` (made, with its schema, when `create`);
+    raises StoreError when it is not one."""
+    path = Path(path)
+    if not create and not path.is_file():
+        raise StoreError(f"{path}: no such session file")
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(str(path), check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        if create:
+            conn.executescript(SCHEMA)
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('created', ?)", (repr(time.time()),))
+            conn.commit()
+        else:
+            fmt = conn.execute("SELECT value FROM meta WHERE key='format'").fetchone()
+            if fmt is None or not str(fmt[0]).startswith("socketio-inspector-session/"):
+                conn.close()
+                raise StoreError(f"{path}: not a socketio-inspector session file")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: {exc}") from None
+    return conn
+
+
+def row_of(e: LogEntry) -> tuple:
+    """The row of one entry (the column order of INSERT)."""
+    return (e.seq, e.t, e.dir, e.kind, e.ns, e.event,
+            None if e.args is None else dumps(e.args),
+            e.ack_id, e.rtt_ms, e.bytes,
+            dumps(list(e.flags)) if e.flags else None,
+            None if e.detail is None else dumps(e.detail))
+
+
+def entry_of(row: tuple) -> LogEntry:
+    """The LogEntry of one row (the column order of COLUMNS)."""
+    seq, t, d, kind, ns, event, args, ack_id, rtt_ms, size, flags, detail = row
+    return LogEntry(seq, t, d, kind, ns, event,
+                    None if args is None else from_jsonable(json.loads(args)),
+                    ack_id, rtt_ms, size,
+                    tuple(json.loads(flags)) if flags else (),
+                    None if detail is None else from_jsonable(json.loads(detail)))
+
+
+def jsonl_of(row: tuple) -> str:
+    """One row in the JSON Lines form (LogEntry.to_jsonl's), without parsing its JSON columns."""
+    seq, t, d, kind, ns, event, args, ack_id, rtt_ms, size, flags, detail = row
+    parts = [f'{{"seq":{seq},"t":{json.dumps(t)},"dir":{json.dumps(d)},"kind":{json.dumps(kind)}']
+    if ns is not None:
+        parts.append(f',"ns":{json.dumps(ns, ensure_ascii=False)}')
+    if event is not None:
+        parts.append(f',"event":{json.dumps(event, ensure_ascii=False)}')
+    if args is not None:
+        parts.append(f',"args":{args}')
+    if ack_id is not None:
+        parts.append(f',"ack_id":{ack_id}')
+    if rtt_ms is not None:
+        parts.append(f',"rtt_ms":{json.dumps(rtt_ms)}')
+    if size is not None:
+        parts.append(f',"bytes":{size}')
+    if flags:
+        parts.append(f',"flags":{flags}')
+    if detail is not None:
+        parts.append(f',"detail":{detail}')
+    parts.append("}")
+    return "".join(parts)
+
+
+def row_of_json(obj) -> tuple:
+    """The row of one JSON Lines object, checked as LogEntry.from_json checks it."""
+    check_json(obj)
+    args, flags, detail = obj.get("args"), obj.get("flags") or (), obj.get("detail")
+    return (obj["seq"], float(obj["t"]), obj["dir"], obj["kind"], obj.get("ns"), obj.get("event"),
+            None if args is None else dumps(args), obj.get("ack_id"), obj.get("rtt_ms"),
+            obj.get("bytes"), dumps(list(flags)) if flags else None,
+            None if detail is None else dumps(detail))

@@ -1,0 +1,96 @@
+"""The session file writer's move and path, used from several threads at once."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from inspector.log.entry import LogEntry
+from inspector.store.reader import SessionStore
+from inspector.store.rows import StoreError
+from inspector.store.writer import StoreWriter
+
+
+def entry(seq: int) -> LogEntry:
+    return LogEntry(seq, float(seq), "in", "event", "/", "tick", [seq])
+
+
+def concurrently(writer: StoreWriter, held_file: Path, *moves: Path) -> tuple[dict, set]:
+    """Ask for `moves` from a thread each while the writer is held up on a locked file, with
+    a reader of `writer.path` running all along; returns (path -> what move_to raised or
+    None, the paths the reader saw)."""
+    results: dict[Path, BaseException | None] = {}
+    seen: set[Path] = set()
+    ready = threading.Barrier(len(moves) + 1)
+    stop_reading = threading.Event()
+
+    def move(dest: Path) -> None:
+        ready.wait()
+        try:
+            writer.move_to(dest, timeout=20)
+            results[dest] = None
+        except StoreError as exc:
+            results[dest] = exc
+
+    def read() -> None:
+        while not stop_reading.is_set():
+            seen.add(writer.path)
+
+    blocker = sqlite3.connect(str(held_file))
+    blocker.execute("BEGIN EXCLUSIVE")           # the writer's next commit waits for this
+    writer.submit(entry(100))
+    movers = [threading.Thread(target=move, args=(m,)) for m in moves]
+    reader = threading.Thread(target=read)
+    reader.start()
+    for t in movers:
+        t.start()
+    ready.wait()                                  # every mover is about to ask
+    blocker.rollback()
+    blocker.close()
+    for t in movers:
+        t.join(30)
+    stop_reading.set()
+    reader.join(5)
+    return results, seen
+
+
+def test_two_moves_at_once_are_both_done_in_turn_and_the_path_is_always_a_real_one(tmp_path):
+    first = tmp_path / "first.sqlite"
+    writer = StoreWriter(first)
+    for seq in range(1, 51):
+        writer.submit(entry(seq))
+    assert writer.flush(10)
+    a, b = tmp_path / "a" / "a.sqlite", tmp_path / "b" / "b.sqlite"
+    results, seen = concurrently(writer, first, a, b)
+    assert results == {a: None, b: None}          # each caller waited for its own move
+    final = writer.path
+    assert final in (a, b) and seen <= {first, a, b} and final in seen
+    assert [p for p in (first, a, b) if p.exists()] == [final]
+    writer.submit(entry(101))
+    assert writer.flush(10)
+    with SessionStore(final) as store:
+        assert store.seqs() == [*range(1, 51), 100, 101]
+    writer.close()
+
+
+def test_a_failed_move_is_told_to_its_own_caller_only(tmp_path):
+    first = tmp_path / "first.sqlite"
+    writer = StoreWriter(first)
+    writer.submit(entry(1))
+    assert writer.flush(10)
+    taken, free = tmp_path / "taken.sqlite", tmp_path / "free.sqlite"
+    taken.write_text("someone else's")
+    results, _seen = concurrently(writer, first, taken, free)
+    assert isinstance(results[taken], StoreError) and "exists already" in str(results[taken])
+    assert results[free] is None and writer.path == free
+    assert taken.read_text() == "someone else's"
+    writer.close()
+
+
+def test_a_move_after_the_writer_is_closed_says_so(tmp_path):
+    writer = StoreWriter(tmp_path / "s.sqlite")
+    writer.close()
+    with pytest.raises(StoreError, match="closed"):
+        writer.move_to(tmp_path / "t.sqlite", timeout=5)

@@ -1,0 +1,15 @@
+"""CI runs what the README tells a contributor to run, word for word."""
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_readme_test_command_is_the_one_ci_runs():
+    ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines()
+          if line.startswith("python3 -m venv") and "pytest" in line]
+    readme = [line.strip() for line in (ROOT / "README.md").read_text().splitlines()
+              if line.strip().startswith("python3 -m venv") and "pytest" in line]
+    assert len(ci) == 1 and readme == ci
+    assert ".venv/bin/lint-imports && .venv/bin/ruff check . && " in ci[0]
