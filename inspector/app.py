@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 
@@ -32,26 +31,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def make_gui_loop(app):
-    """The GUI thread's asyncio loop: qasync's, driven by Qt's event loop."""
-    import qasync
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    return loop
-
-
 def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from inspector.session.session import Session
     from inspector.ui.bridge import NetworkThread, SessionBridge
+    from inspector.ui.event_loop import close_qasync_loop, install_qasync_loop
     from inspector.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("socketio-inspector")
     app.setOrganizationName("socketio-inspector")
-    loop = make_gui_loop(app)
+    loop = install_qasync_loop(app)      # the window's handlers run on it, as in the tests
     network = NetworkThread().start()
     demo = None
     url = args.url
@@ -72,12 +64,10 @@ def run_gui(args: argparse.Namespace) -> int:
     if args.screenshot:
         QTimer.singleShot(2500, lambda: (window.grab().save(args.screenshot), app.quit()))
 
-    closed = asyncio.Event()
-    app.aboutToQuit.connect(closed.set)
     try:
-        with loop:
-            loop.run_until_complete(closed.wait())
+        app.exec()              # Qt's loop runs qasync's callbacks: it is the asyncio loop too
     finally:
+        close_qasync_loop(loop, app)
         bridge.close()
         try:
             network.submit(session.disconnect()).result(5)
