@@ -19,6 +19,7 @@ end, and `scenario_steps()` is the step list as shown (status, step, time).
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import tempfile
 from pathlib import Path
@@ -31,8 +32,10 @@ from inspector.log.entry import LogEntry
 from inspector.wire.payload import to_jsonable
 from inspector.session.session import Session
 from inspector.ui.bridge import NetworkThread, SessionBridge
+from inspector.ui.event_loop import close_qasync_loop, install_qasync_loop
 from inspector.ui.log.model import EntryRole
 from inspector.ui.main_window import MainWindow
+from inspector.ui.panels.busy import is_busy
 from inspector.ui.settings import SESSIONS_DIR, Settings
 
 DEFAULT_TIMEOUT = 10.0
@@ -75,7 +78,15 @@ class InspectorDriver:
         return w
 
     def click(self, name: str) -> None:
+        """Click a button; while its last call is in flight (it says so), wait for it, as a
+        user would."""
         button = self.widget(name, QPushButton)
+        if is_busy(button):
+            try:
+                self.qtbot.waitUntil(lambda: not is_busy(button), timeout=int(DEFAULT_TIMEOUT * 1000))
+            except AssertionError:
+                raise AssertionError(f"{name} still says {button.text()!r} after "
+                                     f"{DEFAULT_TIMEOUT:g} s") from None
         if not button.isEnabled():
             raise AssertionError(f"{name} is disabled: {button.toolTip() or 'no reason shown'}")
         self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -153,6 +164,14 @@ class InspectorDriver:
         except AssertionError:
             raise AssertionError(f"status never said {text!r}; it says {self.status!r}") from None
         return self.status
+
+    def wait_idle(self, timeout: float = DEFAULT_TIMEOUT) -> None:
+        """Wait until no handler the window started is in flight (its call came back)."""
+        try:
+            self.qtbot.waitUntil(lambda: not self.window.tasks.running, timeout=int(timeout * 1000))
+        except AssertionError:
+            raise AssertionError(f"still in flight after {timeout:g} s: "
+                                 f"{sorted(t.get_name() for t in self.window.tasks.running)}") from None
 
     # -- what the user does --------------------------------------------------------
     def connect(self, url: str | None = None, *, transport: str | None = None,
@@ -372,15 +391,40 @@ except ImportError:  # pragma: no cover
     pytest = None
 
 if pytest is not None:
+    @pytest.fixture(scope="session")
+    def qasync_loop(qapp):
+        """The asyncio loop the app runs its window on: qasync's, installed once, as app.py
+        installs it (inspector.ui.event_loop).  pytest-qt's waits (`qtbot.wait`,
+        `waitUntil`: a nested Qt event loop) run its callbacks, as QApplication.exec()
+        does in the app."""
+        loop = install_qasync_loop(qapp)
+        asyncio.events._set_running_loop(None)       # the running loop only in GUI tests
+        yield loop
+        asyncio.events._set_running_loop(loop)
+        close_qasync_loop(loop, qapp)                # as app.py does once exec() returned
+
     @pytest.fixture
-    def inspector(qtbot, tmp_path):
+    def gui_asyncio_loop(qapp, qasync_loop):
+        """qasync_loop as the GUI thread's running loop for this test, so the window's
+        handlers run (outside GUI tests it is not: a plain test's asyncio.run() works)."""
+        asyncio.events._set_running_loop(qasync_loop)
+        asyncio.set_event_loop(qasync_loop)
+        try:
+            yield qasync_loop
+            _end_leftover_tasks(qasync_loop, qapp)
+        finally:
+            asyncio.events._set_running_loop(None)
+            asyncio.set_event_loop(None)
+
+    @pytest.fixture
+    def inspector(qtbot, tmp_path, gui_asyncio_loop):
         """The main window on the bundled demo server (started in-process on 127.0.0.1:0)."""
         driver = InspectorDriver(qtbot, demo=True, settings_dir=tmp_path)
         yield driver
         driver.close()
 
     @pytest.fixture
-    def inspector_at(qtbot, tmp_path):
+    def inspector_at(qtbot, tmp_path, gui_asyncio_loop):
         """A factory: inspector_at(url) gives a driver on a server of your own."""
         drivers: list[InspectorDriver] = []
 
@@ -391,3 +435,14 @@ if pytest is not None:
         yield make
         for d in drivers:
             d.close()
+
+
+def _end_leftover_tasks(loop: asyncio.AbstractEventLoop, qapp) -> None:
+    """Handlers still in flight when the test's windows closed: cancelled, and let end."""
+    left = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in left:
+        task.cancel()
+    for _ in range(200):
+        if all(t.done() for t in left):
+            return
+        qapp.processEvents()

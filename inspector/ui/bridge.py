@@ -2,9 +2,10 @@
 
 The network runs on its own plain asyncio loop (uvloop where there is one) in
 one worker thread, so heartbeats are answered and bursts are taken whatever
-the GUI is doing.  Calls go there with `run()` (result back on the GUI
-thread) or `call()` (awaitable from qasync); LogEntry objects come back
-through a thread-safe deque.  A preparation thread turns them into ready
+the GUI is doing.  The window's handlers await calls there with `call()` and
+`call_fn()` (from the GUI thread's qasync loop); `run()` hands back a
+concurrent future instead.  LogEntry objects come back through a thread-safe
+deque.  A preparation thread turns them into ready
 rows (log.table.Chunk: the cell texts, the flags, built in Python), so the
 GUI thread's turn is only the insert and the paint; a QTimer hands the ready
 chunks over, one insert per chunk.
@@ -18,7 +19,7 @@ import sys
 import time
 import threading
 from collections import deque
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Coroutine
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -228,13 +229,21 @@ class SessionBridge(QObject):
             fut.add_done_callback(done)
         return fut
 
-    def call_soon(self, fn: Callable, *args) -> None:
-        """A plain Session call (no result wanted), run on the network loop."""
-        self.network.loop.call_soon_threadsafe(fn, *args)
+    async def call(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        """Await a Session coroutine from the GUI thread's (qasync) loop: it runs on the
+        network loop; its result or its exception comes back here."""
+        try:
+            fut = self.network.submit(coro)
+        except RuntimeError:             # the network loop is closed (the app is ending)
+            coro.close()
+            raise
+        return await asyncio.wrap_future(fut)
 
-    async def call(self, coro: Awaitable) -> Any:
-        """Await a Session coroutine from the GUI thread's (qasync) loop."""
-        return await asyncio.wrap_future(self.network.submit(coro))
+    async def call_fn(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Await a plain Session call (a setting, say) made on the network loop."""
+        async def on_network_loop() -> Any:
+            return fn(*args)
+        return await self.call(on_network_loop())
 
     def _deliver(self, on_done, result, error) -> None:
         on_done(result, error)

@@ -18,7 +18,9 @@ def test_raw_capture_toggle_logs_packets_next_to_their_event(inspector_at, demo_
     assert model.index(row, COL_EVENT).data() == "packet: message EVENT id 0"
     assert model.index(row, COL_ARGS).data() == '420["echo","raw"]'
     ui.widget("rawCaptureCheck").setChecked(False)
-    ui.qtbot.wait(100)
+    ui.wait_idle()                                   # the session has taken it
+    last = ui.session.last_seq                       # and logged these before
+    ui.qtbot.waitUntil(lambda: ui.entries()[-1].seq >= last, timeout=5000)
     count = len(ui.find(kind="packet"))
     ui.emit("echo", "quiet", ack=True)
     ui.wait_for(kind="ack", dir="in", event="echo", args=["quiet"])

@@ -1,6 +1,7 @@
 """The connection panel: URL, Connect / Disconnect, status line, and the connection options."""
 from __future__ import annotations
 
+from typing import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 from PySide6.QtCore import Qt, Signal
@@ -14,6 +15,7 @@ from inspector.wire.options import ConnectionOptions, OptionsError
 from inspector.wire.payload import PayloadError, parse_optional_object, parse_pairs
 from inspector.session.state import SessionState
 from inspector.ui import settings as S
+from inspector.ui.panels.busy import hold, is_busy
 from inspector.ui.panels.json_field import INVALID_STYLE, JsonLineEdit, monospace_font
 
 _STATE_COLORS = {"connected": "#1a7f37", "connecting": "#9a6700", "reconnecting": "#bc4c00",
@@ -76,6 +78,11 @@ class ConnectionPanel(QWidget):
         self.connectButton.clicked.connect(self._connect_clicked)
         self.disconnectButton.clicked.connect(self.disconnectRequested)
         self._set_dot("disconnected")
+
+    def in_flight(self, button: QPushButton, text: str) -> Callable[[], None]:
+        """`button` says `text` and is disabled until the function returned is called
+        (when the call it started ends)."""
+        return hold(button, text, self._update_buttons)
 
     # -- options -------------------------------------------------------------
     def _build_options(self) -> QFrame:
@@ -275,9 +282,9 @@ class ConnectionPanel(QWidget):
 
     def _update_buttons(self) -> None:
         idle = self._state == "disconnected"
-        self.connectButton.setEnabled(idle and self.authEdit.valid)
+        self.connectButton.setEnabled(idle and self.authEdit.valid and not is_busy(self.connectButton))
         self.connectButton.setToolTip("" if self.authEdit.valid else f"auth is not valid JSON: {self.authEdit.error}")
-        self.disconnectButton.setEnabled(not idle)
+        self.disconnectButton.setEnabled(not idle and not is_busy(self.disconnectButton))
         for w in (self.urlEdit, self.optionsFrame):
             w.setEnabled(idle)
 

@@ -1,6 +1,8 @@
 """Namespaces open over the connection, and the rooms joined in each."""
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import (
 from inspector.wire.payload import parse_optional_object
 from inspector.session.state import SessionState
 from inspector.ui import settings as S
+from inspector.ui.panels.busy import hold, is_busy
 from inspector.ui.panels.json_field import JsonLineEdit
 
 _NS_COLORS = {"connected": "#1a7f37", "connecting": "#9a6700", "reconnecting": "#bc4c00",
@@ -93,6 +96,11 @@ class NamespacePanel(QWidget):
         layout.addWidget(room_box, 4)
         self._update_buttons()
 
+    def in_flight(self, button: QPushButton, text: str) -> Callable[[], None]:
+        """`button` says `text` and is disabled until the function returned is called
+        (when the call it started ends)."""
+        return hold(button, text, self._update_buttons)
+
     # -- intent ----------------------------------------------------------------
     def current_namespace(self) -> str:
         item = self.namespaceList.currentItem()
@@ -174,7 +182,8 @@ class NamespacePanel(QWidget):
 
     def _update_buttons(self) -> None:
         live = self._state is not None and self._state.state in ("connected", "reconnecting", "connecting")
-        self.openNamespaceButton.setEnabled(live and self.nsAuthEdit.valid)
-        self.closeNamespaceButton.setEnabled(live and self.namespaceList.currentItem() is not None)
-        self.joinRoomButton.setEnabled(live and self.namespaceList.count() > 0)
-        self.leaveRoomButton.setEnabled(live and self.namespaceList.count() > 0)
+        listed = live and self.namespaceList.count() > 0
+        for button, allowed in ((self.openNamespaceButton, live and self.nsAuthEdit.valid),
+                                (self.closeNamespaceButton, live and self.namespaceList.currentItem() is not None),
+                                (self.joinRoomButton, listed), (self.leaveRoomButton, listed)):
+            button.setEnabled(allowed and not is_busy(button))     # not while its call is in flight
