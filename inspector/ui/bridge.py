@@ -5,10 +5,12 @@ one worker thread, so heartbeats are answered and bursts are taken whatever
 the GUI is doing.  The window's handlers await calls there with `call()` and
 `call_fn()` (from the GUI thread's qasync loop); `run()` hands back a
 concurrent future instead.  LogEntry objects come back through a thread-safe
-deque.  A preparation thread turns them into ready
-rows (log.table.Chunk: the cell texts, the flags, built in Python), so the
-GUI thread's turn is only the insert and the paint; a QTimer hands the ready
-chunks over, one insert per chunk.
+deque, and each state the session publishes through another, as one (state,
+last seq logged before it) pair: a state is shown once the entries logged
+before it are, never before.  A preparation thread turns the entries into
+ready rows (log.table.Chunk: the cell texts, the flags, built in Python), so
+the GUI thread's turn is only the insert and the paint; a QTimer hands the
+ready chunks over, one insert per chunk.
 """
 from __future__ import annotations
 
@@ -124,10 +126,11 @@ class SessionBridge(QObject):
         self._ready: deque[Chunk] = deque()
         self._busy = False
         self._stopping = threading.Event()
-        self._state: SessionState | None = None
-        self._state_seq = 0              # the last entry logged when the state was taken
-        self._delivered_seq = 0          # the last entry handed to the GUI
-        self._state_dirty = False
+        # (state, the last seq logged before it), appended on the network thread, taken on
+        # the GUI thread: one append, one popleft, so a state never comes apart from its seq
+        self._states: deque[tuple[SessionState, int]] = deque()
+        self._state: SessionState | None = None     # the last one shown (GUI thread)
+        self._delivered_seq = 0                      # the last entry handed to the GUI (GUI thread)
         self._busy_since: float | None = None     # the GC is paused for a burst since
         self._last_busy = 0.0
         self.callDone.connect(self._deliver)
@@ -144,10 +147,9 @@ class SessionBridge(QObject):
                         self.session.subscribe_state(self._set_state)]
 
     def _set_state(self, state: SessionState) -> None:
-        # only the latest matters; it is shown once the entries logged before it are
-        # (a namespace listed as connected before its connect row would be a lie)
-        self._state, self._state_seq = state, self.session.last_seq
-        self._state_dirty = True
+        # network thread; shown once the entries logged before it are (a namespace listed
+        # as connected before its connect row would be a lie)
+        self._states.append((state, self.session.last_seq))
 
     def _prepare(self) -> None:
         """The preparation thread: entries -> ready rows, a batch per interval."""
@@ -185,9 +187,13 @@ class SessionBridge(QObject):
         self._delivered_seq = chunk.seq[-1]
 
     def _show_state(self) -> None:
-        if self._state_dirty and self._delivered_seq >= self._state_seq:
-            self._state_dirty = False
-            self.stateChanged.emit(self._state)
+        """Show the newest state whose entries are all shown (the ones before it are stale)."""
+        states, newest = self._states, None
+        while states and states[0][1] <= self._delivered_seq:
+            newest = states.popleft()[0]
+        if newest is not None:
+            self._state = newest
+            self.stateChanged.emit(newest)
 
     def _flush_more(self) -> None:
         if self._ready:
@@ -213,6 +219,7 @@ class SessionBridge(QObject):
 
     @property
     def state(self) -> SessionState | None:
+        """The state the window shows (the last one handed to it)."""
         return self._state
 
     def run(self, coro: Awaitable, on_done: Callable[[Any, BaseException | None], None] | None = None
