@@ -33,7 +33,7 @@ from inspector.ui.panels.sequence import SequencePanel
 from inspector.ui.panels.server_acks import ServerAckPanel
 from inspector.ui.files.session_files import (SESSION_FILTER, JSONL_FILTER, LiveRecording, SessionViewer,
                             ask_export_path, choose_new_default_path, export_session,
-                            sessions_dir, start_import)
+                            sessions_dir, shown_rows, start_import)
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,6 @@ class MainWindow(QMainWindow):
         self.emitPanel.emitRequested.connect(lambda req: start(
             self.emit(req), f"Emit {req.event} failed", self.emitPanel.in_flight()))
         self.logView.clearRequested.connect(self.clear_log)
-        self.model.namesChanged.connect(self._names_seen)
         self.workspace.message.connect(self.show_message)
         start(self.set_room_events(self.namespaces.joinEventEdit.text(),
                                    self.namespaces.leaveEventEdit.text()), "Room events not applied")
@@ -350,12 +349,12 @@ class MainWindow(QMainWindow):
         self.timeline.clear()
 
     def _on_entries(self, chunk: Chunk) -> None:
+        first = self.model.rowCount()
         self.model.append_chunk(chunk)
         self.timeline.add(chunk.entries)
-
-    def _names_seen(self) -> None:
-        # only when the log saw a new name, not for every entry of every batch
-        self.emitPanel.note_events(self.model.incoming_event_names())
+        # the composer offers the names of the events the server sent: looked for in the
+        # new rows only (the whole log, at every new name, was a full scan per batch)
+        self.emitPanel.note_events(self.model.incoming_event_names(first))
 
     def _on_state(self, st: SessionState) -> None:
         self.connection.set_state(st)
@@ -413,12 +412,10 @@ class MainWindow(QMainWindow):
             self, str(Path.home() / self.recording.path.with_suffix(".jsonl").name))
         if dest is None:
             return None
-        seqs = None
-        if filtered:
-            seqs = self.model.cols.seq.view()[self.logView.filtered.source_rows()].tolist()
+        shown = shown_rows(self.model, self.logView) if filtered else None
         rec = self.recording
         job = export_session(
-            self, lambda: rec.path, dest, seqs, rec.writer.flush,
+            self, lambda: rec.path, dest, shown, rec.writer.flush,
             lambda n: self.show_message(f"Exported {n:,} entries to {dest}"),
             lambda m: self.show_message(f"Export failed: {m}", error=True))
         self.jobs.append(job)

@@ -300,3 +300,18 @@ def test_a_bug_in_a_handler_is_shown_and_logged_never_raised_into_qt(
     assert record.name == "inspector.ui.tasks" and isinstance(record.exc_info[1], KeyError)
     gui_loop.errors.clear()
     assert ui.window.dropAction.isEnabled()               # still connected: it can be tried again
+
+
+def test_the_composer_offers_the_events_the_server_sent_even_a_name_first_sent_by_you(
+        inspector_at, demo_server):
+    ui = inspector_at(demo_server.url)
+    ui.connect()
+    ui.wait_for_event("welcome")
+    offered = ui.widget("eventEdit").completer().model().stringList
+    ui.qtbot.waitUntil(lambda: "welcome" in offered(), timeout=5000)
+    ui.open_namespace("/chat")
+    ui.join("lobby", ns="/chat")
+    ui.emit("message", {"room": "lobby", "text": "hi"}, ns="/chat")
+    ui.wait_for_event("message", ns="/chat")          # the room's echo of it
+    ui.qtbot.waitUntil(lambda: "message" in offered(), timeout=5000)
+    assert "join" not in offered()                    # only ever sent by you
