@@ -353,20 +353,25 @@ class InspectorDriver:
                            | QItemSelectionModel.SelectionFlag.Rows)
 
     def close(self) -> None:
-        try:
-            self.network.submit(self.session.disconnect()).result(10)
-        except Exception:
-            pass
+        """Disconnect, stop the demo server, close the window; a goodbye that failed or
+        hung is the inspector's fault, so it fails the test (once everything is closed)."""
+        failed = []
+        goodbyes = [("disconnecting", self.session.disconnect())]
         if self.demo is not None:
-            try:
-                self.network.submit(self.demo.stop()).result(10)
-            except Exception:
-                pass
-        self.bridge.close()
-        self.window.close()
-        self.network.stop()
-        if self._tmp is not None:
-            self._tmp.cleanup()
+            goodbyes.append(("stopping the demo server", self.demo.stop()))
+        try:
+            for what, coro in goodbyes:
+                error = self.network.settle(coro, DEFAULT_TIMEOUT)
+                if error is not None:
+                    failed.append(f"{what}: {type(error).__name__}: {error}")
+        finally:
+            self.bridge.close()
+            self.window.close()
+            self.network.stop()
+            if self._tmp is not None:
+                self._tmp.cleanup()
+        if failed:
+            raise AssertionError("closing the inspector failed: " + "; ".join(failed))
 
 
 def _matches(e: LogEntry, match: dict) -> bool:

@@ -105,6 +105,19 @@ class NetworkThread:
             return fn()
         return self.submit(wrapper()).result(timeout)
 
+    def settle(self, coro: Coroutine[Any, Any, Any], timeout: float) -> BaseException | None:
+        """Run `coro` on the network loop and wait up to `timeout` s: None when it ended
+        well, else what went wrong (TimeoutError when it did not end in time).  For the
+        goodbyes of a shutdown, where a failure is logged and the shutdown goes on."""
+        fut = self.submit(coro)
+        done, _ = concurrent.futures.wait([fut], timeout)
+        if not done:
+            fut.cancel()
+            return TimeoutError(f"it did not end within {timeout:g} s")
+        if fut.cancelled():
+            return concurrent.futures.CancelledError("it was cancelled")
+        return fut.exception()
+
     def stop(self, timeout: float = 5.0) -> None:
         if self._thread.is_alive():
             self.loop.call_soon_threadsafe(self.loop.stop)
@@ -228,11 +241,9 @@ class SessionBridge(QObject):
         fut = self.network.submit(coro)
         if on_done is not None:
             def done(f: concurrent.futures.Future) -> None:
-                try:
-                    result, error = f.result(), None
-                except BaseException as exc:  # delivered, not raised, on the GUI thread
-                    result, error = None, exc
-                self.callDone.emit(on_done, result, error)
+                # the outcome, delivered (not raised) on the GUI thread
+                error = concurrent.futures.CancelledError() if f.cancelled() else f.exception()
+                self.callDone.emit(on_done, None if error is not None else f.result(), error)
             fut.add_done_callback(done)
         return fut
 
@@ -262,5 +273,5 @@ class SessionBridge(QObject):
         _resume_gc(self)
         try:
             self.network.run_sync(lambda: [u() for u in self._unsubs], timeout=2.0)
-        except Exception:
-            pass
+        except (RuntimeError, TimeoutError):
+            pass        # the network loop is closed or stopped: nothing more can arrive

@@ -495,9 +495,9 @@ class MainWindow(QMainWindow):
         if self.recording is not None:
             # say goodbye first, so the session file ends with the disconnect rows
             # (otherwise a reopened session looks as if it crashed while connected)
-            try:
-                self.bridge.run(self.session.disconnect()).result(5)
-            except Exception:
-                pass
+            error = self.bridge.network.settle(self.session.disconnect(), 5.0)
+            if error is not None:     # the window is going: the log is where it can be said
+                log.warning("the goodbye before closing failed; the session file ends without "
+                            "its disconnect rows", exc_info=error)
             self.recording.stop()
         super().closeEvent(event)

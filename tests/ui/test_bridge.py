@@ -57,3 +57,30 @@ def test_a_state_is_shown_after_the_entries_logged_before_it_and_the_last_one_is
     assert not early, f"states shown before their entries (attempt, last entry shown): {early[:5]}"
     assert not gaps and shown["seq"] == attempts
     assert states == sorted(set(states))             # in order, each at most once
+
+
+def test_run_hands_the_outcome_to_the_gui_thread_and_settle_says_what_went_wrong(qtbot):
+    network = NetworkThread().start()
+    bridge = SessionBridge(Session(), network)
+    outcomes = []
+
+    async def fails():
+        raise KeyError("nope")
+
+    async def hangs():
+        await asyncio.sleep(60)
+
+    async def works():
+        return 42
+    try:
+        bridge.run(works(), lambda result, error: outcomes.append((result, error)))
+        bridge.run(fails(), lambda result, error: outcomes.append((result, error)))
+        qtbot.waitUntil(lambda: len(outcomes) == 2, timeout=5000)
+        assert outcomes[0] == (42, None)
+        assert outcomes[1][0] is None and isinstance(outcomes[1][1], KeyError)
+        assert network.settle(works(), 5) is None
+        assert isinstance(network.settle(fails(), 5), KeyError)
+        assert isinstance(network.settle(hangs(), 0.2), TimeoutError)
+    finally:
+        bridge.close()
+        network.stop()

@@ -53,8 +53,8 @@ class LiveRecording:
         self._stopped = True
         try:
             self.bridge.network.run_sync(self._unsubscribe, timeout=2.0)
-        except Exception:
-            pass            # the network thread is gone: nothing more can arrive
+        except (RuntimeError, TimeoutError):
+            pass            # the network loop is closed or stopped: nothing more can arrive
         self.writer.close()
         self.fetcher.close()
 
