@@ -10,7 +10,10 @@
 
 `InspectorDriver` clicks and types into the widgets by their objectNames,
 as a user would, and waits (polling, with generous timeouts) for what the
-log shows.  Use `inspector_at(url)` for a server of your own.
+log shows; `wait_idle()` waits until the calls the window made came back.
+Use `inspector_at(url)` for a server of your own.  Both run the window on
+the asyncio loop the app ships with (qasync's, see inspector.ui.event_loop),
+which pytest-qt's waits run.
 
 The Scenario dock is driven the same way: `save_scenario(path)` records the
 session through the Save dialog, `open_scenario(path)` loads a file (what the
