@@ -53,16 +53,16 @@ def inspector(url: str, n: int, session_file: str) -> dict:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from inspector.app import make_gui_loop
     from inspector.wire.options import ConnectionOptions
     from inspector.session.session import Session
     from inspector.store.reader import SessionStore
     from inspector.ui.bridge import NetworkThread, SessionBridge
+    from inspector.ui.event_loop import close_qasync_loop, install_qasync_loop
     from inspector.ui.main_window import MainWindow
     from inspector.ui.settings import Settings
 
     app = QApplication.instance() or QApplication([])
-    loop = make_gui_loop(app)
+    loop = install_qasync_loop(app)          # the app's loop set-up (app.py)
     tmp = tempfile.TemporaryDirectory(prefix="inspector-bench-")
     settings = Settings(QSettings(str(Path(tmp.name) / "s.ini"), QSettings.Format.IniFormat))
     network = NetworkThread().start()
@@ -134,12 +134,15 @@ def inspector(url: str, n: int, session_file: str) -> dict:
                 "gaps_over_50ms": int(sum(g > 0.05 for g in gaps["all"]))}
 
     try:
-        with loop:
-            result = loop.run_until_complete(run())
+        task = loop.create_task(run())
+        task.add_done_callback(lambda _task: app.quit())
+        app.exec()                            # as app.py runs it
+        result = task.result()
     finally:
         heartbeat.stop()
         bridge.close()
         window.close()
+        close_qasync_loop(loop, app)
         network.stop()
         tmp.cleanup()
     return result

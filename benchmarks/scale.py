@@ -64,10 +64,12 @@ def run(n: int, session_file: str) -> dict:
     from inspector.session.session import Session
     from inspector.store.reader import SessionStore
     from inspector.ui.bridge import NetworkThread, SessionBridge
+    from inspector.ui.event_loop import install_qasync_loop
     from inspector.ui.main_window import MainWindow
     from inspector.ui.settings import Settings
 
     app = QApplication.instance() or QApplication([])
+    install_qasync_loop(app)        # the window's handlers run on it (processEvents runs it here)
     tmp = tempfile.TemporaryDirectory(prefix="inspector-scale-")
     settings = Settings(QSettings(str(Path(tmp.name) / "s.ini"), QSettings.Format.IniFormat))
     network = NetworkThread().start()

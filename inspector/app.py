@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
+import logging
 import os
 import sys
+from pathlib import Path
 
 from inspector import __version__
+
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,12 +35,50 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def make_gui_loop(app):
-    """The GUI thread's asyncio loop: qasync's, driven by Qt's event loop."""
-    import qasync
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    return loop
+class OneLine(logging.Formatter):
+    """A record as one line, its exception as `Type: message`: no traceback on the terminal
+    (the log file has it)."""
+
+    def __init__(self, log_file: Path):
+        super().__init__()
+        self.log_file = log_file
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage()
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None:
+            text += f" ({type(error).__name__}: {error}; the traceback is in {self.log_file})"
+        return f"socketio-inspector: {text}"
+
+
+def configure_logging(directory: Path | None = None) -> Path:
+    """The window's log: INFO and up, tracebacks included, to a file in the per-user log
+    directory; warnings and errors also to stderr, one line each.  An exception nothing
+    caught (a Qt slot's, say: PySide hands those to sys.excepthook) is logged the same way.
+    Returns the log file's path."""
+    import platformdirs
+    from logging.handlers import RotatingFileHandler
+
+    directory = directory or Path(platformdirs.user_log_dir("socketio-inspector", appauthor=False))
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "inspector.log"
+    to_file = RotatingFileHandler(path, maxBytes=1 << 20, backupCount=2, encoding="utf-8")
+    to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
+    to_terminal = logging.StreamHandler()
+    to_terminal.setLevel(logging.WARNING)
+    to_terminal.setFormatter(OneLine(path))
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    root.addHandler(to_file)
+    root.addHandler(to_terminal)
+
+    def uncaught(kind, error, tb) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, tb)
+            return
+        log.error("uncaught error", exc_info=(kind, error, tb))
+    sys.excepthook = uncaught
+    return path
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -46,12 +87,13 @@ def run_gui(args: argparse.Namespace) -> int:
 
     from inspector.session.session import Session
     from inspector.ui.bridge import NetworkThread, SessionBridge
+    from inspector.ui.event_loop import close_qasync_loop, install_qasync_loop
     from inspector.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("socketio-inspector")
     app.setOrganizationName("socketio-inspector")
-    loop = make_gui_loop(app)
+    loop = install_qasync_loop(app)      # the window's handlers run on it, as in the tests
     network = NetworkThread().start()
     demo = None
     url = args.url
@@ -72,21 +114,26 @@ def run_gui(args: argparse.Namespace) -> int:
     if args.screenshot:
         QTimer.singleShot(2500, lambda: (window.grab().save(args.screenshot), app.quit()))
 
-    closed = asyncio.Event()
-    app.aboutToQuit.connect(closed.set)
     try:
-        with loop:
-            loop.run_until_complete(closed.wait())
+        app.exec()              # Qt's loop runs qasync's callbacks: it is the asyncio loop too
     finally:
+        close_qasync_loop(loop, app)
         bridge.close()
-        try:
-            network.submit(session.disconnect()).result(5)
-            if demo is not None:
-                network.submit(demo.stop()).result(5)
-        except Exception:
-            pass
+        _say_goodbye(network, session, demo)
         network.stop()
     return 0
+
+
+def _say_goodbye(network, session, demo) -> None:
+    """Disconnect (the window did already, when it recorded) and stop the demo server;
+    what fails is logged (the window is gone) and the shutdown goes on."""
+    goodbyes = [("disconnecting", session.disconnect())]
+    if demo is not None:
+        goodbyes.append(("stopping the demo server", demo.stop()))
+    for what, coro in goodbyes:
+        error = network.settle(coro, 5.0)
+        if error is not None:
+            log.warning("%s failed; quitting anyway", what, exc_info=error)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         print("socketio-inspector: no display found (set DISPLAY, or QT_QPA_PLATFORM=offscreen); "
               "the headless commands are `listen`, `emit` and `run`", file=sys.stderr)
         return 2
+    configure_logging()
     return run_gui(args)
 
 

@@ -10,7 +10,10 @@
 
 `InspectorDriver` clicks and types into the widgets by their objectNames,
 as a user would, and waits (polling, with generous timeouts) for what the
-log shows.  Use `inspector_at(url)` for a server of your own.
+log shows; `wait_idle()` waits until the calls the window made came back.
+Use `inspector_at(url)` for a server of your own.  Both run the window on
+the asyncio loop the app ships with (qasync's, see inspector.ui.event_loop),
+which pytest-qt's waits run.
 
 The Scenario dock is driven the same way: `save_scenario(path)` records the
 session through the Save dialog, `open_scenario(path)` loads a file (what the
@@ -19,6 +22,7 @@ end, and `scenario_steps()` is the step list as shown (status, step, time).
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import tempfile
 from pathlib import Path
@@ -32,10 +36,12 @@ from inspector.wire.payload import to_jsonable
 from inspector.session.session import Session
 from inspector.session.state import NamespaceState
 from inspector.ui.bridge import NetworkThread, SessionBridge
+from inspector.ui.event_loop import close_qasync_loop, install_qasync_loop
 from inspector.ui.log.model import EntryRole
 from inspector.ui.main_window import MainWindow
 from inspector.ui.scenario.model import COL_STEP, COL_TIME, StepProgress
 from inspector.scenarios.runner import StepOutcome
+from inspector.ui.panels.busy import is_busy
 from inspector.ui.settings import SESSIONS_DIR, Settings
 
 DEFAULT_TIMEOUT = 10.0
@@ -78,7 +84,15 @@ class InspectorDriver:
         return w
 
     def click(self, name: str) -> None:
+        """Click a button; while its last call is in flight (it says so), wait for it, as a
+        user would."""
         button = self.widget(name, QPushButton)
+        if is_busy(button):
+            try:
+                self.qtbot.waitUntil(lambda: not is_busy(button), timeout=int(DEFAULT_TIMEOUT * 1000))
+            except AssertionError:
+                raise AssertionError(f"{name} still says {button.text()!r} after "
+                                     f"{DEFAULT_TIMEOUT:g} s") from None
         if not button.isEnabled():
             raise AssertionError(f"{name} is disabled: {button.toolTip() or 'no reason shown'}")
         self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -156,6 +170,14 @@ class InspectorDriver:
         except AssertionError:
             raise AssertionError(f"status never said {text!r}; it says {self.status!r}") from None
         return self.status
+
+    def wait_idle(self, timeout: float = DEFAULT_TIMEOUT) -> None:
+        """Wait until no handler the window started is in flight (its call came back)."""
+        try:
+            self.qtbot.waitUntil(lambda: not self.window.tasks.running, timeout=int(timeout * 1000))
+        except AssertionError:
+            raise AssertionError(f"still in flight after {timeout:g} s: "
+                                 f"{sorted(t.get_name() for t in self.window.tasks.running)}") from None
 
     # -- what the user does --------------------------------------------------------
     def connect(self, url: str | None = None, *, transport: str | None = None,
@@ -338,20 +360,25 @@ class InspectorDriver:
                            | QItemSelectionModel.SelectionFlag.Rows)
 
     def close(self) -> None:
-        try:
-            self.network.submit(self.session.disconnect()).result(10)
-        except Exception:
-            pass
+        """Disconnect, stop the demo server, close the window; a goodbye that failed or
+        hung is the inspector's fault, so it fails the test (once everything is closed)."""
+        failed = []
+        goodbyes = [("disconnecting", self.session.disconnect())]
         if self.demo is not None:
-            try:
-                self.network.submit(self.demo.stop()).result(10)
-            except Exception:
-                pass
-        self.bridge.close()
-        self.window.close()
-        self.network.stop()
-        if self._tmp is not None:
-            self._tmp.cleanup()
+            goodbyes.append(("stopping the demo server", self.demo.stop()))
+        try:
+            for what, coro in goodbyes:
+                error = self.network.settle(coro, DEFAULT_TIMEOUT)
+                if error is not None:
+                    failed.append(f"{what}: {type(error).__name__}: {error}")
+        finally:
+            self.bridge.close()
+            self.window.close()
+            self.network.stop()
+            if self._tmp is not None:
+                self._tmp.cleanup()
+        if failed:
+            raise AssertionError("closing the inspector failed: " + "; ".join(failed))
 
 
 def _matches(e: LogEntry, match: dict) -> bool:
@@ -376,15 +403,40 @@ except ImportError:  # pragma: no cover
     pytest = None
 
 if pytest is not None:
+    @pytest.fixture(scope="session")
+    def qasync_loop(qapp):
+        """The asyncio loop the app runs its window on: qasync's, installed once, as app.py
+        installs it (inspector.ui.event_loop).  pytest-qt's waits (`qtbot.wait`,
+        `waitUntil`: a nested Qt event loop) run its callbacks, as QApplication.exec()
+        does in the app."""
+        loop = install_qasync_loop(qapp)
+        asyncio.events._set_running_loop(None)       # the running loop only in GUI tests
+        yield loop
+        asyncio.events._set_running_loop(loop)
+        close_qasync_loop(loop, qapp)                # as app.py does once exec() returned
+
     @pytest.fixture
-    def inspector(qtbot, tmp_path):
+    def gui_asyncio_loop(qapp, qasync_loop):
+        """qasync_loop as the GUI thread's running loop for this test, so the window's
+        handlers run (outside GUI tests it is not: a plain test's asyncio.run() works)."""
+        asyncio.events._set_running_loop(qasync_loop)
+        asyncio.set_event_loop(qasync_loop)
+        try:
+            yield qasync_loop
+            _end_leftover_tasks(qasync_loop, qapp)
+        finally:
+            asyncio.events._set_running_loop(None)
+            asyncio.set_event_loop(None)
+
+    @pytest.fixture
+    def inspector(qtbot, tmp_path, gui_asyncio_loop):
         """The main window on the bundled demo server (started in-process on 127.0.0.1:0)."""
         driver = InspectorDriver(qtbot, demo=True, settings_dir=tmp_path)
         yield driver
         driver.close()
 
     @pytest.fixture
-    def inspector_at(qtbot, tmp_path):
+    def inspector_at(qtbot, tmp_path, gui_asyncio_loop):
         """A factory: inspector_at(url) gives a driver on a server of your own."""
         drivers: list[InspectorDriver] = []
 
@@ -395,3 +447,14 @@ if pytest is not None:
         yield make
         for d in drivers:
             d.close()
+
+
+def _end_leftover_tasks(loop: asyncio.AbstractEventLoop, qapp) -> None:
+    """Handlers still in flight when the test's windows closed: cancelled, and let end."""
+    left = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in left:
+        task.cancel()
+    for _ in range(200):
+        if all(t.done() for t in left):
+            return
+        qapp.processEvents()

@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-pytest_plugins = ["inspector.testing"]
+pytest_plugins = ["inspector.testing", "tests.qt_loop"]
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,5 @@
-"""Fire many Qt timer events and asyncio callbacks under the app's own loop setup.
+"""Fire many Qt timer events and asyncio callbacks under the app's own loop setup
+(inspector.ui.event_loop.install_qasync_loop, then QApplication.exec(), as app.py does).
 
 Run as a script (by tests/test_loop_stability.py) so that an abort kills only
 this process: PySide6 6.12.0 on CPython 3.11 dies here with "Fatal Python
@@ -10,12 +11,12 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from inspector.app import make_gui_loop
+from inspector.ui.event_loop import close_qasync_loop, install_qasync_loop
 
 
 def main(timer_events: int, callbacks: int) -> int:
     app = QApplication(sys.argv[:1])
-    loop = make_gui_loop(app)
+    loop = install_qasync_loop(app)
     fired = {"timer": 0, "soon": 0}
     done = asyncio.Event()
 
@@ -38,8 +39,11 @@ def main(timer_events: int, callbacks: int) -> int:
     timer.timeout.connect(on_timer)
     timer.start()
     loop.call_soon(on_soon)
-    with loop:
-        loop.run_until_complete(asyncio.wait_for(done.wait(), 600))
+    waiter = loop.create_task(asyncio.wait_for(done.wait(), 600))
+    waiter.add_done_callback(lambda _task: app.quit())
+    app.exec()
+    close_qasync_loop(loop, app)
+    waiter.result()             # raises TimeoutError when the events did not all fire
     print(f"OK timer={fired['timer']} soon={fired['soon']}", flush=True)
     return 0
 

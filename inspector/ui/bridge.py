@@ -2,12 +2,15 @@
 
 The network runs on its own plain asyncio loop (uvloop where there is one) in
 one worker thread, so heartbeats are answered and bursts are taken whatever
-the GUI is doing.  Calls go there with `run()` (result back on the GUI
-thread) or `call()` (awaitable from qasync); LogEntry objects come back
-through a thread-safe deque.  A preparation thread turns them into ready
-rows (log.chunk.Chunk: the cell texts, the flags, built in Python), so the
-GUI thread's turn is only the insert and the paint; a QTimer hands the ready
-chunks over, one insert per chunk.
+the GUI is doing.  The window's handlers await calls there with `call()` and
+`call_fn()` (from the GUI thread's qasync loop); `run()` hands back a
+concurrent future instead.  LogEntry objects come back through a thread-safe
+deque, and each state the session publishes through another, as one (state,
+last seq logged before it) pair: a state is shown once the entries logged
+before it are, never before.  A preparation thread turns the entries into
+ready rows (log.chunk.Chunk: the cell texts, the flags, built in Python), so
+the GUI thread's turn is only the insert and the paint; a QTimer hands the
+ready chunks over, one insert per chunk.
 """
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ import sys
 import time
 import threading
 from collections import deque
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Coroutine
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -102,6 +105,19 @@ class NetworkThread:
             return fn()
         return self.submit(wrapper()).result(timeout)
 
+    def settle(self, coro: Coroutine[Any, Any, Any], timeout: float) -> BaseException | None:
+        """Run `coro` on the network loop and wait up to `timeout` s: None when it ended
+        well, else what went wrong (TimeoutError when it did not end in time).  For the
+        goodbyes of a shutdown, where a failure is logged and the shutdown goes on."""
+        fut = self.submit(coro)
+        done, _ = concurrent.futures.wait([fut], timeout)
+        if not done:
+            fut.cancel()
+            return TimeoutError(f"it did not end within {timeout:g} s")
+        if fut.cancelled():
+            return concurrent.futures.CancelledError("it was cancelled")
+        return fut.exception()
+
     def stop(self, timeout: float = 5.0) -> None:
         if self._thread.is_alive():
             self.loop.call_soon_threadsafe(self.loop.stop)
@@ -123,10 +139,11 @@ class SessionBridge(QObject):
         self._ready: deque[Chunk] = deque()
         self._busy = False
         self._stopping = threading.Event()
-        self._state: SessionState | None = None
-        self._state_seq = 0              # the last entry logged when the state was taken
-        self._delivered_seq = 0          # the last entry handed to the GUI
-        self._state_dirty = False
+        # (state, the last seq logged before it), appended on the network thread, taken on
+        # the GUI thread: one append, one popleft, so a state never comes apart from its seq
+        self._states: deque[tuple[SessionState, int]] = deque()
+        self._state: SessionState | None = None     # the last one shown (GUI thread)
+        self._delivered_seq = 0                      # the last entry handed to the GUI (GUI thread)
         self._busy_since: float | None = None     # the GC is paused for a burst since
         self._last_busy = 0.0
         self.callDone.connect(self._deliver)
@@ -143,10 +160,9 @@ class SessionBridge(QObject):
                         self.session.subscribe_state(self._set_state)]
 
     def _set_state(self, state: SessionState) -> None:
-        # only the latest matters; it is shown once the entries logged before it are
-        # (a namespace listed as connected before its connect row would be a lie)
-        self._state, self._state_seq = state, self.session.last_seq
-        self._state_dirty = True
+        # network thread; shown once the entries logged before it are (a namespace listed
+        # as connected before its connect row would be a lie)
+        self._states.append((state, self.session.last_seq))
 
     def _prepare(self) -> None:
         """The preparation thread: entries -> ready rows, a batch per interval."""
@@ -184,9 +200,13 @@ class SessionBridge(QObject):
         self._delivered_seq = chunk.seq[-1]
 
     def _show_state(self) -> None:
-        if self._state_dirty and self._delivered_seq >= self._state_seq:
-            self._state_dirty = False
-            self.stateChanged.emit(self._state)
+        """Show the newest state whose entries are all shown (the ones before it are stale)."""
+        states, newest = self._states, None
+        while states and states[0][1] <= self._delivered_seq:
+            newest = states.popleft()[0]
+        if newest is not None:
+            self._state = newest
+            self.stateChanged.emit(newest)
 
     def _flush_more(self) -> None:
         if self._ready:
@@ -212,6 +232,7 @@ class SessionBridge(QObject):
 
     @property
     def state(self) -> SessionState | None:
+        """The state the window shows (the last one handed to it)."""
         return self._state
 
     def run(self, coro: Awaitable, on_done: Callable[[Any, BaseException | None], None] | None = None
@@ -220,21 +241,27 @@ class SessionBridge(QObject):
         fut = self.network.submit(coro)
         if on_done is not None:
             def done(f: concurrent.futures.Future) -> None:
-                try:
-                    result, error = f.result(), None
-                except BaseException as exc:  # delivered, not raised, on the GUI thread
-                    result, error = None, exc
-                self.callDone.emit(on_done, result, error)
+                # the outcome, delivered (not raised) on the GUI thread
+                error = concurrent.futures.CancelledError() if f.cancelled() else f.exception()
+                self.callDone.emit(on_done, None if error is not None else f.result(), error)
             fut.add_done_callback(done)
         return fut
 
-    def call_soon(self, fn: Callable, *args) -> None:
-        """A plain Session call (no result wanted), run on the network loop."""
-        self.network.loop.call_soon_threadsafe(fn, *args)
+    async def call(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        """Await a Session coroutine from the GUI thread's (qasync) loop: it runs on the
+        network loop; its result or its exception comes back here."""
+        try:
+            fut = self.network.submit(coro)
+        except RuntimeError:             # the network loop is closed (the app is ending)
+            coro.close()
+            raise
+        return await asyncio.wrap_future(fut)
 
-    async def call(self, coro: Awaitable) -> Any:
-        """Await a Session coroutine from the GUI thread's (qasync) loop."""
-        return await asyncio.wrap_future(self.network.submit(coro))
+    async def call_fn(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Await a plain Session call (a setting, say) made on the network loop."""
+        async def on_network_loop() -> Any:
+            return fn(*args)
+        return await self.call(on_network_loop())
 
     def _deliver(self, on_done, result, error) -> None:
         on_done(result, error)
@@ -246,5 +273,5 @@ class SessionBridge(QObject):
         _resume_gc(self)
         try:
             self.network.run_sync(lambda: [u() for u in self._unsubs], timeout=2.0)
-        except Exception:
-            pass
+        except (RuntimeError, TimeoutError):
+            pass        # the network loop is closed or stopped: nothing more can arrive

@@ -2,8 +2,9 @@
 its detail in the middle, the emit composer below."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Coroutine
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -15,10 +16,12 @@ from PySide6.QtWidgets import (
 from inspector.log.chunk import Chunk
 from inspector.wire.options import ConnectionOptions
 from inspector.session.server_acks import AckReply
-from inspector.session.session import EmitOutcome
+from inspector.session.session import ConnectError, EmitOutcome, NotConnected
 from inspector.session.state import ConnectionState, SessionState
 from inspector.ui import palette, settings as S
 from inspector.ui.bridge import SessionBridge
+from inspector.ui.panels.busy import hold, is_busy
+from inspector.ui.tasks import Tasks
 from inspector.ui.panels.connection import ConnectionPanel
 from inspector.ui.panels.composer import EmitPanel, EmitRequest
 from inspector.ui.log.model import EntryRole, LogModel
@@ -30,7 +33,17 @@ from inspector.ui.panels.sequence import SequencePanel
 from inspector.ui.panels.server_acks import ServerAckPanel
 from inspector.ui.files.session_files import (SESSION_FILTER, JSONL_FILTER, LiveRecording, SessionViewer,
                             ask_export_path, choose_new_default_path, export_session,
-                            sessions_dir, start_import)
+                            sessions_dir, shown_rows, start_import)
+
+log = logging.getLogger(__name__)
+
+# What a Session call raises for a reason of the user's (a refused connection, a namespace
+# not open, a value the session will not take): shown as it is, logged without a traceback.
+USER_ERRORS = (ConnectError, NotConnected, ValueError)
+
+
+def _nothing() -> None:
+    pass
 
 
 class MainWindow(QMainWindow):
@@ -47,6 +60,9 @@ class MainWindow(QMainWindow):
         self.resize(1280, 820)
         self.viewers: list[SessionViewer] = []
         self.jobs: list = []
+        self.tasks = Tasks()            # the intent handlers in flight
+        self._closing = False
+        self._state: SessionState | None = None
 
         self.connection = ConnectionPanel(self.settings)
         self.namespaces = NamespacePanel(self.settings)
@@ -118,25 +134,37 @@ class MainWindow(QMainWindow):
         b = self.bridge
         b.entriesReady.connect(self._on_entries)
         b.stateChanged.connect(self._on_state)
-        self.connection.connectRequested.connect(self.connect_to)
-        self.connection.disconnectRequested.connect(self.disconnect)
-        self.namespaces.openRequested.connect(self.open_namespace)
-        self.namespaces.closeRequested.connect(
-            lambda ns: b.run(self.session.close_namespace(ns), self._report))
-        self.namespaces.joinRequested.connect(
-            lambda ns, room: b.run(self.session.join_room(ns, room), self._report))
-        self.namespaces.leaveRequested.connect(
-            lambda ns, room: b.run(self.session.leave_room(ns, room), self._report))
-        self.namespaces.roomEventsChanged.connect(self._set_room_events)
-        self.serverAcks.repliesChanged.connect(self._set_ack_replies)
+        start, conn, nss = self._start, self.connection, self.namespaces
+        # each handler's control says so from the click until its call comes back
+        conn.connectRequested.connect(lambda opts: start(
+            self.connect_to(opts), "Connection failed", conn.in_flight(conn.connectButton, "Connecting…")))
+        conn.disconnectRequested.connect(lambda: start(
+            self.disconnect(), "Disconnect failed", conn.in_flight(conn.disconnectButton, "Disconnecting…")))
+        nss.openRequested.connect(lambda ns, auth: start(
+            self.open_namespace(ns, auth), f"Opening {ns} failed",
+            nss.in_flight(nss.openNamespaceButton, "Opening…")))
+        nss.closeRequested.connect(lambda ns: start(
+            self.close_namespace(ns), f"Closing {ns} failed",
+            nss.in_flight(nss.closeNamespaceButton, "Closing…")))
+        nss.joinRequested.connect(lambda ns, room: start(
+            self.join_room(ns, room), f"Joining {room} failed", nss.in_flight(nss.joinRoomButton, "Joining…")))
+        nss.leaveRequested.connect(lambda ns, room: start(
+            self.leave_room(ns, room), f"Leaving {room} failed", nss.in_flight(nss.leaveRoomButton, "Leaving…")))
+        self.namespaces.roomEventsChanged.connect(
+            lambda join, leave: start(self.set_room_events(join, leave), "Room events not applied"))
+        self.serverAcks.repliesChanged.connect(
+            lambda default, by_event: start(self.set_ack_replies(default, by_event),
+                                            "Ack answers not applied"))
         self.sequences.rulesChanged.connect(
-            lambda rules: b.call_soon(self.session.set_sequence_rules, rules))
-        self.rawCaptureCheck.toggled.connect(self.set_raw_capture)
-        self.emitPanel.emitRequested.connect(self.emit)
+            lambda rules: start(self.set_sequence_rules(rules), "Sequence checks not applied"))
+        self.rawCaptureCheck.toggled.connect(lambda on: start(
+            self.set_raw_capture(on), "Raw capture not changed", hold(self.rawCaptureCheck, None, _nothing)))
+        self.emitPanel.emitRequested.connect(lambda req: start(
+            self.emit(req), f"Emit {req.event} failed", self.emitPanel.in_flight()))
         self.logView.clearRequested.connect(self.clear_log)
-        self.model.namesChanged.connect(self._names_seen)
         self.workspace.message.connect(self.show_message)
-        self._set_room_events(self.namespaces.joinEventEdit.text(), self.namespaces.leaveEventEdit.text())
+        start(self.set_room_events(self.namespaces.joinEventEdit.text(),
+                                   self.namespaces.leaveEventEdit.text()), "Room events not applied")
         if b.state is not None:
             self._on_state(b.state)
 
@@ -172,11 +200,12 @@ class MainWindow(QMainWindow):
         self.connectAction = QAction("&Connect", self, shortcut=QKeySequence("Ctrl+Shift+C"))
         self.connectAction.triggered.connect(self.connection._connect_clicked)
         self.disconnectAction = QAction("&Disconnect", self, shortcut=QKeySequence("Ctrl+Shift+D"))
-        self.disconnectAction.triggered.connect(self.disconnect)
+        # the buttons' rules (not while disconnected, not while a call is in flight) apply
+        self.disconnectAction.triggered.connect(self.connection.disconnectButton.click)
         self.dropAction = QAction("Simulate network &drop", self, shortcut=QKeySequence("Ctrl+Shift+X"))
         self.dropAction.setToolTip("Cut the transport without a goodbye, as a network failure would")
-        self.dropAction.triggered.connect(
-            lambda: self.bridge.run(self.session.drop_transport(), self._report))
+        self.dropAction.triggered.connect(lambda: self._start(
+            self.drop_transport(), "Drop failed", hold(self.dropAction, None, self._update_actions)))
         self.rawAction = QAction("Capture &raw packets", self, shortcut=QKeySequence("Ctrl+R"),
                                  checkable=True)
         self.rawAction.toggled.connect(lambda on: self.rawCaptureCheck.setChecked(on))
@@ -238,67 +267,81 @@ class MainWindow(QMainWindow):
         help_action = next((a for a in self.menuBar().actions() if a.text() == "&Help"), None)
         self.menuBar().insertMenu(help_action, menu)
 
-    # -- intent ------------------------------------------------------------------
-    def connect_to(self, options: ConnectionOptions, namespaces: list[str] | None = None) -> None:
-        self.show_message("")
-        self.bridge.run(self.session.connect(options, namespaces), self._connected)
+    # -- intent: coroutines on the GUI loop that await the Session on the network loop --
+    def _start(self, handler: Coroutine[Any, Any, Any], failed: str,
+               release: Callable[[], None] | None = None) -> None:
+        """Run an intent handler from a Qt signal; a failure is shown as `failed: why`;
+        `release` gives back the control that started it (see panels.busy) when it ends."""
+        self.tasks.spawn(handler, lambda error: self._failed(failed, error),
+                         expected=USER_ERRORS, name=handler.__qualname__, on_end=release)
 
-    def _connected(self, result: Any, error: BaseException | None) -> None:
-        if error is not None:
-            self.show_message(f"Connection failed: {error}", error=True)
+    def _failed(self, what: str, error: BaseException) -> None:
+        if self._closing:
             return
+        why = str(error) or type(error).__name__
+        if not isinstance(error, USER_ERRORS):
+            why = f"{type(error).__name__}: {why} (a bug in the inspector; the log has the details)"
+        self.show_message(f"{what}: {why}", error=True)
+
+    async def connect_to(self, options: ConnectionOptions, namespaces: list[str] | None = None) -> None:
+        self.show_message("")
+        result = await self.bridge.call(self.session.connect(options, namespaces))
         refused = [f"{ns}: {r}" for ns, r in (result or {}).items() if isinstance(r, Exception)]
         if refused:
             self.show_message("; ".join(refused), error=True)
 
-    def disconnect(self) -> None:
-        self.bridge.run(self.session.disconnect(), self._report)
+    async def disconnect(self) -> None:
+        await self.bridge.call(self.session.disconnect())
 
-    def open_namespace(self, ns: str, auth: Any = None) -> None:
-        self.bridge.run(self.session.open_namespace(ns, auth), self._namespace_opened)
+    async def drop_transport(self) -> None:
+        await self.bridge.call(self.session.drop_transport())
 
-    def _namespace_opened(self, result: Any, error: BaseException | None) -> None:
-        if error is None and isinstance(result, Exception):
-            error = result
-        self._report(result, error)
+    async def open_namespace(self, ns: str, auth: Any = None) -> None:
+        result = await self.bridge.call(self.session.open_namespace(ns, auth))
+        if isinstance(result, Exception):     # refused, or no answer in time
+            self.show_message(str(result) or type(result).__name__, error=True)
 
-    def emit(self, req: EmitRequest) -> None:
-        self.bridge.run(self.session.emit(req.ns, req.event, req.args, ack=req.ack,
-                                          timeout=req.timeout, compress=req.compress,
-                                          volatile=req.volatile), self._emitted)
+    async def close_namespace(self, ns: str) -> None:
+        await self.bridge.call(self.session.close_namespace(ns))
 
-    def _emitted(self, result: Any, error: BaseException | None) -> None:
-        if error is not None:
-            self._report(None, error)
-        elif result is not None and result.outcome == EmitOutcome.BUFFERED:
+    async def join_room(self, ns: str, room: str) -> None:
+        await self.bridge.call(self.session.join_room(ns, room))
+
+    async def leave_room(self, ns: str, room: str) -> None:
+        await self.bridge.call(self.session.leave_room(ns, room))
+
+    async def emit(self, req: EmitRequest) -> None:
+        result = await self.bridge.call(self.session.emit(
+            req.ns, req.event, req.args, ack=req.ack, timeout=req.timeout,
+            compress=req.compress, volatile=req.volatile))
+        if result.outcome == EmitOutcome.BUFFERED:
             self.show_message("Not connected: the emit is held and goes out when the namespace is back")
-        elif result is not None and result.outcome == EmitOutcome.DROPPED:
+        elif result.outcome == EmitOutcome.DROPPED:
             self.show_message("Volatile emit dropped: the transport was not ready", error=True)
         else:
             self.show_message("")
-
-    def _report(self, _result: Any, error: BaseException | None) -> None:
-        if error is not None:
-            self.show_message(str(error) or type(error).__name__, error=True)
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.messageLabel.setText(text)
         self.messageLabel.setStyleSheet(f"color: {palette.ERROR.css()};" if error else "")
 
-    def set_raw_capture(self, on: bool) -> None:
+    async def set_raw_capture(self, on: bool) -> None:
         self.rawAction.setChecked(on)
-        self.bridge.call_soon(self.session.set_raw_capture, on)
+        await self.bridge.call_fn(self.session.set_raw_capture, on)
 
-    def _set_room_events(self, join: str, leave: str) -> None:
+    async def set_room_events(self, join: str, leave: str) -> None:
         def apply() -> None:
             self.session.rooms.join_event, self.session.rooms.leave_event = join, leave
-        self.bridge.call_soon(apply)
+        await self.bridge.call_fn(apply)
 
-    def _set_ack_replies(self, default: AckReply, by_event: dict[str, AckReply]) -> None:
+    async def set_ack_replies(self, default: AckReply, by_event: dict[str, AckReply]) -> None:
         def apply() -> None:
             self.session.server_acks.default = default
             self.session.server_acks.by_event = dict(by_event)
-        self.bridge.call_soon(apply)
+        await self.bridge.call_fn(apply)
+
+    async def set_sequence_rules(self, rules: list) -> None:
+        await self.bridge.call_fn(self.session.set_sequence_rules, rules)
 
     # -- what the session reports -------------------------------------------------
     def clear_log(self) -> None:
@@ -306,20 +349,27 @@ class MainWindow(QMainWindow):
         self.timeline.clear()
 
     def _on_entries(self, chunk: Chunk) -> None:
+        first = self.model.rowCount()
         self.model.append_chunk(chunk)
         self.timeline.add(chunk.entries)
-
-    def _names_seen(self) -> None:
-        # only when the log saw a new name, not for every entry of every batch
-        self.emitPanel.note_events(self.model.incoming_event_names())
+        # the composer offers the names of the events the server sent: looked for in the
+        # new rows only (the whole log, at every new name, was a full scan per batch)
+        self.emitPanel.note_events(self.model.incoming_event_names(first))
 
     def _on_state(self, st: SessionState) -> None:
         self.connection.set_state(st)
         self.namespaces.set_state(st)
         self.emitPanel.set_state(st)
+        self._state = st
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        st = self._state
+        if st is None:
+            return
         self.connectAction.setEnabled(st.state == ConnectionState.DISCONNECTED)
         self.disconnectAction.setEnabled(st.state != ConnectionState.DISCONNECTED)
-        self.dropAction.setEnabled(st.state == ConnectionState.CONNECTED)
+        self.dropAction.setEnabled(st.state == ConnectionState.CONNECTED and not is_busy(self.dropAction))
 
     # -- session files ---------------------------------------------------------------
     def _show_session_file(self) -> None:
@@ -362,12 +412,10 @@ class MainWindow(QMainWindow):
             self, str(Path.home() / self.recording.path.with_suffix(".jsonl").name))
         if dest is None:
             return None
-        seqs = None
-        if filtered:
-            seqs = self.model.cols.seq.view()[self.logView.filtered.source_rows()].tolist()
+        shown = shown_rows(self.model, self.logView) if filtered else None
         rec = self.recording
         job = export_session(
-            self, lambda: rec.path, dest, seqs, rec.writer.flush,
+            self, lambda: rec.path, dest, shown, rec.writer.flush,
             lambda n: self.show_message(f"Exported {n:,} entries to {dest}"),
             lambda m: self.show_message(f"Export failed: {m}", error=True))
         self.jobs.append(job)
@@ -438,6 +486,8 @@ class MainWindow(QMainWindow):
                                                  for sp in self._splitters()))
         self.connection.save()
         self.settings.sync()
+        self._closing = True            # what is still in flight is not reported any more
+        self.tasks.cancel_all()
         for job in self.jobs:
             job.cancel()
         for viewer in self.viewers:
@@ -445,9 +495,9 @@ class MainWindow(QMainWindow):
         if self.recording is not None:
             # say goodbye first, so the session file ends with the disconnect rows
             # (otherwise a reopened session looks as if it crashed while connected)
-            try:
-                self.bridge.run(self.session.disconnect()).result(5)
-            except Exception:
-                pass
+            error = self.bridge.network.settle(self.session.disconnect(), 5.0)
+            if error is not None:     # the window is going: the log is where it can be said
+                log.warning("the goodbye before closing failed; the session file ends without "
+                            "its disconnect rows", exc_info=error)
             self.recording.stop()
         super().closeEvent(event)

@@ -210,6 +210,9 @@ class InspectorClient(socketio.AsyncClient):
         except (aiohttp.ClientError, OSError, ValueError) as exc:
             await self._abort_engine()
             raise ConnectError(f"{type(exc).__name__}: {exc}") from None
+        except asyncio.CancelledError:    # Disconnect while connecting: no half-open engine left
+            await self._abort_engine()
+            raise
 
     async def _abort_engine(self) -> None:
         self._aborting = True

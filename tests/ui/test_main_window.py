@@ -2,6 +2,10 @@
 on 127.0.0.1:0): what a user clicks, and what the user then sees."""
 from __future__ import annotations
 
+import logging
+import socket
+
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
@@ -28,8 +32,10 @@ def test_unreachable_url_says_why_and_keeps_the_url(inspector_at):
     ui.click("connectButton")
     ui.wait_for_status("Connection failed")
     assert "cannot connect to http://127.0.0.1:1" in ui.status
+    ui.wait_idle()                                  # the connect call came back
+    assert ui.message.startswith("Connection failed: cannot connect to http://127.0.0.1:1")
     assert ui.widget("urlEdit").text() == "http://127.0.0.1:1"
-    assert ui.widget("connectButton").isEnabled()
+    assert ui.widget("connectButton").isEnabled() and ui.widget("connectButton").text() == "Connect"
 
 
 def test_bad_url_is_refused_before_connecting(inspector_at):
@@ -130,6 +136,10 @@ def test_admin_without_auth_is_refused_and_with_auth_opens(inspector_at, demo_se
     err = ui.wait_for(kind=Kind.CONNECT_ERROR, ns="/admin")
     assert err.detail["message"] == "unauthorized"
     assert "/admin refused: unauthorized" in ui.status
+    ui.wait_idle()
+    assert ui.message == "/admin refused: unauthorized"          # the open call's answer
+    assert ui.widget("namespaceEdit").text() == "/admin"           # kept, to try again
+    assert ui.widget("openNamespaceButton").text() == "Open"
     ui.open_namespace("/admin", {"token": "demo-token"})
     ui.wait_for_event("admin_welcome", ns="/admin")
 
@@ -227,3 +237,83 @@ def test_the_inspector_fixture_runs_on_the_embedded_demo_server(inspector):
     inspector.emit("echo", b"\x00\x01", ack=True)
     answer = inspector.wait_for(kind=Kind.ACK, event="echo", dir=IN)
     assert answer.args == [b"\x00\x01"]
+
+
+@pytest.fixture
+def silent_server():
+    """A port on 127.0.0.1 that takes TCP connections and never answers."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    sock.close()
+
+
+def test_a_connect_in_flight_says_so_keeps_the_url_and_disconnect_cancels_it(inspector_at, silent_server):
+    ui = inspector_at(silent_server)
+    ui.widget("connectTimeoutSpin").setValue(20)
+    ui.wait_idle()                                   # what the window set up when it opened
+    ui.click("connectButton")
+    button = ui.widget("connectButton")
+    assert button.text() == "Connecting…" and not button.isEnabled()      # from the click on
+    ui.wait_for_status("Connecting to")
+    ui.qtbot.waitUntil(ui.widget("disconnectButton").isEnabled, timeout=5000)
+    assert button.text() == "Connecting…" and not button.isEnabled()
+    [connecting] = ui.window.tasks.running
+    assert ui.widget("urlEdit").text() == silent_server
+    ui.click("disconnectButton")
+    ui.wait_idle()
+    assert connecting.cancelled()                  # the session's connect was cancelled
+    ui.wait_for_status("Connection cancelled")
+    assert button.text() == "Connect" and button.isEnabled()
+    assert ui.widget("disconnectButton").text() == "Disconnect"
+    assert ui.widget("urlEdit").text() == silent_server and ui.message == ""
+
+
+def test_a_call_the_session_refuses_is_shown_and_logged_without_a_traceback(
+        inspector_at, demo_server, caplog):
+    ui = inspector_at(demo_server.url)
+    ui.connect()
+    caplog.set_level(logging.INFO, "inspector.ui.tasks")
+    ui.emit("echo", "x", ns="/nowhere")
+    ui.wait_idle()
+    assert ui.message == "Emit echo failed: /nowhere is not open: open the namespace first"
+    [record] = [r for r in caplog.records if r.name == "inspector.ui.tasks"]
+    assert record.levelno == logging.INFO and record.exc_info is None
+    assert ui.widget("eventEdit").text() == "echo" and ui.widget("argsEdit").toPlainText() == '"x"'
+    assert ui.widget("emitButton").isEnabled()
+    assert not ui.find(dir="out", event="echo")
+
+
+def test_a_bug_in_a_handler_is_shown_and_logged_never_raised_into_qt(
+        inspector_at, demo_server, gui_loop, monkeypatch):
+    ui = inspector_at(demo_server.url)
+    ui.connect()
+
+    async def broken():
+        raise KeyError("no such thing")
+    monkeypatch.setattr(ui.session, "drop_transport", broken)
+    ui.window.dropAction.trigger()
+    assert not ui.window.dropAction.isEnabled()          # in flight
+    ui.wait_idle()
+    assert ui.message == ("Drop failed: KeyError: 'no such thing' "
+                          "(a bug in the inspector; the log has the details)")
+    [record] = gui_loop.errors                            # logged with its traceback
+    assert record.name == "inspector.ui.tasks" and isinstance(record.exc_info[1], KeyError)
+    gui_loop.errors.clear()
+    assert ui.window.dropAction.isEnabled()               # still connected: it can be tried again
+
+
+def test_the_composer_offers_the_events_the_server_sent_even_a_name_first_sent_by_you(
+        inspector_at, demo_server):
+    ui = inspector_at(demo_server.url)
+    ui.connect()
+    ui.wait_for_event("welcome")
+    offered = ui.widget("eventEdit").completer().model().stringList
+    ui.qtbot.waitUntil(lambda: "welcome" in offered(), timeout=5000)
+    ui.open_namespace("/chat")
+    ui.join("lobby", ns="/chat")
+    ui.emit("message", {"room": "lobby", "text": "hi"}, ns="/chat")
+    ui.wait_for_event("message", ns="/chat")          # the room's echo of it
+    ui.qtbot.waitUntil(lambda: "message" in offered(), timeout=5000)
+    assert "join" not in offered()                    # only ever sent by you

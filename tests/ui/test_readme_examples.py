@@ -36,6 +36,17 @@ def test_readme_example(name, fn, request):
     fn(**{p: request.getfixturevalue(p) for p in inspect.signature(fn).parameters})
 
 
+def test_the_first_readme_example_passes_in_a_project_of_its_own(tmp_path):
+    """Only `pytest_plugins = ["inspector.testing"]`, none of this repository's fixtures:
+    the window's handlers run on the loop that plugin installs."""
+    (tmp_path / "test_readme.py").write_text(BLOCKS[0], encoding="utf-8")
+    env = {**os.environ, "HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_readme.py"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 passed" in proc.stdout
+
+
 YAML_BLOCKS = re.findall(r"```yaml\n(.*?)```", README, re.S)
 
 

@@ -20,7 +20,9 @@ def test_raw_capture_toggle_logs_packets_next_to_their_event(inspector_at, demo_
     assert model.index(row, position(ColumnKey.EVENT)).data() == "packet: message EVENT id 0"
     assert model.index(row, position(ColumnKey.ARGS)).data() == '420["echo","raw"]'
     ui.widget("rawCaptureCheck").setChecked(False)
-    ui.qtbot.wait(100)
+    ui.wait_idle()                                   # the session has taken it
+    last = ui.session.last_seq                       # and logged these before
+    ui.qtbot.waitUntil(lambda: ui.entries()[-1].seq >= last, timeout=5000)
     count = len(ui.find(kind=Kind.PACKET))
     ui.emit("echo", "quiet", ack=True)
     ui.wait_for(kind=Kind.ACK, dir=IN, event="echo", args=["quiet"])

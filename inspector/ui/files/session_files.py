@@ -3,9 +3,11 @@ importing and exporting JSON Lines.  Long work runs on a worker thread with prog
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -53,14 +55,23 @@ class LiveRecording:
         self._stopped = True
         try:
             self.bridge.network.run_sync(self._unsubscribe, timeout=2.0)
-        except Exception:
-            pass            # the network thread is gone: nothing more can arrive
+        except (RuntimeError, TimeoutError):
+            pass            # the network loop is closed or stopped: nothing more can arrive
         self.writer.close()
         self.fetcher.close()
 
 
-def load_session(report, deliver, path: Path) -> int:
-    """Worker: read a session file in chunks of rows made ready for LogModel.append_chunk."""
+@dataclass(frozen=True)
+class Loaded:
+    rows: int
+    lifecycle: list          # the entries the connection timeline is drawn from
+    meta: dict
+
+
+def load_session(report, deliver, path: Path) -> Loaded:
+    """Worker: read a session file in chunks of rows made ready for LogModel.append_chunk,
+    then what the timeline and the banner need (a scan of the file, so here, not on the
+    GUI thread)."""
     with SessionStore(path) as store:
         total, done = store.count(), 0
         report(0, total)
@@ -69,17 +80,25 @@ def load_session(report, deliver, path: Path) -> int:
             done += len(rows)
             if not report(done, total):
                 break
-    return done
+        return Loaded(done, store.lifecycle(), store.meta())
+
+
+def shown_rows(model: LogModel, view) -> tuple[np.ndarray, np.ndarray]:
+    """The log's seq column and the rows the table shows, as they are now: views, no copy
+    (the seqs are picked off the GUI thread; a column only grows past its end)."""
+    return model.cols.seq.view(), view.filtered.source_rows()
 
 
 def export_session(parent: QWidget, source: Callable[[], Path], dest: Path,
-                   seqs: list[int] | None, before: Callable[[], object] | None,
+                   shown: tuple[np.ndarray, np.ndarray] | None, before: Callable[[], object] | None,
                    on_done: Callable[[int], None], on_error: Callable[[str], None]) -> Job:
+    """Export the session file, or only the `shown` rows (see shown_rows), on a worker."""
     def work(report, _deliver) -> int:
         # the writer's flush, on this thread, not the GUI's; an export must not be short
         if before is not None and before() is False:
             raise StoreError("the newest entries could not be committed to the session file, "
                              "so the export would miss them")
+        seqs = None if shown is None else shown[0][shown[1]].tolist()
         with SessionStore(source()) as store:
             n = export_jsonl(store, dest, seqs, progress=report)
         if seqs is not None and n < len(seqs):
@@ -147,16 +166,9 @@ class SessionViewer(QMainWindow):
     def _set_banner(self, state: str) -> None:
         self.banner.setText(f"Read-only: {self.path}   ·   {state}   ·   nothing can be sent from here")
 
-    def _loaded(self, n: int) -> None:
-        self.rows_loaded = n
-        self.done_loading = True
-        meta = {}
-        try:
-            with SessionStore(self.path) as store:
-                meta = store.meta()
-        except StoreError:
-            pass
-        created = meta.get("created")
+    def _loaded(self, loaded: Loaded) -> None:
+        n = self.rows_loaded = loaded.rows
+        created = loaded.meta.get("created")
         when = ""
         if created:
             try:
@@ -164,12 +176,11 @@ class SessionViewer(QMainWindow):
             except ValueError:
                 pass
         self._set_banner(f"{n:,} entries{when}")
-        try:
-            with SessionStore(self.path) as store:
-                self.workspace.timeline.add(store.lifecycle())
-        except StoreError:
-            pass
-        self.stats.refresh()
+        self.workspace.timeline.add(loaded.lifecycle)
+        self.stats.refresh_soon(then=lambda _stats: self._ready(n))
+
+    def _ready(self, n: int) -> None:
+        self.done_loading = True
         self.loaded.emit(n)
 
     def _failed(self, message: str) -> None:
@@ -181,10 +192,8 @@ class SessionViewer(QMainWindow):
         dest = dest or ask_export_path(self, str(self.path.with_suffix(".jsonl")))
         if dest is None:
             return None
-        seqs = None
-        if filtered:
-            seqs = self.model.cols.seq.view()[self.logView.filtered.source_rows()].tolist()
-        return export_session(self, lambda: self.path, dest, seqs, None,
+        shown = shown_rows(self.model, self.logView) if filtered else None
+        return export_session(self, lambda: self.path, dest, shown, None,
                               lambda n: self.messageLabel.setText(f"Exported {n:,} entries to {dest}"),
                               lambda m: QMessageBox.warning(self, "Export failed", m))
 

@@ -189,12 +189,12 @@ class LogModel(QAbstractTableModel):
     def event_names(self) -> list[str]:
         return sorted(n for n in self.cols.event_names.values if n is not None)
 
-    def incoming_event_names(self) -> set[str]:
-        """The names of the events the server sent."""
+    def incoming_event_names(self, first: int = 0) -> set[str]:
+        """The names of the events the server sent (in the rows from `first` on)."""
         cols = self.cols
-        mask = (cols.dir.view() == DIRECTIONS.index(IN)) & (cols.kind.view() == _EVENT)
+        mask = (cols.dir.view()[first:] == DIRECTIONS.index(IN)) & (cols.kind.view()[first:] == _EVENT)
         names = cols.event_names.values
-        return {names[i] for i in np.unique(cols.event.view()[mask]).tolist() if names[i]}
+        return {names[i] for i in np.unique(cols.event.view()[first:][mask]).tolist() if names[i]}
 
     def ack_text(self, row: int) -> str:
         return self._ack_text.get(row, "")

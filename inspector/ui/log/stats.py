@@ -4,10 +4,13 @@ counts, and the ack round-trip percentiles.  Numbers from log.stats, drawn with 
 from __future__ import annotations
 
 import time
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, Callable
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPointF, QRectF, Qt, QTimer
+import shiboken6
+from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPointF, QRectF, Qt,
+                            QTimer, Signal)
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView, QGridLayout, QHeaderView, QLabel, QSizePolicy, QTableView, QVBoxLayout, QWidget,
@@ -15,7 +18,9 @@ from PySide6.QtWidgets import (
 
 from inspector.wire.loop import courtesy
 from inspector.log.stats import Stats, compute, compute_whole
+from inspector.log.table import LogTable
 from inspector.ui import palette
+from inspector.ui.jobs import Job
 from inspector.ui.log.columns import format_size
 from inspector.ui.log.model import LogModel
 
@@ -160,8 +165,48 @@ class CountsTable(QTableView):
         super().paintEvent(event)      # the GIL once per paint, not once per cell (see LogTable)
 
 
+class _Frozen:
+    """A column as it is now.  Rows are only ever appended past the end and a clear makes
+    new arrays, so this view never changes under the thread that reads it."""
+
+    __slots__ = ("_a",)
+
+    def __init__(self, a: np.ndarray):
+        self._a = a
+
+    def view(self) -> np.ndarray:
+        return self._a
+
+
+class FrozenColumns:
+    """What log.stats reads of a LogTable, taken on the GUI thread (no copy: views, and
+    the event names so far) and read on another."""
+
+    def __init__(self, cols: LogTable):
+        n = self._n = len(cols)
+        self.t, self.dir, self.kind, self.size, self.event, self.rtt = (
+            _Frozen(c.a[:n]) for c in (cols.t, cols.dir, cols.kind, cols.size, cols.event, cols.rtt))
+        self.event_names = SimpleNamespace(values=tuple(cols.event_names.values))
+
+    def __len__(self) -> int:
+        return self._n
+
+
+def _compute(cols, live: bool, now: float | None) -> Stats:
+    if live:
+        # up to the last whole second, so the newest bucket is not a partial one
+        return compute(cols, float(int(now if now is not None else time.time())))
+    return compute_whole(cols)
+
+
 class StatsView(QWidget):
-    """Live (the last minute, refreshed every second) or, for an old session, its whole span."""
+    """Live (the last minute, refreshed every second) or, for an old session, its whole span.
+
+    The numbers walk the whole log (tens of milliseconds at a million rows), so the
+    periodic refresh runs them off the GUI thread (`refresh_soon`); `refresh` is the
+    same on the GUI thread, at once."""
+
+    shown = Signal(object)        # the Stats now on screen
 
     def __init__(self, model: LogModel, live: bool = True, parent: QWidget | None = None):
         super().__init__(parent)
@@ -169,6 +214,10 @@ class StatsView(QWidget):
         self.model = model
         self.live = live
         self.stats: Stats | None = None
+        self._computing = False            # a refresh_soon is on its way
+        self._again = False                # and another was asked for meanwhile
+        self._then: list[Callable[[Stats | None], None]] = []
+        self._job: Job | None = None
         self.summary = QLabel(objectName="statsSummary")
         self.rttLabel = QLabel(objectName="rttLabel")
         self.rttLabel.setToolTip("Round trips of the acks answered to your emits")
@@ -208,25 +257,56 @@ class StatsView(QWidget):
 
     def _tick(self) -> None:
         if self.isVisible():           # nobody looks: no numbers to make
-            with courtesy:             # one piece of GUI work (see wire.loop.Courtesy)
-                self.refresh()
+            self.refresh_soon()
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        self.refresh()
+        self.refresh_soon()
 
     def _schedule(self, *_args) -> None:
-        QTimer.singleShot(200, self.refresh)
+        QTimer.singleShot(200, self.refresh_soon)
 
     def refresh(self, now: float | None = None) -> Stats:
-        cols = self.model.cols
-        if self.live:
-            # up to the last whole second, so the newest bucket is not a partial one
-            s = compute(cols, float(int(now if now is not None else time.time())))
-            span = "last 60 s"
+        """Compute and show the numbers now, on this thread."""
+        s = _compute(self.model.cols, self.live, now)
+        self._show(s)
+        return s
+
+    def refresh_soon(self, then: Callable[[Stats | None], None] | None = None) -> None:
+        """Compute the numbers on a worker thread and show them when they are ready; a
+        request while one is on its way makes one more after it.  `then(stats)` runs once
+        numbers that include every row there is now are shown (None if that failed)."""
+        if then is not None:
+            self._then.append(then)
+        if self._computing:
+            self._again = True
+            return
+        self._computing = True
+        waiting, self._then = self._then, []
+        frozen, live = FrozenColumns(self.model.cols), self.live
+        # held until the next one replaces it (deleted from its own signal, PySide crashes)
+        self._job = Job(lambda _report, _deliver: _compute(frozen, live, None))
+        self._job.finished.connect(lambda s: self._computed(s, waiting))
+        self._job.failed.connect(lambda message: self._computed(None, waiting, message))
+        self._job.start()
+
+    def _computed(self, s: Stats | None, waiting: list, error: str = "") -> None:
+        if not shiboken6.isValid(self):
+            return                     # the panel closed while its numbers were being made
+        self._computing = False
+        if s is not None:
+            with courtesy:             # one piece of GUI work (see wire.loop.Courtesy)
+                self._show(s)
         else:
-            s = compute_whole(cols)
-            span = f"{s.buckets * s.bucket_s:.0f} s of session"
+            self.summary.setText(f"The statistics could not be computed: {error}")
+        for then in waiting:
+            then(s)
+        if self._again:
+            self._again = False
+            self.refresh_soon()
+
+    def _show(self, s: Stats) -> None:
+        span = "last 60 s" if self.live else f"{s.buckets * s.bucket_s:.0f} s of session"
         self.stats = s
         self.summary.setText(
             f"In: {s.total_in:,} events, {format_size(s.total_bytes_in)}    "
@@ -238,4 +318,4 @@ class StatsView(QWidget):
         self.eventsPlot.set_series([(s.events_in, series_in, "in"), (s.events_out, series_out, "out")], span)
         self.bytesPlot.set_series([(s.bytes_in, series_in, "in"), (s.bytes_out, series_out, "out")], span)
         self.countsModel.set_rows(s.per_event[:200])
-        return s
+        self.shown.emit(s)

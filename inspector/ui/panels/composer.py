@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import json
 
@@ -16,6 +17,7 @@ from inspector.wire.payload import PayloadError, parse_args
 from inspector.session.state import ConnectionState, NamespaceState, SessionState
 from inspector.wire.options import Transport
 from inspector.ui import palette, settings as S
+from inspector.ui.panels.busy import hold, is_busy
 from inspector.ui.panels.json_field import JsonTextEdit
 
 ARGS_HINT = ('Arguments: JSON values one after another, e.g.  "lobby" {"n": 1}   (empty = none)\n'
@@ -108,6 +110,11 @@ class EmitPanel(QWidget):
         grid.setColumnStretch(4, 2)
         self._update_button()
 
+    def in_flight(self) -> Callable[[], None]:
+        """The Emit button is disabled until the function returned is called (when the
+        emit is on its way)."""
+        return hold(self.emitButton, None, self._update_button)
+
     def insert_file(self, path: str) -> None:
         """Put a bytes-from-file marker at the cursor, kept apart from its neighbours."""
         marker = json.dumps({"_file": path})
@@ -164,6 +171,8 @@ class EmitPanel(QWidget):
             reason = f"Arguments are not valid JSON: {self.argsEdit.error}"
         elif not self._live:
             reason = "Connect first"
+        elif is_busy(self.emitButton):
+            reason = "Sending the last emit…"
         self.emitButton.setEnabled(not reason)
         self.emitButton.setToolTip(reason or "Emit (Ctrl+Return)")
 

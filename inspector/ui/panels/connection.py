@@ -1,6 +1,7 @@
 """The connection panel: URL, Connect / Disconnect, status line, and the connection options."""
 from __future__ import annotations
 
+from typing import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 from PySide6.QtCore import Qt, Signal
@@ -15,6 +16,7 @@ from inspector.wire.payload import PayloadError, parse_optional_object, parse_pa
 from inspector.session.state import ConnectionState, NamespaceState, SessionState
 from inspector.ui import settings as S
 from inspector.ui import palette
+from inspector.ui.panels.busy import hold, is_busy
 from inspector.ui.panels.json_field import JsonLineEdit, invalid_style, monospace_font
 
 _STATE_COLORS = {ConnectionState.CONNECTED: palette.OK, ConnectionState.CONNECTING: palette.PENDING,
@@ -78,6 +80,11 @@ class ConnectionPanel(QWidget):
         self.connectButton.clicked.connect(self._connect_clicked)
         self.disconnectButton.clicked.connect(self.disconnectRequested)
         self._set_dot(_STATE_COLORS[ConnectionState.DISCONNECTED])
+
+    def in_flight(self, button: QPushButton, text: str) -> Callable[[], None]:
+        """`button` says `text` and is disabled until the function returned is called
+        (when the call it started ends)."""
+        return hold(button, text, self._update_buttons)
 
     # -- options -------------------------------------------------------------
     def _build_options(self) -> QFrame:
@@ -276,9 +283,9 @@ class ConnectionPanel(QWidget):
 
     def _update_buttons(self) -> None:
         idle = self._state == ConnectionState.DISCONNECTED
-        self.connectButton.setEnabled(idle and self.authEdit.valid)
+        self.connectButton.setEnabled(idle and self.authEdit.valid and not is_busy(self.connectButton))
         self.connectButton.setToolTip("" if self.authEdit.valid else f"auth is not valid JSON: {self.authEdit.error}")
-        self.disconnectButton.setEnabled(not idle)
+        self.disconnectButton.setEnabled(not idle and not is_busy(self.disconnectButton))
         for w in (self.urlEdit, self.optionsFrame):
             w.setEnabled(idle)
 

@@ -1,6 +1,8 @@
 """Namespaces open over the connection, and the rooms joined in each."""
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import (
 from inspector.wire.payload import parse_optional_object
 from inspector.session.state import ConnectionState, NamespaceState, RoomState, SessionState
 from inspector.ui import palette, settings as S
+from inspector.ui.panels.busy import hold, is_busy
 from inspector.ui.panels.json_field import JsonLineEdit
 
 _NS_COLORS = {NamespaceState.CONNECTED: palette.OK, NamespaceState.CONNECTING: palette.PENDING,
@@ -93,6 +96,11 @@ class NamespacePanel(QWidget):
         layout.addWidget(room_box, 4)
         self._update_buttons()
 
+    def in_flight(self, button: QPushButton, text: str) -> Callable[[], None]:
+        """`button` says `text` and is disabled until the function returned is called
+        (when the call it started ends)."""
+        return hold(button, text, self._update_buttons)
+
     # -- intent ----------------------------------------------------------------
     def current_namespace(self) -> str:
         item = self.namespaceList.currentItem()
@@ -175,7 +183,8 @@ class NamespacePanel(QWidget):
     def _update_buttons(self) -> None:
         live = self._state is not None and self._state.state in (
             ConnectionState.CONNECTED, ConnectionState.RECONNECTING, ConnectionState.CONNECTING)
-        self.openNamespaceButton.setEnabled(live and self.nsAuthEdit.valid)
-        self.closeNamespaceButton.setEnabled(live and self.namespaceList.currentItem() is not None)
-        self.joinRoomButton.setEnabled(live and self.namespaceList.count() > 0)
-        self.leaveRoomButton.setEnabled(live and self.namespaceList.count() > 0)
+        listed = live and self.namespaceList.count() > 0
+        for button, allowed in ((self.openNamespaceButton, live and self.nsAuthEdit.valid),
+                                (self.closeNamespaceButton, live and self.namespaceList.currentItem() is not None),
+                                (self.joinRoomButton, listed), (self.leaveRoomButton, listed)):
+            button.setEnabled(allowed and not is_busy(button))     # not while its call is in flight

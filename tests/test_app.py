@@ -1,0 +1,47 @@
+"""The window's bootstrap: what it logs where (the loop and the window: tests/ui/test_event_loop.py)."""
+from __future__ import annotations
+
+import logging
+import sys
+
+import pytest
+
+from inspector import app
+
+
+@pytest.fixture
+def restored_logging():
+    root = logging.getLogger()
+    handlers, level, hook = list(root.handlers), root.level, sys.excepthook
+    yield
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+    sys.excepthook = hook
+
+
+def test_errors_reach_the_terminal_as_one_line_and_the_log_file_whole(tmp_path, capsys, restored_logging):
+    path = app.configure_logging(tmp_path / "logs")
+    assert path == tmp_path / "logs" / "inspector.log"
+    try:
+        {}["missing"]
+    except KeyError as exc:
+        logging.getLogger("inspector.ui.tasks").error("MainWindow.emit failed", exc_info=exc)
+    try:
+        raise ValueError("nobody caught me")
+    except ValueError:
+        sys.excepthook(*sys.exc_info())          # what PySide does with a slot's exception
+    logging.getLogger("inspector.ui.tasks").info("Opening /x failed: refused")
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        f"socketio-inspector: MainWindow.emit failed (KeyError: 'missing'; the traceback is in {path})",
+        f"socketio-inspector: uncaught error (ValueError: nobody caught me; the traceback is in {path})",
+    ]
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    written = path.read_text(encoding="utf-8")
+    assert written.count("Traceback (most recent call last)") == 2
+    assert "KeyError: 'missing'" in written and "ValueError: nobody caught me" in written
+    assert "INFO MainThread inspector.ui.tasks: Opening /x failed: refused" in written
