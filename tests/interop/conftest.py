@@ -42,3 +42,18 @@ def fresh_support_server():
         _check(server, 0)
     finally:
         server.stop()
+
+
+@pytest.fixture
+def node_generation():
+    """A factory: node_generation("server_v3.js", "--parser", "msgpack") starts one of
+    tests/node's servers on 127.0.0.1:0; every server it started is stopped after the test."""
+    started: list[SupportServer] = []
+
+    def start(script: str, *flags: str) -> SupportServer:
+        server = SupportServer(script, *flags)
+        started.append(server)
+        return server
+    yield start
+    for server in started:
+        server.stop()
