@@ -2,6 +2,8 @@
 tests/node/support_server.js), started by the fixture and stopped by it."""
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from tests.interop.support import SupportServer
@@ -10,6 +12,14 @@ from tests.interop.support import SupportServer
 def pytest_configure(config):
     config.addinivalue_line(
         "markers", "interop: socket.io-client's own test cases, ported, against its test server")
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage():
+    """Objects a test left behind are collected at its end, so a ResourceWarning (an
+    aiohttp session never closed) is reported by the test that caused it."""
+    yield
+    gc.collect()
 
 
 def _check(server: SupportServer, since: int) -> None:
