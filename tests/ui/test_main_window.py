@@ -151,25 +151,38 @@ def test_log_follows_new_rows_only_while_at_the_bottom(inspector_at, demo_server
     ui = inspector_at(demo_server.url)
     ui.window.resize(1100, 600)
     ui.connect()
-    ui.emit("burst", {"count": 300})
-    ui.wait_for(kind="event", event="burst", count=300)
     table = ui.window.logView.table
     sb = table.verticalScrollBar()
-    # followed to the very last row (not just value == maximum: the scroll range of the last
-    # batch may not be laid out yet, and its queued scroll would undo the scroll to the top)
-    last_row_shown = lambda: table.rowAt(table.viewport().height() - 2) == table.model().rowCount() - 1  # noqa: E731
-    ui.qtbot.waitUntil(lambda: sb.maximum() > 0 and sb.value() == sb.maximum() and last_row_shown(),
-                       timeout=5000)
-    sb.setValue(0)
+
+    def shows_every_row_at_the_bottom() -> bool:
+        # what the user sees: the table has every row the session logged (the filtered model
+        # publishes in batches, so it may lag the log), is laid out for them (the scroll
+        # range of the last batch) and the last one is the bottom row of the view
+        rows = ui.window.model.rowCount()
+        return (table.model().rowCount() == rows and not table.follow_pending
+                and sb.maximum() > 0 and sb.value() == sb.maximum()
+                and table.rowAt(table.viewport().height() - 2) == rows - 1)
+
+    ui.emit("burst", {"count": 300})
+    ui.wait_for(kind="event", event="burst", count=300)
+    ui.qtbot.waitUntil(shows_every_row_at_the_bottom, timeout=5000)
+    top_range = sb.maximum()
+    sb.setValue(0)                              # the user scrolls to the top
+    assert not table.following
     ui.emit("burst", {"count": 100})
     ui.wait_for(kind="event", event="burst", count=400)
-    ui.qtbot.wait(400)       # longer than the view's follow timer: it had its chance to scroll
-    assert sb.value() == 0 and sb.maximum() > 0
+    # the 100 rows are in the table (its scroll range grew by them) and no scroll to them is
+    # due: had the view still been following, it would have scrolled by now
+    ui.qtbot.waitUntil(lambda: table.model().rowCount() == ui.window.model.rowCount()
+                       and sb.maximum() >= top_range + 100 and not table.follow_pending,
+                       timeout=5000)
+    assert sb.value() == 0 and table.rowAt(0) == 0
     ui.click("latestButton")
-    ui.qtbot.waitUntil(lambda: sb.value() == sb.maximum(), timeout=5000)
+    ui.qtbot.waitUntil(shows_every_row_at_the_bottom, timeout=5000)
+    assert table.following
     ui.emit("burst", {"count": 100})
     ui.wait_for(kind="event", event="burst", count=500)
-    ui.qtbot.waitUntil(lambda: sb.value() == sb.maximum(), timeout=5000)
+    ui.qtbot.waitUntil(shows_every_row_at_the_bottom, timeout=5000)
 
 
 def test_clear_empties_the_view(inspector_at, demo_server):
