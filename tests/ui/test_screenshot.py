@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtGui import QImage
+from tests.ui.looks import settle
 
 
 def _distinct_colours(image: QImage, step: int = 7) -> int:
@@ -38,7 +39,7 @@ def test_main_window_screenshot(inspector, tmp_path):
     ui.window.logView.scroll_to_seq(echo.seq)
     ui.type_into("eventEdit", "echo")
     ui.type_into("argsEdit", '"ping"\n{"n": 1}')
-    ui.qtbot.wait(100)
+    settle(ui.qtbot, ui.window.logView)
     image = ui.window.grab().toImage()
     out_dir = Path(os.environ.get("INSPECTOR_SCREENSHOT_DIR") or tmp_path)
     path = out_dir / "screenshot-main.png"
@@ -66,7 +67,7 @@ def test_timeline_screenshot_with_a_recovered_gap(inspector_at, node_server, tmp
     assert replayed.args == [{"seq": 4}]
     ui.emit("echo", "after the drop", ack=True)
     ui.wait_for(kind="ack", dir="in", event="echo")
-    ui.qtbot.wait(300)
+    settle(ui.qtbot, ui.window.logView)
     image = ui.window.grab().toImage()
     path = Path(os.environ.get("INSPECTOR_SCREENSHOT_DIR") or tmp_path) / "screenshot-timeline.png"
     assert image.save(str(path))

@@ -10,6 +10,7 @@ from pathlib import Path
 from tests.ui.test_screenshot import _distinct_colours
 
 from inspector.ui.log.workspace import STATS_TAB
+from tests.ui.looks import settle
 
 
 def _save(widget, name: str, tmp_path) -> Path:
@@ -42,13 +43,13 @@ def test_filter_statistics_and_read_only_screenshots(inspector, tmp_path):
     assert shown and all(e.event in ("echo", "binary_data") for e in shown)
     binary = next(e for e in shown if e.event == "binary_data")
     ui.window.logView.scroll_to_seq(binary.seq)
-    ui.qtbot.wait(100)
+    settle(ui.qtbot, ui.window.logView)
     _save(ui.window, "screenshot-filter.png", tmp_path)
 
     bar.reset()
     ui.window.workspace.bottomTabs.setCurrentIndex(STATS_TAB)
     ui.window.stats.refresh(now=time.time() + 1.0)
-    ui.qtbot.wait(100)
+    settle(ui.qtbot, ui.window.logView)
     _save(ui.window.workspace, "screenshot-stats.png", tmp_path)
 
     ui.flush_session_file()
@@ -56,6 +57,6 @@ def test_filter_statistics_and_read_only_screenshots(inspector, tmp_path):
     ui.qtbot.waitUntil(lambda: viewer.done_loading, timeout=10000)
     viewer.resize(1200, 700)
     viewer.logView.filterBar.set_direction("out")
-    ui.qtbot.wait(100)
+    settle(ui.qtbot, viewer.logView)
     _save(viewer, "screenshot-readonly.png", tmp_path)
     viewer.close()

@@ -17,8 +17,10 @@ def test_raw_capture_toggle_logs_packets_next_to_their_event(inspector_at, demo_
     row = next(r for r in range(model.rowCount()) if model.entry(r) is packet)
     assert model.index(row, COL_EVENT).data() == "packet: message EVENT id 0"
     assert model.index(row, COL_ARGS).data() == '420["echo","raw"]'
-    ui.widget("rawCaptureCheck").setChecked(False)
-    ui.qtbot.wait(100)
+    answer = ui.wait_for(kind="ack", dir="in", event="echo", args=["raw"])
+    # the answer's packet is logged before the answer: nothing of the first echo is on its way
+    assert [e.detail["eio"] for e in ui.entries() if e.seq in answer.detail["packet_seqs"]] == ["message"]
+    ui.widget("rawCaptureCheck").setChecked(False)   # reaches the network loop before the emit below
     count = len(ui.find(kind="packet"))
     ui.emit("echo", "quiet", ack=True)
     ui.wait_for(kind="ack", dir="in", event="echo", args=["quiet"])

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtGui import QColor
+from tests.ui.looks import settle
 
 SCENARIO = """\
 name: Lobby chat
@@ -45,7 +46,7 @@ def test_scenario_dock_screenshot(inspector, tmp_path):
     ui.open_scenario(path, url=ui.url)
     assert not ui.run_scenario()
     assert [st for st, _l, _t in ui.scenario_steps()] == ["passed"] * 6 + ["failed", "skipped"]
-    ui.qtbot.wait(100)
+    settle(ui.qtbot, ui.window.logView)
     dock = ui.widget("scenarioDock")
     assert dock.isVisible() and dock.width() >= 300
     image = ui.window.grab().toImage()
