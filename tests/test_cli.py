@@ -1,4 +1,5 @@
-"""The headless commands, run as a user runs them, against the demo server subprocess."""
+"""The headless commands, run as a user runs them (a process of their own), against the demo server
+(in the test process, on a thread of its own)."""
 import json
 import subprocess
 import sys

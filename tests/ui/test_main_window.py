@@ -1,4 +1,4 @@
-"""The window end to end, driven through its widgets against the demo server (a subprocess
+"""The window end to end, driven through its widgets against the demo server (in process
 on 127.0.0.1:0): what a user clicks, and what the user then sees."""
 from __future__ import annotations
 
