@@ -14,7 +14,8 @@ from tests.demo_thread import ThreadedDemoServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-pytest_plugins = ["inspector.testing"]
+# tests.strict: a test fails on an unexpected error entry or inspector warning; pytester: tests of that
+pytest_plugins = ["inspector.testing", "tests.strict", "pytester"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
