@@ -4,7 +4,8 @@
   scenario runner run in-process, the window's bridge on its network thread, helpers on a loop
   of their own; every Session made while the tests run is watched from its creation;
 - a logging record at WARNING or above from the `inspector` loggers (e.g. "a log subscriber
-  failed", which the session logs and then carries on from).
+  failed", which the session logs and then carries on from), or from `asyncio`, where a task
+  that died with nobody awaiting it and an unclosed aiohttp session are reported.
 
 (Qt's own warnings fail a test through pytest-qt's `qt_log_level_fail`.)  A test says what it
 expects with a regular expression, searched in the entry's JSON line or in the record's
@@ -32,7 +33,7 @@ import pytest
 from inspector.log.entry import LogEntry
 from inspector.session.session import Session
 
-WATCHED_LOGGER = "inspector"
+WATCHED_LOGGERS = ("inspector", "asyncio")
 
 
 @dataclass
@@ -107,14 +108,16 @@ def _watched_init(self, *args, **kwargs) -> None:
 def pytest_configure(config) -> None:
     config.addinivalue_line(
         "markers", "expect_error(pattern, strict=True): the test expects an error entry or an "
-                   "inspector log record at WARNING or above that matches this regular expression")
+                   "inspector or asyncio log record at WARNING or above that matches this regular expression")
     Session.__init__ = _watched_init
-    logging.getLogger(WATCHED_LOGGER).addHandler(_handler)
+    for name in WATCHED_LOGGERS:
+        logging.getLogger(name).addHandler(_handler)
 
 
 def pytest_unconfigure(config) -> None:
     Session.__init__ = _original_init
-    logging.getLogger(WATCHED_LOGGER).removeHandler(_handler)
+    for name in WATCHED_LOGGERS:
+        logging.getLogger(name).removeHandler(_handler)
 
 
 @pytest.hookimpl(wrapper=True)

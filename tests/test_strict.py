@@ -94,18 +94,34 @@ def test_a_warning_from_an_inspector_logger():
 def test_an_expected_error_record():
     logging.getLogger("inspector.store").error("disk full")
 
+def test_a_task_that_died_unseen():
+    import asyncio, gc
+    async def main():
+        async def crash():
+            raise RuntimeError("the write loop died")
+        task = asyncio.ensure_future(crash())
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        del task
+        gc.collect()
+    asyncio.run(main())
+
 def test_info_and_other_loggers_are_not_errors():
     logging.getLogger("inspector.wire").info("fine")
     logging.getLogger("somebody.else").error("not ours")
 '''
 
 
-def test_an_unexpected_inspector_warning_fails_the_test(run_tests):
+def test_an_unexpected_inspector_or_asyncio_log_record_fails_the_test(run_tests):
     result = run_tests(WARNING_RECORD)
-    result.assert_outcomes(passed=2, failed=1)
+    result.assert_outcomes(passed=2, failed=2)
     result.stdout.fnmatch_lines([
         "*_ test_a_warning_from_an_inspector_logger _*",
         "unexpected WARNING log record: inspector.session.session: a log subscriber failed on entry 7"])
+    result.stdout.fnmatch_lines([
+        "*_ test_a_task_that_died_unseen _*",
+        "unexpected ERROR log record: asyncio: Task exception was never retrieved",
+        "future: <Task finished *exception=RuntimeError('the write loop died')> (RuntimeError: the write loop died)"])
 
 
 QT_WARNING = '''

@@ -40,30 +40,29 @@ CHILD = textwrap.dedent("""
 
 def test_a_killed_recording_keeps_all_but_the_last_second(demo_server, tmp_path):
     path = tmp_path / "crash.sqlite"
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, demo_server.url, str(path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     reports: list[tuple[int, float]] = []
-
-    def read() -> None:
-        for line in proc.stdout:
-            if line.startswith("SEQ "):
-                _, seq, t = line.split()
-                reports.append((int(seq), float(t)))
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        # recording for over two seconds, past 5000 entries
-        wait_until(lambda: proc.poll() is not None or (
-            reports and reports[-1][0] > 5000 and reports[-1][1] - reports[0][1] > 2.0), timeout=30,
-            what="the recorder to get going")
-        assert proc.poll() is None, f"the recorder ended: {proc.stderr.read()}"
-        killed_at = time.time()
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    reader.join(5)
+    with subprocess.Popen([sys.executable, "-c", CHILD, demo_server.url, str(path)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        def read() -> None:
+            for line in proc.stdout:
+                if line.startswith("SEQ "):
+                    _, seq, t = line.split()
+                    reports.append((int(seq), float(t)))
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        try:
+            # recording for over two seconds, past 5000 entries
+            wait_until(lambda: proc.poll() is not None or (
+                reports and reports[-1][0] > 5000 and reports[-1][1] - reports[0][1] > 2.0), timeout=30,
+                what="the recorder to get going")
+            assert proc.poll() is None, f"the recorder ended: {proc.stderr.read()}"
+            killed_at = time.time()
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        reader.join(5)
     # what the session had published one second before the kill
     before = max(seq for seq, t in reports if t <= killed_at - 1.0)
     with SessionStore(path) as store:
