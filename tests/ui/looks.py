@@ -3,7 +3,8 @@ is on screen whole (visible, not clipped by its parents or the window, its text 
 from __future__ import annotations
 
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QLabel, QLineEdit, QWidget)
+from PySide6.QtGui import QTextDocumentFragment
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QApplication, QLabel, QLineEdit, QWidget
 
 
 def settle(qtbot, *log_views, timeout: int = 5000) -> None:
@@ -24,8 +25,12 @@ def settle(qtbot, *log_views, timeout: int = 5000) -> None:
 
 
 def text_of(widget: QWidget) -> str | None:
+    """The text a label, button or line edit shows (a rich-text label's as plain text)."""
     if isinstance(widget, (QLabel, QAbstractButton, QLineEdit)):
-        return widget.text()
+        text = widget.text()
+        if isinstance(widget, QLabel) and "<" in text:
+            text = QTextDocumentFragment.fromHtml(text).toPlainText()
+        return text
     return None
 
 
@@ -41,8 +46,11 @@ def problems_showing(widget: QWidget, window: QWidget) -> list[str]:
     if not window.rect().contains(QRect(top_left, widget.size())):
         out.append(f"{name} is outside the window: {QRect(top_left, widget.size())} in {window.rect()}")
     text = text_of(widget)
-    if text and isinstance(widget, (QLabel, QAbstractButton)) and not (
-            isinstance(widget, QLabel) and widget.wordWrap()):
+    if text and isinstance(widget, QLabel) and widget.wordWrap():
+        need = widget.heightForWidth(widget.width())
+        if need > widget.height():
+            out.append(f"{name}'s text {text!r} is cut: needs {need} px of height, has {widget.height()}")
+    elif text and isinstance(widget, (QLabel, QAbstractButton)):
         need = widget.fontMetrics().horizontalAdvance(text.replace("&", ""))
         if need > widget.contentsRect().width():
             out.append(f"{name}'s text {text!r} is cut: needs {need} px, has {widget.contentsRect().width()}")
@@ -59,3 +67,11 @@ def assert_shown_whole(window: QWidget, *names: str) -> None:
         else:
             problems += problems_showing(widget, window)
     assert not problems, "; ".join(problems)
+
+
+def assert_row_shown_whole(view: QAbstractItemView, row: int) -> None:
+    """The table row is inside the view's viewport, top to bottom."""
+    rect = view.visualRect(view.model().index(row, 0))
+    viewport = view.viewport().rect()
+    assert rect.isValid() and viewport.top() <= rect.top() and rect.bottom() <= viewport.bottom(), (
+        f"row {row} at {rect} is not whole in the view's {viewport}")

@@ -115,6 +115,7 @@ class SessionViewer(QMainWindow):
         self.banner.setStyleSheet("background: #ddf4ff; color: #0969da; padding: 4px 8px;")
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.banner.setWordWrap(True)      # a long path goes on a second line, not off the edge
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)

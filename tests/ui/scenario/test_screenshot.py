@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtGui import QColor
-from tests.ui.looks import settle
+from tests.ui.looks import assert_row_shown_whole, assert_shown_whole, settle
 
 SCENARIO = """\
 name: Lobby chat
@@ -49,6 +49,15 @@ def test_scenario_dock_screenshot(inspector, tmp_path):
     settle(ui.qtbot, ui.window.logView)
     dock = ui.widget("scenarioDock")
     assert dock.isVisible() and dock.width() >= 300
+    assert_shown_whole(ui.window, "scenarioTitle", "openScenarioButton", "saveScenarioButton",
+                       "scenarioUrlEdit", "stepButton", "runButton", "stopButton", "scenarioSteps",
+                       "scenarioSummary", "scenarioMessage", "logView")
+    assert ui.scenario_summary == "Failed at step 6 (line 20); Step goes on with the next one."
+    assert ui.scenario_message.startswith("the server says goodbye (it does not): failed, ")
+    assert "expected 'goodbye' on /chat within 0.5 s" in ui.scenario_message
+    steps = ui.widget("scenarioSteps")
+    for row in range(8):                         # the connection and the 7 steps, each whole
+        assert_row_shown_whole(steps, row)
     image = ui.window.grab().toImage()
     out_dir = Path(os.environ.get("INSPECTOR_SCREENSHOT_DIR") or tmp_path)
     assert image.save(str(out_dir / "screenshot-scenario.png"))
