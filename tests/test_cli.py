@@ -139,7 +139,8 @@ def test_listen_raw_never_prints_the_auth_unless_asked(shared_demo_server):
                            "--auth", '{"token": "demo-token"}', "--count", "1")   # admin_welcome
     assert code == 0, err
     text = "\n".join(json.dumps(l) for l in lines)
-    [connect] = [l for l in lines if l["kind"] == "packet" and l["dir"] == "out" and l["detail"].get("sio") == "CONNECT"]
+    [connect] = [e for e in lines
+                 if e["kind"] == "packet" and e["dir"] == "out" and e["detail"].get("sio") == "CONNECT"]
     assert "demo-token" not in text and "token" in json.dumps(connect["args"])
     code, lines, err = cli("listen", shared_demo_server.url, "-n", "/admin", "--raw", "--log-secrets",
                            "--auth", '{"token": "demo-token"}', "--count", "1")
