@@ -1,4 +1,5 @@
-"""Shared fixtures: real servers on 127.0.0.1, port 0, readiness read from stdout."""
+"""Shared fixtures: real servers on 127.0.0.1, port 0: the demo server in this process on a thread
+of its own, or as a subprocess (readiness read from its stdout), and the official Node.js server."""
 from __future__ import annotations
 
 import os
@@ -9,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.demo_thread import ThreadedDemoServer
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-pytest_plugins = ["inspector.testing", "tests.qt_loop"]
+# tests.strict: a test fails on an unexpected error entry or inspector warning; pytester: tests of that
+pytest_plugins = ["inspector.testing", "tests.qt_loop", "tests.strict", "pytester"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,22 +73,25 @@ class ServerProcess:
 
 
 def start_demo(*extra: str) -> ServerProcess:
+    """`python -m inspector.demo.server` as a subprocess on 127.0.0.1:0 (no periodic ticks):
+    for the tests about that process (its command line, killing it)."""
     return ServerProcess([sys.executable, "-m", "inspector.demo.server", "--port", "0",
                           "--tick", "0", *extra])
 
 
 @pytest.fixture
 def demo_server():
-    """The bundled demo server as a subprocess on 127.0.0.1:0 (no periodic ticks)."""
-    server = start_demo()
+    """The bundled demo server on 127.0.0.1:0 in this process, on its own thread's event
+    loop (no periodic ticks); stopped after the test."""
+    server = ThreadedDemoServer()
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="module")
 def shared_demo_server():
-    """One demo server for a module's tests that do not change its state."""
-    server = start_demo()
+    """One in-process demo server for a module's tests that do not change its state."""
+    server = ThreadedDemoServer()
     yield server
     server.stop()
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from typing import Callable
 
 from inspector.log.entry import LogEntry
@@ -59,6 +60,15 @@ async def until(condition: Callable[[], bool], timeout: float = 10.0, what: str 
         if loop.time() > deadline:
             raise AssertionError(f"waited {timeout} s for {what or condition}")
         await asyncio.sleep(0.01)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
+    """Poll a condition from a thread without a loop (e.g. what a subprocess reported)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout} s for {what or condition}")
+        time.sleep(0.001)
 
 
 def matches(e: LogEntry, match: dict) -> bool:

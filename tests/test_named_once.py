@@ -72,7 +72,8 @@ def test_the_state_words_are_only_typed_in_their_enums():
 def test_the_check_finds_a_word_typed_by_hand(tmp_path):
     src = tmp_path / "x.py"
     src.write_text('from enum import StrEnum\n\n\nclass S(StrEnum):\n    UP = "connected"\n\n\n'
-                   'def f(s):\n    """connected"""\n    return s == "reconnecting" or f"{s} connected" or {"joined": 1}\n')
+                   'def f(s):\n    """connected"""\n'
+                   '    return s == "reconnecting" or f"{s} connected" or {"joined": 1}\n')
     assert [t for t in string_literals(src) if t[1] in STATE_WORDS] == [(10, "reconnecting")]
 
 

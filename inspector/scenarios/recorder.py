@@ -393,7 +393,8 @@ def _last_connection(entries: list[LogEntry]) -> list[LogEntry]:
         elif e.kind == Kind.DISCONNECT:
             if e.ns:
                 up.discard(e.ns)
-            if (e.detail or {}).get("reason") in (DisconnectReason.CLIENT_DISCONNECT, DisconnectReason.GAVE_UP) and not up:
+            ending = (DisconnectReason.CLIENT_DISCONNECT, DisconnectReason.GAVE_UP)
+            if (e.detail or {}).get("reason") in ending and not up:
                 ended, after_end = True, i + 1
     return entries[start:] if start is not None else entries
 

@@ -16,16 +16,23 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 
 class Job(QObject):
+    """Work on a thread of its own.  The end is told on the thread the Job lives on (the GUI
+    thread): `finished` or `failed` is delivered to its receivers there, and only then does
+    `done` turn True, so a caller that sees `done` can rely on the end having been handled.
+    Pieces are delivered before the end (queued in order)."""
+
     progress = Signal(int, int)      # done, total
     piece = Signal(object)
     finished = Signal(object)        # the result
     failed = Signal(str)
+    _ended = Signal(object, object)  # (result, error message or None), from the worker thread
 
     def __init__(self, work: Callable[..., Any], parent: QObject | None = None):
         super().__init__(parent)
         self._work = work
         self.cancelled = False
         self.done = False
+        self._ended.connect(self._end, Qt.ConnectionType.QueuedConnection)
         self._thread = threading.Thread(target=self._run, name="inspector-job", daemon=True)
 
     def start(self) -> "Job":
@@ -36,6 +43,7 @@ class Job(QObject):
         self.cancelled = True
 
     def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the work's thread to end (its end is delivered by the GUI thread's loop)."""
         self._thread.join(timeout)
         return not self._thread.is_alive()
 
@@ -48,11 +56,18 @@ class Job(QObject):
             result = self._work(self._report, self.piece.emit)
         except Exception as exc:  # shown to the user, not raised on a thread nobody watches
             traceback.print_exc()
-            self.done = True
-            self.failed.emit(str(exc) or type(exc).__name__)
+            self._ended.emit(None, str(exc) or type(exc).__name__)
             return
-        self.done = True
-        self.finished.emit(result)
+        self._ended.emit(result, None)
+
+    def _end(self, result: Any, error: str | None) -> None:
+        try:
+            if error is None:
+                self.finished.emit(result)
+            else:
+                self.failed.emit(error)
+        finally:
+            self.done = True
 
 
 def run_with_progress(parent: QWidget, label: str, work: Callable[..., Any],

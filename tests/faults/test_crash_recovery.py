@@ -13,9 +13,10 @@ import time
 
 from inspector.store.reader import SessionStore
 from inspector.log.entry import IN, Kind
+from tests.helpers import wait_until
 
 CHILD = textwrap.dedent("""
-    import asyncio, sys, time
+    import sys, time
     from inspector.wire.loop import run
     from inspector.wire.options import ConnectionOptions, Transport
     from inspector.session.session import Session
@@ -25,15 +26,14 @@ CHILD = textwrap.dedent("""
         session = Session(ConnectionOptions(url=url, transport=Transport.WEBSOCKET))
         writer = StoreWriter(path)
         writer.attach(session)
+        def report(entry):              # what the session has published, every 100 entries
+            if entry.seq % 100 == 0:
+                print("SEQ", entry.seq, time.time(), flush=True)
+        session.subscribe(report)
         await session.connect()
-        async def report():
-            while True:
-                print("SEQ", session.last_seq, time.time(), flush=True)
-                await asyncio.sleep(0.02)
-        asyncio.ensure_future(report())
-        while True:                     # events keep coming until the kill
-            await session.emit("/", "burst", [{"count": 500}])
-            await asyncio.sleep(0.05)
+        while True:                     # events keep coming until the kill, a burst at a time
+            sent = await session.emit("/", "burst", [{"count": 500}], ack=True, timeout=30)
+            await sent.answer
 
     run(main(sys.argv[1], sys.argv[2]))
 """)
@@ -41,30 +41,29 @@ CHILD = textwrap.dedent("""
 
 def test_a_killed_recording_keeps_all_but_the_last_second(demo_server, tmp_path):
     path = tmp_path / "crash.sqlite"
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, demo_server.url, str(path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     reports: list[tuple[int, float]] = []
-
-    def read() -> None:
-        for line in proc.stdout:
-            if line.startswith("SEQ "):
-                _, seq, t = line.split()
-                reports.append((int(seq), float(t)))
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        deadline = time.time() + 30
-        while time.time() < deadline and not (reports and reports[-1][0] > 5000
-                                              and reports[-1][1] - reports[0][1] > 2.0):
-            time.sleep(0.05)
-        assert reports and reports[-1][0] > 5000, f"the recorder did not get going: {proc.stderr.read()}"
-        killed_at = time.time()
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(10)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    reader.join(5)
+    with subprocess.Popen([sys.executable, "-c", CHILD, demo_server.url, str(path)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        def read() -> None:
+            for line in proc.stdout:
+                if line.startswith("SEQ "):
+                    _, seq, t = line.split()
+                    reports.append((int(seq), float(t)))
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        try:
+            # recording for over two seconds, past 5000 entries
+            wait_until(lambda: proc.poll() is not None or (
+                reports and reports[-1][0] > 5000 and reports[-1][1] - reports[0][1] > 2.0), timeout=30,
+                what="the recorder to get going")
+            assert proc.poll() is None, f"the recorder ended: {proc.stderr.read()}"
+            killed_at = time.time()
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        reader.join(5)
     # what the session had published one second before the kill
     before = max(seq for seq, t in reports if t <= killed_at - 1.0)
     with SessionStore(path) as store:

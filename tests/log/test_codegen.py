@@ -1,7 +1,6 @@
 """Copy as code: the snippets, and what they do when run against real servers."""
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 from pathlib import Path
@@ -12,7 +11,7 @@ import socketio
 from inspector.log.codegen import can_reproduce, js_snippet, python_snippet
 from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
 from inspector.demo.server import DemoServer
-from tests.helpers import run
+from tests.helpers import run, until
 
 NODE_DIR = Path(__file__).resolve().parent.parent / "node"
 
@@ -72,10 +71,8 @@ def test_the_python_snippet_sends_the_same_emit(entry):
                 "    return locals().get('answer')\n"
             exec(code, scope)
             answer = await scope["__snippet"]()
-            for _ in range(100):
-                if any(e == entry.event for _n, e, _a in server.received):
-                    break
-                await asyncio.sleep(0.02)
+            await until(lambda: any(e == entry.event for _n, e, _a in server.received),
+                        what=f"the server to receive {entry.event}")
             return answer, server.received
         finally:
             await sio.disconnect()

@@ -1,5 +1,5 @@
 """Render the log at work: a burst filtered by the filter bar, the statistics panel, an old
-session opened read-only; check each picture is a real one.
+session opened read-only; check each shows what it is for, whole.
 
 INSPECTOR_SCREENSHOT_DIR=resources pytest tests/ui/test_screenshot_scale.py  refreshes the README's.
 """
@@ -7,10 +7,11 @@ import os
 import time
 from pathlib import Path
 
-from tests.ui.test_screenshot import _distinct_colours
+from PySide6.QtWidgets import QWidget
 
 from inspector.ui.log.workspace import STATS_TAB
-from inspector.log.entry import IN, OUT, Kind
+from inspector.log.entry import IN, Kind
+from tests.ui.looks import assert_row_shown_whole, assert_shown_whole, settle
 
 
 def _save(widget, name: str, tmp_path) -> Path:
@@ -18,7 +19,7 @@ def _save(widget, name: str, tmp_path) -> Path:
     image = widget.grab().toImage()
     path = out_dir / name
     assert image.save(str(path))
-    assert _distinct_colours(image) > 20
+    assert (image.width(), image.height()) == (widget.width(), widget.height())
     return path
 
 
@@ -39,24 +40,53 @@ def test_filter_statistics_and_read_only_screenshots(inspector, tmp_path):
     bar.filterEdit.setText("carol|demo")
     bar.regexButton.setChecked(True)
     bar.apply_now()
+    ui.wait_for(kind="ack", dir="in", event="binary")
+    total = len(ui.entries())
     shown = ui.shown_entries()
-    assert shown and all(e.event in ("echo", "binary_data") for e in shown)
-    binary = next(e for e in shown if e.event == "binary_data")
-    ui.window.logView.scroll_to_seq(binary.seq)
-    ui.qtbot.wait(100)
+    # carol's echoes (i = 2, 5, 8, 11) and their answers, and the binary data from demo.bin
+    assert [(e.event, e.dir, e.args[0].get("i")) for e in shown] == [
+        ("echo", d, i) for i in (2, 5, 8, 11) for d in ("out", "in")] + [("binary_data", "in", None)]
+    binary = shown[-1]
+    view = ui.window.logView
+    view.scroll_to_seq(binary.seq)
+    settle(ui.qtbot, view)
     _save(ui.window, "screenshot-filter.png", tmp_path)
+    assert view.countLabel.text() == f"9 of {total:,} entries"
+    assert bar.eventButton.text() == "Events: 2" and bar.state == "valid"
+    assert view.table.model().rowCount() == 9
+    for row in range(9):                                   # all nine rows in view, whole
+        assert_row_shown_whole(view.table, row)
+    assert [e.seq for e in view.selected_entries()] == [binary.seq]
+    assert ui.window.detail.header.text().startswith(f"#{binary.seq} ")
+    assert_shown_whole(ui.window, "filterEdit", "regexButton", "eventFilterButton", "countLabel",
+                       "latestButton", "logView", "detailHeader", "detailTabs")
 
     bar.reset()
     ui.window.workspace.bottomTabs.setCurrentIndex(STATS_TAB)
     ui.window.stats.refresh(now=time.time() + 1.0)
-    ui.qtbot.wait(100)
+    settle(ui.qtbot, view)
     _save(ui.window.workspace, "screenshot-stats.png", tmp_path)
+    stats = ui.window.stats
+    # in: welcome, 3000 bursts, the binary data; out: 12 echoes, the burst and binary asks;
+    # 13 of them answered
+    assert stats.summary.text().startswith("In: 3,002 events, ") and "Out: 14 events, " in stats.summary.text()
+    assert stats.rttLabel.text().startswith("Ack round trips (13): p50 ")
+    counts = stats.countsModel
+    assert [tuple(counts.index(r, c).data() for c in range(3)) for r in range(counts.rowCount())] == [
+        ("burst", "3,000", "1"), ("echo", "0", "12"), ("welcome", "1", "0"), ("binary", "0", "1"),
+        ("binary_data", "1", "0")]
+    assert_shown_whole(ui.window, "statsSummary", "rttLabel", "eventsPlot", "bytesPlot", "eventCountsTable")
 
     ui.flush_session_file()
     viewer = ui.window.open_session(ui.session_file)
     ui.qtbot.waitUntil(lambda: viewer.done_loading, timeout=10000)
     viewer.resize(1200, 700)
-    viewer.logView.filterBar.set_direction(OUT)
-    ui.qtbot.wait(100)
+    viewer.logView.filterBar.set_direction("out")
+    settle(ui.qtbot, viewer.logView)
     _save(viewer, "screenshot-readonly.png", tmp_path)
+    out = [e for e in ui.entries() if e.dir == "out"]
+    assert viewer.logView.countLabel.text() == f"{len(out)} of {total:,} entries" and len(out) == 14
+    assert viewer.banner.text().startswith(f"Read-only: {ui.session_file}")
+    assert_shown_whole(viewer, "readOnlyBanner", "countLabel", "logView", "dirOutButton")
+    assert not viewer.findChild(QWidget, "clearButton").isVisible()      # nothing to change here
     viewer.close()

@@ -19,6 +19,9 @@ def test_raw_capture_toggle_logs_packets_next_to_their_event(inspector_at, demo_
     row = next(r for r in range(model.rowCount()) if model.entry(r) is packet)
     assert model.index(row, position(ColumnKey.EVENT)).data() == "packet: message EVENT id 0"
     assert model.index(row, position(ColumnKey.ARGS)).data() == '420["echo","raw"]'
+    answer = ui.wait_for(kind="ack", dir="in", event="echo", args=["raw"])
+    # the answer's packet is logged before the answer: nothing of the first echo is on its way
+    assert [e.detail["eio"] for e in ui.entries() if e.seq in answer.detail["packet_seqs"]] == ["message"]
     ui.widget("rawCaptureCheck").setChecked(False)
     ui.wait_idle()                                   # the session has taken it
     last = ui.session.last_seq                       # and logged these before

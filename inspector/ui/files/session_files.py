@@ -137,6 +137,7 @@ class SessionViewer(QMainWindow):
                                   "padding: 4px 8px;")
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.banner.setWordWrap(True)      # a long path goes on a second line, not off the edge
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)

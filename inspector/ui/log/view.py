@@ -89,12 +89,22 @@ class LogTable(QTableView):
             super().paintEvent(event)
 
     def at_bottom(self) -> bool:
+        # Exactly at the end, no tolerance: a scroll down stops at the maximum, so a user
+        # going back to the bottom lands on it; and any scroll up, even of one row, stops
+        # following.  (A tolerance of two rows kept a log whose scroll range is two rows or
+        # fewer following whatever the user did.)  Rows arriving grow the range without a
+        # valueChanged, so they never count as the user leaving the bottom.
         sb = self.verticalScrollBar()
-        return sb.value() >= sb.maximum() - 2
+        return sb.value() >= sb.maximum()
 
     @property
     def following(self) -> bool:
         return self._follow
+
+    @property
+    def follow_pending(self) -> bool:
+        """A scroll to new rows is due (within FOLLOW_MS); False once it has happened."""
+        return self._follow_timer.isActive()
 
     def _user_scrolled(self, _value: int) -> None:
         if not self._scrolling:

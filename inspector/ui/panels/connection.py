@@ -50,7 +50,8 @@ class ConnectionPanel(QWidget):
         self.statusLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusLabel.setWordWrap(True)
         self.tlsWarning = QLabel("⚠ TLS certificate checking is OFF", objectName="tlsWarning")
-        self.tlsWarning.setStyleSheet(f"color: {palette.TLS_OFF_TEXT.css()}; background: {palette.TLS_OFF_BACKGROUND.css()}; "
+        self.tlsWarning.setStyleSheet(f"color: {palette.TLS_OFF_TEXT.css()}; "
+                                      f"background: {palette.TLS_OFF_BACKGROUND.css()}; "
                                       "padding: 2px 6px; border-radius: 3px;")
         self.tlsWarning.setVisible(False)
 

@@ -404,7 +404,8 @@ class ScenarioPanel(QWidget):
                     "to replay it later or in CI (socketio-inspector run).")
             self.title.setText("Scenario")
         self.summary.setText(text)
-        self.summary.setStyleSheet(f"color: {(palette.ERROR if error else palette.OK if ok else palette.NEUTRAL).css()};")
+        colour = palette.ERROR if error else palette.OK if ok else palette.NEUTRAL
+        self.summary.setStyleSheet(f"color: {colour.css()};")
 
     def _update(self) -> None:
         loaded, busy = self.scenario is not None, self.running

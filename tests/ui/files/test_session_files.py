@@ -21,8 +21,7 @@ def converse(ui) -> None:
 
 
 def wait_job(ui, job, timeout=10000) -> None:
-    ui.qtbot.waitUntil(lambda: job.done, timeout=timeout)
-    ui.qtbot.wait(50)       # its last signals
+    ui.qtbot.waitUntil(lambda: job.done, timeout=timeout)   # done: its end has been delivered
 
 
 def test_every_entry_is_in_the_session_file_as_it_happens(inspector_at, demo_server, tmp_path):

@@ -39,7 +39,8 @@ def test_each_column_answers_its_roles():
     assert cell(ColumnKey.DIR, fg).color() == palette.DIR_OUT.qcolor()
     assert cell(ColumnKey.ACK, fg).color() == palette.ACK_LATE.qcolor()
     assert cell(ColumnKey.NS, fg) is None
-    assert cell(ColumnKey.ARGS, Qt.ItemDataRole.FontRole) is not None and cell(ColumnKey.NS, Qt.ItemDataRole.FontRole) is None
+    assert cell(ColumnKey.ARGS, Qt.ItemDataRole.FontRole) is not None
+    assert cell(ColumnKey.NS, Qt.ItemDataRole.FontRole) is None
     assert cell(ColumnKey.SIZE, Qt.ItemDataRole.TextAlignmentRole) == int(Qt.AlignmentFlag.AlignRight
                                                                          | Qt.AlignmentFlag.AlignVCenter)
     assert cell(ColumnKey.EVENT, Qt.ItemDataRole.ToolTipRole) == "slow"

@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 from PySide6.QtGui import QColor
+from tests.ui.looks import assert_row_shown_whole, assert_shown_whole, settle
 
-from inspector.scenarios.runner import StepOutcome
 from inspector.ui.scenario.model import COL_MARK
 
 SCENARIO = """\
@@ -47,10 +47,19 @@ def test_scenario_dock_screenshot(inspector, tmp_path):
     path.write_text(SCENARIO)
     ui.open_scenario(path, url=ui.url)
     assert not ui.run_scenario()
-    assert [st for st, _l, _t in ui.scenario_steps()] == [StepOutcome.PASSED] * 6 + [StepOutcome.FAILED, StepOutcome.SKIPPED]
-    ui.qtbot.wait(100)
+    assert [st for st, _l, _t in ui.scenario_steps()] == ["passed"] * 6 + ["failed", "skipped"]
+    settle(ui.qtbot, ui.window.logView)
     dock = ui.widget("scenarioDock")
     assert dock.isVisible() and dock.width() >= 300
+    assert_shown_whole(ui.window, "scenarioTitle", "openScenarioButton", "saveScenarioButton",
+                       "scenarioUrlEdit", "stepButton", "runButton", "stopButton", "scenarioSteps",
+                       "scenarioSummary", "scenarioMessage", "logView")
+    assert ui.scenario_summary == "Failed at step 6 (line 20); Step goes on with the next one."
+    assert ui.scenario_message.startswith("the server says goodbye (it does not): failed, ")
+    assert "expected 'goodbye' on /chat within 0.5 s" in ui.scenario_message
+    steps = ui.widget("scenarioSteps")
+    for row in range(8):                         # the connection and the 7 steps, each whole
+        assert_row_shown_whole(steps, row)
     image = ui.window.grab().toImage()
     out_dir = Path(os.environ.get("INSPECTOR_SCREENSHOT_DIR") or tmp_path)
     assert image.save(str(out_dir / "screenshot-scenario.png"))
