@@ -46,8 +46,10 @@ class ServerProcess:
         t.start()
         t.join(timeout)
         if not result:
-            self.stop()
+            self.proc.kill()                 # then its stderr ends, and can be read whole
+            self.proc.wait(10)
             err = self.proc.stderr.read() if self.proc.stderr else ""
+            self.stop()
             raise RuntimeError(f"{self.argv} did not print READY within {timeout} s: {err[-2000:]}")
         return result[0]
 

@@ -2,7 +2,7 @@
 
 The app installs qasync's loop with inspector.ui.event_loop.install_qasync_loop and lets
 QApplication.exec() run it.  The tests install it with the same call, once per session
-(inspector.testing's `qasync_loop`), and pytest-qt's waits run it: `qtbot.wait(ms)` runs a
+(inspector.testing's `qasync_loop`), and pytest-qt's waits run it: qtbot's wait for ms runs a
 nested QEventLoop until a timer ends it, and `qtbot.waitUntil` calls `wait(10)` between
 its checks, so every Qt event is processed while a test waits.  qasync's callbacks are Qt
 events (a QTimer per call_soon / call_later, a queued signal per call_soon_threadsafe),

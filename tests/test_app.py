@@ -22,6 +22,7 @@ def restored_logging():
     sys.excepthook = hook
 
 
+@pytest.mark.expect_error(r"MainWindow\.emit failed|nobody caught me")
 def test_errors_reach_the_terminal_as_one_line_and_the_log_file_whole(tmp_path, capsys, restored_logging):
     path = app.configure_logging(tmp_path / "logs")
     assert path == tmp_path / "logs" / "inspector.log"

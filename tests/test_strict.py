@@ -4,6 +4,7 @@ fails a test; a declared one does not; a declared one that never comes does."""
 from __future__ import annotations
 
 import io
+import os
 import json
 from pathlib import Path
 
@@ -19,8 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def run_tests(pytester):
+def run_tests(pytester, monkeypatch):
     """Run a test file with the project's [tool.pytest.ini_options] and tests/strict.py."""
+    # the subprocess runs in pytester's folder: it finds `tests.strict` through the checkout
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH")))))
+
     def run(source: str, *args: str):
         pytester.makepyfile(test_it=source)
         return pytester.runpytest_subprocess(

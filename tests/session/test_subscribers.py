@@ -2,6 +2,8 @@
 session goes on: the other subscribers get every entry, the connection keeps working."""
 from __future__ import annotations
 
+import pytest
+
 import logging
 
 from tests.helpers import demo_session, run
@@ -21,6 +23,7 @@ class Broken:
             raise RuntimeError("the label is gone")
 
 
+@pytest.mark.expect_error(r"Broken\.on_entry failed")
 def test_a_raising_log_subscriber_is_shown_once_and_stops_nothing(caplog):
     broken = Broken()
 
@@ -49,6 +52,7 @@ def test_a_raising_log_subscriber_is_shown_once_and_stops_nothing(caplog):
     assert len(failures) == broken.calls and all(r.exc_info for r in failures)
 
 
+@pytest.mark.expect_error(r"Broken\.on_state failed")
 def test_a_raising_state_subscriber_is_shown_and_the_others_still_hear():
     broken = Broken(on_kind="connect")
     states: list[str] = []

@@ -68,7 +68,7 @@ def test_run_hands_the_outcome_to_the_gui_thread_and_settle_says_what_went_wrong
         raise KeyError("nope")
 
     async def hangs():
-        await asyncio.sleep(60)
+        await asyncio.Event().wait()         # until cancelled
 
     async def works():
         return 42

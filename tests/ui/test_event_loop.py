@@ -3,6 +3,8 @@ inspector.ui.event_loop.install_qasync_loop, and the window's handlers run on it
 from __future__ import annotations
 
 import asyncio
+
+import pytest
 import os
 import subprocess
 import sys
@@ -15,6 +17,7 @@ from inspector.ui import event_loop
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.expect_error(r"a probe")
 def test_a_gui_test_runs_on_the_installed_qasync_loop_and_its_callbacks_run_while_it_waits(
         gui_loop, qtbot):
     loop = asyncio.get_running_loop()
@@ -28,7 +31,7 @@ def test_a_gui_test_runs_on_the_installed_qasync_loop_and_its_callbacks_run_whil
     loop.call_later(0.05, fired.append, "later")
 
     async def coroutine():
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0)           # a coroutine step that yields to the loop
         fired.append(asyncio.get_running_loop())
     task = loop.create_task(coroutine())
     qtbot.waitUntil(lambda: len(fired) == 3, timeout=2000)      # pytest-qt's wait runs them

@@ -301,6 +301,7 @@ def test_a_call_the_session_refuses_is_shown_and_logged_without_a_traceback(
     assert not ui.find(dir="out", event="echo")
 
 
+@pytest.mark.expect_error(r"drop_transport failed")
 def test_a_bug_in_a_handler_is_shown_and_logged_never_raised_into_qt(
         inspector_at, demo_server, gui_loop, monkeypatch):
     ui = inspector_at(demo_server.url)

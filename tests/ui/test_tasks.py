@@ -5,6 +5,8 @@ import asyncio
 import gc
 import warnings
 
+import pytest
+
 from inspector.ui.tasks import NoGuiLoop, Tasks
 
 
@@ -12,12 +14,15 @@ def test_a_task_is_held_until_it_ends_and_its_error_goes_to_on_error(gui_loop, q
     tasks, errors, ended = Tasks(), [], []
     release = asyncio.Event()
 
+    reached = []
+
     async def handler():
+        reached.append(1)
         await release.wait()
         raise ValueError("refused")
     task = tasks.spawn(handler(), errors.append, expected=(ValueError,), on_end=lambda: ended.append(1))
     assert tasks.running == {task}
-    qtbot.wait(20)
+    qtbot.waitUntil(lambda: reached == [1], timeout=2000)     # it runs, and waits there
     assert tasks.running == {task} and not errors and not ended
     release.set()
     qtbot.waitUntil(lambda: not tasks.running, timeout=2000)
@@ -31,13 +36,14 @@ def test_a_cancelled_handler_gives_its_control_back_and_reports_nothing(gui_loop
 
     async def handler():
         started.append(1)
-        await asyncio.sleep(60)
+        await asyncio.Event().wait()         # until cancelled
     tasks.spawn(handler(), errors.append, on_end=lambda: ended.append(1))
     tasks.cancel_all()                          # before its first step, even
     qtbot.waitUntil(lambda: not tasks.running, timeout=2000)
     assert ended == [1] and not errors and not started
 
 
+@pytest.mark.expect_error(r"no asyncio loop runs on the GUI thread")
 def test_without_a_running_loop_the_handler_is_refused_and_closed(gui_loop):
     tasks, errors, ended = Tasks(), [], []
 

@@ -2,12 +2,15 @@
 and the connection goes on (it must not end the read loop unseen)."""
 from __future__ import annotations
 
+import pytest
+
 import logging
 
 from inspector.session.session import Session
 from tests.helpers import demo_session, run
 
 
+@pytest.mark.expect_error(r"ZeroDivisionError: a bug")
 def test_a_bug_handling_a_message_is_an_error_row_and_the_connection_goes_on(caplog, monkeypatch):
     real_ack_in = Session.ack_in
 

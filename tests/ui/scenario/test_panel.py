@@ -114,7 +114,8 @@ def test_a_failing_step_shows_what_was_expected_and_step_goes_on(inspector_at, d
                       'emit message {"room": "lobby", "text": "hello"} on /chat',
                       'expect message on /chat [{"text": "goodbye"}]', 'emit echo "still here"']
     assert not ui.run_scenario()
-    assert [st for st, _l, _t in ui.scenario_steps()] == [StepOutcome.PASSED] * 3 + [StepOutcome.FAILED, StepOutcome.SKIPPED]
+    assert [st for st, _l, _t in ui.scenario_steps()] == (
+        [StepOutcome.PASSED] * 3 + [StepOutcome.FAILED, StepOutcome.SKIPPED])
     assert ui.scenario_summary == "Failed at step 3 (line 8); Step goes on with the next one."
     message = ui.scenario_message
     assert "step 3 (line 8): expected 'message' on /chat with args matching [{\"text\": \"goodbye\"}]" in message
