@@ -53,13 +53,13 @@ def inspector(url: str, n: int, session_file: str) -> dict:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from inspector.wire.options import ConnectionOptions
     from inspector.session.session import Session
     from inspector.store.reader import SessionStore
     from inspector.ui.bridge import NetworkThread, SessionBridge
     from inspector.ui.event_loop import close_qasync_loop, install_qasync_loop
     from inspector.ui.main_window import MainWindow
     from inspector.ui.settings import Settings
+    from inspector.wire.options import ConnectionOptions
 
     app = QApplication.instance() or QApplication([])
     loop = install_qasync_loop(app)          # the app's loop set-up (app.py)

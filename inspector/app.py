@@ -56,8 +56,9 @@ def configure_logging(directory: Path | None = None) -> Path:
     directory; warnings and errors also to stderr, one line each.  An exception nothing
     caught (a Qt slot's, say: PySide hands those to sys.excepthook) is logged the same way.
     Returns the log file's path."""
-    import platformdirs
     from logging.handlers import RotatingFileHandler
+
+    import platformdirs
 
     directory = directory or Path(platformdirs.user_log_dir("socketio-inspector", appauthor=False))
     directory.mkdir(parents=True, exist_ok=True)

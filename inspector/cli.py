@@ -15,17 +15,17 @@ import sys
 import time
 from typing import Any, Callable, TextIO
 
-from inspector.scenarios import junit
-from inspector.wire import loop as network_loop
+from inspector.log.entry import IN, Kind, LogEntry
 from inspector.scenarios import file as scenario_file
+from inspector.scenarios import junit
+from inspector.scenarios.runner import FAILED, SKIPPED, ScenarioRunner
 from inspector.session.acks import AckTimeout
 from inspector.session.errors import ConnectError, NamespaceRefused
-from inspector.log.entry import IN, Kind, LogEntry
-from inspector.wire.options import ConnectionOptions, OptionsError, Transport, parse_header
-from inspector.wire.payload import PayloadError, parse_optional_object, parse_value
-from inspector.scenarios.runner import FAILED, SKIPPED, ScenarioRunner
 from inspector.session.sequence_gaps import PathError, SequenceRule, parse_path
 from inspector.session.session import NotConnected, Session, normalize_namespace
+from inspector.wire import loop as network_loop
+from inspector.wire.options import ConnectionOptions, OptionsError, Transport, parse_header
+from inspector.wire.payload import PayloadError, parse_optional_object, parse_value
 
 EXIT_OK, EXIT_ACK_TIMEOUT, EXIT_CONNECT = 0, 1, 2
 

@@ -32,17 +32,17 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QPushButton
 
 from inspector.log.entry import IN, Kind, LogEntry
-from inspector.wire.payload import to_jsonable
+from inspector.scenarios.runner import StepOutcome
 from inspector.session.session import Session
 from inspector.session.state import NamespaceState
 from inspector.ui.bridge import NetworkThread, SessionBridge
 from inspector.ui.event_loop import close_qasync_loop, install_qasync_loop
 from inspector.ui.log.model import EntryRole
 from inspector.ui.main_window import MainWindow
-from inspector.ui.scenario.model import COL_STEP, COL_TIME, StepProgress
-from inspector.scenarios.runner import StepOutcome
 from inspector.ui.panels.busy import is_busy
+from inspector.ui.scenario.model import COL_STEP, COL_TIME, StepProgress
 from inspector.ui.settings import SESSIONS_DIR, Settings
+from inspector.wire.payload import to_jsonable
 
 DEFAULT_TIMEOUT = 10.0
 

@@ -6,10 +6,10 @@ import contextlib
 import time
 from typing import Callable
 
-from inspector.log.entry import LogEntry
-from inspector.wire.options import ConnectionOptions
-from inspector.session.session import Session
 from inspector.demo.server import DemoServer
+from inspector.log.entry import LogEntry
+from inspector.session.session import Session
+from inspector.wire.options import ConnectionOptions
 
 
 def run(coro, timeout: float = 60.0):

@@ -4,8 +4,8 @@ fails a test; a declared one does not; a declared one that never comes does."""
 from __future__ import annotations
 
 import io
-import os
 import json
+import os
 from pathlib import Path
 
 import pytest

@@ -14,8 +14,20 @@ import numpy as np
 
 from inspector.log.entry import LogEntry
 from inspector.log.json_form import dumps
-from inspector.log.row_text import (ARGS_NONE, CANONICAL_MASKS, CUT, DIR_CODE, KIND_CODE, PACKET, TEXT_CAP,
-                                    WHOLE, args_text, flag_mask, packet_texts, row_texts)
+from inspector.log.row_text import (
+    ARGS_NONE,
+    CANONICAL_MASKS,
+    CUT,
+    DIR_CODE,
+    KIND_CODE,
+    PACKET,
+    TEXT_CAP,
+    WHOLE,
+    args_text,
+    flag_mask,
+    packet_texts,
+    row_texts,
+)
 from inspector.wire.payload import from_jsonable
 
 

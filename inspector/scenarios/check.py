@@ -17,8 +17,9 @@ import jsonschema
 import yaml
 
 from inspector.scenarios.matching import check_pattern, show
-from inspector.wire.payload import PayloadError, resolve_bytes
 from inspector.scenarios.variables import check_reference, references
+from inspector.wire.payload import PayloadError, resolve_bytes
+
 
 def _schema_path() -> Path:
     """resources/ of a checkout (editable install), else where a wheel put it (data-files)."""

@@ -14,11 +14,21 @@ from typing import Any, Mapping
 
 import yaml
 
+from inspector.scenarios.check import (
+    BARE_STEPS,
+    SCHEMA_PATH,
+    STEP_KINDS,
+    Problem,
+    ScenarioError,
+    duplicate_key,
+    node_at,
+    schema,
+    schema_problems,
+    semantic_problems,
+)
 from inspector.scenarios.matching import show
-from inspector.wire.options import ConnectionOptions, OptionsError
-from inspector.scenarios.check import (BARE_STEPS, SCHEMA_PATH, STEP_KINDS, Problem, ScenarioError, duplicate_key,
-                             node_at, schema, schema_problems, semantic_problems)
 from inspector.scenarios.variables import VariableError, references, substitute
+from inspector.wire.options import ConnectionOptions, OptionsError
 
 __all__ = ["Scenario", "Step", "ScenarioError", "Problem", "load", "loads", "describe", "schema",
            "SCHEMA_PATH", "STEP_KINDS", "BARE_STEPS"]

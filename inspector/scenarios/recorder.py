@@ -27,10 +27,10 @@ import yaml
 
 from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
 from inspector.scenarios.matching import type_name
+from inspector.session.server_acks import AckReply
 from inspector.wire.options import ConnectionOptions
 from inspector.wire.payload import to_jsonable
 from inspector.wire.reasons import DisconnectReason
-from inspector.session.server_acks import AckReply
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _RANDOM_ID = re.compile(r"^[A-Za-z0-9_-]{16,}$")

@@ -25,17 +25,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Callable, Mapping
 
-from inspector.session.acks import AckTimeout
-from inspector.session.errors import ConnectError
 from inspector.log.entry import IN, OUT, Kind, LogEntry
+from inspector.scenarios.file import DEFAULT_WITHIN, Scenario, ScenarioError, Step
 from inspector.scenarios.journal import Journal
 from inspector.scenarios.matching import mismatch, show
-from inspector.wire.payload import PayloadError, resolve_bytes
-from inspector.scenarios.file import DEFAULT_WITHIN, Scenario, ScenarioError, Step
+from inspector.scenarios.variables import VariableError, substitute
+from inspector.session.acks import AckTimeout
+from inspector.session.errors import ConnectError
 from inspector.session.server_acks import AckReply
 from inspector.session.session import EmitOutcome, NotConnected, Session
 from inspector.session.state import ConnectionState
-from inspector.scenarios.variables import VariableError, substitute
+from inspector.wire.payload import PayloadError, resolve_bytes
 
 
 class StepOutcome(StrEnum):

@@ -13,21 +13,26 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from inspector.wire import sio as wire
-from inspector.session.acks import AckTracker, PendingAck
-from inspector.wire.sio import ConnectError, EmitOutcome, InspectorClient, NamespaceRefused, Outgoing
 from inspector.log.entry import IN, OUT, SYS, Direction, Flag, Kind, LogEntry
+from inspector.session.acks import AckTracker, PendingAck
+from inspector.session.explain import (
+    compress_no_effect,
+    connected_status,
+    drop_reason,
+    recovery_note,
+    why_not_recovered,
+)
 from inspector.session.gaps import GapTracker
-from inspector.wire.options import ConnectionOptions
-from inspector.wire.reasons import DisconnectReason
-from inspector.session.explain import (compress_no_effect, connected_status, drop_reason, recovery_note,
-                      why_not_recovered)
-from inspector.wire.urls import redact_url
-from inspector.wire.packets import PacketLinks, describe_packet, mask_connect_auth
 from inspector.session.rooms import RoomBook
 from inspector.session.sequence_gaps import SequenceChecker, SequenceRule
 from inspector.session.server_acks import ServerAckReplies
 from inspector.session.state import ConnectionState, NamespaceState, NamespaceView, SessionState
+from inspector.wire import sio as wire
+from inspector.wire.options import ConnectionOptions
+from inspector.wire.packets import PacketLinks, describe_packet, mask_connect_auth
+from inspector.wire.reasons import DisconnectReason
+from inspector.wire.sio import ConnectError, EmitOutcome, InspectorClient, NamespaceRefused, Outgoing
+from inspector.wire.urls import redact_url
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ import asyncio
 import concurrent.futures
 import gc
 import sys
-import time
 import threading
+import time
 from collections import deque
 from typing import Any, Awaitable, Callable, Coroutine
 
@@ -27,9 +27,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from inspector.log.chunk import Chunk, chunk_from_entries
 from inspector.log.entry import LogEntry
-from inspector.wire.loop import courtesy, new_network_loop
 from inspector.session.session import Session
 from inspector.session.state import SessionState
+from inspector.wire.loop import courtesy, new_network_loop
 
 FLUSH_MS = 30
 # While entries pour in, the next batch waits BUSY_FLUSH_MS: each insert makes the table

@@ -9,31 +9,49 @@ from typing import Any, Callable, Coroutine
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QTabWidget,
-    QVBoxLayout, QWidget,
+    QCheckBox,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from inspector.log.chunk import Chunk
-from inspector.wire.options import ConnectionOptions
 from inspector.session.server_acks import AckReply
 from inspector.session.session import ConnectError, EmitOutcome, NotConnected
 from inspector.session.state import ConnectionState, SessionState
-from inspector.ui import palette, settings as S
+from inspector.ui import palette
+from inspector.ui import settings as S
 from inspector.ui.bridge import SessionBridge
-from inspector.ui.panels.busy import hold, is_busy
-from inspector.ui.tasks import Tasks
-from inspector.ui.panels.connection import ConnectionPanel
-from inspector.ui.panels.composer import EmitPanel, EmitRequest
-from inspector.ui.log.model import EntryRole, LogModel
+from inspector.ui.files.session_files import (
+    JSONL_FILTER,
+    SESSION_FILTER,
+    LiveRecording,
+    SessionViewer,
+    ask_export_path,
+    choose_new_default_path,
+    export_session,
+    sessions_dir,
+    shown_rows,
+    start_import,
+)
 from inspector.ui.jobs import Job, run_with_progress
+from inspector.ui.log.model import EntryRole, LogModel
 from inspector.ui.log.workspace import LogWorkspace
+from inspector.ui.panels.busy import hold, is_busy
+from inspector.ui.panels.composer import EmitPanel, EmitRequest
+from inspector.ui.panels.connection import ConnectionPanel
 from inspector.ui.panels.namespaces import NamespacePanel
-from inspector.ui.scenario.panel import ScenarioDock, ScenarioPanel
 from inspector.ui.panels.sequence import SequencePanel
 from inspector.ui.panels.server_acks import ServerAckPanel
-from inspector.ui.files.session_files import (SESSION_FILTER, JSONL_FILTER, LiveRecording, SessionViewer,
-                            ask_export_path, choose_new_default_path, export_session,
-                            sessions_dir, shown_rows, start_import)
+from inspector.ui.scenario.panel import ScenarioDock, ScenarioPanel
+from inspector.ui.tasks import Tasks
+from inspector.wire.options import ConnectionOptions
 
 log = logging.getLogger(__name__)
 

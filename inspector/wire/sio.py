@@ -35,12 +35,20 @@ from typing import Any, Protocol
 
 import aiohttp
 import engineio
-from engineio import packet as eio_packet
 import socketio
+from engineio import packet as eio_packet
 from socketio import packet as sio_packet
 
-from inspector.wire.eio import (CLIENT_DISCONNECT, PING_TIMEOUT, SERVER_DISCONNECT, TRANSPORT_CLOSE,
-                     TRANSPORT_ERROR, InspectorEngine, RawTap, utf8_len)
+from inspector.wire.eio import (
+    CLIENT_DISCONNECT,
+    PING_TIMEOUT,
+    SERVER_DISCONNECT,
+    TRANSPORT_CLOSE,
+    TRANSPORT_ERROR,
+    InspectorEngine,
+    RawTap,
+    utf8_len,
+)
 from inspector.wire.options import ConnectionOptions
 from inspector.wire.urls import redact_url
 

@@ -11,8 +11,8 @@ import textwrap
 import threading
 import time
 
-from inspector.store.reader import SessionStore
 from inspector.log.entry import IN, Kind
+from inspector.store.reader import SessionStore
 from tests.helpers import wait_until
 
 CHILD = textwrap.dedent("""

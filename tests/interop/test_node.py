@@ -1,10 +1,10 @@
 """Interop with the official Node.js socket.io server (npm socket.io 4.8)."""
 import pytest
 
-from inspector.wire.options import ConnectionOptions, Transport
-from inspector.session.session import Session
-from tests.helpers import Recorder, run
 from inspector.log.entry import Kind
+from inspector.session.session import Session
+from inspector.wire.options import ConnectionOptions, Transport
+from tests.helpers import Recorder, run
 
 pytestmark = pytest.mark.node
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import socketio
 
+from inspector.demo.server import DemoServer
 from inspector.log.codegen import can_reproduce, js_snippet, python_snippet
 from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
-from inspector.demo.server import DemoServer
 from tests.helpers import run, until
 
 NODE_DIR = Path(__file__).resolve().parent.parent / "node"

@@ -1,8 +1,8 @@
 """The schema's words are enums, and the strings on disk stay what they were."""
 import json
 
-from inspector.log.entry import DIRECTIONS, FLAGS, IN, KINDS, OUT, SYS, Direction, Flag, Kind, LogEntry
 from inspector.log.chunk import chunk_from_entries
+from inspector.log.entry import DIRECTIONS, FLAGS, IN, KINDS, OUT, SYS, Direction, Flag, Kind, LogEntry
 from inspector.log.table import LogTable
 
 # lines as the inspector wrote them before the enums existed (JSON Lines export, `listen`)

@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from inspector.log.chunk import chunk_from_entries
-from inspector.log.table import LogTable
 from inspector.log.entry import IN, OUT, SYS, Kind, LogEntry
 from inspector.log.stats import compute, compute_whole, percentiles
+from inspector.log.table import LogTable
 
 
 def cols_of(entries) -> LogTable:

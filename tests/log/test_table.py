@@ -10,10 +10,10 @@ import pytest
 
 from inspector.log import table as C
 from inspector.log.chunk import chunk_from_entries, chunk_from_rows
+from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
+from inspector.log.filter import FilterError, LogFilter, validate
 from inspector.log.row_text import TEXT_CAP, WHOLE
 from inspector.log.table import LogTable
-from inspector.log.filter import FilterError, LogFilter, validate
-from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
 from inspector.store.rows import row_of
 
 WORDS = ["alice", "Bob", "CAROL", "dave", "é", "日本", "x[y]", "a.b", "line\nbreak", "tab\t", "İstanbul"]

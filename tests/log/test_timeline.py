@@ -1,7 +1,7 @@
 """The timeline's data: built from real sessions' entries."""
 from inspector.log.entry import IN, SYS, Flag, Kind, LogEntry
-from inspector.session.sequence_gaps import SequenceRule
 from inspector.log.timeline import CLOSED, DOWN, REFUSED, UP, Timeline
+from inspector.session.sequence_gaps import SequenceRule
 from tests.helpers import demo_session, run
 
 

@@ -5,13 +5,13 @@ import contextlib
 
 import yaml
 
+from inspector.demo.server import DemoServer
 from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
-from inspector.wire.options import ConnectionOptions
-from inspector.scenarios.recorder import RecordingContext, context_of, record
 from inspector.scenarios.file import loads
+from inspector.scenarios.recorder import RecordingContext, context_of, record
 from inspector.scenarios.runner import ScenarioRunner, StepOutcome
 from inspector.session.session import Session
-from inspector.demo.server import DemoServer
+from inspector.wire.options import ConnectionOptions
 from tests.helpers import Recorder, run
 
 

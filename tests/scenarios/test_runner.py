@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import re
 
+from inspector.demo.server import DemoServer
+from inspector.log.entry import Kind
 from inspector.scenarios.file import loads
 from inspector.scenarios.runner import ScenarioRunner, StepOutcome
 from inspector.session.session import Session
-from inspector.demo.server import DemoServer
 from tests.helpers import run
-from inspector.log.entry import Kind
 
 FAST = """\
 connection:

@@ -9,12 +9,12 @@ import subprocess
 
 import pytest
 
-from inspector.wire.options import ConnectionOptions, Transport
+from inspector.log.entry import IN, OUT, Flag, Kind
 from inspector.session.sequence_gaps import SequenceRule
 from inspector.session.session import Session
+from inspector.wire.options import ConnectionOptions, Transport
 from tests.conftest import NODE_DIR
 from tests.helpers import Recorder, demo_session, run, until
-from inspector.log.entry import IN, OUT, Flag, Kind
 
 
 def node_session(server, **options) -> tuple[Session, Recorder]:

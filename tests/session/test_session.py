@@ -6,15 +6,15 @@ import asyncio
 
 import pytest
 
+from inspector.demo.server import DemoServer
+from inspector.log.entry import IN, OUT, SYS, Flag, Kind
 from inspector.session.acks import AckTimeout
-from inspector.wire.sio import ConnectError
-from inspector.wire.options import ConnectionOptions, Transport
 from inspector.session.server_acks import AckReply
 from inspector.session.session import EmitOutcome, NotConnected, Session
-from inspector.demo.server import DemoServer
-from tests.helpers import Recorder, demo_session, run, until
-from inspector.log.entry import IN, OUT, SYS, Flag, Kind
 from inspector.session.state import ConnectionState, NamespaceState
+from inspector.wire.options import ConnectionOptions, Transport
+from inspector.wire.sio import ConnectError
+from tests.helpers import Recorder, demo_session, run, until
 
 
 def test_connect_logs_the_namespace_and_the_status_says_so():
@@ -500,8 +500,9 @@ def test_held_emits_that_can_no_longer_go_are_reported_dropped():
 
 
 def test_reconnect_delays_stay_within_the_maximum_for_ever():
-    from inspector.wire.sio import InspectorClient
     import random
+
+    from inspector.wire.sio import InspectorClient
 
     class Probe:
         def __init__(self):

@@ -2,9 +2,9 @@
 session goes on: the other subscribers get every entry, the connection keeps working."""
 from __future__ import annotations
 
-import pytest
-
 import logging
+
+import pytest
 
 from tests.helpers import demo_session, run
 

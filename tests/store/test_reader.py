@@ -8,11 +8,11 @@ import sys
 import pytest
 
 from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
-from inspector.store.writer import StoreWriter
 from inspector.store.jsonl import export_jsonl, import_jsonl
 from inspector.store.paths import user_sessions_dir
 from inspector.store.reader import SessionStore
 from inspector.store.rows import StoreError
+from inspector.store.writer import StoreWriter
 
 
 def sample() -> list[LogEntry]:

@@ -3,13 +3,12 @@ inspector.ui.event_loop.install_qasync_loop, and the window's handlers run on it
 from __future__ import annotations
 
 import asyncio
-
-import pytest
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import qasync
 
 from inspector.ui import event_loop

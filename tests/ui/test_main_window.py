@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from inspector.ui.log.columns import ColumnKey, position
 from inspector.log.entry import IN, OUT, Kind
 from inspector.session.state import NamespaceState
+from inspector.ui.log.columns import ColumnKey, position
 
 
 def test_connect_shows_status_and_the_connect_row(inspector_at, demo_server):

@@ -7,12 +7,12 @@ import os
 from pathlib import Path
 
 from PySide6.QtGui import QColor, QImage
-from inspector.log.entry import IN, Flag, Kind
-from inspector.wire.options import Transport
 
+from inspector.log.entry import IN, Flag, Kind
 from inspector.log.timeline import DOWN
 from inspector.ui import palette
 from inspector.ui.log.timeline import PAD, ROW_H
+from inspector.wire.options import Transport
 from tests.ui.looks import assert_row_shown_whole, assert_shown_whole, settle
 
 STRIP_COLOURS = {"up": palette.TIMELINE_UP, "down": palette.TIMELINE_DOWN, "recovered": palette.TIMELINE_RECOVERED}

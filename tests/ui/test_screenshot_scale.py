@@ -9,8 +9,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
-from inspector.ui.log.workspace import STATS_TAB
 from inspector.log.entry import IN, Kind
+from inspector.ui.log.workspace import STATS_TAB
 from tests.ui.looks import assert_row_shown_whole, assert_shown_whole, settle
 
 

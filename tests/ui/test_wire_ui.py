@@ -1,8 +1,8 @@
 """Wire truth in the window: raw packets, bytes from a file, held emits, the compress note."""
 from PySide6.QtGui import QTextCursor
 
-from inspector.ui.log.columns import ColumnKey, position
 from inspector.log.entry import IN, OUT, Flag, Kind
+from inspector.ui.log.columns import ColumnKey, position
 from inspector.wire.options import Transport
 
 

@@ -2,9 +2,9 @@
 and the connection goes on (it must not end the read loop unseen)."""
 from __future__ import annotations
 
-import pytest
-
 import logging
+
+import pytest
 
 from inspector.session.session import Session
 from tests.helpers import demo_session, run

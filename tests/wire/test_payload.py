@@ -3,8 +3,13 @@ import base64
 import pytest
 
 from inspector.wire.payload import (
-    PayloadError, from_jsonable, parse_args, parse_optional_object, parse_pairs,
-    preview, to_jsonable,
+    PayloadError,
+    from_jsonable,
+    parse_args,
+    parse_optional_object,
+    parse_pairs,
+    preview,
+    to_jsonable,
 )
 
 

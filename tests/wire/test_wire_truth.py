@@ -6,12 +6,12 @@ import contextlib
 
 import pytest
 
-from inspector.wire.options import ConnectionOptions, Transport
-from inspector.session.session import EmitOutcome, Session
 from inspector.demo.server import DemoServer
+from inspector.log.entry import IN, OUT, Flag, Kind
+from inspector.session.session import EmitOutcome, Session
+from inspector.wire.options import ConnectionOptions, Transport
 from tests.helpers import Recorder, run
 from tests.wire_proxy import S2C, FrameProxy
-from inspector.log.entry import IN, OUT, Flag, Kind
 
 BIG = "compress me " * 200
 

@@ -11,16 +11,23 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QLabel, QMainWindow, QMessageBox, QSizePolicy, QVBoxLayout, QWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
 )
 
 from inspector.log.chunk import chunk_from_rows
-from inspector.store.writer import StoreWriter
 from inspector.store.jsonl import export_jsonl, import_jsonl
 from inspector.store.paths import default_session_path, free_name, user_sessions_dir
 from inspector.store.reader import Fetcher, SessionStore
 from inspector.store.rows import StoreError
-from inspector.ui import palette, settings as S
+from inspector.store.writer import StoreWriter
+from inspector.ui import palette
+from inspector.ui import settings as S
 from inspector.ui.jobs import Job, run_with_progress
 from inspector.ui.log.model import LogModel
 from inspector.ui.log.workspace import LogWorkspace

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from inspector.log.row_text import args_text, full_text
 from inspector.log.filter import LogFilter
+from inspector.log.row_text import args_text, full_text
 from inspector.store.reader import SessionStore
 from inspector.ui.jobs import Job
 

@@ -16,15 +16,23 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QMenu, QPlainTextEdit, QTabWidget, QToolButton, QTreeWidget,
-    QTreeWidgetItem, QVBoxLayout, QWidget,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPlainTextEdit,
+    QTabWidget,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from inspector.log import codegen
 from inspector.log.entry import Kind, LogEntry
-from inspector.wire.payload import pretty, to_jsonable
-from inspector.ui.panels.json_field import monospace_font
 from inspector.ui.log.columns import event_label, format_size, format_time
+from inspector.ui.panels.json_field import monospace_font
+from inspector.wire.payload import pretty, to_jsonable
 
 PathStep = int | str
 TREE_TAB, RAW_TAB, HEX_TAB, ENTRY_TAB = range(4)

@@ -13,16 +13,15 @@ after a quiet moment, or a few at a time, are shown at once.
 """
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import numpy as np
-import time
-
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 
-from inspector.log.table import Column
-from inspector.log.filter import FilterError, LogFilter
 from inspector.log.entry import LogEntry
+from inspector.log.filter import FilterError, LogFilter
+from inspector.log.table import Column
 from inspector.ui.log.deep_search import DeepSearch
 from inspector.ui.log.model import ROLES, LogModel
 

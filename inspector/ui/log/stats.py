@@ -9,20 +9,26 @@ from typing import Any, Callable
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPointF, QRectF, Qt,
-                            QTimer, Signal)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView, QGridLayout, QHeaderView, QLabel, QSizePolicy, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
-from inspector.wire.loop import courtesy
 from inspector.log.stats import Stats, compute, compute_whole
 from inspector.log.table import LogTable
 from inspector.ui import palette
 from inspector.ui.jobs import Job
 from inspector.ui.log.columns import format_size
 from inspector.ui.log.model import LogModel
+from inspector.wire.loop import courtesy
 
 
 def _rate(v: float) -> str:

@@ -9,9 +9,9 @@ from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from inspector.log.entry import LogEntry
-from inspector.wire.loop import courtesy
 from inspector.log.timeline import CLOSED, DOWN, REFUSED, UP, Period, Timeline
 from inspector.ui import palette
+from inspector.wire.loop import courtesy
 
 ROW_H = 18
 AXIS_H = 16

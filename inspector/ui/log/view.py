@@ -10,20 +10,27 @@ import numpy as np
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton, QTableView,
-    QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from inspector.log import codegen
-from inspector.log.filter import FilterError, LogFilter
 from inspector.log.entry import LogEntry
+from inspector.log.filter import FilterError, LogFilter
 from inspector.ui import palette
-from inspector.ui.log.filter_bar import FilterBar
-from inspector.wire.loop import courtesy
-from inspector.ui.log.filter_model import FilteredLogModel
-from inspector.ui.log.delegate import LogDelegate
 from inspector.ui.log.columns import COLUMNS
+from inspector.ui.log.delegate import LogDelegate
+from inspector.ui.log.filter_bar import FilterBar
+from inspector.ui.log.filter_model import FilteredLogModel
 from inspector.ui.log.model import EntryRole, LogModel
+from inspector.wire.loop import courtesy
 
 FOLLOW_MS = 100
 

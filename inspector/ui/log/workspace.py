@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
 
 from inspector.ui.log.detail import DetailView
 from inspector.ui.log.model import LogModel
-from inspector.ui.log.view import LogView
 from inspector.ui.log.stats import StatsView
 from inspector.ui.log.timeline import TimelineView
+from inspector.ui.log.view import LogView
 
 DETAIL_TAB, STATS_TAB = 0, 1
 STATS_HEIGHT = 320           # what the statistics tab asks for when it is shown

@@ -1,24 +1,33 @@
 """The emit composer: namespace, event, arguments (JSON values), ack, compress, volatile."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Callable
-
-import json
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QCompleter, QDoubleSpinBox, QFileDialog, QGridLayout, QHBoxLayout,
-    QLabel, QLineEdit, QPushButton, QWidget,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDoubleSpinBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
 )
 
-from inspector.wire.payload import PayloadError, parse_args
 from inspector.session.state import ConnectionState, NamespaceState, SessionState
-from inspector.wire.options import Transport
-from inspector.ui import palette, settings as S
+from inspector.ui import palette
+from inspector.ui import settings as S
 from inspector.ui.panels.busy import hold, is_busy
 from inspector.ui.panels.json_field import JsonTextEdit
+from inspector.wire.options import Transport
+from inspector.wire.payload import PayloadError, parse_args
 
 ARGS_HINT = ('Arguments: JSON values one after another, e.g.  "lobby" {"n": 1}   (empty = none)\n'
              'Bytes anywhere: {"_hex": "de ad be ef"}, {"_bytes": "<base64>"}, {"_file": "/path"}')

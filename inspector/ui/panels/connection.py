@@ -6,18 +6,30 @@ from urllib.parse import urlsplit, urlunsplit
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame, QGridLayout, QHBoxLayout,
-    QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QToolButton, QVBoxLayout,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
-from inspector.wire.options import ConnectionOptions, OptionsError, Transport
-from inspector.wire.payload import PayloadError, parse_optional_object, parse_pairs
 from inspector.session.state import ConnectionState, NamespaceState, SessionState
-from inspector.ui import settings as S
 from inspector.ui import palette
+from inspector.ui import settings as S
 from inspector.ui.panels.busy import hold, is_busy
 from inspector.ui.panels.json_field import JsonLineEdit, invalid_style, monospace_font
+from inspector.wire.options import ConnectionOptions, OptionsError, Transport
+from inspector.wire.payload import PayloadError, parse_optional_object, parse_pairs
 
 _STATE_COLORS = {ConnectionState.CONNECTED: palette.OK, ConnectionState.CONNECTING: palette.PENDING,
                  ConnectionState.RECONNECTING: palette.WARNING, ConnectionState.DISCONNECTED: palette.MUTED}

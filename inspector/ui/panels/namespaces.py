@@ -5,15 +5,24 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-    QPushButton, QVBoxLayout, QWidget,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
-from inspector.wire.payload import parse_optional_object
 from inspector.session.state import ConnectionState, NamespaceState, RoomState, SessionState
-from inspector.ui import palette, settings as S
+from inspector.ui import palette
+from inspector.ui import settings as S
 from inspector.ui.panels.busy import hold, is_busy
 from inspector.ui.panels.json_field import JsonLineEdit
+from inspector.wire.payload import parse_optional_object
 
 _NS_COLORS = {NamespaceState.CONNECTED: palette.OK, NamespaceState.CONNECTING: palette.PENDING,
               NamespaceState.RECONNECTING: palette.WARNING, NamespaceState.REFUSED: palette.ERROR,

@@ -5,12 +5,20 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
-    QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from inspector.session.sequence_gaps import PathError, SequenceRule, parse_path
 from inspector.ui import palette
+
 
 class SequencePanel(QGroupBox):
     rulesChanged = Signal(list)        # list[SequenceRule], all valid

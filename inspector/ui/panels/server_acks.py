@@ -4,14 +4,23 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
-    QCheckBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
-from inspector.wire.payload import PayloadError, parse_args
 from inspector.session.server_acks import AckReply
 from inspector.ui import palette
 from inspector.ui.panels.json_field import JsonLineEdit
+from inspector.wire.payload import PayloadError, parse_args
+
 
 class ServerAckPanel(QGroupBox):
     repliesChanged = Signal(object, object)     # default AckReply, {event: AckReply}

@@ -13,20 +13,34 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QBoxLayout, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDockWidget, QFileDialog,
-    QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
-    QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QBoxLayout,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
-from inspector.scenarios import recorder
-from inspector.scenarios import file as scenario_file
 from inspector.log.entry import LogEntry
+from inspector.scenarios import file as scenario_file
+from inspector.scenarios import recorder
 from inspector.scenarios.runner import FAILED, SKIPPED, ScenarioRunner, StepResult
 from inspector.ui import palette
 from inspector.ui.bridge import SessionBridge
 from inspector.ui.panels.json_field import monospace_font
 from inspector.ui.scenario.model import COL_MARK, COL_STEP, COL_TIME, RUNNING, STOPPED, StepListModel
-
 
 MAX_RECORDED_ROWS = 50_000     # a log longer than this is not read back into a scenario
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from inspector.log.entry import IN, OUT, Kind, LogEntry
 from inspector.store.reader import SessionStore
 from inspector.ui.log.detail import TREE_TAB
-from inspector.ui.log.workspace import STATS_TAB
 from inspector.ui.log.stats import EventCountsModel
+from inspector.ui.log.workspace import STATS_TAB
 
 
 def converse(ui) -> None:

@@ -3,12 +3,12 @@ the others read from the session file in the background."""
 from __future__ import annotations
 
 from inspector.log import table as C
-from inspector.log.row_text import TEXT_CAP, full_text
 from inspector.log.entry import IN, Kind, LogEntry
 from inspector.log.filter import LogFilter
-from inspector.store.writer import StoreWriter
+from inspector.log.row_text import TEXT_CAP, full_text
 from inspector.store.reader import Fetcher
 from inspector.store.rows import row_of
+from inspector.store.writer import StoreWriter
 from inspector.ui.log.filter_model import FilteredLogModel
 from inspector.ui.log.model import LogModel
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from inspector.log.filter import LogFilter
 from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
+from inspector.log.filter import LogFilter
+from inspector.ui import palette
+from inspector.ui.log.columns import ColumnKey, position
 from inspector.ui.log.filter_model import FilteredLogModel
 from inspector.ui.log.model import LogModel
-from inspector.ui.log.columns import ColumnKey, position
 from inspector.ui.log.view import LogView
-from inspector.ui import palette
 
 
 def entries() -> list[LogEntry]:

@@ -1,9 +1,9 @@
 from PySide6.QtCore import Qt
 
 from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
-from inspector.ui.log.model import LogModel
-from inspector.ui.log.columns import ColumnKey, format_size, position
 from inspector.ui import palette
+from inspector.ui.log.columns import ColumnKey, format_size, position
+from inspector.ui.log.model import LogModel
 
 
 def entry(seq, **kw):
@@ -84,6 +84,7 @@ def test_a_server_ack_request_row_says_when_it_was_answered():
 
 def test_the_table_paints_backgrounds_and_selection_through_its_delegate(qtbot):
     from PySide6.QtGui import QColor
+
     from inspector.ui.log.delegate import LogDelegate
     from inspector.ui.log.view import LogView
     model = LogModel()

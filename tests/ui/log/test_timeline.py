@@ -2,9 +2,9 @@
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QTabWidget
 
+from inspector.log.entry import Kind
 from inspector.log.timeline import DOWN, UP
 from inspector.ui.log.timeline import PAD, ROW_H
-from inspector.log.entry import Kind
 from tests.ui.looks import assert_row_shown_whole
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from inspector.scenarios.file import loads
 from inspector.log.entry import IN, Kind
+from inspector.scenarios.file import loads
 from inspector.scenarios.runner import StepOutcome
 from inspector.ui.scenario.model import StepProgress
 

@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 from PySide6.QtGui import QColor
-from tests.ui.looks import assert_row_shown_whole, assert_shown_whole, settle
 
 from inspector.ui.scenario.model import COL_MARK
+from tests.ui.looks import assert_row_shown_whole, assert_shown_whole, settle
 
 SCENARIO = """\
 name: Lobby chat
