@@ -3,7 +3,7 @@
 One entry is one thing that happened on the connection: an event or ack in
 either direction, a lifecycle change, or (with raw capture) one packet.  Its
 JSON form is one object per line; the field names are the schema in
-DESIGN.md.  Fields that do not apply are left out of the JSON form.
+ARCHITECTURE.md.  Fields that do not apply are left out of the JSON form.
 """
 from __future__ import annotations
 
