@@ -28,6 +28,7 @@ from inspector.wire.options import ConnectionOptions, OptionsError, Transport, p
 from inspector.wire.payload import PayloadError, parse_optional_object, parse_value
 
 EXIT_OK, EXIT_ACK_TIMEOUT, EXIT_CONNECT = 0, 1, 2
+EXIT_INTERRUPTED = 130          # as a shell reports a command stopped by Ctrl+C
 
 
 class UsageError(Exception):
@@ -269,16 +270,39 @@ async def emit(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:
+    _on_signals(stop.set)
+
+
+def _on_signals(callback) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, callback)
         except (NotImplementedError, RuntimeError):  # pragma: no cover (Windows)
             pass
 
 
 async def run_scenarios(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    """Check every file first (nothing connects if one is refused), then run them in order."""
+    """Check every file first (nothing connects if one is refused), then run them in order.
+    Ctrl+C (or SIGTERM) stops the run, which then did not pass (exit 130)."""
+    task = asyncio.current_task()
+    interrupted = asyncio.Event()
+
+    def interrupt() -> None:
+        # through the loop's own signal handling, which wakes it at once (a plain Python
+        # handler runs only when the idle uvloop next wakes up: seconds later, in a long wait)
+        interrupted.set()
+        task.cancel()
+    _on_signals(interrupt)
+    try:
+        return await _run_scenarios(args, out)
+    except asyncio.CancelledError:
+        if not interrupted.is_set():
+            raise
+        return EXIT_INTERRUPTED
+
+
+async def _run_scenarios(args: argparse.Namespace, out: TextIO) -> int:
     scenarios, problems = [], []
     for path in args.scenarios:
         try:
@@ -366,4 +390,4 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     except KeyboardInterrupt:
         # stopping `listen` is how it ends; an interrupted `run` did not pass
-        return EXIT_OK if args.command != "run" else 130
+        return EXIT_OK if args.command != "run" else EXIT_INTERRUPTED
