@@ -7,7 +7,6 @@ usual; this panel lists the steps with their pass / fail, time and message.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 from pathlib import Path
 from typing import Callable
 
@@ -41,6 +40,7 @@ from inspector.ui import palette
 from inspector.ui.bridge import SessionBridge
 from inspector.ui.panels.json_field import monospace_font
 from inspector.ui.scenario.model import COL_MARK, COL_STEP, COL_TIME, RUNNING, STOPPED, StepListModel
+from inspector.ui.tasks import Tasks
 
 MAX_RECORDED_ROWS = 50_000     # a log longer than this is not read back into a scenario
 
@@ -130,7 +130,9 @@ class ScenarioPanel(QWidget):
         self._row_count = row_count or (lambda: len(entries()))
         self.scenario: scenario_file.Scenario | None = None
         self.runner: ScenarioRunner | None = None
-        self._future: concurrent.futures.Future | None = None
+        self.tasks = Tasks()                  # the run (or the save) in flight
+        self._run_task: asyncio.Task | None = None
+        self._row = 0                         # the step running, or the last one run
         self._to_end = False
         self._dialog: SaveScenarioDialog | None = None
 
@@ -273,10 +275,8 @@ class ScenarioPanel(QWidget):
         entries = list(self._entries())
         selected = [e.seq for e in self._selected()]
 
-        def done(ctx: recorder.RecordingContext | None, error: BaseException | None) -> None:
-            if error is not None:
-                self._set_summary(f"Not saved: {error}", error=True)
-                return
+        async def save() -> None:
+            ctx = await self.bridge.call(recorder.context_of(self.bridge.session))
             try:
                 rec = recorder.record(entries, ctx, name=name, events=events, selected=selected,
                                       include_secrets=include_secrets, loose=loose)
@@ -292,12 +292,13 @@ class ScenarioPanel(QWidget):
                     if rec.secrets else "")
             self._set_summary(f"Saved {rec.steps} steps to {path}.{note}")
 
-        self.bridge.run(recorder.context_of(self.bridge.session), done)
+        self.tasks.spawn(save(), lambda error: self._set_summary(f"Not saved: {error}", error=True),
+                         name="ScenarioPanel.save_scenario")
 
     # -- running -----------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self._future is not None
+        return self._run_task is not None
 
     def step(self) -> None:
         self._to_end = False
@@ -309,12 +310,19 @@ class ScenarioPanel(QWidget):
 
     def stop(self) -> None:
         self._to_end = False
-        if self._future is not None:
-            self._future.cancel()
+        if self._run_task is not None:
+            self._run_task.cancel()
 
     def _start_next(self) -> None:
-        if self.scenario is None or self.running:
+        if self.scenario is None or self.running or not self._prepare_runner():
             return
+        self._mark_running()              # at once: the click shows what it started
+        self._run_task = self.tasks.spawn(self._run_steps(), self._run_failed, name="ScenarioPanel.run",
+                                          on_end=self._run_ended)
+        self._update()
+
+    def _prepare_runner(self) -> bool:
+        """A runner for the next step: the current one, or a new one when none is left."""
         if self.runner is None or self.runner.done:
             url = self.urlEdit.text().strip() or None
             try:
@@ -322,47 +330,60 @@ class ScenarioPanel(QWidget):
             except scenario_file.ScenarioError as exc:
                 self._set_summary("Cannot run it yet:", error=True)
                 self.message.setPlainText(str(exc))
-                return
+                return False
             self._drop_runner()
             self.runner = ScenarioRunner(self.scenario, self.bridge.session, url=url)
             self._reset_rows()
-        row = self._next_row()
+        return True
+
+    async def _run_steps(self) -> None:
+        """One step, or (Run) every step left until one fails; Stop cancels it."""
+        while True:
+            row = self._row
+            result = await self.bridge.call(self.runner.next())
+            if not self._step_done(row, result) or not self._to_end:
+                return
+            self._mark_running()
+
+    def _mark_running(self) -> None:
+        row = self._row = self._next_row()
         self.model.set_status(row, RUNNING)
         self.table.scrollTo(self.model.index(row, 0))
         self._set_summary(f"Running {self.model.label(row)}…")
-        self._future = self.bridge.run(self.runner.next(), lambda r, e: self._step_done(row, r, e))
+
+    def _run_ended(self) -> None:
+        self._run_task = None
+        if self.model.status(self._row) == RUNNING:       # stopped (cancelled), even before it began
+            self.model.set_status(self._row, STOPPED)
+            self._set_summary(f"Stopped at {self.model.label(self._row)}; Step runs it again.")
         self._update()
+
+    def _run_failed(self, error: BaseException) -> None:
+        row = self._row
+        result = StepResult(row, self.model.label(row), FAILED, message=f"{type(error).__name__}: {error}")
+        self.model.set_status(row, FAILED, result)      # after _run_ended: the outcome is this
+        self._to_end = False
+        self._show_failure(row, result)
 
     def _next_row(self) -> int:
         r = self.runner
         return 0 if r is None or not r.connected else r.position + 1
 
-    def _step_done(self, row: int, result: StepResult | None, error: BaseException | None) -> None:
-        self._future = None
+    def _step_done(self, row: int, result: StepResult) -> bool:
+        """Show a step's result; True when the run may go on to the next step."""
         runner = self.runner
-        if isinstance(error, (asyncio.CancelledError, concurrent.futures.CancelledError)):
-            self.model.set_status(row, STOPPED)
-            self._set_summary(f"Stopped at {self.model.label(row)}; Step runs it again.")
-        elif error is not None:
-            result = StepResult(row, self.model.label(row), FAILED, message=f"{type(error).__name__}: {error}")
-            self.model.set_status(row, FAILED, result)
+        self.model.set_status(row, result.status, result)
+        if not result.passed:
             self._to_end = False
-        elif result is not None:
-            self.model.set_status(row, result.status, result)
-            if not result.passed:
-                self._to_end = False
-                self._show_failure(row, result)
-        finished = runner is not None and runner.done
-        if finished:
+            self._show_failure(row, result)
+        if runner is not None and runner.done:
             self._finish(runner)
-        elif self._to_end:
-            self._start_next()
-            return
-        elif result is not None and result.passed:
+            return False
+        if result.passed and not self._to_end:
             nxt = self._next_row()
             self._set_summary(f"✓ {result.label}. Next: {self.model.label(nxt)}"
                               if nxt < self.model.rowCount() else f"✓ {result.label}")
-        self._update()
+        return result.passed
 
     def _show_failure(self, row: int, result: StepResult) -> None:
         if row > 0:
@@ -376,11 +397,16 @@ class ScenarioPanel(QWidget):
     def _drop_runner(self) -> None:
         """Forget the current run (its journal subscription and settings are undone)."""
         if self.runner is not None:
-            self.bridge.run(self.runner.close(disconnect=False))
+            self._close_runner(self.runner)
             self.runner = None
 
+    def _close_runner(self, runner: ScenarioRunner) -> None:
+        self.tasks.spawn(self.bridge.call(runner.close(disconnect=False)),
+                         lambda error: self._set_summary(f"Could not end the run: {error}", error=True),
+                         name="ScenarioPanel.close_runner")
+
     def _finish(self, runner: ScenarioRunner) -> None:
-        self.bridge.run(runner.close(disconnect=False))
+        self._close_runner(runner)
         results = {r.index: r for r in runner.results}
         failed = [r for r in results.values() if r.status == FAILED]
         if not failed:

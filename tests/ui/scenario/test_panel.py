@@ -13,7 +13,7 @@ import pytest
 
 from inspector.log.entry import IN, Kind
 from inspector.scenarios.file import loads
-from inspector.scenarios.runner import StepOutcome
+from inspector.scenarios.runner import ScenarioRunner, StepOutcome
 from inspector.ui.scenario.model import StepProgress
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -239,3 +239,26 @@ def test_a_log_too_long_for_a_scenario_is_refused_with_a_way_out(inspector_at, d
     ui.window.scenario.save_scenario(str(tmp_path / "big.yaml"))
     assert "Not saved: the log has" in ui.scenario_summary and "Clear the log" in ui.scenario_summary
     assert not (tmp_path / "big.yaml").exists()
+
+
+@pytest.mark.expect_error(r"ScenarioPanel\.run failed")
+def test_a_step_that_crashes_is_shown_failed_not_stopped(inspector_at, demo_server, tmp_path, monkeypatch,
+                                                         gui_loop):
+    """A bug while a step runs (here: the runner raises) is the step's failure on screen, never
+    raised into Qt; the window stays usable."""
+    ui = inspector_at(demo_server.url)
+    path = tmp_path / "s.yaml"
+    path.write_text("steps:\n  - emit: echo\n")
+    ui.open_scenario(path)
+    assert ui.step_scenario()[0] == StepOutcome.PASSED          # connected
+
+    async def broken(self):
+        raise KeyError("the journal is gone")
+    monkeypatch.setattr(ScenarioRunner, "next", broken)
+    status, label, _t = ui.step_scenario()
+    assert status == StepOutcome.FAILED and label == "emit echo"
+    assert ui.scenario_summary.startswith("Failed at step 1")
+    assert ui.widget("stepButton").isEnabled() and not ui.widget("stopButton").isEnabled()
+    [record] = gui_loop.errors                   # logged with its traceback, as a bug is
+    assert record.exc_info[1].args == ("the journal is gone",)
+    gui_loop.errors.clear()
