@@ -210,14 +210,22 @@ steps:
 def test_ctrl_c_stops_a_run_and_does_not_pass(shared_demo_server, tmp_path):
     path = tmp_path / "slow.yaml"
     path.write_text("steps:\n  - wait: 30\n")
+    # PYTHONFAULTHANDLER: should it hang, SIGABRT makes it print where every thread is
     proc = subprocess.Popen([sys.executable, "-m", "inspector", "run", str(path), "--url", shared_demo_server.url],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     try:
         first = proc.stdout.readline()              # the file's header: it is running
         assert first.startswith(f"{path}: ")
         assert proc.stdout.readline().startswith("  ✓ ")   # connected, now in the 30 s wait
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(20) == 130
+        try:
+            code = proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)
+            out, err = proc.communicate(timeout=10)
+            pytest.fail(f"still running 20 s after Ctrl+C; it printed:\n{out}\n{err}")
+        assert code == 130
     finally:
         if proc.poll() is None:
             proc.kill()
