@@ -30,7 +30,7 @@ from inspector.scenarios.file import DEFAULT_WITHIN, Scenario, ScenarioError, St
 from inspector.scenarios.journal import Journal
 from inspector.scenarios.matching import mismatch, show
 from inspector.scenarios.variables import VariableError, substitute
-from inspector.session.acks import AckTimeout
+from inspector.session.acks import AckFailed, AckTimeout
 from inspector.session.errors import ConnectError
 from inspector.session.server_acks import AckReply
 from inspector.session.session import EmitOutcome, NotConnected, Session
@@ -255,6 +255,8 @@ class ScenarioRunner:
         except AckTimeout:
             raise StepFailed(f"no ack for {event!r} on {ns} within {timeout:g} s",
                              self.journal.last_on(ns)) from None
+        except AckFailed as exc:        # e.g. the connection ended before the answer came
+            raise StepFailed(str(exc), self.journal.last_on(ns)) from None
         entries = self._ack_entries(ns, result.ack_id)
         if "expect_ack" in step.fields:
             pattern = resolve_bytes(self._sub(step.get("expect_ack")), self.scenario.base_dir)
