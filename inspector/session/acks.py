@@ -16,9 +16,15 @@ import asyncio
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Callable
 
 _EXPIRED_KEPT = 10_000  # timed-out acks remembered so a late answer is recognised
+
+
+class AckOutcome(StrEnum):
+    """`detail.outcome` of the entry that says why an ack will not be answered."""
+    DISCONNECTED = "disconnected"      # the connection ended before the answer came
 
 
 class _FromOptions:

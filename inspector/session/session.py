@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from inspector.log.entry import IN, OUT, SYS, Direction, Flag, Kind, LogEntry
-from inspector.session.acks import FROM_OPTIONS, AckTracker, PendingAck
+from inspector.session.acks import FROM_OPTIONS, AckOutcome, AckTracker, PendingAck
 from inspector.session.explain import (
     answer_held_note,
     compress_no_effect,
@@ -349,7 +349,7 @@ class Session:
         """ns was disconnected: what becomes of the acks it was waiting for (acks.py)."""
         held = (lambda ack_id: self.client.is_buffered(ns, ack_id)) if self.client else (lambda _: False)
         for p in self.acks.connection_lost(ns, reason, held):
-            detail = {"outcome": "disconnected", "reason": reason, "timeout_s": p.timeout,
+            detail = {"outcome": AckOutcome.DISCONNECTED, "reason": reason, "timeout_s": p.timeout,
                       "for_seq": p.out_seq}
             if p.attempt is not None:
                 detail["attempt"] = p.attempt
