@@ -19,7 +19,7 @@ from inspector.log.entry import IN, Kind, LogEntry
 from inspector.scenarios import file as scenario_file
 from inspector.scenarios import junit
 from inspector.scenarios.runner import FAILED, SKIPPED, ScenarioRunner
-from inspector.session.acks import AckTimeout
+from inspector.session.acks import FROM_OPTIONS, AckFailed
 from inspector.session.errors import ConnectError, NamespaceRefused
 from inspector.session.sequence_gaps import PathError, SequenceRule, parse_path
 from inspector.session.session import NotConnected, Session, normalize_namespace
@@ -57,7 +57,10 @@ def add_commands(sub) -> None:
                       "(bytes as {\"_bytes\": \"<base64>\"}); put -- before values that start with -")
     _add_connection_args(emit)
     emit.add_argument("--ack", action="store_true", help="ask for an ack and wait for it")
-    emit.add_argument("--timeout", type=float, default=5.0, metavar="S", help="ack timeout (default 5)")
+    emit.add_argument("--timeout", type=seconds_or_none, default=FROM_OPTIONS, metavar="S|none",
+                      help="this emit's ack timeout: seconds (0: already expired, as "
+                           "socket.io-client's timeout(0)) or none (wait for ever); default: "
+                           "--ack-timeout when given, else 5")
     emit.add_argument("--compress", dest="compress", action="store_true", default=False,
                       help="send as a compressed websocket frame (when deflate was negotiated)")
     emit.add_argument("--no-compress", dest="compress", action="store_false")
@@ -84,6 +87,12 @@ def _add_connection_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--path", default="/socket.io", help="handshake path (default /socket.io)")
     p.add_argument("--insecure", action="store_true", help="do not check TLS certificates")
     p.add_argument("--connect-timeout", type=float, default=10.0, metavar="S")
+    p.add_argument("--ack-timeout", type=seconds_or_none, default=None, metavar="S|none",
+                   help="socket.io-client's ackTimeout: every emit's ack timeout unless it has "
+                        "its own (default none)")
+    p.add_argument("--retries", type=int, default=0, metavar="N",
+                   help="socket.io-client's retries: resend an emit until the server acks it, "
+                        "N more times at most (every emit then asks for an ack; default 0: off)")
     p.add_argument("--no-reconnect", action="store_true", help="do not reconnect after a drop")
     p.add_argument("--no-recovery", action="store_true", help="turn connection state recovery off")
     p.add_argument("--raw", action="store_true", help="also print every Engine.IO packet")
@@ -110,13 +119,26 @@ def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]
         url=args.url, path=args.path, transport=args.transport, auth=auth, query=query,
         headers=headers, verify_tls=not args.insecure, connect_timeout=args.connect_timeout,
         reconnection=not args.no_reconnect, recovery=not args.no_recovery,
-        log_secrets=args.log_secrets)
+        log_secrets=args.log_secrets, ack_timeout=args.ack_timeout, retries=args.retries)
     try:
         opts.validate()
     except OptionsError as exc:
         raise UsageError(str(exc)) from None
     namespaces = [normalize_namespace(ns) for ns in args.namespace] or [opts.base_namespace]
     return opts, namespaces
+
+
+def seconds_or_none(text: str) -> float | None:
+    """An ack timeout on the command line: seconds, 0 or more, or `none`."""
+    if text.strip().lower() == "none":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seconds or none, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"0 or more seconds, or none (got {text!r})")
+    return value
 
 
 def parse_sequence_rules(specs: list[str]) -> list[SequenceRule]:
@@ -253,13 +275,19 @@ async def emit(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
         return _fail(str(exc))
     code = EXIT_OK
     try:
+        timeout = args.timeout       # not given: --ack-timeout when given, else 5 s
+        if timeout is FROM_OPTIONS and args.ack_timeout is None:
+            timeout = 5.0
         result = await session.emit(namespaces[0], args.event, values, ack=args.ack,
-                                    timeout=args.timeout, compress=args.compress,
+                                    timeout=timeout, compress=args.compress,
                                     volatile=args.volatile)
         if result.answer is not None:
             try:
-                await result.answer
-            except AckTimeout as exc:
+                await _answer_or_forgotten(session, namespaces[0], result)
+            except AckFailed as exc:
+                print(f"socketio-inspector: {exc}", file=sys.stderr)
+                code = EXIT_ACK_TIMEOUT
+            except AckForgotten as exc:
                 print(f"socketio-inspector: {exc}", file=sys.stderr)
                 code = EXIT_ACK_TIMEOUT
         await session.drained()         # so the out entry is printed
@@ -267,6 +295,32 @@ async def emit(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
         code = _fail(str(exc))
     await session.disconnect()
     return code
+
+
+class AckForgotten(Exception):
+    """An ack without timeout whose connection ended: it will never be answered."""
+
+
+async def _answer_or_forgotten(session: Session, ns: str, result) -> None:
+    """Wait for the answer; an ack with no timeout is forgotten when its connection ends
+    (as socket.io-client forgets it), and then nothing would ever end the wait."""
+    forgotten = asyncio.Event()
+
+    def check(entry: LogEntry) -> None:
+        if (entry.kind == Kind.DISCONNECT and result.ack_id is not None and not result.answer.done()
+                and not session.options.retries and not session.acks.is_pending(ns, result.ack_id)):
+            forgotten.set()
+    unsubscribe = session.subscribe(check)
+    waiter = asyncio.ensure_future(forgotten.wait())
+    try:
+        await asyncio.wait([result.answer, waiter], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        unsubscribe()
+        waiter.cancel()
+    if not result.answer.done():
+        raise AckForgotten(f"{ns} was disconnected before the answer came; an ack with no "
+                           "timeout is then never answered (as in socket.io-client)")
+    result.answer.result()
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:

@@ -29,6 +29,42 @@ def test_emit_exits_1_when_the_ack_times_out(shared_demo_server):
     assert "no ack for 'slow_echo' within 0.3 s" in err
 
 
+def test_emit_takes_the_connection_ack_timeout_when_it_has_none_of_its_own(shared_demo_server):
+    code, lines, err = cli("emit", shared_demo_server.url, "slow_echo", '{"delay": 3}',
+                           "--ack", "--ack-timeout", "0.3")
+    assert code == 1
+    assert lines[-1]["flags"] == ["timeout"] and lines[-1]["detail"]["timeout_s"] == 0.3
+    assert "no ack for 'slow_echo' within 0.3 s" in err
+
+
+def test_emit_with_retries_resends_until_the_tries_run_out(shared_demo_server):
+    code, lines, err = cli("emit", shared_demo_server.url, "slow_echo", '{"delay": 3}',
+                           "--ack", "--retries", "2", "--timeout", "0.3")
+    assert code == 1, err
+    tries = [e for e in lines if e["dir"] == "out" and e["kind"] == "event"]
+    assert [e["detail"]["attempt"] for e in tries] == [1, 2, 3]
+    assert len({e["ack_id"] for e in tries}) == 3          # each try is an emit of its own
+    assert "no ack for 'slow_echo' within 0.3 s (3 tries)" in err
+
+
+def test_emit_with_retries_asks_for_an_ack_without_being_told(shared_demo_server):
+    code, lines, err = cli("emit", shared_demo_server.url, "echo", '"hi"', "--retries", "1")
+    assert code == 0, err
+    [out] = [e for e in lines if e["dir"] == "out"]
+    assert out["ack_id"] == 0 and out["detail"]["attempt"] == 1
+
+
+def test_emit_timeout_none_and_0_are_different_choices(shared_demo_server):
+    code, lines, err = cli("emit", shared_demo_server.url, "echo", "1", "--ack", "--timeout", "none")
+    assert code == 0, err
+    assert lines[0]["detail"]["timeout_s"] is None and lines[1]["args"] == [1]
+    code, lines, err = cli("emit", shared_demo_server.url, "echo", "1", "--ack", "--timeout", "0")
+    assert code == 1                                      # 0: already expired, as timeout(0)
+    assert "no ack for 'echo' at once (a timeout of 0)" in err
+    code, lines, err = cli("emit", shared_demo_server.url, "echo", "--timeout", "-1")
+    assert code == 2 and "0 or more seconds, or none" in err
+
+
 def test_emit_exits_2_with_a_clear_message_when_it_cannot_connect():
     code, lines, err = cli("emit", "http://127.0.0.1:1", "echo", "--connect-timeout", "3")
     assert code == 2 and lines == []

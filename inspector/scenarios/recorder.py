@@ -298,7 +298,8 @@ class _Recorder:
         conn: dict[str, Any] = {}
         for key in ("path", "transport", "verify_tls", "connect_timeout", "reconnection",
                     "reconnection_attempts", "reconnection_delay", "reconnection_delay_max",
-                    "randomization_factor", "compression", "buffer_offline", "recovery"):
+                    "randomization_factor", "compression", "buffer_offline", "recovery",
+                    "ack_timeout", "retries"):
             if getattr(opts, key) != getattr(default, key):
                 conn[key] = getattr(opts, key)
         if opts.auth:

@@ -30,7 +30,7 @@ from inspector.scenarios.file import DEFAULT_WITHIN, Scenario, ScenarioError, St
 from inspector.scenarios.journal import Journal
 from inspector.scenarios.matching import mismatch, show
 from inspector.scenarios.variables import VariableError, substitute
-from inspector.session.acks import AckTimeout
+from inspector.session.acks import AckFailed, AckTimeout
 from inspector.session.errors import ConnectError
 from inspector.session.server_acks import AckReply
 from inspector.session.session import EmitOutcome, NotConnected, Session
@@ -226,6 +226,16 @@ class ScenarioRunner:
     def _timeout(self, step: Step) -> float:
         return float(step.get("timeout", self.scenario.timeout))
 
+    def _ack_timeout(self, step: Step) -> float | None:
+        """An emit's: its own `timeout` (null: none, 0: already expired), else the
+        connection's ack_timeout when the file sets one, else the scenario's timeout."""
+        if "timeout" in step.fields:
+            value = step.get("timeout")
+            return None if value is None else float(value)
+        if "ack_timeout" in self.scenario.connection:
+            return self.session.options.ack_timeout
+        return float(self.scenario.timeout)
+
     def _save(self, step: Step, args: list) -> None:
         if step.get("save_as"):
             self.variables[step.get("save_as")] = list(args)
@@ -238,7 +248,7 @@ class ScenarioRunner:
         ns, event = self._ns(step), self._sub(step.value)
         args = resolve_bytes(self._sub(step.get("args", [])), self.scenario.base_dir)
         ack = bool(step.get("ack")) or "expect_ack" in step.fields or "save_as" in step.fields
-        timeout = self._timeout(step)
+        timeout = self._ack_timeout(step)
         before = len(self.journal)
         result = await self.session.emit(ns, event, args, ack=ack, timeout=timeout,
                                          compress=bool(step.get("compress")),
@@ -249,12 +259,15 @@ class ScenarioRunner:
             return [e for e in self.journal.entries[before:] if e.dir == OUT and e.event == event][:1]
         return await self._answer(step, ns, event, result, timeout)
 
-    async def _answer(self, step: Step, ns: str, event: str, result, timeout: float) -> list[LogEntry]:
+    async def _answer(self, step: Step, ns: str, event: str, result,
+                      timeout: float | None) -> list[LogEntry]:
         try:
             answer = await result.answer
         except AckTimeout:
-            raise StepFailed(f"no ack for {event!r} on {ns} within {timeout:g} s",
-                             self.journal.last_on(ns)) from None
+            within = f"within {timeout:g} s" if timeout else "at once (a timeout of 0)"
+            raise StepFailed(f"no ack for {event!r} on {ns} {within}", self.journal.last_on(ns)) from None
+        except AckFailed as exc:        # e.g. the connection ended before the answer came
+            raise StepFailed(str(exc), self.journal.last_on(ns)) from None
         entries = self._ack_entries(ns, result.ack_id)
         if "expect_ack" in step.fields:
             pattern = resolve_bytes(self._sub(step.get("expect_ack")), self.scenario.base_dir)

@@ -51,3 +51,15 @@ def recovery_note(recovered: bool | None, replayed: int, why_not: str | None) ->
         return f"not recovered: {why_not}"
     return "no recovery (the server does not offer it)"
 
+
+
+def answer_held_note() -> str:
+    """On the out ack entry of an answer to the server that was made while its namespace
+    was disconnected, and sent once it was back."""
+    return ("answered while disconnected, sent once the namespace was back; the server may no "
+            "longer wait for it (socket.io forgets a socket's ack requests when its connection drops)")
+
+
+def unsent_after_timeout() -> str:
+    """On the timeout entry of an emit that was still held in the send buffer."""
+    return "never sent: taken out of the send buffer when its ack timed out"

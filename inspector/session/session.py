@@ -14,15 +14,18 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from inspector.log.entry import IN, OUT, SYS, Direction, Flag, Kind, LogEntry
-from inspector.session.acks import AckTracker, PendingAck
+from inspector.session.acks import FROM_OPTIONS, AckOutcome, AckTracker, PendingAck
 from inspector.session.explain import (
+    answer_held_note,
     compress_no_effect,
     connected_status,
     drop_reason,
     recovery_note,
+    unsent_after_timeout,
     why_not_recovered,
 )
 from inspector.session.gaps import GapTracker
+from inspector.session.retry_queue import QueuedEmit, RetryQueue
 from inspector.session.rooms import RoomBook
 from inspector.session.sequence_gaps import SequenceChecker, SequenceRule
 from inspector.session.server_acks import ServerAckReplies
@@ -47,7 +50,7 @@ class NotConnected(Exception):
 class EmitResult:
     outcome: EmitOutcome                # sent / buffered / dropped
     ack_id: int | None = None
-    answer: asyncio.Future | None = None   # AckAnswer, or raises AckTimeout
+    answer: asyncio.Future | None = None   # AckAnswer, or raises AckFailed (timeout, disconnected)
 
 
 class Session:
@@ -60,6 +63,8 @@ class Session:
         self._state_subs: list[Callable[[SessionState], None]] = []
         self.client: InspectorClient | None = None
         self.acks = AckTracker(self._ack_timed_out)
+        self.retries = RetryQueue(lambda: self.options.retries, self._ns_connected,
+                                  self._send_try, self.acks.is_pending)
         self.gaps = GapTracker()
         self.rooms = RoomBook()
         self.server_acks = ServerAckReplies()
@@ -274,8 +279,11 @@ class Session:
         return n
 
     async def emit(self, ns: str, event: str, args: list, *, ack: bool = False,
-                   timeout: float = 5.0, compress: bool = False, volatile: bool = False,
-                   context: dict | None = None) -> EmitResult:
+                   timeout: float | None = FROM_OPTIONS, compress: bool = False,
+                   volatile: bool = False, context: dict | None = None) -> EmitResult:
+        """timeout: seconds (0: already expired), None: no timeout; by default the
+        connection's ack_timeout option.  With the retries option on, a non-volatile emit
+        asks for an ack and goes through the retry queue (session/retry_queue.py)."""
         if not event:
             raise ValueError("an emit needs an event name")
         if self.client is None:
@@ -284,6 +292,10 @@ class Session:
             state = self.ns_state.get(ns)
             raise NotConnected(f"{ns} is {state}: open it again first" if state
                                else f"{ns} is not open: open the namespace first")
+        if timeout is FROM_OPTIONS:
+            timeout = self.options.ack_timeout
+        if self.options.retries and not volatile:
+            return self._emit_queued(ns, event, args, ack, timeout, compress, context)
         ack_id = self.next_ack_id(ns) if ack else None
         if ack:   # on the out entry: what the ack waited for (copy as code reproduces it)
             context = {**(context or {}), "timeout_s": timeout}
@@ -303,6 +315,45 @@ class Session:
         elif outcome == wire.BUFFERED:
             self._publish()
         return EmitResult(outcome, ack_id, pending.future if pending else None)
+
+    def _emit_queued(self, ns: str, event: str, args: list, ack: bool, timeout: float | None,
+                     compress: bool, context: dict | None) -> EmitResult:
+        item = self.retries.add(ns, event, args, timeout, compress, context)
+        if item.pending:
+            outcome = wire.SENT
+        elif self.retries.is_head(item):
+            outcome = wire.BUFFERED
+        else:
+            outcome = wire.QUEUED
+        self._publish()
+        return EmitResult(outcome, item.ack_id, item.answer if ack else None)
+
+    def _ns_connected(self, ns: str) -> bool:
+        return (self.client is not None and self.client.engine_connected
+                and self.ns_state.get(ns) == NamespaceState.CONNECTED)
+
+    def _send_try(self, q: QueuedEmit) -> tuple[int, asyncio.Future] | None:
+        """One try of a queued emit (retry_queue.RetryQueue's send_try)."""
+        ack_id = self.next_ack_id(q.ns)
+        context = {**(q.context or {}), "timeout_s": q.timeout, "attempt": q.tries}
+        pending = self.acks.expect(q.ns, ack_id, q.event, q.timeout)
+        pending.attempt = q.tries
+        outcome = self.client.emit_event(
+            Outgoing(Kind.EVENT, q.ns, q.event, list(q.args), ack_id, q.compress, context=context))
+        if outcome not in (wire.SENT, wire.BUFFERED):
+            self.acks.forget(q.ns, ack_id)
+            return None
+        return ack_id, pending.future
+
+    def _acks_lost(self, ns: str, reason: str) -> None:
+        """ns was disconnected: what becomes of the acks it was waiting for (acks.py)."""
+        held = (lambda ack_id: self.client.is_buffered(ns, ack_id)) if self.client else (lambda _: False)
+        for p in self.acks.connection_lost(ns, reason, held):
+            detail = {"outcome": AckOutcome.DISCONNECTED, "reason": reason, "timeout_s": p.timeout,
+                      "for_seq": p.out_seq}
+            if p.attempt is not None:
+                detail["attempt"] = p.attempt
+            self._log(SYS, Kind.ACK, p.ns, p.event, None, p.ack_id, detail=detail)
 
     async def join_room(self, ns: str, room: str, timeout: float = 5.0) -> EmitResult:
         result = await self.emit(ns, self.rooms.join_event, [room], ack=True, timeout=timeout)
@@ -324,9 +375,15 @@ class Session:
         return self._send_server_ack(ns, event, ack_id, args)
 
     def _send_server_ack(self, ns: str, event: str, ack_id: int, args: list) -> bool:
+        """Sent now, or held until ns is back (an answer owed is not lost)."""
         if self.client is None:
             return False
-        return self.client.send_ack(Outgoing(Kind.ACK, ns, event, list(args), ack_id))
+        item = Outgoing(Kind.ACK, ns, event, list(args), ack_id)
+        outcome = self.client.send_ack(item)
+        if outcome == wire.BUFFERED:
+            item.context = {"note": answer_held_note()}
+            self._publish()
+        return outcome != wire.REFUSED
 
     # -- what the client reports (wire.Observer) -----------------------------
     def engine_open(self, info: dict) -> None:
@@ -348,6 +405,8 @@ class Session:
     def namespace_connected(self, ns: str, info: dict, size: int) -> None:
         now = self._clock()
         self.ns_state[ns] = NamespaceState.CONNECTED
+        if self.retries.waiting(ns):   # soon: after the offline buffer, as socket.io-client's onconnect
+            asyncio.get_running_loop().call_soon(self.retries.drain, ns, True)
         detail = {"sid": info.get("sid"), "transport": self.client.transport_name if self.client else None}
         self._links.take(self._links.incoming, detail)
         if info.get("pid") is not None:
@@ -388,6 +447,7 @@ class Session:
         if self._close_detail and reason != wire.CLIENT_DISCONNECT:
             detail["transport"] = self._close_detail      # e.g. "websocket closed (code 1006)"
         entry = self._log(SYS, Kind.DISCONNECT, ns, detail=detail)
+        self._acks_lost(ns, reason)
         if reason == wire.SERVER_DISCONNECT:      # the server said goodbye: it stays closed
             self.ns_state[ns] = NamespaceState.DISCONNECTED
             self.gaps.forget(ns)
@@ -527,8 +587,15 @@ class Session:
         self._links.packet(direction, info, entry.seq)
 
     def _ack_timed_out(self, p: PendingAck) -> None:
-        self._log(SYS, Kind.ACK, p.ns, p.event, None, p.ack_id, flags=(Flag.TIMEOUT,),
-                  detail={"timeout_s": p.timeout, "for_seq": p.out_seq})
+        detail = {"timeout_s": p.timeout, "for_seq": p.out_seq}
+        if p.attempt is not None:
+            detail["attempt"] = p.attempt
+        unsent = self.client.take_buffered(p.ns, p.ack_id) if self.client is not None else None
+        if unsent is not None:
+            detail["unsent"] = unsent_after_timeout()
+        self._log(SYS, Kind.ACK, p.ns, p.event, None, p.ack_id, flags=(Flag.TIMEOUT,), detail=detail)
+        if unsent is not None:
+            self._publish()
 
 
 def subscriber_name(fn: Callable) -> str:

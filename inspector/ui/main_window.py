@@ -336,6 +336,8 @@ class MainWindow(QMainWindow):
             self.show_message("Not connected: the emit is held and goes out when the namespace is back")
         elif result.outcome == EmitOutcome.DROPPED:
             self.show_message("Volatile emit dropped: the transport was not ready", error=True)
+        elif result.outcome == EmitOutcome.QUEUED:
+            self.show_message("Retries on: the emit waits until the ones before it are acked")
         else:
             self.show_message("")
 

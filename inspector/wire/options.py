@@ -44,6 +44,8 @@ class ConnectionOptions:
     recovery: bool = True                # connection state recovery (pid/offset)
     rejoin_rooms: bool = True            # join rooms again after an unrecovered reconnect
     log_secrets: bool = False            # keep auth values in raw CONNECT packets (the user asks)
+    ack_timeout: float | None = None     # socket.io-client's ackTimeout (s): an emit's default; None: none
+    retries: int = 0                     # socket.io-client's retries: resend an unacked emit this often
 
     def validate(self) -> None:
         parts = urlsplit(self.url)
@@ -63,6 +65,10 @@ class ConnectionOptions:
             raise OptionsError("auth must be a JSON object")
         if self.connect_timeout <= 0:
             raise OptionsError("connect timeout must be positive")
+        if self.ack_timeout is not None and self.ack_timeout < 0:
+            raise OptionsError("ack timeout must be 0 or more (or none)")
+        if not isinstance(self.retries, int) or self.retries < 0:
+            raise OptionsError("retries must be a whole number, 0 or more")
 
     @property
     def transports(self) -> list[str]:

@@ -54,7 +54,7 @@ from inspector.wire.urls import redact_url
 
 __all__ = ["InspectorClient", "Observer", "Outgoing", "ConnectError", "NamespaceRefused",
            "SERVER_DISCONNECT", "CLIENT_DISCONNECT", "TRANSPORT_CLOSE", "TRANSPORT_ERROR",
-           "PING_TIMEOUT", "EmitOutcome", "SENT", "BUFFERED", "DROPPED", "REFUSED"]
+           "PING_TIMEOUT", "EmitOutcome", "SENT", "BUFFERED", "DROPPED", "REFUSED", "QUEUED"]
 
 
 class EmitOutcome(StrEnum):
@@ -63,9 +63,10 @@ class EmitOutcome(StrEnum):
     BUFFERED = "buffered"      # held until the namespace is connected again
     DROPPED = "dropped"        # volatile, and the connection could not take it now
     REFUSED = "refused"        # not connected, and the offline buffer is off
+    QUEUED = "queued"          # retries on: waits for the emits before it to be acked
 
 
-SENT, BUFFERED, DROPPED, REFUSED = EmitOutcome
+SENT, BUFFERED, DROPPED, REFUSED, QUEUED = EmitOutcome
 
 
 class ConnectError(Exception):
@@ -176,6 +177,20 @@ class InspectorClient(socketio.AsyncClient):
             st = self.ns.get(ns)
             return len(st.buffer) if st else 0
         return sum(len(st.buffer) for st in self.ns.values())
+
+    def is_buffered(self, ns: str, ack_id: int) -> bool:
+        """The emit that asked for this ack is still held in the offline buffer."""
+        st = self.ns.get(ns)
+        return st is not None and any(i.ack_id == ack_id and i.kind == "event" for i in st.buffer)
+
+    def take_buffered(self, ns: str, ack_id: int) -> Outgoing | None:
+        """Take a held emit out of the offline buffer (its ack timed out: it is never
+        sent, as socket.io-client's timer takes it out of the sendBuffer)."""
+        st = self.ns.get(ns)
+        for i, item in enumerate(st.buffer if st is not None else ()):
+            if item.ack_id == ack_id and item.kind == "event":
+                return st.buffer.pop(i)
+        return None
 
     def has_namespace(self, ns: str) -> bool:
         """Opened by the user (connected, connecting or coming back), not closed or refused."""
@@ -344,8 +359,8 @@ class InspectorClient(socketio.AsyncClient):
         for item in items:
             st = self.ns.get(item.ns)
             whole = item.size == 0 and id(item) not in maybe_out    # none of it went out
-            if (whole and will_reconnect and item.kind == "event" and not item.volatile
-                    and st is not None and self.options.buffer_offline):
+            if (whole and will_reconnect and not item.volatile and st is not None
+                    and (item.kind == "ack" or item.kind == "event" and self.options.buffer_offline)):
                 item.buffered_at = item.buffered_at or time.monotonic()
                 back.setdefault(item.ns, []).append(item)
             elif id(item) in maybe_out:
@@ -535,13 +550,19 @@ class InspectorClient(socketio.AsyncClient):
             return BUFFERED
         return REFUSED
 
-    def send_ack(self, item: Outgoing) -> bool:
-        """Answer a server's ack request (only while the namespace is connected)."""
+    def send_ack(self, item: Outgoing) -> str:
+        """Answer a server's ack request: SENT, BUFFERED while the namespace is coming back
+        (an answer owed is sent once it is connected again, whatever buffer_offline says),
+        REFUSED when the namespace is gone."""
         st = self.ns.get(item.ns)
-        if st is None or not st.connected or not self.engine_connected:
-            return False
+        if st is None:
+            return REFUSED
+        if not st.connected or not self.engine_connected:
+            item.buffered_at = time.monotonic()
+            st.buffer.append(item)
+            return BUFFERED
         self._send_outgoing(item)
-        return True
+        return SENT
 
     def _send_outgoing(self, item: Outgoing) -> None:
         if item.kind == "ack":

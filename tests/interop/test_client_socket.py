@@ -17,6 +17,11 @@ Adapted, and why:
   reconnects).
 - Timeouts that must NOT expire (50 ms upstream) are 1 s here, so a loaded machine does not
   turn a pass into a failure; the ones that must expire keep upstream's values.
+- "acknowledgement upon disconnection": upstream emits "echo" and disconnects in the same
+  tick, so the answer cannot come first; Session.disconnect() lets what was emitted be
+  written before the goodbye, and the server's echo could then come back in between: the
+  emit is "unknown" (an event the server never answers), which leaves the ack pending when
+  the connection ends, as upstream's does.
 - "throttled timer": upstream fakes a ping timer that a background browser tab throttled,
   so the connection is found dead when the emit is made; here the transport is cut right
   after the emit, before it is written: the same outcome is asserted (held, sent after the
@@ -368,6 +373,92 @@ def test_no_timeout_when_the_server_acknowledges(support_server):
             r = await session.emit("/", "echo", [42], ack=True, timeout=1.0)
             assert (await r.answer).args == [42]
             assert not rec.find(kind="ack", flag="timeout")
+    run(scenario())
+
+
+def test_ack_timeout_when_the_socket_is_not_connected(support_server):
+    # "timeout / should timeout after the given delay when socket is not connected"
+    # (issue 10, behaviour 4).  5 ms: below the server's 10 ms allowRequest delay, so the
+    # namespace is still connecting when the timer fires.
+    async def scenario():
+        async with session_on(support_server, connect=False) as (session, rec):
+            connecting = asyncio.ensure_future(session.connect())
+            await asyncio.sleep(0)
+            r = await session.emit("/", "event", [], ack=True, timeout=0.005)
+            assert r.outcome == "buffered"
+            with pytest.raises(AckTimeout):
+                await r.answer
+            assert session.snapshot().buffered == 0        # taken out of the send buffer
+            [timeout] = rec.find(kind="ack", flag="timeout")
+            assert "send buffer" in timeout.detail["unsent"]
+            await connecting
+            after = await session.emit("/", "echo", ["after"], ack=True)
+            await after.answer
+            assert [e["event"] for e in await support_server.wait_saw(kind="event")] == ["echo"]
+            assert not rec.find(kind="event", dir="out", event="event")
+    run(scenario())
+
+
+def test_ack_timeout_of_zero_is_already_expired(support_server):
+    # "timeout / should timeout when the server does not acknowledge the event in time"
+    # (issue 10, behaviour 4)
+    async def scenario():
+        async with session_on(support_server) as (session, rec):
+            r = await session.emit("/", "echo", [42], ack=True, timeout=0)
+            with pytest.raises(AckTimeout):
+                await r.answer
+            [late] = await rec.wait_for(kind="ack", dir="in")     # the answer came, too late
+            assert late.args == [42] and "late" in late.flags
+            assert len(rec.find(kind="ack", flag="timeout")) == 1
+    run(scenario())
+
+
+def test_ack_timeout_option_is_the_default_timeout(support_server):
+    # "timeout / should use the default timeout value" (issue 10, behaviour 5: ackTimeout)
+    async def scenario():
+        async with session_on(support_server, "/", ack_timeout=0.05) as (session, rec):
+            r = await session.emit("/", "unknown", [], ack=True)
+            with pytest.raises(AckTimeout):
+                await r.answer
+            [timeout] = rec.find(kind="ack", flag="timeout")
+            assert timeout.detail["timeout_s"] == 0.05
+    run(scenario())
+
+
+def test_an_ack_without_timeout_is_not_answered_upon_disconnection(support_server):
+    # "timeout / acknowledgement upon disconnection / should not ack upon disconnection
+    # (callback)" (issue 10, behaviour 4)
+    async def scenario():
+        async with session_on(support_server) as (session, rec):
+            r = await session.emit("/", "unknown", ["a"], ack=True, timeout=None)
+            await session.disconnect()
+            assert len(session.acks) == 0
+            assert session.snapshot().pending_acks == 0
+            assert not r.answer.done() or r.answer.cancelled()
+            assert not rec.find(kind="ack")
+    run(scenario())
+
+
+@pytest.mark.parametrize("how", ["timeout", "ackTimeout"])
+def test_an_ack_with_timeout_fails_at_once_upon_disconnection(support_server, how):
+    # "... should ack with an error upon disconnection (callback & timeout)" and
+    # "(callback & ackTimeout)" (issue 10, behaviour 4; ackTimeout: behaviour 5)
+    async def scenario():
+        options = {"ack_timeout": 10.0} if how == "ackTimeout" else {}
+        async with session_on(support_server, **options) as (session, rec):
+            if how == "timeout":
+                r = await session.emit("/", "unknown", ["a"], ack=True, timeout=10.0)
+            else:
+                r = await session.emit("/", "unknown", ["a"], ack=True)
+            await session.disconnect()
+            with pytest.raises(Exception, match="disconnect") as failed:
+                await asyncio.wait_for(r.answer, 1.0)
+            assert not isinstance(failed.value, asyncio.TimeoutError)
+            assert len(session.acks) == 0
+            [lost] = rec.find(kind="ack", ack_id=r.ack_id)     # one entry says so, no timeout row
+            assert lost.detail["outcome"] == "disconnected"
+            assert lost.detail["reason"] == "client disconnect"
+            assert "timeout" not in lost.flags
     run(scenario())
 
 

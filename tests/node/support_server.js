@@ -25,7 +25,9 @@
 //   server's reason ("client namespace disconnect", "transport close", ...).  Upstream the
 //   client tests run in the server's process and only look at the client; the inspector's
 //   ports also assert what the server saw (the order of what arrived, a goodbye that arrived
-//   as one).  The listeners are added after upstream's, so upstream's run first.
+//   as one).  The listeners are added after upstream's, so upstream's run first.  Also one
+//   `SAW {"kind": "ack", ...}` per ACK packet received (the raw packet), whether or not a
+//   callback still waited for it.
 // - One handler, on "/": `_send_undecodable` writes a Socket.IO packet that cannot be decoded
 //   ("bad", as Engine.IO message "4bad").  Upstream's "should close the engine upon decoding
 //   exception" injects that packet into the client's engine by hand; end to end it must come
@@ -226,6 +228,15 @@ function observe(server) {
       });
     });
   }
+  // every ACK packet that arrived (an answer to the server's own emit with a callback), as
+  // written: socket.io ignores one its socket no longer waits for, so only this shows it came
+  server.engine.on("connection", (conn) => {
+    conn.on("packet", (packet) => {
+      if (packet.type === "message" && typeof packet.data === "string" && packet.data[0] === "3") {
+        saw({ kind: "ack", engine: conn.id, packet: packet.data });
+      }
+    });
+  });
   server.of("/").on("connection", (socket) => {
     socket.on("_send_undecodable", () => {
       socket.conn.write("bad");

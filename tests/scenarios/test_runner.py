@@ -131,6 +131,30 @@ def test_ack_answer_mismatch_and_ack_timeout_fail_with_what_came():
     assert results[1].message == "step 1 (line 2): no ack for 'slow_echo' on / within 0.3 s"
 
 
+def test_connection_retries_and_ack_timeout_and_an_emit_without_timeout():
+    # retries (socket.io-client 4.6+): each try is logged with its attempt; the connection's
+    # ack_timeout is the emit's when its step has none; `timeout: null` is no timeout at all
+    runner, results, _ = play("""\
+connection: {retries: 2, ack_timeout: 0.3}
+steps:
+  - emit: slow_echo
+    args: [{delay: 2}]
+    ack: true
+  - emit: echo
+    args: [1]
+    timeout: null
+    expect_ack: [1]
+""")
+    assert results[1].message == "step 1 (line 3): no ack for 'slow_echo' on / within 0.3 s"
+    tries = [e for e in runner.journal.entries if e.dir == "out" and e.event == "slow_echo"]
+    assert [e.detail["attempt"] for e in tries] == [1, 2, 3]
+    assert runner.session.options.retries == 2
+    _, results, _ = play("steps:\n  - emit: echo\n    args: [1]\n    timeout: null\n    expect_ack: [1]\n"
+                         "  - emit: echo\n    ack: true\n    timeout: 0\n")
+    assert results[1].passed
+    assert results[2].message == "step 2 (line 6): no ack for 'echo' on / at once (a timeout of 0)"
+
+
 def test_expect_no_looks_from_the_last_action_on():
     _, results, _ = play("""\
 steps:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.session.acks import FROM_OPTIONS
 from inspector.session.state import ConnectionState, NamespaceState, SessionState
 from inspector.ui import palette
 from inspector.ui import settings as S
@@ -44,7 +45,7 @@ class EmitRequest:
     event: str
     args: list
     ack: bool
-    timeout: float
+    timeout: float | None     # None: no timeout; FROM_OPTIONS (no ack asked): the connection's
     compress: bool
     volatile: bool
 
@@ -76,9 +77,15 @@ class EmitPanel(QWidget):
         self.ackCheck = QCheckBox("Expect ack", objectName="ackCheck")
         self.ackCheck.setChecked(True)
         self.ackTimeoutSpin = QDoubleSpinBox(objectName="ackTimeoutSpin")
-        self.ackTimeoutSpin.setRange(0.1, 3600)
+        # the minimum is "no timeout", apart from 0 (already expired, as socket.io-client's
+        # timeout(0))
+        self.ackTimeoutSpin.setRange(S.NO_TIMEOUT, 3600)
         self.ackTimeoutSpin.setDecimals(1)
         self.ackTimeoutSpin.setSuffix(" s timeout")
+        self.ackTimeoutSpin.setSpecialValueText("no timeout")
+        self.ackTimeoutSpin.setToolTip("How long to wait for the ack: 0 is already expired; "
+                                       "the lowest value is no timeout at all. It starts at 5 s "
+                                       "(socket.io-client has none unless ackTimeout is set)")
         self.ackTimeoutSpin.setValue(settings.get(S.ACK_TIMEOUT))
         self.ackCheck.toggled.connect(self.ackTimeoutSpin.setEnabled)
         self.compressCheck = QCheckBox("Compress", objectName="compressCheck")
@@ -155,9 +162,15 @@ class EmitPanel(QWidget):
             self.argsError.setVisible(True)
             return None
         ns = self.namespaceCombo.currentText().strip() or "/"
-        return EmitRequest(ns if ns.startswith("/") else "/" + ns, event, args,
-                           self.ackCheck.isChecked(), self.ackTimeoutSpin.value(),
+        ack = self.ackCheck.isChecked()
+        timeout = self.ack_timeout() if ack else FROM_OPTIONS
+        return EmitRequest(ns if ns.startswith("/") else "/" + ns, event, args, ack, timeout,
                            self.compressCheck.isChecked(), self.volatileCheck.isChecked())
+
+    def ack_timeout(self) -> float | None:
+        """The spin box's timeout: seconds, or None for its "no timeout" value."""
+        value = self.ackTimeoutSpin.value()
+        return None if value < 0 else value
 
     def _emit_clicked(self) -> None:
         if not self.emitButton.isEnabled():
@@ -169,7 +182,7 @@ class EmitPanel(QWidget):
         if req is None:
             return
         self._settings.set(S.LAST_EVENT, req.event)
-        self._settings.set(S.ACK_TIMEOUT, req.timeout)
+        self._settings.set(S.ACK_TIMEOUT, self.ackTimeoutSpin.value())
         self.emitRequested.emit(req)
 
     def _update_button(self) -> None:

@@ -168,6 +168,18 @@ class ConnectionPanel(QWidget):
         self.rejoinCheck = QCheckBox("Join rooms again after an unrecovered reconnect", objectName="rejoinCheck")
         self.rejoinCheck.setChecked(s.get(S.REJOIN_ROOMS))
         self.reconnectCheck.toggled.connect(self._update_reconnect_fields)
+        # socket.io-client's ackTimeout and retries (4.6+)
+        self.ackTimeoutSpin = _seconds(s.get(S.CONN_ACK_TIMEOUT), S.NO_TIMEOUT, 3600, "connAckTimeoutSpin")
+        self.ackTimeoutSpin.setSpecialValueText("none")
+        self.ackTimeoutSpin.setToolTip("socket.io-client's ackTimeout: how long an emit waits for its "
+                                       "ack when it has no timeout of its own (0: already expired)")
+        self.retriesSpin = QSpinBox(objectName="retriesSpin")
+        self.retriesSpin.setRange(0, 1000)
+        self.retriesSpin.setSpecialValueText("off")
+        self.retriesSpin.setValue(s.get(S.RETRIES))
+        self.retriesSpin.setToolTip("socket.io-client's retries: resend an emit until the server acks "
+                                    "it, this many more times at most; every emit then asks for an "
+                                    "ack, and they go out one at a time, in order")
         right.addRow("", self.verifyTlsCheck)
         right.addRow("Connect timeout", self.connectTimeoutSpin)
         right.addRow("", self.reconnectCheck)
@@ -178,6 +190,8 @@ class ConnectionPanel(QWidget):
         right.addRow("", self.bufferCheck)
         right.addRow("", self.recoveryCheck)
         right.addRow("", self.rejoinCheck)
+        right.addRow("Ack timeout", self.ackTimeoutSpin)
+        right.addRow("Retries", self.retriesSpin)
 
         self.optionsError = QLabel(objectName="optionsError")
         self.optionsError.setStyleSheet(f"color: {palette.ERROR.css()};")
@@ -241,7 +255,9 @@ class ConnectionPanel(QWidget):
             buffer_offline=self.bufferCheck.isChecked(),
             recovery=self.recoveryCheck.isChecked(),
             rejoin_rooms=self.rejoinCheck.isChecked(),
-            log_secrets=self.logSecretsCheck.isChecked())
+            log_secrets=self.logSecretsCheck.isChecked(),
+            ack_timeout=None if self.ackTimeoutSpin.value() < 0 else self.ackTimeoutSpin.value(),
+            retries=self.retriesSpin.value())
         opts.validate()
         return opts
 
@@ -281,6 +297,8 @@ class ConnectionPanel(QWidget):
         s.set(S.BUFFER_OFFLINE, self.bufferCheck.isChecked())
         s.set(S.RECOVERY, self.recoveryCheck.isChecked())
         s.set(S.REJOIN_ROOMS, self.rejoinCheck.isChecked())
+        s.set(S.CONN_ACK_TIMEOUT, self.ackTimeoutSpin.value())
+        s.set(S.RETRIES, self.retriesSpin.value())
 
     # -- showing state -----------------------------------------------------------
     def set_state(self, st: SessionState) -> None:

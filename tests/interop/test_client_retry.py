@@ -2,11 +2,8 @@
 socket.io-client's own test server (tests/node/support_server.js).
 
 Upstream: packages/socket.io-client/test/retry.ts of the socket.io monorepo, commit
-d2d753fed4435015c2d83fe62e676b44e07fa3f7 (socket.io-client 4.8).  Every case needs the
-client options `retries` and `ackTimeout` (issue 10, behaviour 5), which the inspector
-does not have yet: all four are pending (not collected: .py.txt).  Rename this file to
-tests/interop/test_client_retry.py once they are built; tests/interop/PENDING.md says
-what each does today.
+d2d753fed4435015c2d83fe62e676b44e07fa3f7 (socket.io-client 4.8): the client options
+`retries` and `ackTimeout` (issue 10, behaviour 5; session/retry_queue.py).
 
 The options are written as ConnectionOptions(retries=..., ack_timeout=...) (seconds), and
 an emit made with retries on asks for an ack without being told (as socket.io-client adds
