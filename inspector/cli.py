@@ -21,6 +21,7 @@ from inspector.scenarios import junit
 from inspector.scenarios.runner import FAILED, SKIPPED, ScenarioRunner
 from inspector.session.acks import AckTimeout
 from inspector.session.errors import ConnectError, NamespaceRefused
+from inspector.session.reserved import reserved_name_error
 from inspector.session.sequence_gaps import PathError, SequenceRule, parse_path
 from inspector.session.session import NotConnected, Session, normalize_namespace
 from inspector.wire import loop as network_loop
@@ -57,9 +58,11 @@ def add_commands(sub) -> None:
     _add_connection_args(emit)
     emit.add_argument("--ack", action="store_true", help="ask for an ack and wait for it")
     emit.add_argument("--timeout", type=float, default=5.0, metavar="S", help="ack timeout (default 5)")
-    emit.add_argument("--compress", dest="compress", action="store_true", default=False,
-                      help="send as a compressed websocket frame (when deflate was negotiated)")
-    emit.add_argument("--no-compress", dest="compress", action="store_false")
+    emit.add_argument("--compress", dest="compress", action="store_true", default=True,
+                      help="send as a compressed websocket frame when deflate was negotiated "
+                           "(the default, as socket.io-client's compress(true))")
+    emit.add_argument("--no-compress", dest="compress", action="store_false",
+                      help="send as a plain frame even on a deflate connection")
     emit.add_argument("--volatile", action="store_true",
                       help="drop instead of sending when the transport is not ready")
 
@@ -85,6 +88,8 @@ def _add_connection_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--connect-timeout", type=float, default=10.0, metavar="S")
     p.add_argument("--no-reconnect", action="store_true", help="do not reconnect after a drop")
     p.add_argument("--no-recovery", action="store_true", help="turn connection state recovery off")
+    p.add_argument("--no-deflate", action="store_true",
+                   help="do not offer permessage-deflate on websocket (offered by default)")
     p.add_argument("--raw", action="store_true", help="also print every Engine.IO packet")
     p.add_argument("--log-secrets", action="store_true",
                    help="print auth values in raw CONNECT packets (masked unless given)")
@@ -109,13 +114,21 @@ def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]
         url=args.url, path=args.path, transport=args.transport, auth=auth, query=query,
         headers=headers, verify_tls=not args.insecure, connect_timeout=args.connect_timeout,
         reconnection=not args.no_reconnect, recovery=not args.no_recovery,
-        log_secrets=args.log_secrets)
+        compression=not args.no_deflate, log_secrets=args.log_secrets)
     try:
         opts.validate()
     except OptionsError as exc:
         raise UsageError(str(exc)) from None
     namespaces = [normalize_namespace(ns) for ns in args.namespace] or [opts.base_namespace]
     return opts, namespaces
+
+
+def refuse_reserved(event: str, what: str = "") -> None:
+    """A reserved event name is refused before anything connects (Session.emit would
+    refuse it too, once connected)."""
+    message = reserved_name_error(event)
+    if message is not None:
+        raise UsageError(f"{what}{message}")
 
 
 def parse_sequence_rules(specs: list[str]) -> list[SequenceRule]:
@@ -199,6 +212,8 @@ async def _connect(session: Session, opts: ConnectionOptions, namespaces: list[s
 async def listen(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     opts, namespaces = options_from(args)
     emits = [(spec[0], parse_json_args(spec[1:], f"--emit {spec[0]}")) for spec in args.emit]
+    for event, _ in emits:
+        refuse_reserved(event, "--emit ")
     session = Session(opts)
     session.set_raw_capture(args.raw)
     session.set_sequence_rules(parse_sequence_rules(args.seq))
@@ -235,6 +250,7 @@ async def listen(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
 async def emit(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     opts, namespaces = options_from(args)
     values = parse_json_args(args.args, "emit")
+    refuse_reserved(args.event)
     session = Session(opts)
     session.set_raw_capture(args.raw)
     printer = Printer(out)

@@ -23,6 +23,7 @@ from inspector.session.explain import (
     why_not_recovered,
 )
 from inspector.session.gaps import GapTracker
+from inspector.session.reserved import check_event_name
 from inspector.session.rooms import RoomBook
 from inspector.session.sequence_gaps import SequenceChecker, SequenceRule
 from inspector.session.server_acks import ServerAckReplies
@@ -190,7 +191,9 @@ class Session:
             raise
         finally:
             self._connect_task = None
-        return {ns: await self._wait_namespace(ns, w) for ns, w in waits.items()}
+        # in parallel: each namespace's timeout runs from now, they do not add up
+        outcomes = await asyncio.gather(*(self._wait_namespace(ns, w) for ns, w in waits.items()))
+        return dict(zip(waits, outcomes, strict=True))
 
     async def _wait_namespace(self, ns: str, waiter: asyncio.Future) -> Any:
         try:
@@ -242,7 +245,8 @@ class Session:
         ns = normalize_namespace(ns)
         if self.client is None or not (self.client.engine_connected or self.client.reconnecting):
             raise NotConnected("connect first: namespaces open over a connection")
-        self.ns_state[ns] = NamespaceState.CONNECTING
+        if not self.client.has_namespace(ns):     # open or opening: the same socket, no state change
+            self.ns_state[ns] = NamespaceState.CONNECTING
         if auth is not None:
             self._ns_auth[ns] = auth
         self._publish()
@@ -274,10 +278,11 @@ class Session:
         return n
 
     async def emit(self, ns: str, event: str, args: list, *, ack: bool = False,
-                   timeout: float = 5.0, compress: bool = False, volatile: bool = False,
+                   timeout: float = 5.0, compress: bool = True, volatile: bool = False,
                    context: dict | None = None) -> EmitResult:
         if not event:
             raise ValueError("an emit needs an event name")
+        check_event_name(event)     # before anything, as socket.io-client throws at emit()
         if self.client is None:
             raise NotConnected("not connected")
         if not self.client.has_namespace(ns):
