@@ -21,6 +21,7 @@ from inspector.scenarios import junit
 from inspector.scenarios.runner import FAILED, SKIPPED, ScenarioRunner
 from inspector.session.acks import FROM_OPTIONS, AckFailed
 from inspector.session.errors import ConnectError, NamespaceRefused
+from inspector.session.reserved import reserved_name_error
 from inspector.session.sequence_gaps import PathError, SequenceRule, parse_path
 from inspector.session.session import NotConnected, Session, normalize_namespace
 from inspector.wire import loop as network_loop
@@ -61,9 +62,11 @@ def add_commands(sub) -> None:
                       help="this emit's ack timeout: seconds (0: already expired, as "
                            "socket.io-client's timeout(0)) or none (wait for ever); default: "
                            "--ack-timeout when given, else 5")
-    emit.add_argument("--compress", dest="compress", action="store_true", default=False,
-                      help="send as a compressed websocket frame (when deflate was negotiated)")
-    emit.add_argument("--no-compress", dest="compress", action="store_false")
+    emit.add_argument("--compress", dest="compress", action="store_true", default=True,
+                      help="send as a compressed websocket frame when deflate was negotiated "
+                           "(the default, as socket.io-client's compress(true))")
+    emit.add_argument("--no-compress", dest="compress", action="store_false",
+                      help="send as a plain frame even on a deflate connection")
     emit.add_argument("--volatile", action="store_true",
                       help="drop instead of sending when the transport is not ready")
 
@@ -95,6 +98,8 @@ def _add_connection_args(p: argparse.ArgumentParser) -> None:
                         "N more times at most (every emit then asks for an ack; default 0: off)")
     p.add_argument("--no-reconnect", action="store_true", help="do not reconnect after a drop")
     p.add_argument("--no-recovery", action="store_true", help="turn connection state recovery off")
+    p.add_argument("--no-deflate", action="store_true",
+                   help="do not offer permessage-deflate on websocket (offered by default)")
     p.add_argument("--raw", action="store_true", help="also print every Engine.IO packet")
     p.add_argument("--log-secrets", action="store_true",
                    help="print auth values in raw CONNECT packets (masked unless given)")
@@ -119,7 +124,8 @@ def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]
         url=args.url, path=args.path, transport=args.transport, auth=auth, query=query,
         headers=headers, verify_tls=not args.insecure, connect_timeout=args.connect_timeout,
         reconnection=not args.no_reconnect, recovery=not args.no_recovery,
-        log_secrets=args.log_secrets, ack_timeout=args.ack_timeout, retries=args.retries)
+        compression=not args.no_deflate, log_secrets=args.log_secrets, ack_timeout=args.ack_timeout,
+        retries=args.retries)
     try:
         opts.validate()
     except OptionsError as exc:
@@ -139,6 +145,14 @@ def seconds_or_none(text: str) -> float | None:
     if value < 0:
         raise argparse.ArgumentTypeError(f"0 or more seconds, or none (got {text!r})")
     return value
+
+
+def refuse_reserved(event: str, what: str = "") -> None:
+    """A reserved event name is refused before anything connects (Session.emit would
+    refuse it too, once connected)."""
+    message = reserved_name_error(event)
+    if message is not None:
+        raise UsageError(f"{what}{message}")
 
 
 def parse_sequence_rules(specs: list[str]) -> list[SequenceRule]:
@@ -222,6 +236,8 @@ async def _connect(session: Session, opts: ConnectionOptions, namespaces: list[s
 async def listen(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     opts, namespaces = options_from(args)
     emits = [(spec[0], parse_json_args(spec[1:], f"--emit {spec[0]}")) for spec in args.emit]
+    for event, _ in emits:
+        refuse_reserved(event, "--emit ")
     session = Session(opts)
     session.set_raw_capture(args.raw)
     session.set_sequence_rules(parse_sequence_rules(args.seq))
@@ -258,6 +274,7 @@ async def listen(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
 async def emit(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     opts, namespaces = options_from(args)
     values = parse_json_args(args.args, "emit")
+    refuse_reserved(args.event)
     session = Session(opts)
     session.set_raw_capture(args.raw)
     printer = Printer(out)

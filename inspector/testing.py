@@ -242,7 +242,7 @@ class InspectorDriver:
         return self.wait_for(timeout, count=before + 1, kind=Kind.ACK, dir=IN, ns=ns, event=event)
 
     def emit(self, event: str, *args: Any, ns: str = "/", ack: bool = False,
-             timeout: float | None = 5.0, compress: bool = False, volatile: bool = False,
+             timeout: float | None = 5.0, compress: bool = True, volatile: bool = False,
              args_text: str | None = None) -> None:
         """Fill the composer and click Emit; args are Python values (bytes allowed),
         or give the exact text with args_text."""

@@ -77,6 +77,39 @@ def test_emit_refuses_invalid_json_before_connecting():
     assert "is not JSON" in err and "cannot connect" not in err
 
 
+def test_emit_refuses_a_reserved_event_name_in_one_line_before_connecting():
+    code, lines, err = cli("emit", "http://127.0.0.1:1", "disconnecting", '"bye"')
+    assert (code, lines) == (2, [])
+    assert err == 'socketio-inspector: "disconnecting" is a reserved event name\n'
+    code, lines, err = cli("listen", "http://127.0.0.1:1", "--emit", "connect", "--duration", "1")
+    assert (code, lines) == (2, [])
+    assert err == 'socketio-inspector: --emit "connect" is a reserved event name\n'
+
+
+def test_emit_is_compressed_by_default_and_plain_with_no_compress(shared_demo_server):
+    text = '"' + "z" * 200 + '"'
+    code, lines, err = cli("emit", shared_demo_server.url, "echo", text, "--ack",
+                           "--transport", "websocket")
+    assert code == 0, err
+    out = lines[0]
+    assert "compressed" in out["flags"] and out["detail"]["wire_bytes"] < out["bytes"]
+    code, lines, err = cli("emit", shared_demo_server.url, "echo", text, "--ack",
+                           "--transport", "websocket", "--no-compress")
+    assert code == 0, err
+    out = lines[0]
+    assert "flags" not in out and "compress" not in out["detail"]
+    assert out["detail"]["wire_bytes"] > out["bytes"]         # a plain frame: payload + header
+
+
+def test_no_deflate_does_not_offer_permessage_deflate(shared_demo_server):
+    code, lines, err = cli("emit", shared_demo_server.url, "echo", '"' + "z" * 200 + '"', "--ack",
+                           "--transport", "websocket", "--no-deflate")
+    assert code == 0, err
+    out = lines[0]
+    assert "flags" not in out
+    assert out["detail"]["compress"] == "no effect: compression is not offered (turned off in the options)"
+
+
 def test_emit_refused_namespace_exits_2(shared_demo_server):
     code, lines, err = cli("emit", shared_demo_server.url, "stats", "-n", "/admin")
     assert code == 2
@@ -166,7 +199,7 @@ def test_emit_volatile_is_sent_when_the_transport_is_ready(shared_demo_server):
     code, lines, err = cli("emit", shared_demo_server.url, "echo", "1", "--volatile", "--ack")
     assert code == 0, err
     out, answer = lines
-    assert (out["kind"], out["dir"], out["flags"]) == ("event", "out", ["volatile"])
+    assert (out["kind"], out["dir"], out["flags"]) == ("event", "out", ["compressed", "volatile"])
     assert (answer["kind"], answer["dir"], answer["args"]) == ("ack", "in", [1])
 
 

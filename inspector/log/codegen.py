@@ -69,8 +69,8 @@ def python_snippet(e: LogEntry) -> str:
     if e.ns and e.ns != "/":
         parts.append(f"namespace={py_literal(e.ns)}")
     notes = []
-    if _compress_asked(e):
-        notes.append("# sent with compression asked: python-socketio's client compresses per its own setting")
+    if not _compress_asked(e):
+        notes.append("# sent without compression asked: python-socketio's client compresses per its own setting")
     if Flag.VOLATILE in e.flags:
         notes.append("# sent volatile: python-socketio's client has no volatile emit")
     if e.ack_id is not None:
@@ -116,7 +116,7 @@ def js_snippet(e: LogEntry) -> str:
     if not can_reproduce(e):
         raise ValueError("only an outgoing event can be copied as code")
     chain = "socket"
-    # socket.io-client compresses unless told not to; the inspector does not unless asked
+    # socket.io-client compresses unless told not to (so does the inspector): say when it was not
     if not _compress_asked(e):
         chain += ".compress(false)"
     if Flag.VOLATILE in e.flags:

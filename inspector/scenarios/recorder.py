@@ -162,8 +162,8 @@ class _Recorder:
                 del step["args"]
             if e.ack_id is not None:
                 step["ack"] = True
-            if Flag.COMPRESSED in e.flags or (e.detail or {}).get("compress"):
-                step["compress"] = True
+            if not (Flag.COMPRESSED in e.flags or (e.detail or {}).get("compress")):
+                step["compress"] = False    # asked for by default, as socket.io-client's compress(true)
             if Flag.VOLATILE in e.flags:
                 step["volatile"] = True
         if e.ack_id is not None:

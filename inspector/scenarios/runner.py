@@ -32,6 +32,7 @@ from inspector.scenarios.matching import mismatch, show
 from inspector.scenarios.variables import VariableError, substitute
 from inspector.session.acks import AckFailed, AckTimeout
 from inspector.session.errors import ConnectError
+from inspector.session.reserved import ReservedEventName
 from inspector.session.server_acks import AckReply
 from inspector.session.session import EmitOutcome, NotConnected, Session
 from inspector.session.state import ConnectionState
@@ -207,7 +208,7 @@ class ScenarioRunner:
             return StepResult(step.index, step.label, FAILED, _ms(started), step.line,
                               self._redact(f"step {step.index} (line {step.line}): {exc}"),
                               [self._redact(d) for d in exc.details], exc.entries)
-        except (VariableError, PayloadError, NotConnected) as exc:
+        except (VariableError, PayloadError, NotConnected, ReservedEventName) as exc:
             return StepResult(step.index, step.label, FAILED, _ms(started), step.line,
                               self._redact(f"step {step.index} (line {step.line}): {exc}"))
         return StepResult(step.index, step.label, PASSED, _ms(started), step.line, entries=entries or [])
@@ -251,7 +252,7 @@ class ScenarioRunner:
         timeout = self._ack_timeout(step)
         before = len(self.journal)
         result = await self.session.emit(ns, event, args, ack=ack, timeout=timeout,
-                                         compress=bool(step.get("compress")),
+                                         compress=bool(step.get("compress", True)),
                                          volatile=bool(step.get("volatile")))
         if result.outcome == EmitOutcome.DROPPED:
             raise StepFailed(f"the volatile emit {event!r} was dropped: the transport was not ready")

@@ -25,6 +25,7 @@ from inspector.session.explain import (
     why_not_recovered,
 )
 from inspector.session.gaps import GapTracker
+from inspector.session.reserved import check_event_name
 from inspector.session.retry_queue import QueuedEmit, RetryQueue
 from inspector.session.rooms import RoomBook
 from inspector.session.sequence_gaps import SequenceChecker, SequenceRule
@@ -195,7 +196,9 @@ class Session:
             raise
         finally:
             self._connect_task = None
-        return {ns: await self._wait_namespace(ns, w) for ns, w in waits.items()}
+        # in parallel: each namespace's timeout runs from now, they do not add up
+        outcomes = await asyncio.gather(*(self._wait_namespace(ns, w) for ns, w in waits.items()))
+        return dict(zip(waits, outcomes, strict=True))
 
     async def _wait_namespace(self, ns: str, waiter: asyncio.Future) -> Any:
         try:
@@ -247,7 +250,8 @@ class Session:
         ns = normalize_namespace(ns)
         if self.client is None or not (self.client.engine_connected or self.client.reconnecting):
             raise NotConnected("connect first: namespaces open over a connection")
-        self.ns_state[ns] = NamespaceState.CONNECTING
+        if not self.client.has_namespace(ns):     # open or opening: the same socket, no state change
+            self.ns_state[ns] = NamespaceState.CONNECTING
         if auth is not None:
             self._ns_auth[ns] = auth
         self._publish()
@@ -279,13 +283,15 @@ class Session:
         return n
 
     async def emit(self, ns: str, event: str, args: list, *, ack: bool = False,
-                   timeout: float | None = FROM_OPTIONS, compress: bool = False,
+                   timeout: float | None = FROM_OPTIONS, compress: bool = True,
                    volatile: bool = False, context: dict | None = None) -> EmitResult:
         """timeout: seconds (0: already expired), None: no timeout; by default the
         connection's ack_timeout option.  With the retries option on, a non-volatile emit
-        asks for an ack and goes through the retry queue (session/retry_queue.py)."""
+        asks for an ack and goes through the retry queue (session/retry_queue.py).
+        Compressed by default, as socket.io-client's compress(true)."""
         if not event:
             raise ValueError("an emit needs an event name")
+        check_event_name(event)     # before anything, as socket.io-client throws at emit()
         if self.client is None:
             raise NotConnected("not connected")
         if not self.client.has_namespace(ns):

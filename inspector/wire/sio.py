@@ -122,6 +122,7 @@ class _Namespace:
     buffer: list[Outgoing] = field(default_factory=list)
     held: list[tuple] = field(default_factory=list)    # events that came before CONNECT
     waiter: asyncio.Future | None = None
+    opening: bool = False           # a CONNECT is out, its answer not in: never send a second
 
 
 class InspectorClient(socketio.AsyncClient):
@@ -264,10 +265,13 @@ class InspectorClient(socketio.AsyncClient):
         if st.pid is not None and self.options.recovery:
             # connection state recovery: the server replays what we missed
             auth = {**(auth or {}), "pid": st.pid, "offset": st.offset}
+        st.opening = True
         self._queue(sio_packet.Packet(sio_packet.CONNECT, data=auth or None, namespace=ns))
 
     def open_namespace(self, ns: str, auth: Any = None) -> asyncio.Future:
-        """Ask for a namespace; the future ends with its CONNECT info or raises on refusal."""
+        """Ask for a namespace; the future ends with its CONNECT info or raises on refusal.
+        One socket per namespace, as socket.io-client's Manager keeps: asking for one that
+        is open or opening sends no second CONNECT (the server would keep a ghost socket)."""
         loop = asyncio.get_running_loop()
         st = self.ns.get(ns)
         if st is None:
@@ -278,7 +282,7 @@ class InspectorClient(socketio.AsyncClient):
             st.waiter = loop.create_future()
         if st.connected:
             st.waiter.set_result({"sid": st.sid, "pid": st.pid, "recovered": False})
-        elif self.engine_connected:
+        elif self.engine_connected and not st.opening:
             self._send_connect(ns, st)
         return st.waiter
 
@@ -309,6 +313,9 @@ class InspectorClient(socketio.AsyncClient):
             for ns, st in self.ns.items():
                 if st.connected:
                     self._queue(sio_packet.Packet(sio_packet.DISCONNECT, namespace=ns))
+            # a goodbye: the DISCONNECTs are written before the transport closes, so the
+            # server sees "client namespace disconnect", not "transport close"
+            await self.eio.drained(GOODBYE_TIMEOUT)
             self.eio.close_cause = (CLIENT_DISCONNECT, None)
             await self.eio.disconnect()
 
@@ -332,6 +339,7 @@ class InspectorClient(socketio.AsyncClient):
         self.observer.transport_closed(cause, detail, will_reconnect)
         self._rescue_unwritten(will_reconnect)
         for ns, st in self.ns.items():
+            st.opening = False                  # the next engine sends its CONNECT again
             self._release_held(ns, st, False)   # never silently lose what did arrive
             if st.connected:
                 st.connected = False
@@ -502,7 +510,7 @@ class InspectorClient(socketio.AsyncClient):
         info = {"sid": data.get("sid"), "pid": pid, "recovered": recovered,
                 "had_pid": st.pid is not None, "had_offset": st.offset is not None,
                 "replayed": len(st.held) if recovered else 0}
-        st.connected, st.sid = True, data.get("sid")
+        st.connected, st.sid, st.opening = True, data.get("sid"), False
         st.pid = pid
         if not recovered:
             st.offset = None
@@ -598,6 +606,7 @@ class InspectorClient(socketio.AsyncClient):
             self.observer.sent(item, item.size, item.compressed)
 
 
+GOODBYE_TIMEOUT = 2.0   # s: how long Disconnect waits for its DISCONNECT packets to be written
 MAX_MESSAGE = 256 * 1024 * 1024   # aiohttp's default (4 MiB) would drop the connection on a big event
 
 

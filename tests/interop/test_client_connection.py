@@ -47,7 +47,7 @@ from inspector.session.server_acks import AckReply
 from inspector.session.session import Session
 from inspector.wire.sio import ConnectError
 from tests.helpers import Recorder, run, until
-from tests.interop.support import client_options, closed_port, session_on
+from tests.interop.support import client_options, closed_port, out_packets, session_on
 
 pytestmark = [pytest.mark.node, pytest.mark.interop]
 
@@ -234,6 +234,43 @@ def test_disconnecting_one_namespace_keeps_the_connection(support_server):
             await session.close_namespace("/asd")
             await until(lambda: session.state == "disconnected", what="the connection to close")
             assert not session.client.engine_connected
+    run(scenario())
+
+
+def test_opening_a_namespace_that_is_opening_sends_one_connect(support_server):
+    # "should not reopen a cached but active socket" (issue 10, behaviour 8): upstream asks
+    # twice for "/" once the connection is open; here "/foo" opens the connection, then "/"
+    # is asked for twice before its CONNECT is answered
+    async def scenario():
+        async with session_on(support_server, "/foo", raw=True) as (session, rec):
+            one, two = await asyncio.gather(session.open_namespace("/"),
+                                            session.open_namespace("/"))
+            assert one["sid"] == two["sid"]
+            await session.disconnect()
+            assert out_packets(rec) == ["0/foo,", "0", "1/foo,", "1"]
+            assert len(await support_server.wait_saw(kind="connection", ns="/")) == 1
+    run(scenario())
+
+
+def test_connect_and_disconnect_packets_one_per_namespace(support_server):
+    # "should not reopen an already active socket" (issue 10, behaviour 1): what went out
+    # is one CONNECT per namespace, then one DISCONNECT per namespace
+    async def scenario():
+        async with session_on(support_server, raw=True, namespaces=["/", "/foo"]) as (session, rec):
+            await session.disconnect()
+            assert out_packets(rec) == ["0", "0/foo,", "1", "1/foo,"]
+    run(scenario())
+
+
+def test_disconnect_reaches_the_server_as_a_namespace_disconnect(support_server):
+    # "should not reopen an already active socket", what the server saw (issue 10,
+    # behaviour 1): the DISCONNECT packets arrive before the transport closes
+    async def scenario():
+        async with session_on(support_server, namespaces=["/", "/foo"]) as (session, _rec):
+            await session.disconnect()
+            gone = await support_server.wait_saw(2, kind="disconnect")
+            assert {(g["ns"], g["reason"]) for g in gone} == {
+                ("/", "client namespace disconnect"), ("/foo", "client namespace disconnect")}
     run(scenario())
 
 

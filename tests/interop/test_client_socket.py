@@ -45,7 +45,12 @@ in tests/interop/PENDING.md.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import json
+import subprocess
+import sys
+import warnings
 
 import pytest
 
@@ -56,6 +61,9 @@ from tests.helpers import Recorder, run, until
 from tests.interop.support import client_options, closed_port, session_on
 
 pytestmark = [pytest.mark.node, pytest.mark.interop]
+
+RESERVED = ["connect", "connect_error", "disconnect", "disconnecting", "newListener",
+            "removeListener"]
 
 
 def compress_requested(entry) -> bool:
@@ -82,9 +90,6 @@ def test_socket_id_is_the_server_side_socket_id(support_server, path):
     run(scenario())
 
 
-# The aborted connection leaves its aiohttp session unclosed today ("Unclosed client
-# session" at garbage collection): pending as its own case (PENDING.md), not this one's.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_no_error_when_disconnected_while_opening(support_server):
     # "doesn't fire an error event if we force disconnect in opening state"
     async def scenario():
@@ -99,6 +104,27 @@ def test_no_error_when_disconnected_while_opening(support_server):
         assert not rec.find(kind="connect_error") and not rec.find(kind="error")
         assert session.state == "disconnected" and not session.client.reconnecting
     run(scenario())
+
+
+def test_disconnect_while_opening_leaves_no_unclosed_session(support_server):
+    # "doesn't fire an error event if we force disconnect in opening state", what it leaves
+    # behind (issue 10, the handshake-refusal row: no "Unclosed client session" noise): the
+    # aborted connection's aiohttp session is closed (InspectorClient._open_engine).
+    async def scenario():
+        session = Session(client_options(support_server, connect_timeout=0.1))
+        Recorder(session)
+        task = asyncio.ensure_future(session.connect())
+        await asyncio.sleep(0)          # connect() is under way
+        await session.disconnect()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        run(scenario())
+        gc.collect()
+    messages = [str(w.message) for w in caught]
+    assert not [m for m in messages if "Unclosed client session" in m], messages
 
 
 def test_connect_error_when_the_connection_cannot_be_established():
@@ -160,6 +186,17 @@ def test_socket_id_changes_upon_reconnection(support_server):
             [_, again] = await rec.wait_for(2, kind="connect", ns="/")
             assert again.detail["sid"] != first.detail["sid"]
             assert again.detail["recovered"] is False    # nothing was received: no offset
+    run(scenario())
+
+
+def test_compression_is_on_by_default(support_server):
+    # "should enable compression by default" (issue 10, behaviour 3)
+    async def scenario():
+        async with session_on(support_server) as (session, rec):
+            await session.emit("/", "hi", [])
+            [out] = await rec.wait_for(kind="event", dir="out", event="hi")
+            assert compress_requested(out)
+            await rec.wait_for(kind="event", dir="in", event="hi")
     run(scenario())
 
 
@@ -253,6 +290,37 @@ def test_disconnect_then_connect_again(support_server):
             assert len(rec.find(kind="connect", ns="/")) == 2
             assert session.ns_state["/"] == "connected"
     run(scenario())
+
+
+def test_disconnect_says_goodbye_and_clears_the_socket(support_server):
+    # "clears socket.id upon disconnection" (issue 10, behaviour 1)
+    async def scenario():
+        async with session_on(support_server) as (session, rec):
+            [connect] = rec.find(kind="connect", ns="/")
+            await session.disconnect()
+            [bye] = rec.find(kind="disconnect", ns="/")
+            assert bye.detail["reason"] == "client disconnect"
+            assert session.ns_state["/"] == "closed"
+            [left] = await support_server.wait_saw(kind="disconnect", id=connect.detail["sid"])
+            assert left["reason"] == "client namespace disconnect"
+    run(scenario())
+
+
+@pytest.mark.parametrize("command", [
+    ["emit", "echo", "1", "--ack"], ["listen", "-n", "/", "-n", "/foo", "--emit", "hi", "--count", "1"]])
+def test_a_command_that_ends_says_goodbye(support_server, command):
+    # issue 10, behaviour 1: `emit` and `listen` end with a DISCONNECT per namespace
+    name, rest = command[0], command[1:]
+    proc = subprocess.run([sys.executable, "-m", "inspector", name, support_server.url, *rest],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    namespaces = {"/", "/foo"} if name == "listen" else {"/"}
+
+    async def check():
+        gone = await support_server.wait_saw(len(namespaces), kind="disconnect")
+        assert {(g["ns"], g["reason"]) for g in gone} == {
+            (ns, "client namespace disconnect") for ns in namespaces}
+    run(check())
 
 
 def test_events_are_emitted_in_order(support_server):
@@ -351,6 +419,23 @@ def test_on_any_outgoing_every_emit_is_logged(support_server, arg):
             assert ("binary" in out.flags) == isinstance(arg, bytes)
             [seen] = await support_server.wait_saw(kind="event", ns="/abc", event="my-event")
             assert seen["args"] == (["123"] if arg == "123" else [{"_bytes": "AQID"}])
+    run(scenario())
+
+
+@pytest.mark.parametrize("name", RESERVED)
+def test_a_reserved_event_name_is_refused_before_anything_is_sent(support_server, name):
+    # "should throw on reserved event" (issue 10, behaviour 2); upstream emits
+    # "disconnecting" on a socket of "/no" (refused by the server): the name is checked first
+    async def scenario():
+        async with session_on(support_server, connect=False) as (session, rec):
+            await session.connect(namespaces=["/", "/no"])
+            for ns in ("/", "/no"):
+                with pytest.raises(ValueError, match=f'"{name}" is a reserved event name'):
+                    await session.emit(ns, name, ["goodbye"])
+            r = await session.emit("/", "echo", ["after"], ack=True)
+            assert (await r.answer).args == ["after"]       # still connected
+            assert not [e for e in rec.find(dir="out", kind="event") if e.event == name]
+            assert [e["event"] for e in await support_server.wait_saw(kind="event")] == ["echo"]
     run(scenario())
 
 

@@ -21,12 +21,16 @@ def out(event, args, ns="/", ack_id=None, flags=(), detail=None):
 
 
 def test_python_snippets_read_as_python_socketio_calls():
-    assert python_snippet(out("chat", ["hi"])) == 'await sio.emit("chat", "hi")'
-    assert python_snippet(out("chat", [])) == 'await sio.emit("chat")'
-    assert python_snippet(out("chat", ["a", {"n": 1, "ok": True, "none": None}], ns="/chat")) == \
+    z = (Flag.COMPRESSED,)      # compression asked: the default, no note
+    assert python_snippet(out("chat", ["hi"], flags=z)) == 'await sio.emit("chat", "hi")'
+    assert python_snippet(out("chat", [], flags=z)) == 'await sio.emit("chat")'
+    assert python_snippet(out("chat", ["a", {"n": 1, "ok": True, "none": None}], ns="/chat", flags=z)) == \
         'await sio.emit("chat", ("a", {"n": 1, "ok": True, "none": None}), namespace="/chat")'
-    assert python_snippet(out("up", [{"blob": b"\xde\xad"}], ack_id=3, detail={"timeout_s": 2.5})) == \
+    assert python_snippet(out("up", [{"blob": b"\xde\xad"}], ack_id=3, flags=z, detail={"timeout_s": 2.5})) == \
         'answer = await sio.call("up", {"blob": bytes.fromhex("dead")}, timeout=2.5)'
+    assert python_snippet(out("chat", ["hi"])) == (
+        "# sent without compression asked: python-socketio's client compresses per its own setting\n"
+        'await sio.emit("chat", "hi")')
     assert "no volatile" in python_snippet(out("v", [1], flags=(Flag.VOLATILE,)))
 
 

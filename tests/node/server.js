@@ -7,6 +7,7 @@
 //   --deflate             websocket permessage-deflate on (off by default in socket.io)
 //   --ping-interval MS --ping-timeout MS
 //   --parser msgpack      socket.io-msgpack-parser instead of the default (JSON) parser
+//   --connect-delay MS    every namespace answers a CONNECT MS later (a slow middleware)
 //
 // Namespaces and handlers: handlers.js (shared with server_v3.js and server_v2.js).
 const http = require("http");
@@ -38,4 +39,10 @@ if (parser === "msgpack") {
 const httpServer = http.createServer();
 const io = new Server(httpServer, options);
 install(io);
+const connectDelay = number("--connect-delay", 0);
+if (connectDelay > 0) {
+  for (const name of ["/", "/chat", "/admin"]) {
+    io.of(name).use((socket, next) => setTimeout(next, connectDelay));
+  }
+}
 serve(httpServer, io);

@@ -100,7 +100,8 @@ def test_only_the_last_connection_is_recorded_greeting_included():
     doc = yaml.safe_load(rec.text)
     assert doc["namespaces"] == ["/"]
     assert doc["steps"] == [{"expect": "welcome", "args": [{"n": 1}]},
-                            {"emit": "ping", "expect_ack": ["pong"]},
+                            # an emit that did not ask for compression says so (it is the default)
+                            {"emit": "ping", "expect_ack": ["pong"], "compress": False},
                             {"open": "/late", "auth": {"key": "${env:SIO_LATE_AUTH_KEY}"}}]
     assert rec.secrets == ["SIO_LATE_AUTH_KEY"] and "k3y-value" not in rec.text
     assert loads(rec.text).steps[2].kind == "open"
@@ -116,7 +117,8 @@ def test_a_timed_out_ack_is_kept_and_named_and_timestamps_are_matched_by_type():
     ]
     doc = yaml.safe_load(record(entries, RecordingContext(ConnectionOptions())).text)
     assert doc["steps"] == [
-        {"name": "emit slow (its ack timed out when recorded)", "emit": "slow", "ack": True},
+        {"name": "emit slow (its ack timed out when recorded)", "emit": "slow", "ack": True,
+         "compress": False},
         {"expect": "tick", "args": [{"i": 3, "t": {"$type": "number"}, "at": {"$type": "string"},
                                      "id": {"$type": "string"}}]}]
 

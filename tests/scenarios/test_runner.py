@@ -209,6 +209,13 @@ def test_a_capture_that_is_not_there_fails_the_step_that_uses_it():
     assert results[2].message == 'step 2 (line 5): ${e.b}: e has no \'b\' (e = {"a": 1})'
 
 
+def test_a_reserved_event_name_fails_its_step_before_anything_is_sent():
+    runner, results, _ = play("steps:\n  - emit: disconnecting\n    args: [bye]\n  - emit: echo\n")
+    assert statuses(results) == [StepOutcome.PASSED, StepOutcome.FAILED, StepOutcome.SKIPPED]
+    assert results[1].message == 'step 1 (line 2): "disconnecting" is a reserved event name'
+    assert not [e for e in runner.journal.entries if e.event == "disconnecting"]
+
+
 def test_drop_and_expect_gap_and_a_server_without_recovery():
     _, results, _ = play(FAST + """\
 steps:

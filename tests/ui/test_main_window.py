@@ -111,6 +111,42 @@ def test_invalid_json_never_reaches_the_network_and_keeps_the_text(inspector_at,
     assert len(ui.entries()) == rows_before + 2
 
 
+def test_a_reserved_event_name_disables_emit_and_says_why_keeping_the_text(inspector_at, demo_server):
+    ui = inspector_at(demo_server.url)
+    ui.connect()
+    ui.wait_for_event("welcome")
+    ui.type_into("eventEdit", "disconnecting")
+    ui.type_into("argsEdit", '"bye"')
+    button, note = ui.widget("emitButton"), ui.widget("eventError")
+    why = ('"disconnecting" is a reserved event name: socket.io-client refuses to emit it (it is '
+           "one of the socket's own events), and a server that receives it ends the connection")
+    assert not button.isEnabled() and button.toolTip() == why
+    assert note.isVisible() and note.text() == why
+    rows_before = len(ui.entries())
+    ui.qtbot.keyClick(ui.widget("argsEdit"), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    ui.qtbot.keyClick(ui.widget("eventEdit"), Qt.Key.Key_Return)
+    assert ui.widget("eventEdit").text() == "disconnecting"
+    assert ui.widget("argsEdit").toPlainText() == '"bye"'
+    ui.type_into("eventEdit", "echo")
+    assert button.isEnabled() and not note.isVisible() and button.toolTip() == "Emit (Ctrl+Return)"
+    ui.click("emitButton")
+    ui.wait_for(kind="ack", dir="in", event="echo")
+    assert [e.event for e in ui.find(dir="out")] == ["echo"]     # nothing was sent before it
+    assert len(ui.entries()) == rows_before + 2
+
+
+def test_compress_starts_ticked_as_in_socket_io_client(inspector_at, demo_server):
+    ui = inspector_at(demo_server.url)
+    assert ui.widget("compressCheck").isChecked()
+    ui.connect()
+    ui.wait_for_event("welcome")
+    ui.type_into("eventEdit", "echo")
+    ui.type_into("argsEdit", '"' + "z" * 200 + '"')
+    ui.click("emitButton")
+    out = ui.wait_for(kind="event", dir="out", event="echo")
+    assert "compressed" in out.flags and out.detail["wire_bytes"] < out.bytes   # a deflated frame
+
+
 def test_zero_arguments_is_a_valid_emit(inspector_at, demo_server):
     ui = inspector_at(demo_server.url)
     ui.connect()

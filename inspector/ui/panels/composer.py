@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.session.acks import FROM_OPTIONS
+from inspector.session.reserved import reserved_name_error
 from inspector.session.state import ConnectionState, NamespaceState, SessionState
 from inspector.ui import palette
 from inspector.ui import settings as S
@@ -37,6 +38,15 @@ ARGS_HINT = ('Arguments: JSON values one after another, e.g.  "lobby" {"n": 1}  
 def _check_args(text: str) -> list:
     """As the user types: files are only checked to exist, not read."""
     return parse_args(text, read_files=False)
+
+
+def reserved_words(event: str) -> str:
+    """Why the composer will not emit this name ("" when it may)."""
+    message = reserved_name_error(event)
+    if message is None:
+        return ""
+    return (f"{message}: socket.io-client refuses to emit it (it is one of the socket's own "
+            "events), and a server that receives it ends the connection")
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,9 @@ class EmitPanel(QWidget):
         self.argsError = QLabel(objectName="argsError")
         self.argsError.setStyleSheet(f"color: {palette.ERROR.css()};")
         self.argsEdit = JsonTextEdit(_check_args, self.argsError, objectName="argsEdit")
+        self.eventError = QLabel(objectName="eventError")     # why this name cannot be emitted
+        self.eventError.setStyleSheet(f"color: {palette.ERROR.css()};")
+        self.eventError.setVisible(False)
         self.argsEdit.setPlaceholderText(ARGS_HINT)
         self.argsEdit.setFixedHeight(64)
         self.ackCheck = QCheckBox("Expect ack", objectName="ackCheck")
@@ -89,6 +102,7 @@ class EmitPanel(QWidget):
         self.ackTimeoutSpin.setValue(settings.get(S.ACK_TIMEOUT))
         self.ackCheck.toggled.connect(self.ackTimeoutSpin.setEnabled)
         self.compressCheck = QCheckBox("Compress", objectName="compressCheck")
+        self.compressCheck.setChecked(True)     # socket.io-client's default: compress(true)
         self.volatileCheck = QCheckBox("Volatile", objectName="volatileCheck")
         self.volatileCheck.setToolTip("Dropped instead of held when the transport is not ready "
                                       "(socket.io-client's volatile rule)")
@@ -122,6 +136,7 @@ class EmitPanel(QWidget):
         grid.addLayout(opts, 0, 4)
         grid.addWidget(self.argsEdit, 1, 0, 1, 5)
         grid.addWidget(self.argsError, 2, 0, 1, 5)
+        grid.addWidget(self.eventError, 3, 0, 1, 5)
         grid.setColumnStretch(3, 1)
         grid.setColumnStretch(4, 2)
         self._update_button()
@@ -153,7 +168,7 @@ class EmitPanel(QWidget):
     def request(self) -> EmitRequest | None:
         """What the form describes, or None while it is not valid (files are read here)."""
         event = self.eventEdit.text().strip()
-        if not event or not self.argsEdit.valid:
+        if not event or not self.argsEdit.valid or reserved_name_error(event):
             return None
         try:
             args = parse_args(self.argsEdit.toPlainText())
@@ -187,8 +202,13 @@ class EmitPanel(QWidget):
 
     def _update_button(self) -> None:
         reason = ""
+        reserved = reserved_words(self.eventEdit.text().strip())
+        self.eventError.setText(reserved)
+        self.eventError.setVisible(bool(reserved))
         if not self.eventEdit.text().strip():
             reason = "Type an event name"
+        elif reserved:
+            reason = reserved
         elif not self.argsEdit.valid:
             reason = f"Arguments are not valid JSON: {self.argsEdit.error}"
         elif not self._live:

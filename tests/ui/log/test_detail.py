@@ -84,11 +84,12 @@ def test_seq_details_are_links_that_select_their_rows(qtbot):
 
 
 def test_copy_as_code_is_offered_for_outgoing_events_only(qtbot):
-    view = shown(qtbot, LogEntry(6, 1.0, OUT, Kind.EVENT, "/chat", "echo", ["hi"], ack_id=2))
+    view = shown(qtbot, LogEntry(6, 1.0, OUT, Kind.EVENT, "/chat", "echo", ["hi"], ack_id=2,
+                                 flags=(Flag.COMPRESSED,)))      # compressed, as by default
     assert view.copyCodeButton.isEnabled()
     assert view.copy_code("python") == 'answer = await sio.call("echo", "hi", namespace="/chat")'
     assert QGuiApplication.clipboard().text() == 'answer = await sio.call("echo", "hi", namespace="/chat")'
     assert view.copy_code("javascript").endswith(
-        'socket.compress(false).emit("echo", "hi", (...answer) => console.log(answer));')
+        '\nsocket.emit("echo", "hi", (...answer) => console.log(answer));')
     view.show_entry(LogEntry(7, 1.0, IN, Kind.EVENT, "/", "echo", ["hi"]))
     assert not view.copyCodeButton.isEnabled() and view.copy_code("python") is None
