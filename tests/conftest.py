@@ -117,3 +117,16 @@ def node_server():
     yield start
     for server in started:
         server.stop()
+
+
+SUITES = {"interop": Path(__file__).resolve().parent / "interop",
+          "faults": Path(__file__).resolve().parent / "faults"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """The slow suites are marked by their folder, so `-m "not interop and not faults"`
+    (and `not node`) leaves the fast tests."""
+    for item in items:
+        for marker, folder in SUITES.items():
+            if folder in Path(item.path).parents:
+                item.add_marker(marker)

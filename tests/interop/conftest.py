@@ -9,11 +9,6 @@ import pytest
 from tests.interop.support import SupportServer
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "interop: socket.io-client's own test cases, ported, against its test server")
-
-
 @pytest.fixture(autouse=True)
 def _collect_garbage():
     """Objects a test left behind are collected at its end, so a ResourceWarning (an
