@@ -44,6 +44,7 @@ class ConnectionOptions:
     recovery: bool = True                # connection state recovery (pid/offset)
     rejoin_rooms: bool = True            # join rooms again after an unrecovered reconnect
     log_secrets: bool = False            # keep auth values in raw CONNECT packets (the user asks)
+    tolerate_undecodable: bool = False   # keep the connection open after an undecodable packet
 
     def validate(self) -> None:
         parts = urlsplit(self.url)

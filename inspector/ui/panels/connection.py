@@ -167,6 +167,12 @@ class ConnectionPanel(QWidget):
         self.recoveryCheck.setChecked(s.get(S.RECOVERY))
         self.rejoinCheck = QCheckBox("Join rooms again after an unrecovered reconnect", objectName="rejoinCheck")
         self.rejoinCheck.setChecked(s.get(S.REJOIN_ROOMS))
+        # off at every launch, as TLS checking is on: socket.io-client closes the connection
+        # on a packet it cannot decode, and a remembered exception would hide that
+        self.tolerateCheck = QCheckBox("Tolerate undecodable packets (keep the connection open)",
+                                       objectName="tolerateUndecodableCheck")
+        self.tolerateCheck.setToolTip("socket.io-client closes the connection on a packet it cannot "
+                                      "decode and reconnects; tick to keep it open and inspect what follows")
         self.reconnectCheck.toggled.connect(self._update_reconnect_fields)
         right.addRow("", self.verifyTlsCheck)
         right.addRow("Connect timeout", self.connectTimeoutSpin)
@@ -178,6 +184,7 @@ class ConnectionPanel(QWidget):
         right.addRow("", self.bufferCheck)
         right.addRow("", self.recoveryCheck)
         right.addRow("", self.rejoinCheck)
+        right.addRow("", self.tolerateCheck)
 
         self.optionsError = QLabel(objectName="optionsError")
         self.optionsError.setStyleSheet(f"color: {palette.ERROR.css()};")
@@ -241,7 +248,8 @@ class ConnectionPanel(QWidget):
             buffer_offline=self.bufferCheck.isChecked(),
             recovery=self.recoveryCheck.isChecked(),
             rejoin_rooms=self.rejoinCheck.isChecked(),
-            log_secrets=self.logSecretsCheck.isChecked())
+            log_secrets=self.logSecretsCheck.isChecked(),
+            tolerate_undecodable=self.tolerateCheck.isChecked())
         opts.validate()
         return opts
 
