@@ -3,8 +3,9 @@
 
 The network runs on the main thread's loop here (no Qt).  Exit codes:
 0 done, 1 an ack timed out (emit) or a step failed (run), 2 could not connect
-(or bad arguments, or a scenario file was refused), with a message on stderr
-saying why.
+(at once with --no-reconnect, else once the reconnect series gave up; or bad
+arguments, or a scenario file was refused), with a message on stderr saying why;
+130 an emit or a run stopped by Ctrl+C.
 """
 from __future__ import annotations
 
@@ -96,7 +97,16 @@ def _add_connection_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--retries", type=int, default=0, metavar="N",
                    help="socket.io-client's retries: resend an emit until the server acks it, "
                         "N more times at most (every emit then asks for an ack; default 0: off)")
-    p.add_argument("--no-reconnect", action="store_true", help="do not reconnect after a drop")
+    p.add_argument("--no-reconnect", action="store_true",
+                   help="do not reconnect: after a drop, nor when the first connection fails "
+                        "(it fails at once)")
+    p.add_argument("--reconnect-attempts", type=int, default=0, metavar="N",
+                   help="give up after N reconnect attempts (default: no limit, as socket.io-client)")
+    p.add_argument("--reconnect-delay", type=float, default=1.0, metavar="S",
+                   help="the first reconnect delay, doubled at each attempt up to 5 s (default 1)")
+    p.add_argument("--tolerate-undecodable", action="store_true",
+                   help="keep the connection open after a packet that cannot be decoded "
+                        "(socket.io-client closes it and reconnects)")
     p.add_argument("--no-recovery", action="store_true", help="turn connection state recovery off")
     p.add_argument("--no-deflate", action="store_true",
                    help="do not offer permessage-deflate on websocket (offered by default)")
@@ -114,6 +124,10 @@ def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]
         headers = dict(parse_header(h) for h in args.header)
     except OptionsError as exc:
         raise UsageError(f"--header: {exc}") from None
+    if args.reconnect_attempts < 0:
+        raise UsageError("--reconnect-attempts takes 0 (no limit) or more")
+    if args.reconnect_delay <= 0:
+        raise UsageError("--reconnect-delay must be positive")
     query = {}
     for q in args.query:
         name, sep, value = q.partition("=")
@@ -125,7 +139,9 @@ def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]
         headers=headers, verify_tls=not args.insecure, connect_timeout=args.connect_timeout,
         reconnection=not args.no_reconnect, recovery=not args.no_recovery,
         compression=not args.no_deflate, log_secrets=args.log_secrets, ack_timeout=args.ack_timeout,
-        retries=args.retries)
+        retries=args.retries, tolerate_undecodable=args.tolerate_undecodable,
+        reconnection_attempts=args.reconnect_attempts, reconnection_delay=args.reconnect_delay,
+        reconnection_delay_max=max(5.0, args.reconnect_delay))
     try:
         opts.validate()
     except OptionsError as exc:
@@ -217,6 +233,19 @@ class Printer:
             self.on_closed()
 
 
+def _attempts_shower(how_to_stop: str) -> Callable[[LogEntry], None]:
+    """On stderr: a failed first connection that will be retried, and each failed attempt
+    (subscribed only with reconnection on: without it, the failure is the one message)."""
+    def show(entry: LogEntry) -> None:
+        if entry.kind == Kind.CONNECT_ERROR and entry.ns is None:
+            print(f"socketio-inspector: {entry.detail['message']} — reconnecting "
+                  f"(Ctrl+C to stop, {how_to_stop} to fail at once)", file=sys.stderr)
+        elif entry.kind == Kind.RECONNECT_ATTEMPT:
+            print(f"socketio-inspector: reconnect attempt {entry.detail['attempt']} failed: "
+                  f"{entry.detail.get('error')}", file=sys.stderr)
+    return show
+
+
 def _fail(message: str) -> int:
     print(f"socketio-inspector: {message}", file=sys.stderr)
     return EXIT_CONNECT
@@ -286,6 +315,8 @@ async def emit(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
             printer(entry)
 
     session.subscribe(show)
+    if opts.reconnection:
+        session.subscribe(_attempts_shower("--no-reconnect"))
     try:
         await _connect(session, opts, namespaces)
     except (ConnectError, NamespaceRefused) as exc:
@@ -422,6 +453,8 @@ async def _run_one(sc: "scenario_file.Scenario", url: str | None, out: TextIO,
     if log is not None:
         session.subscribe(Printer(log))
     runner = ScenarioRunner(sc, session, url=url)
+    if sc.connection.get("reconnection", True):
+        session.subscribe(_attempts_shower("`reconnection: false` in its connection"))
     started = time.time()
     lines = [f"{sc.file}: {sc.name} ({len(sc.steps)} steps) on {runner.url}"]
     print(lines[0], file=out, flush=True)
@@ -460,5 +493,6 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
-        # stopping `listen` is how it ends; an interrupted `run` did not pass
-        return EXIT_OK if args.command != "run" else EXIT_INTERRUPTED
+        # stopping `listen` is how it ends; an interrupted `run` did not pass, nor an
+        # `emit` (it may be waiting for its connection, retried for ever by default)
+        return EXIT_OK if args.command == "listen" else EXIT_INTERRUPTED

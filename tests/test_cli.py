@@ -66,9 +66,26 @@ def test_emit_timeout_none_and_0_are_different_choices(shared_demo_server):
 
 
 def test_emit_exits_2_with_a_clear_message_when_it_cannot_connect():
-    code, lines, err = cli("emit", "http://127.0.0.1:1", "echo", "--connect-timeout", "3")
+    code, lines, err = cli("emit", "http://127.0.0.1:1", "echo", "--connect-timeout", "3",
+                           "--no-reconnect")
     assert code == 2 and lines == []
-    assert "cannot connect to http://127.0.0.1:1" in err
+    assert err.startswith("socketio-inspector: cannot connect to http://127.0.0.1:1")
+    assert len(err.splitlines()) == 1 and "reconnect" not in err
+
+
+def test_emit_retries_a_failed_first_connection_then_exits_2():
+    # reconnection on (the default, as socket.io-client's Manager): each attempt is shown
+    code, lines, err = cli("emit", "http://127.0.0.1:1", "echo", "--reconnect-attempts", "2",
+                           "--reconnect-delay", "0.05")
+    assert code == 2 and lines == []
+    shown = err.splitlines()
+    assert shown[0].startswith("socketio-inspector: cannot connect to http://127.0.0.1:1")
+    assert shown[0].endswith("— reconnecting (Ctrl+C to stop, --no-reconnect to fail at once)")
+    assert shown[1].startswith("socketio-inspector: reconnect attempt 1 failed: cannot connect")
+    assert shown[2].startswith("socketio-inspector: reconnect attempt 2 failed: cannot connect")
+    assert shown[3].startswith("socketio-inspector: gave up reconnecting after 2 attempt(s); "
+                               "the last error: cannot connect to http://127.0.0.1:1")
+    assert len(shown) == 4
 
 
 def test_emit_refuses_invalid_json_before_connecting():
@@ -231,3 +248,19 @@ def test_listen_ends_when_its_reader_goes_away(shared_demo_server):
             proc.kill()
             proc.wait()
         proc.stderr.close()
+
+
+def test_ctrl_c_stops_an_emit_still_reconnecting_and_it_did_not_pass():
+    import signal
+    proc = subprocess.Popen([sys.executable, "-m", "inspector", "emit", "http://127.0.0.1:1", "echo",
+                             "--reconnect-delay", "0.05"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "— reconnecting" in proc.stderr.readline()
+        assert "reconnect attempt 1 failed" in proc.stderr.readline()   # the series is under way
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(20) == 130
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()

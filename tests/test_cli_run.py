@@ -147,7 +147,7 @@ def test_a_missing_secret_is_refused_before_connecting(tmp_path):
 
 def test_an_unreachable_server_exits_2_and_is_an_error_in_junit(tmp_path):
     path = tmp_path / "s.yaml"
-    path.write_text("connection: {connect_timeout: 2}\nsteps:\n  - emit: echo\n")
+    path.write_text("connection: {connect_timeout: 2, reconnection: false}\nsteps:\n  - emit: echo\n")
     junit = tmp_path / "r.xml"
     code, out, err = run_cli(path, "--url", "http://127.0.0.1:1", "--junit", junit)
     assert code == 2

@@ -162,30 +162,33 @@ class Session:
         opts.validate()
         if self.client is not None and (self.client.engine_connected or self.client.reconnecting):
             raise ConnectError("already connected: disconnect first")
+        namespaces = namespaces or [opts.base_namespace]
+        kept: dict = {}
         if self.client is not None:
+            kept = self.client.take_buffers(namespaces)     # they go out over the new one
             self.client.drop_buffers("a new connection was made; what the last one held is not sent")
         self.client = InspectorClient(self, opts)
         self.client.set_raw_observer(self._raw_packet if self._raw else None)
         self.ns_state = {}
         self.attempt = 0
-        namespaces = namespaces or [opts.base_namespace]
         waits = {}
         for ns in namespaces:
             self.ns_state[ns] = NamespaceState.CONNECTING
             if (auth or {}).get(ns) is not None:
                 self._ns_auth[ns] = auth[ns]
             waits[ns] = self.client.open_namespace(ns, (auth or {}).get(ns))
+            self.client.hold(ns, kept.get(ns, []))
         self.state = ConnectionState.CONNECTING
         self._publish(f"Connecting to {redact_url(opts.url)}…")
         self._connect_task = asyncio.current_task()
         try:
-            await self.client.connect()
+            await self._open_first(opts)
         except ConnectError as exc:
             for w in waits.values():
                 w.cancel()
             self.ns_state = {}
+            self._reconnecting = False
             self.state = ConnectionState.DISCONNECTED
-            self._log(SYS, Kind.CONNECT_ERROR, detail={"message": str(exc), "url": redact_url(opts.url)})
             self._publish(f"Connection failed: {exc}")
             raise
         except asyncio.CancelledError:
@@ -200,10 +203,29 @@ class Session:
         outcomes = await asyncio.gather(*(self._wait_namespace(ns, w) for ns, w in waits.items()))
         return dict(zip(waits, outcomes, strict=True))
 
+    async def _open_first(self, opts: ConnectionOptions) -> None:
+        """The first connection.  With reconnection on, a failure starts the reconnect
+        series, as socket.io-client's Manager does: this returns once an attempt opened the
+        connection and raises ConnectError once the series gave up (or was stopped); off,
+        the first failure is raised at once."""
+        try:
+            await self.client.connect()
+            return
+        except ConnectError as exc:
+            self._log(SYS, Kind.CONNECT_ERROR, detail={"message": str(exc), "url": redact_url(opts.url)})
+            if not opts.reconnection:
+                raise
+            error = str(exc)
+        self._reconnecting = True
+        self._down_since = time.monotonic()
+        self.state = ConnectionState.RECONNECTING
+        self._publish(f"Connection failed: {error} — reconnecting…")
+        await self.client.retry_first_connect(error)
+
     async def _wait_namespace(self, ns: str, waiter: asyncio.Future) -> Any:
         try:
             return await asyncio.wait_for(asyncio.shield(waiter), self.options.connect_timeout)
-        except NamespaceRefused as exc:
+        except (NamespaceRefused, ConnectError) as exc:     # refused; or the connection gave up
             return exc
         except asyncio.TimeoutError:
             message = f"no answer to CONNECT {ns} within {self.options.connect_timeout:g} s"
@@ -248,8 +270,15 @@ class Session:
     async def open_namespace(self, ns: str, auth: Any = None) -> Any:
         """Open one more namespace over the connection; returns its info or the refusal."""
         ns = normalize_namespace(ns)
-        if self.client is None or not (self.client.engine_connected or self.client.reconnecting):
-            raise NotConnected("connect first: namespaces open over a connection")
+        if self._connect_task is None and (self.client is None or not (
+                self.client.engine_connected or self.client.reconnecting)):
+            # no connection (closed, or never made): the namespace opens a new one, as
+            # socket.io-client's Manager does for a socket asked for after it closed
+            try:
+                opened = await self.connect(namespaces=[ns], auth={ns: auth} if auth is not None else None)
+            except ConnectError as exc:
+                return exc
+            return opened[ns]
         if not self.client.has_namespace(ns):     # open or opening: the same socket, no state change
             self.ns_state[ns] = NamespaceState.CONNECTING
         if auth is not None:
@@ -486,22 +515,26 @@ class Session:
     def reconnect_attempt(self, attempt: int, delay: float) -> None:
         self.attempt = attempt
         self.gaps.attempt(attempt, self._clock(), delay)
-        self._publish(f"Reconnecting… attempt {attempt}")
+        self._publish(f"Reconnecting (attempt {attempt})…")
 
     def reconnect_error(self, attempt: int, error: str) -> None:
         self.gaps.attempt_failed(attempt, error)
         self._log(SYS, Kind.RECONNECT_ATTEMPT, detail={"attempt": attempt, "error": error})
         self._publish(f"Reconnect attempt {attempt} failed: {error}")
 
-    def reconnect_failed(self, attempts: int) -> None:
+    def reconnect_failed(self, attempts: int, why: str | None = None) -> None:
         self._reconnecting = False
         self.state = ConnectionState.DISCONNECTED
         for ns, st in self.ns_state.items():
             if st == NamespaceState.RECONNECTING:
                 self.ns_state[ns] = NamespaceState.DISCONNECTED
                 self.gaps.forget(ns)
-        self._log(SYS, Kind.DISCONNECT, detail={"reason": DisconnectReason.GAVE_UP, "attempts": attempts})
-        self._publish(f"Gave up reconnecting after {attempts} attempts")
+        detail: dict = {"reason": DisconnectReason.GAVE_UP, "attempts": attempts}
+        if why is not None:
+            detail["why"] = why           # e.g. reconnection turned off during the series
+        self._log(SYS, Kind.DISCONNECT, detail=detail)
+        self._publish(f"Gave up reconnecting after {attempts} attempts"
+                      + (f" ({why})" if why else ""))
 
     def event_in(self, ns: str, event: str, args: list, ack_id: int | None, size: int,
                  binary: bool, offset: str | None, recovered: bool = False) -> None:

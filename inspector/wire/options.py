@@ -46,6 +46,7 @@ class ConnectionOptions:
     log_secrets: bool = False            # keep auth values in raw CONNECT packets (the user asks)
     ack_timeout: float | None = None     # socket.io-client's ackTimeout (s): an emit's default; None: none
     retries: int = 0                     # socket.io-client's retries: resend an unacked emit this often
+    tolerate_undecodable: bool = False   # keep the connection open after an undecodable packet
 
     def validate(self) -> None:
         parts = urlsplit(self.url)

@@ -15,3 +15,4 @@ class DisconnectReason(StrEnum):
     TRANSPORT_ERROR = "transport error"
     PING_TIMEOUT = "ping timeout"
     GAVE_UP = "gave up reconnecting"           # the last reconnect attempt failed
+    PARSE_ERROR = "parse error"                # a packet could not be decoded: the engine closed

@@ -50,6 +50,7 @@ from inspector.wire.eio import (
     utf8_len,
 )
 from inspector.wire.options import ConnectionOptions
+from inspector.wire.reasons import DisconnectReason
 from inspector.wire.urls import redact_url
 
 __all__ = ["InspectorClient", "Observer", "Outgoing", "ConnectError", "NamespaceRefused",
@@ -67,6 +68,7 @@ class EmitOutcome(StrEnum):
 
 
 SENT, BUFFERED, DROPPED, REFUSED, QUEUED = EmitOutcome
+PARSE_ERROR = DisconnectReason.PARSE_ERROR
 
 
 class ConnectError(Exception):
@@ -88,7 +90,7 @@ class Observer(Protocol):
     def transport_closed(self, reason: str, detail: str | None, will_reconnect: bool) -> None: ...
     def reconnect_attempt(self, attempt: int, delay: float) -> None: ...
     def reconnect_error(self, attempt: int, error: str) -> None: ...
-    def reconnect_failed(self, attempts: int) -> None: ...
+    def reconnect_failed(self, attempts: int, why: str | None = None) -> None: ...
     def protocol_error(self, message: str, data: Any) -> None: ...
 
 
@@ -145,6 +147,9 @@ class InspectorClient(socketio.AsyncClient):
         self._aborting = False
         self._reconnect_task: asyncio.Task | None = None
         self._reconnect_abort = asyncio.Event()
+        self._last_error = ""           # why the last attempt of a reconnect series failed
+        self._parse_failed = False      # an undecodable packet is closing the engine
+        self._parse_close: asyncio.Future | None = None
         self.eio.on_message = self._on_message
         self.eio.on_error = lambda exc, data: self.observer.protocol_error(
             f"could not handle a message ({type(exc).__name__}: {exc})", data)
@@ -216,6 +221,17 @@ class InspectorClient(socketio.AsyncClient):
         self._reconnect_abort.clear()
         await self._open_engine()
 
+    async def retry_first_connect(self, error: str) -> None:
+        """socket.io-client's Manager retries a failed first connection when reconnection is
+        on (maybeReconnectOnOpen): the reconnect series runs as after a drop.  Returns once an
+        attempt opened the connection; raises ConnectError once the series gave up or was
+        stopped (disconnect(), or reconnection turned off meanwhile)."""
+        self._last_error = error
+        self._reconnect_task = asyncio.ensure_future(self._reconnect_loop())
+        # shielded: a cancelled caller leaves the series to disconnect(), which ends it
+        if not await asyncio.shield(self._reconnect_task):
+            raise ConnectError(self._last_error)
+
     async def _open_engine(self) -> None:
         opts = self.options
         self.eio.close_cause = None
@@ -252,6 +268,7 @@ class InspectorClient(socketio.AsyncClient):
 
     async def _handle_eio_connect(self):
         self.sid = self.eio.sid
+        self._parse_failed = False
         self.observer.engine_open({
             "sid": self.eio.sid, "transport": self.eio.current_transport,
             "upgrades": list(self.eio.upgrades or []),
@@ -383,6 +400,22 @@ class InspectorClient(socketio.AsyncClient):
             st = self.ns[ns]
             st.buffer[:0] = held
 
+    def take_buffers(self, namespaces: list[str]) -> dict[str, list[Outgoing]]:
+        """The emits held for these namespaces, taken out for the next connection (a
+        socket.io-client Socket keeps its sendBuffer across disconnect() and connect())."""
+        taken = {}
+        for ns in namespaces:
+            st = self.ns.get(ns)
+            if st is not None and st.buffer:
+                taken[ns], st.buffer = st.buffer, []
+        return taken
+
+    def hold(self, ns: str, items: list[Outgoing]) -> None:
+        """Emits held by the last connection, ahead of anything buffered since."""
+        st = self.ns.get(ns)
+        if st is not None:
+            st.buffer[:0] = items
+
     def drop_buffers(self, reason: str) -> None:
         """Report every held emit dropped (this client is being replaced)."""
         for st in self.ns.values():
@@ -393,8 +426,10 @@ class InspectorClient(socketio.AsyncClient):
         for item in held:
             self.observer.dropped(item, reason)
 
-    async def _reconnect_loop(self) -> None:
-        """socket.io-client's backoff: delay doubles up to the max, with jitter."""
+    async def _reconnect_loop(self) -> bool:
+        """socket.io-client's backoff: delay doubles up to the max, with jitter.  True once
+        an attempt opened the connection; False when the series ended without (then
+        _last_error says why)."""
         opts = self.options
         attempt = 0
         self._reconnect_abort.clear()
@@ -406,25 +441,46 @@ class InspectorClient(socketio.AsyncClient):
             delay = max(0.0, min(base + random.uniform(-jitter, jitter), opts.reconnection_delay_max))
             try:
                 await asyncio.wait_for(self._reconnect_abort.wait(), delay)
-                return  # aborted by disconnect()
+                self._last_error = "stopped: disconnected by you"
+                return False  # aborted by disconnect()
             except asyncio.TimeoutError:
                 pass
             if not self.ns:
-                return
+                self._last_error = "stopped: no namespace is open"
+                return False
+            if not opts.reconnection:   # turned off during the series (socket.io-client's
+                # reconnection(false)): no more attempts
+                self._end_series(attempt, f"reconnection was turned off after {attempt} attempt(s); "
+                                          f"the last error: {self._last_error}", "reconnection turned off")
+                return False
             attempt += 1
             self.observer.reconnect_attempt(attempt, delay)
             try:
                 await self._open_engine()
             except ConnectError as exc:
+                self._last_error = str(exc)
                 self.observer.reconnect_error(attempt, str(exc))
                 if opts.reconnection_attempts and attempt >= opts.reconnection_attempts:
-                    self.observer.reconnect_failed(attempt)
-                    return
+                    self._end_series(attempt, f"gave up reconnecting after {attempt} attempt(s); "
+                                              f"the last error: {exc}")
+                    return False
                 continue
-            return
+            return True
+
+    def _end_series(self, attempts: int, message: str, why: str | None = None) -> None:
+        """The series ended without a connection: the namespaces still waiting to connect
+        are told (open_namespace's futures end with ConnectError), then the observer."""
+        self._last_error = message
+        for st in self.ns.values():
+            if st.waiter is not None and not st.waiter.done():
+                st.waiter.set_exception(ConnectError(message))
+                st.waiter.exception()      # retrieved: its caller may be gone
+        self.observer.reconnect_failed(attempts, why)
 
     # -- incoming ------------------------------------------------------------
     def _on_message(self, data) -> None:
+        if self._parse_failed:    # the engine is closing: what follows is not read (as
+            return                # socket.io-client's Manager destroys its decoder)
         try:
             if self._binary is not None:
                 pkt, size = self._binary
@@ -443,6 +499,8 @@ class InspectorClient(socketio.AsyncClient):
             # nowhere (IndexError, TypeError, KeyError), nesting too deep (RecursionError)
             self._binary = None
             self.observer.protocol_error(f"undecodable Socket.IO packet: {exc}", data)
+            if not self.options.tolerate_undecodable:
+                self._close_on_parse_error(f"undecodable packet: {exc}")
             return
         ptype = pkt.packet_type
         if ptype == sio_packet.EVENT or ptype == sio_packet.ACK:
@@ -460,6 +518,16 @@ class InspectorClient(socketio.AsyncClient):
             self._on_server_disconnect(pkt.namespace or "/")
         else:
             self.observer.protocol_error(f"unknown packet type {ptype}", data)
+
+    def _close_on_parse_error(self, detail: str) -> None:
+        """socket.io-client's Manager closes the engine on a packet it cannot decode
+        (onclose("parse error")) and reconnects; the close runs beside the read loop that
+        is calling us (disconnect() waits for that loop to end)."""
+        if self.eio.state != "connected":
+            return
+        self._parse_failed = True
+        self.eio.close_cause = (PARSE_ERROR, detail)
+        self._parse_close = asyncio.ensure_future(self.eio.disconnect())
 
     def _dispatch(self, pkt, size: int, binary: bool) -> None:
         ns = pkt.namespace or "/"

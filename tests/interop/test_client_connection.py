@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 
 import pytest
 
@@ -290,6 +291,228 @@ def test_no_reconnect_to_an_incorrect_port_when_reconnection_is_off():
         run(scenario())
     finally:
         sock.close()
+
+
+# -- the first connection is retried too, and a closed connection reopens (issue 10,
+# behaviour 7); an undecodable packet closes the engine (behaviour 9) ------------------
+
+GAVE_UP = "gave up reconnecting"
+
+
+async def wait_gave_up(rec: Recorder, count: int = 1, timeout: float = 10.0) -> list:
+    return await rec.wait_for(count, kind="disconnect", timeout=timeout,
+                              where=lambda e: e.detail.get("reason") == GAVE_UP)
+
+
+def attempts(rec: Recorder, since: int = 0) -> list[int]:
+    return [e.detail["attempt"] for e in rec.find(kind="reconnect_attempt") if e.seq > since]
+
+
+def timing_out(server, path: str, **options) -> Session:
+    """A session whose every attempt times out (5 ms, below the server's 10 ms delay)."""
+    defaults = {"connect_timeout": 0.005, "reconnection_delay": 0.01}
+    defaults.update(options)
+    return Session(client_options(server, path, **defaults))
+
+
+def test_open_a_namespace_after_the_connection_was_closed(support_server):
+    # "should open a new namespace after connection gets closed" (issue 10, behaviour 7)
+    async def scenario():
+        async with session_on(support_server) as (session, _rec):
+            await session.disconnect()
+            info = await session.open_namespace("/foo")
+            assert info["sid"] and session.ns_state["/foo"] == "connected"
+            [seen] = await support_server.wait_saw(kind="connection", ns="/foo")
+            assert seen["id"] == info["sid"]
+    run(scenario())
+
+
+def test_connect_after_giving_up_starts_a_fresh_series(support_server):
+    # "should attempt reconnects after a failed reconnect" (issue 10, behaviour 7)
+    async def scenario():
+        session = timing_out(support_server, "/timeout", reconnection_attempts=2)
+        rec = Recorder(session)
+        first = asyncio.ensure_future(session.connect())
+        [end] = await wait_gave_up(rec)
+        with contextlib.suppress(ConnectError):
+            await first
+        assert attempts(rec) == [1, 2]
+        second = asyncio.ensure_future(session.connect())
+        await wait_gave_up(rec, 2)
+        with contextlib.suppress(ConnectError):
+            await second
+        assert attempts(rec, since=end.seq) == [1, 2]
+        await session.disconnect()
+    run(scenario())
+
+
+def test_reconnect_delay_increases_every_time(support_server):
+    # "reconnect delay should increase every time" (issue 10, behaviour 7)
+    async def scenario():
+        session = timing_out(support_server, "/timeout", reconnection_attempts=3,
+                             reconnection_delay=0.1, randomization_factor=0.2,
+                             reconnection_delay_max=5.0)
+        rec = Recorder(session)
+        connecting = asyncio.ensure_future(session.connect())
+        await wait_gave_up(rec)
+        with contextlib.suppress(ConnectError):
+            await connecting
+        errors = rec.find(kind="connect_error")[:1] + rec.find(kind="reconnect_attempt")
+        assert [e.detail.get("attempt") for e in errors] == [None, 1, 2, 3]
+        delays = [b.t - a.t for a, b in itertools.pairwise(errors)]
+        assert delays == sorted(delays) and len(set(delays)) == 3, delays
+        await session.disconnect()
+    run(scenario())
+
+
+def test_disconnect_at_the_first_attempt_stops_reconnection(support_server):
+    # "should stop reconnecting when force closed" (issue 10, behaviour 7)
+    async def scenario():
+        session = timing_out(support_server, "/invalid")
+        rec = Recorder(session)
+        connecting = asyncio.ensure_future(session.connect())
+        await until(lambda: session.attempt >= 1, what="a first reconnect attempt")
+        await session.disconnect()
+        with contextlib.suppress(ConnectError, asyncio.CancelledError):
+            await connecting
+        assert session.state == "disconnected" and not session.client.reconnecting
+        assert session.attempt == 1 and len(rec.find(kind="reconnect_attempt")) <= 1
+    run(scenario())
+
+
+def test_connect_after_stopping_reconnection_reconnects(support_server):
+    # "should reconnect after stopping reconnection" (issue 10, behaviour 7)
+    async def scenario():
+        session = timing_out(support_server, "/invalid")
+        rec = Recorder(session)
+        first = asyncio.ensure_future(session.connect())
+        await until(lambda: session.attempt >= 1, what="a first reconnect attempt")
+        await session.disconnect()
+        with contextlib.suppress(ConnectError, asyncio.CancelledError):
+            await first
+        mark = rec.entries[-1].seq
+        second = asyncio.ensure_future(session.connect())
+        await rec.wait_for(kind="reconnect_attempt", where=lambda e: e.seq > mark)
+        await session.disconnect()
+        with contextlib.suppress(ConnectError, asyncio.CancelledError):
+            await second
+    run(scenario())
+
+
+async def two_attempts_then_give_up(server, path: str) -> None:
+    session = timing_out(server, path, reconnection_attempts=2)
+    rec = Recorder(session)
+    connecting = asyncio.ensure_future(session.connect())
+    try:
+        [end] = await wait_gave_up(rec)
+        with contextlib.suppress(ConnectError):
+            await connecting
+        assert attempts(rec) == [1, 2] and end.detail["attempts"] == 2
+        assert session.state == "disconnected"
+    finally:
+        await session.disconnect()
+
+
+def test_two_attempts_with_an_immediate_timeout_then_give_up(support_server):
+    # "should try to reconnect twice and fail when requested two attempts with immediate
+    # timeout and reconnect enabled" (issue 10, behaviour 7)
+    run(two_attempts_then_give_up(support_server, "/timeout"))
+
+
+def test_reconnect_events_with_their_attempt_numbers(support_server):
+    # "should fire reconnect_* events on manager" (issue 10, behaviour 7)
+    run(two_attempts_then_give_up(support_server, "/timeout_socket"))
+
+
+def test_reconnecting_twice_with_attempt_numbers(support_server):
+    # "should fire reconnecting (on manager) with attempts number when reconnecting twice"
+    # (the same case as the one above, upstream too; issue 10, behaviour 7)
+    run(two_attempts_then_give_up(support_server, "/timeout_socket"))
+
+
+def test_reconnection_turned_off_while_reconnecting_stops_at_once():
+    # "should stop trying to reconnect" (issue 10, behaviour 7)
+    sock, port = closed_port()
+
+    async def scenario():
+        session = Session(client_options(None, url=f"http://127.0.0.1:{port}",
+                                         reconnection_delay=0.01))
+        rec = Recorder(session)
+        connecting = asyncio.ensure_future(session.connect())
+        await rec.wait_for(kind="reconnect_attempt")          # a reconnect_error
+        session.options.reconnection = False
+        await until(lambda: session.state == "disconnected", what="reconnection to stop")
+        assert not session.client.reconnecting
+        assert len(rec.find(kind="reconnect_attempt")) == 1
+        await session.disconnect()
+        with contextlib.suppress(ConnectError, asyncio.CancelledError):
+            await connecting
+    try:
+        run(scenario())
+    finally:
+        sock.close()
+
+
+def test_two_attempts_to_an_incorrect_address_then_give_up():
+    # "should try to reconnect twice and fail when requested two attempts with incorrect
+    # address and reconnect enabled" (issue 10, behaviour 7)
+    sock, port = closed_port()
+
+    async def scenario():
+        session = Session(client_options(None, url=f"http://127.0.0.1:{port}/asd",
+                                         reconnection_attempts=2, reconnection_delay=0.01))
+        rec = Recorder(session)
+        connecting = asyncio.ensure_future(session.connect())
+        await wait_gave_up(rec)
+        with contextlib.suppress(ConnectError):
+            await connecting
+        assert attempts(rec) == [1, 2]
+        await session.disconnect()
+    try:
+        run(scenario())
+    finally:
+        sock.close()
+
+
+def test_still_two_attempts_after_opening_another_namespace_meanwhile():
+    # "should still try to reconnect twice after opening another socket asynchronously"
+    # (issue 10, behaviour 7)
+    sock, port = closed_port()
+
+    async def scenario():
+        session = Session(client_options(None, url=f"http://127.0.0.1:{port}/room1",
+                                         reconnection_attempts=2, reconnection_delay=0.05))
+        rec = Recorder(session)
+        connecting = asyncio.ensure_future(session.connect())
+        await rec.wait_for(kind="connect_error")
+        await session.open_namespace("/room2")        # while it is reconnecting
+        await wait_gave_up(rec)
+        with contextlib.suppress(ConnectError):
+            await connecting
+        assert attempts(rec) == [1, 2]
+        await session.disconnect()
+    try:
+        run(scenario())
+    finally:
+        sock.close()
+
+
+@pytest.mark.expect_error(r"undecodable Socket.IO packet")
+def test_an_undecodable_packet_closes_the_engine_and_reconnects(support_server):
+    # "should close the engine upon decoding exception" (issue 10, behaviour 9): upstream
+    # injects "bad" into the engine; here the server writes it (support_server.js)
+    async def scenario():
+        async with session_on(support_server, raw=True, reconnection_delay=0.05) as (session, rec):
+            [first] = rec.find(kind="connect", ns="/")
+            await session.emit("/", "_send_undecodable", [])
+            [down] = await rec.wait_for(kind="disconnect", ns="/")
+            [error] = rec.find(kind="error")
+            assert error.args == ["bad"]
+            await rec.wait_for(kind="reconnect")
+            [_, again] = await rec.wait_for(2, kind="connect", ns="/")
+            assert again.detail["sid"] != first.detail["sid"]
+            assert down.seq > error.seq
+    run(scenario())
 
 
 def test_a_date_is_emitted_as_a_string(support_server):

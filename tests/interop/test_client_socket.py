@@ -323,6 +323,23 @@ def test_a_command_that_ends_says_goodbye(support_server, command):
     run(check())
 
 
+def test_an_unsent_ack_is_not_discarded(support_server):
+    # "acknowledgement upon disconnection / should not discard an unsent ack (callback)": the
+    # emit made after disconnect() stays in the send buffer across disconnect/connect (issue 10,
+    # behaviour 7: the Manager keeps the socket and its buffer)
+    async def scenario():
+        async with session_on(support_server) as (session, rec):
+            await session.disconnect()
+            r = await session.emit("/", "echo", ["a"], ack=True, timeout=None)
+            assert r.outcome == "buffered"    # held, sent upon reconnection
+            await session.connect()
+            assert (await asyncio.wait_for(r.answer, 5)).args == ["a"]
+            assert not rec.find(kind="dropped")
+            [out] = rec.find(kind="event", dir="out", event="echo")
+            assert "buffered" in out.flags
+    run(scenario())
+
+
 def test_events_are_emitted_in_order(support_server):
     # "should emit events in order"
     async def scenario():

@@ -261,8 +261,8 @@ def test_server_acks_are_answered_as_the_scenario_says_and_restored_after():
 
 
 def test_unreachable_server_and_refused_namespace_fail_the_connection_and_skip_the_rest():
-    runner, results, _ = play("connection: {connect_timeout: 2}\nsteps:\n  - emit: echo\n",
-                              url="http://127.0.0.1:1")
+    runner, results, _ = play("connection: {connect_timeout: 2, reconnection: false}\n"
+                              "steps:\n  - emit: echo\n", url="http://127.0.0.1:1")
     assert statuses(results) == [StepOutcome.FAILED, StepOutcome.SKIPPED] and runner.connect_failed
     assert results[0].message.startswith("cannot connect: cannot connect to http://127.0.0.1:1")
     assert results[1].message == "not run: could not connect"

@@ -29,14 +29,42 @@ def test_connect_logs_the_namespace_and_the_status_says_so():
 
 
 def test_unreachable_url_is_a_clear_error_and_a_connect_error_entry():
+    # reconnection off: the first failure is the answer, at once
     async def scenario():
-        session = Session(ConnectionOptions(url="http://127.0.0.1:1", connect_timeout=3))
+        session = Session(ConnectionOptions(url="http://127.0.0.1:1", connect_timeout=3,
+                                            reconnection=False))
         rec = Recorder(session)
         with pytest.raises(ConnectError, match="cannot connect to http://127.0.0.1:1"):
             await session.connect()
         [entry] = rec.find(kind=Kind.CONNECT_ERROR)
         assert "cannot connect" in entry.detail["message"]
+        assert not rec.find(kind=Kind.RECONNECT_ATTEMPT)
         assert session.state == ConnectionState.DISCONNECTED and session.status.startswith("Connection failed")
+    run(scenario())
+
+
+def test_a_failed_first_connection_is_retried_then_given_up():
+    # reconnection on (the default): socket.io-client's Manager retries the first connection;
+    # connect() raises once the series gave up, and the status line told each attempt
+    async def scenario():
+        session = Session(ConnectionOptions(url="http://127.0.0.1:1", connect_timeout=3,
+                                            reconnection_attempts=2, reconnection_delay=0.05,
+                                            randomization_factor=0))
+        rec = Recorder(session)
+        statuses = []
+        session.subscribe_state(lambda st: statuses.append((st.state, st.status)))
+        with pytest.raises(ConnectError, match=r"gave up reconnecting after 2 attempt\(s\); "
+                                               r"the last error: cannot connect to http://127.0.0.1:1"):
+            await session.connect()
+        [first] = rec.find(kind=Kind.CONNECT_ERROR)
+        assert "cannot connect" in first.detail["message"]
+        assert [e.detail["attempt"] for e in rec.find(kind=Kind.RECONNECT_ATTEMPT)] == [1, 2]
+        [gave_up] = rec.find(kind=Kind.DISCONNECT)
+        assert gave_up.detail == {"reason": "gave up reconnecting", "attempts": 2}
+        assert (ConnectionState.RECONNECTING, "Reconnecting (attempt 1)…") in statuses
+        assert (ConnectionState.RECONNECTING, "Reconnecting (attempt 2)…") in statuses
+        assert session.state == ConnectionState.DISCONNECTED
+        assert session.status.startswith("Connection failed: gave up reconnecting after 2 attempt(s)")
     run(scenario())
 
 
@@ -339,7 +367,7 @@ def test_custom_handshake_path_and_each_transport(transport):
             expected = Transport.POLLING if transport == Transport.POLLING else Transport.WEBSOCKET
             assert session.client.transport_name == expected
         wrong = Session(ConnectionOptions(url=server.url, path="/socket.io", connect_timeout=3,
-                                          transport=transport))
+                                          transport=transport, reconnection=False))
         await server.start()
         try:
             with pytest.raises(ConnectError):
@@ -502,7 +530,7 @@ def test_held_emits_that_can_no_longer_go_are_reported_dropped():
 def test_reconnect_delays_stay_within_the_maximum_for_ever():
     import random
 
-    from inspector.wire.sio import InspectorClient
+    from inspector.wire.sio import InspectorClient, _Namespace
 
     class Probe:
         def __init__(self):
@@ -514,7 +542,7 @@ def test_reconnect_delays_stay_within_the_maximum_for_ever():
         def reconnect_error(self, attempt, error):
             pass
 
-        def reconnect_failed(self, attempts):
+        def reconnect_failed(self, attempts, why=None):
             pass
 
     async def scenario():
@@ -526,7 +554,7 @@ def test_reconnect_delays_stay_within_the_maximum_for_ever():
             from inspector.wire.sio import ConnectError
             raise ConnectError("down")
         client._open_engine = fail          # the server stays down: every attempt fails
-        client.ns = {"/": object()}         # a namespace is still wanted
+        client.ns = {"/": _Namespace()}     # a namespace is still wanted
         await client._reconnect_loop()
         return probe.delays
     random.seed(1)

@@ -29,6 +29,7 @@ def test_connect_shows_status_and_the_connect_row(inspector_at, demo_server):
 def test_unreachable_url_says_why_and_keeps_the_url(inspector_at):
     ui = inspector_at("http://127.0.0.1:1")
     ui.widget("connectTimeoutSpin").setValue(3)
+    ui.widget("reconnectCheck").setChecked(False)       # the first failure is the answer
     ui.click("connectButton")
     ui.wait_for_status("Connection failed")
     assert "cannot connect to http://127.0.0.1:1" in ui.status
@@ -36,6 +37,32 @@ def test_unreachable_url_says_why_and_keeps_the_url(inspector_at):
     assert ui.message.startswith("Connection failed: cannot connect to http://127.0.0.1:1")
     assert ui.widget("urlEdit").text() == "http://127.0.0.1:1"
     assert ui.widget("connectButton").isEnabled() and ui.widget("connectButton").text() == "Connect"
+
+
+def test_a_failed_first_connection_is_retried_and_the_status_line_counts_the_attempts(inspector_at):
+    # reconnection on: the first connection is retried, as socket.io-client's Manager does.
+    # The server accepts TCP and never answers, so each attempt lasts the connect timeout.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        ui = inspector_at(f"http://127.0.0.1:{silent.getsockname()[1]}")
+        ui.widget("connectTimeoutSpin").setValue(0.5)
+        ui.widget("attemptsSpin").setValue(2)
+        ui.widget("delaySpin").setValue(0.05)
+        ui.click("connectButton")
+        ui.wait_for_status("Reconnecting (attempt 1)…")
+        assert ui.widget("disconnectButton").isEnabled()       # the series can be stopped
+        ui.wait_for_status("Reconnecting (attempt 2)…")
+        ui.wait_for_status("Connection failed: gave up reconnecting after 2 attempt(s)")
+        ui.wait_idle()
+        assert ui.message.startswith("Connection failed: gave up reconnecting after 2 attempt(s); "
+                                     "the last error: no answer from")
+        ui.wait_for(count=2, kind=Kind.RECONNECT_ATTEMPT)
+        assert [e.detail["attempt"] for e in ui.find(kind=Kind.RECONNECT_ATTEMPT)] == [1, 2]
+        assert ui.widget("connectButton").isEnabled()
+    finally:
+        silent.close()
 
 
 def test_bad_url_is_refused_before_connecting(inspector_at):
@@ -273,6 +300,19 @@ def test_settings_keep_no_secrets_and_tls_checking_comes_back_on(inspector_at, d
     assert stored and "s3cret" not in stored and "t0k" not in stored and "pw@" not in stored
     again = inspector_at(demo_server.url)
     assert again.widget("verifyTlsCheck").isChecked()
+
+
+def test_tolerating_undecodable_packets_is_an_option_off_at_every_launch(inspector_at, demo_server):
+    ui = inspector_at(demo_server.url)
+    check = ui.widget("tolerateUndecodableCheck")
+    assert not check.isChecked() and "closes the connection" in check.toolTip()
+    check.setChecked(True)
+    ui.click("connectButton")
+    ui.wait_for(kind=Kind.CONNECT, ns="/")
+    assert ui.window.session.options.tolerate_undecodable      # what the connection runs with
+    ui.disconnect()
+    ui.window.settings.sync()
+    assert not inspector_at(demo_server.url).widget("tolerateUndecodableCheck").isChecked()
 
 
 def test_invalid_auth_json_disables_connect_and_says_why(inspector_at, demo_server):

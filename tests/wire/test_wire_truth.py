@@ -228,13 +228,16 @@ def test_raw_capture_masks_auth_unless_asked(log_secrets):
 
 def test_a_token_in_the_url_is_masked_in_what_is_logged_and_shown():
     async def scenario():
+        # one reconnect attempt after the first failure: the series' texts are masked too
         session = Session(ConnectionOptions(url="http://user:pw@127.0.0.1:1/?token=abc",
-                                            connect_timeout=2))
+                                            connect_timeout=2, reconnection_attempts=1,
+                                            reconnection_delay=0.01))
         rec = Recorder(session)
         with pytest.raises(Exception) as err:
             await session.connect()
         return rec.entries, session.status, str(err.value)
     entries, status, error = run(scenario())
+    assert [e.kind for e in entries] == ["connect_error", "reconnect_attempt", "disconnect"]
     for text in ["\n".join(e.to_jsonl() for e in entries), status, error]:
         assert "abc" not in text and "pw" not in text
     assert "127.0.0.1:1" in status

@@ -167,6 +167,12 @@ class ConnectionPanel(QWidget):
         self.recoveryCheck.setChecked(s.get(S.RECOVERY))
         self.rejoinCheck = QCheckBox("Join rooms again after an unrecovered reconnect", objectName="rejoinCheck")
         self.rejoinCheck.setChecked(s.get(S.REJOIN_ROOMS))
+        # off at every launch, as TLS checking is on: socket.io-client closes the connection
+        # on a packet it cannot decode, and a remembered exception would hide that
+        self.tolerateCheck = QCheckBox("Tolerate undecodable packets (keep the connection open)",
+                                       objectName="tolerateUndecodableCheck")
+        self.tolerateCheck.setToolTip("socket.io-client closes the connection on a packet it cannot "
+                                      "decode and reconnects; tick to keep it open and inspect what follows")
         self.reconnectCheck.toggled.connect(self._update_reconnect_fields)
         # socket.io-client's ackTimeout and retries (4.6+)
         self.ackTimeoutSpin = _seconds(s.get(S.CONN_ACK_TIMEOUT), S.NO_TIMEOUT, 3600, "connAckTimeoutSpin")
@@ -192,6 +198,7 @@ class ConnectionPanel(QWidget):
         right.addRow("", self.rejoinCheck)
         right.addRow("Ack timeout", self.ackTimeoutSpin)
         right.addRow("Retries", self.retriesSpin)
+        right.addRow("", self.tolerateCheck)
 
         self.optionsError = QLabel(objectName="optionsError")
         self.optionsError.setStyleSheet(f"color: {palette.ERROR.css()};")
@@ -257,7 +264,8 @@ class ConnectionPanel(QWidget):
             rejoin_rooms=self.rejoinCheck.isChecked(),
             log_secrets=self.logSecretsCheck.isChecked(),
             ack_timeout=None if self.ackTimeoutSpin.value() < 0 else self.ackTimeoutSpin.value(),
-            retries=self.retriesSpin.value())
+            retries=self.retriesSpin.value(),
+            tolerate_undecodable=self.tolerateCheck.isChecked())
         opts.validate()
         return opts
 
