@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QCheckBox, QDialog, QLineEdit, QPlainTextEdit, QPushButton
 
 from inspector.log.entry import IN, Kind, LogEntry
 from inspector.scenarios.runner import StepOutcome
@@ -45,6 +45,12 @@ from inspector.ui.settings import SESSIONS_DIR, Settings
 from inspector.wire.payload import to_jsonable
 
 DEFAULT_TIMEOUT = 10.0
+
+try:        # pytest-qt's waitUntil raises its own TimeoutError (an Exception, not an AssertionError)
+    from pytestqt.exceptions import TimeoutError as _QtWaitTimeout
+except ImportError:  # pragma: no cover
+    _QtWaitTimeout = AssertionError
+_WAIT_FAILED = (AssertionError, _QtWaitTimeout)
 
 
 class InspectorDriver:
@@ -151,7 +157,7 @@ class InspectorDriver:
 
         try:
             self.qtbot.waitUntil(check, timeout=int(timeout * 1000))
-        except AssertionError:
+        except _WAIT_FAILED:
             raise AssertionError(
                 f"waited {timeout:g} s for {count} row(s) matching {match}; found {len(found)}. "
                 f"Last rows: {[e.to_jsonl()[:160] for e in self.entries()[-8:]]}") from None
@@ -167,7 +173,7 @@ class InspectorDriver:
     def wait_for_status(self, text: str, timeout: float = DEFAULT_TIMEOUT) -> str:
         try:
             self.qtbot.waitUntil(lambda: text in self.status, timeout=int(timeout * 1000))
-        except AssertionError:
+        except _WAIT_FAILED:
             raise AssertionError(f"status never said {text!r}; it says {self.status!r}") from None
         return self.status
 
@@ -208,7 +214,7 @@ class InspectorDriver:
         shown = self.window.namespaces.namespace_states
         try:
             self.qtbot.waitUntil(lambda: shown().get(ns) == state, timeout=int(timeout * 1000))
-        except AssertionError:
+        except _WAIT_FAILED:
             raise AssertionError(f"{ns} never became {state}; the list shows {shown()}") from None
 
     def select_namespace(self, ns: str) -> None:
@@ -313,7 +319,7 @@ class InspectorDriver:
                                         for st, _l, _t in self.scenario_steps())
         try:
             self.qtbot.waitUntil(idle, timeout=int(timeout * 1000))
-        except AssertionError:
+        except _WAIT_FAILED:
             raise AssertionError(f"the scenario did not stop within {timeout:g} s: "
                                  f"{self.scenario_steps()}; {self.scenario_summary}") from None
 
@@ -325,7 +331,8 @@ class InspectorDriver:
         path = Path(path)
         self.window.scenarioDock.show()
         self.click("saveScenarioButton")
-        dialog = self.widget("saveScenarioDialog")
+        # the one on screen: an earlier one, closed, may wait for its deferred delete
+        dialog = next(d for d in self.window.findChildren(QDialog, "saveScenarioDialog") if d.isVisible())
         dialog.pathEdit.setText(str(path))
         if name is not None:
             dialog.nameEdit.setText(name)
@@ -334,13 +341,16 @@ class InspectorDriver:
         dialog.looseCheck.setChecked(loose)
         dialog.secretsCheck.setChecked(include_secrets)
         before = self.scenario_summary
-        self.click("saveScenarioConfirm")
+        confirm = dialog.findChild(QPushButton, "saveScenarioConfirm")
+        if not confirm.isEnabled():
+            raise AssertionError(f"saveScenarioConfirm is disabled: {confirm.toolTip() or 'no reason shown'}")
+        self.qtbot.mouseClick(confirm, Qt.MouseButton.LeftButton)
         try:
             self.qtbot.waitUntil(lambda: self.scenario_summary != before and self.scenario_summary.startswith(
                 ("Saved", "Not saved")) and (str(path) in self.scenario_summary
                                                or self.scenario_summary.startswith("Not saved")),
                 timeout=int(timeout * 1000))
-        except AssertionError:
+        except _WAIT_FAILED:
             raise AssertionError(f"the scenario was not saved: {self.scenario_summary}") from None
         if not self.scenario_summary.startswith("Saved"):
             raise AssertionError(self.scenario_summary)

@@ -23,7 +23,7 @@ import time
 from collections import deque
 from typing import Any, Awaitable, Callable, Coroutine
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from inspector.log.chunk import Chunk, chunk_from_entries
 from inspector.log.entry import LogEntry
@@ -146,7 +146,9 @@ class SessionBridge(QObject):
         self._delivered_seq = 0                      # the last entry handed to the GUI (GUI thread)
         self._busy_since: float | None = None     # the GC is paused for a burst since
         self._last_busy = 0.0
-        self.callDone.connect(self._deliver)
+        # queued even from the GUI thread: a call that ended before run() added its callback
+        # is still delivered after run() returned (its caller keeps the future)
+        self.callDone.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._timer = QTimer(self)
         self._timer.setInterval(FLUSH_MS)
         self._timer.timeout.connect(self.flush)

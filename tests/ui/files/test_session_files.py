@@ -112,12 +112,11 @@ def test_the_recording_can_move_to_a_file_of_your_choice(inspector_at, demo_serv
     ui.wait_for(kind=Kind.CONNECT)
     ui.flush_session_file()
     old = ui.session_file
-    ui.window.move_session_file(tmp_path / "keep" / "mine.sqlite")
-    # the label says so once the move is done (the writer's path changes before that)
-    ui.qtbot.waitUntil(lambda: ui.widget("sessionFileLabel").text() == "Session file: mine.sqlite",
-                       timeout=10000)
-    assert ui.session_file == tmp_path / "keep" / "mine.sqlite"
-    assert not old.exists()
+    wait_job(ui, ui.window.move_session_file(tmp_path / "keep" / "mine.sqlite"))
+    # done: its end was delivered, so the window says where it records now
+    assert ui.widget("sessionFileLabel").text() == "Session file: mine.sqlite"
+    assert ui.message == f"Recording to {tmp_path / 'keep' / 'mine.sqlite'}"
+    assert ui.session_file == tmp_path / "keep" / "mine.sqlite" and not old.exists()
     ui.emit("echo", "after the move", ack=True)
     ui.wait_for(kind=Kind.ACK, dir=IN, event="echo")
     ui.flush_session_file()
