@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from tests.interop.support import SupportServer
+from tests.interop.support import SupportServer, bound_unlistened_port
 
 
 @pytest.fixture(autouse=True)
@@ -62,3 +62,11 @@ def node_generation():
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def closed_port():
+    """A port on 127.0.0.1 where nothing listens, and nothing will while the test runs."""
+    sock, port = bound_unlistened_port()
+    yield port
+    sock.close()

@@ -110,7 +110,7 @@ def in_packets(rec: Recorder) -> list[str]:
     return out
 
 
-def closed_port() -> tuple[socket.socket, int]:
+def bound_unlistened_port() -> tuple[socket.socket, int]:
     """A port on 127.0.0.1 where nothing listens (kept bound, so nothing will):
     connecting to it is refused at once, like upstream's localhost:9823."""
     sock = socket.socket()

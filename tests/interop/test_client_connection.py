@@ -48,7 +48,7 @@ from inspector.session.server_acks import AckReply
 from inspector.session.session import Session
 from inspector.wire.sio import ConnectError
 from tests.helpers import Recorder, run, until
-from tests.interop.support import client_options, closed_port, out_packets, session_on
+from tests.interop.support import client_options, out_packets, session_on
 
 pytestmark = [pytest.mark.node, pytest.mark.interop]
 
@@ -275,9 +275,9 @@ def test_disconnect_reaches_the_server_as_a_namespace_disconnect(support_server)
     run(scenario())
 
 
-def test_no_reconnect_to_an_incorrect_port_when_reconnection_is_off():
+def test_no_reconnect_to_an_incorrect_port_when_reconnection_is_off(closed_port):
     # "should not try to reconnect with incorrect port when reconnection disabled"
-    sock, port = closed_port()
+    port = closed_port
 
     async def scenario():
         session = Session(client_options(None, "/invalid", url=f"http://127.0.0.1:{port}/invalid",
@@ -287,10 +287,7 @@ def test_no_reconnect_to_an_incorrect_port_when_reconnection_is_off():
             await session.connect()
         assert session.state == "disconnected" and not session.client.reconnecting
         assert not rec.find(kind="reconnect_attempt") and session.attempt == 0
-    try:
-        run(scenario())
-    finally:
-        sock.close()
+    run(scenario())
 
 
 # -- the first connection is retried too, and a closed connection reopens (issue 10,
@@ -430,9 +427,9 @@ def test_reconnecting_twice_with_attempt_numbers(support_server):
     run(two_attempts_then_give_up(support_server, "/timeout_socket"))
 
 
-def test_reconnection_turned_off_while_reconnecting_stops_at_once():
+def test_reconnection_turned_off_while_reconnecting_stops_at_once(closed_port):
     # "should stop trying to reconnect" (issue 10, behaviour 7)
-    sock, port = closed_port()
+    port = closed_port
 
     async def scenario():
         session = Session(client_options(None, url=f"http://127.0.0.1:{port}",
@@ -447,16 +444,13 @@ def test_reconnection_turned_off_while_reconnecting_stops_at_once():
         await session.disconnect()
         with contextlib.suppress(ConnectError, asyncio.CancelledError):
             await connecting
-    try:
-        run(scenario())
-    finally:
-        sock.close()
+    run(scenario())
 
 
-def test_two_attempts_to_an_incorrect_address_then_give_up():
+def test_two_attempts_to_an_incorrect_address_then_give_up(closed_port):
     # "should try to reconnect twice and fail when requested two attempts with incorrect
     # address and reconnect enabled" (issue 10, behaviour 7)
-    sock, port = closed_port()
+    port = closed_port
 
     async def scenario():
         session = Session(client_options(None, url=f"http://127.0.0.1:{port}/asd",
@@ -468,16 +462,13 @@ def test_two_attempts_to_an_incorrect_address_then_give_up():
             await connecting
         assert attempts(rec) == [1, 2]
         await session.disconnect()
-    try:
-        run(scenario())
-    finally:
-        sock.close()
+    run(scenario())
 
 
-def test_still_two_attempts_after_opening_another_namespace_meanwhile():
+def test_still_two_attempts_after_opening_another_namespace_meanwhile(closed_port):
     # "should still try to reconnect twice after opening another socket asynchronously"
     # (issue 10, behaviour 7)
-    sock, port = closed_port()
+    port = closed_port
 
     async def scenario():
         session = Session(client_options(None, url=f"http://127.0.0.1:{port}/room1",
@@ -491,10 +482,7 @@ def test_still_two_attempts_after_opening_another_namespace_meanwhile():
             await connecting
         assert attempts(rec) == [1, 2]
         await session.disconnect()
-    try:
-        run(scenario())
-    finally:
-        sock.close()
+    run(scenario())
 
 
 @pytest.mark.expect_error(r"undecodable Socket.IO packet")

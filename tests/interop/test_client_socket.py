@@ -58,7 +58,7 @@ from inspector.session.acks import AckTimeout
 from inspector.session.session import NamespaceRefused, Session
 from inspector.wire.sio import ConnectError
 from tests.helpers import Recorder, run, until
-from tests.interop.support import client_options, closed_port, session_on
+from tests.interop.support import client_options, session_on
 
 pytestmark = [pytest.mark.node, pytest.mark.interop]
 
@@ -127,9 +127,9 @@ def test_disconnect_while_opening_leaves_no_unclosed_session(support_server):
     assert not [m for m in messages if "Unclosed client session" in m], messages
 
 
-def test_connect_error_when_the_connection_cannot_be_established():
+def test_connect_error_when_the_connection_cannot_be_established(closed_port):
     # "fire a connect_error event when the connection cannot be established"
-    sock, port = closed_port()
+    port = closed_port
 
     async def scenario():
         session = Session(client_options(None, url=f"http://127.0.0.1:{port}",
@@ -141,10 +141,7 @@ def test_connect_error_when_the_connection_cannot_be_established():
         await session.disconnect()
         with pytest.raises((ConnectError, asyncio.CancelledError)):
             await task
-    try:
-        run(scenario())
-    finally:
-        sock.close()
+    run(scenario())
 
 
 @pytest.mark.parametrize("transport", ["polling", "websocket"])
