@@ -137,7 +137,7 @@ COLUMNS: tuple[LogColumn, ...] = (
     LogColumn(ColumnKey.ACK, "Ack", "An emit's ack: waiting, its round trip, late or timeout; "
               "a server's ack request: asked or answered", 84,
               lambda m, row: m.ack_text(row), tint=Tint.ACK),
-    LogColumn(ColumnKey.FLAGS, "Flags", ", ".join(FLAGS), 70,
+    LogColumn(ColumnKey.FLAGS, "Flags", ", ".join(FLAGS), 96,     # "compressed" whole: most emits are
               lambda m, row: " ".join(m.cols.flag_names(row))),
 )
 
