@@ -1,10 +1,11 @@
 """End to end, the server rows of issue 10 that work today: the official Node.js socket.io
-server 4.x (tests/node/server.js) and 3.x (tests/node/server_v3.js, npm socket.io 3.1), JSON
+server 4.x (tests/node/server.js), 3.x (tests/node/server_v3.js, npm socket.io 3.1) and 2.x
+(tests/node/server_v2.js, npm socket.io 2.5: Engine.IO 3, Socket.IO protocol 4), JSON
 parser, on websocket, long-polling and polling-then-upgrade: connect two namespaces, emit
 with an ack (binary arguments too), rooms, a server ack request, a refused namespace and
 one opened with auth.
 
-The rows that do not work yet (2.x, the msgpack parser) are in
+The rows that do not work yet (the msgpack parser) are in
 tests/interop/pending/test_servers.py.txt and tests/interop/PENDING.md.
 """
 from __future__ import annotations
@@ -15,13 +16,20 @@ from inspector.session.session import NamespaceRefused, Session
 from inspector.wire.options import ConnectionOptions
 from tests.helpers import Recorder, run
 
+TRANSPORTS = ["websocket", "polling", "upgrade"]
+
 pytestmark = [pytest.mark.node, pytest.mark.interop]
 
 ADMIN_REFUSED = {"message": "unauthorized", "data": {"hint": "send auth {\"token\": \"demo-token\"}"}}
+# socket.io 2.x refuses with `socket.error(err.data || err.message)` (its namespace.js): the
+# ERROR packet carries the middleware's err.data alone, without the message
+ADMIN_REFUSED_V2 = ADMIN_REFUSED["data"]
 
 
-async def smoke(url: str, transport: str, admin_auth: dict | None = None, **options) -> None:
-    """The row's checks; `admin_auth` is how "/admin" is opened (default: auth {"token"})."""
+async def smoke(url: str, transport: str, admin_auth: dict | None = None,
+                refusal: dict = ADMIN_REFUSED, **options) -> None:
+    """The row's checks; `admin_auth` is how "/admin" is opened (default: auth {"token"}),
+    `refusal` the data of its refusal without it."""
     session = Session(ConnectionOptions(url=url, transport=transport, **options))
     rec = Recorder(session)
     try:
@@ -50,7 +58,7 @@ async def smoke(url: str, transport: str, admin_auth: dict | None = None, **opti
         assert got.args == [{"question": "ok?", "answer": []}]
         # a namespace refused by a middleware, then opened with its auth
         refused = await session.open_namespace("/admin")
-        assert isinstance(refused, NamespaceRefused) and refused.data == ADMIN_REFUSED
+        assert isinstance(refused, NamespaceRefused) and refused.data == refusal
         ok = await session.open_namespace("/admin", admin_auth or {"token": "demo-token"})
         assert ok["sid"]
         r = await session.emit("/admin", "echo", ["admin"], ack=True)
@@ -66,8 +74,37 @@ async def smoke(url: str, transport: str, admin_auth: dict | None = None, **opti
         await session.disconnect()
 
 
-@pytest.mark.parametrize("transport", ["websocket", "polling", "upgrade"])
+@pytest.mark.parametrize("transport", TRANSPORTS)
 @pytest.mark.parametrize("script", ["server.js", "server_v3.js"], ids=["socket.io 4.x", "socket.io 3.x"])
 def test_the_server_row_works_end_to_end(node_generation, script, transport):
     server = node_generation(script)
     run(smoke(server.url, transport))
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+@pytest.mark.parametrize("protocol", ["auto", "v2"])
+def test_socket_io_2x_row(node_generation, protocol, transport):
+    # on 2.x "/admin"'s auth goes as its CONNECT query (40/admin?token=demo-token,): the
+    # same {"token"} the other rows send as the CONNECT payload
+    server = node_generation("server_v2.js")
+    run(smoke(server.url, transport, refusal=ADMIN_REFUSED_V2, protocol=protocol))
+
+
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
+def test_socket_io_2x_has_no_false_ping_timeout(node_generation, transport):
+    # Engine.IO 3: the client sends the pings; a server that hears none closes the session
+    server = node_generation("server_v2.js", "--ping-interval", "100", "--ping-timeout", "200")
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, transport=transport))
+        session.set_raw_capture(True)
+        rec = Recorder(session)
+        try:
+            await session.connect()
+            pongs = await rec.wait_for(5, kind="packet", dir="in",
+                                       where=lambda e: e.detail.get("eio") == "pong")
+            assert all(e.detail["transport"] == transport for e in pongs)
+            assert not rec.find(kind="disconnect") and session.state == "connected"
+        finally:
+            await session.disconnect()
+    run(scenario())
