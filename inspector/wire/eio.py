@@ -142,7 +142,8 @@ class InspectorEngine(engineio.AsyncClient):
             await self._receive_frame(data)
         while self.state == "connected" and self.write_loop_task:
             try:
-                msg = await self.ws.receive(timeout=self.ping_interval + self.ping_timeout)
+                # Engine.IO 3: the ping loop says when the server has gone quiet
+                msg = await self.ws.receive(timeout=None if self.eio3 else self.ping_interval + self.ping_timeout)
             except asyncio.TimeoutError:
                 cause = (PING_TIMEOUT, "no packet from the server within "
                          f"{self.ping_interval + self.ping_timeout:g} s")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 
+from inspector.session.errors import ConnectError
 from inspector.session.session import NamespaceRefused, Session
 from inspector.wire.options import ConnectionOptions
 from tests.helpers import Recorder, run
@@ -105,6 +106,78 @@ def test_socket_io_2x_has_no_false_ping_timeout(node_generation, transport):
                                        where=lambda e: e.detail.get("eio") == "pong")
             assert all(e.detail["transport"] == transport for e in pongs)
             assert not rec.find(kind="disconnect") and session.state == "connected"
+        finally:
+            await session.disconnect()
+    run(scenario())
+
+
+@pytest.mark.parametrize("transport", ["polling", "websocket"])
+def test_socket_io_2x_text_and_binary_round_trip_whatever_the_characters(node_generation, transport):
+    # Engine.IO 3's long-polling lengths count UTF-16 code units: a wrong count would cut a
+    # packet in the middle (the server closes the session) or desynchronise the ones after
+    server = node_generation("server_v2.js")
+    args = ["é", "😀 日本語 e\u0301", {"b": b"\x00\xfe\xff", "t": "😀"}, "x" * 70_000]
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, transport=transport, protocol="v2"))
+        rec = Recorder(session)
+        try:
+            await session.connect(namespaces=["/chat"])
+            for _ in range(2):       # two in a row: the second is read right after the first
+                r = await session.emit("/chat", "echo", args, ack=True)
+                assert (await r.answer).args == args
+            assert not rec.find(kind="disconnect")
+        finally:
+            await session.disconnect()
+    run(scenario())
+
+
+def test_protocol_v3_plus_against_a_2x_server_says_what_it_is(node_generation):
+    server = node_generation("server_v2.js")
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, transport="polling", protocol="v3+",
+                                            reconnection=False))
+        with pytest.raises(ConnectError, match=r"Engine\.IO 3 \(socket\.io 2\.x\).*choose auto or v2"):
+            await session.connect()
+    run(scenario())
+
+
+def test_auto_on_websocket_tells_a_3x_server_from_a_2x_one(node_generation):
+    # socket.io 3.x's OPEN packet is a 2.x one's (no maxPayload): auto waits for the first
+    # frame, and 3.x sends none before the CONNECT
+    server = node_generation("server_v3.js")
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, transport="websocket"))
+        rec = Recorder(session)
+        try:
+            results = await session.connect(namespaces=["/", "/chat"])
+            assert all(r["sid"] and "#" not in r["sid"] for r in results.values())
+            assert not any("server" in e.detail for e in rec.find(kind="connect"))
+        finally:
+            await session.disconnect()
+    run(scenario())
+
+
+def test_socket_io_2x_auth_goes_as_the_namespace_query_and_is_masked_in_raw_capture(node_generation):
+    server = node_generation("server_v2.js")
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, transport="websocket", protocol="v2"))
+        session.set_raw_capture(True)
+        rec = Recorder(session)
+        try:
+            await session.connect(namespaces=["/"])
+            info = await session.open_namespace("/admin", {"token": "demo-token"})
+            assert info["sid"] == f"/admin#{session.client.sid}"     # what a 2.x client's socket.id is
+            [connect] = [e for e in rec.find(kind="packet", dir="out") if e.detail.get("sio") == "CONNECT"]
+            assert connect.args == ["40/admin?token=••••,"]
+            [entry] = rec.find(kind="connect", ns="/admin")
+            assert "as the namespace's query" in entry.detail["auth"]
+            assert "server" in entry.detail and "recovery" not in entry.detail   # said once, on "/"
+            [root] = rec.find(kind="connect", ns="/")
+            assert "no connection state recovery" in root.detail["recovery"]
         finally:
             await session.disconnect()
     run(scenario())
