@@ -26,7 +26,7 @@ from inspector.session.reserved import reserved_name_error
 from inspector.session.sequence_gaps import PathError, SequenceRule, parse_path
 from inspector.session.session import NotConnected, Session, normalize_namespace
 from inspector.wire import loop as network_loop
-from inspector.wire.options import ConnectionOptions, OptionsError, Transport, parse_header
+from inspector.wire.options import ConnectionOptions, OptionsError, Protocol, Transport, parse_header
 from inspector.wire.payload import PayloadError, parse_optional_object, parse_value
 
 EXIT_OK, EXIT_ACK_TIMEOUT, EXIT_CONNECT = 0, 1, 2
@@ -88,6 +88,10 @@ def _add_connection_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--header", "-H", action="append", default=[], metavar="'K: V'")
     p.add_argument("--query", "-q", action="append", default=[], metavar="K=V")
     p.add_argument("--transport", choices=[str(t) for t in Transport], default=str(Transport.UPGRADE))
+    p.add_argument("--protocol", choices=[str(p) for p in Protocol], default=str(Protocol.AUTO),
+                   help="the server generation: auto (recognise socket.io 2.x from its handshake), "
+                        "v3+ (socket.io 3.x/4.x), v2 (socket.io 2.x: Engine.IO 3; a namespace's "
+                        "auth goes as its query)")
     p.add_argument("--path", default="/socket.io", help="handshake path (default /socket.io)")
     p.add_argument("--insecure", action="store_true", help="do not check TLS certificates")
     p.add_argument("--connect-timeout", type=float, default=10.0, metavar="S")
@@ -140,6 +144,7 @@ def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]
         reconnection=not args.no_reconnect, recovery=not args.no_recovery,
         compression=not args.no_deflate, log_secrets=args.log_secrets, ack_timeout=args.ack_timeout,
         retries=args.retries, tolerate_undecodable=args.tolerate_undecodable,
+        protocol=args.protocol,
         reconnection_attempts=args.reconnect_attempts, reconnection_delay=args.reconnect_delay,
         reconnection_delay_max=max(5.0, args.reconnect_delay))
     try:

@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 
 def cli(*args, timeout=60):
     proc = subprocess.run([sys.executable, "-m", "inspector", *args], capture_output=True,
@@ -264,3 +266,24 @@ def test_ctrl_c_stops_an_emit_still_reconnecting_and_it_did_not_pass():
         if proc.poll() is None:
             proc.kill()
         proc.communicate()
+
+
+@pytest.mark.node
+def test_protocol_v2_speaks_to_a_socket_io_2x_server_and_v3_plus_says_it_cannot():
+    from tests.conftest import NODE_DIR, ServerProcess
+    server = ServerProcess(["node", "server_v2.js"], cwd=NODE_DIR)
+    try:
+        code, lines, err = cli("emit", server.url, "echo", '"é😀"', "--ack", "--protocol", "v2",
+                               "--transport", "polling", "--no-reconnect")
+        assert code == 0, err
+        assert lines[-1]["kind"] == "ack" and lines[-1]["args"] == ["é😀"]
+        code, _, err = cli("emit", server.url, "echo", "--protocol", "v3+", "--transport", "polling",
+                           "--no-reconnect")
+        assert code == 2 and "Engine.IO 3 (socket.io 2.x)" in err and "choose auto or v2" in err
+    finally:
+        server.stop()
+
+
+def test_an_unknown_protocol_is_a_usage_error_naming_the_choices():
+    code, _, err = cli("listen", "http://127.0.0.1:1", "--protocol", "v1")
+    assert code == 2 and "invalid choice: 'v1'" in err and "'v3+'" in err

@@ -447,6 +447,7 @@ class Session:
         if info.get("pid") is not None:
             detail["pid"] = info["pid"]
             detail["recovered"] = info["recovered"]
+        detail.update({k: info[k] for k in ("server", "recognised", "auth", "recovery") if k in info})
         entry = self._log(SYS, Kind.CONNECT, ns, size=size, detail=detail)
         gap = self.gaps.up(ns, now, entry.seq)
         if gap is not None:

@@ -14,6 +14,11 @@ asyncio client, and why:
 - Raw capture: every packet in and out, handshake and upgrade included, is
   reported as it crosses, from the transport itself (a websocket response
   class and the polling requests), so the order is the wire order.
+- Engine.IO 3 (socket.io 2.x servers, wire/eio3.py has the framing): EIO=3 and
+  b64=1 in the URL, `length:packet` long-polling payloads, the 0x04 type byte of
+  binary websocket frames, and client-sent pings.  With protocol "auto" the first
+  handshake says EIO=4, which a 2.x server ignores; it is recognised from its
+  answer (see _recognise_eio3), so a 4.x server pays nothing for auto.
 """
 from __future__ import annotations
 
@@ -27,7 +32,9 @@ import engineio
 from engineio import packet as eio_packet
 from engineio import payload as eio_payload
 
+from inspector.wire import eio3
 from inspector.wire.loop import courtesy
+from inspector.wire.options import Protocol
 from inspector.wire.reasons import DisconnectReason
 
 log = logging.getLogger(__name__)
@@ -40,6 +47,12 @@ TRANSPORT_ERROR = DisconnectReason.TRANSPORT_ERROR
 PING_TIMEOUT = DisconnectReason.PING_TIMEOUT
 
 RawTap = Callable[[str, Any, str], None]      # ("in"|"out", text or bytes, transport)
+
+# protocol "auto" on websocket only: an OPEN packet without maxPayload comes from engine.io
+# 3.x (socket.io 2.x) or 4.x/5.x (socket.io 3.x to 4.4); a 2.x server then connects "/"
+# unasked (`40`, or `44` when a middleware refuses), a later one waits for the client's
+# CONNECT.  This is how long the first frame is waited for before sending that CONNECT.
+EIO3_SNIFF = 0.3     # s
 
 
 def utf8_len(text: str) -> int:
@@ -77,6 +90,9 @@ class _TappedWebSocket(aiohttp.ClientWebSocketResponse):
 
     async def receive(self, timeout=None):
         msg = await super().receive(timeout)
+        if self.engine.state != "connected" and self.engine.opening_ws is None:
+            # the handshake's websocket and its OPEN packet (see _sniff_eio3)
+            self.engine.opening_ws, self.engine.opening_frame = self, msg.data
         if self.engine.on_raw is not None and msg.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
             self.engine.tap("in", msg.data, "websocket")
         return msg
@@ -104,15 +120,30 @@ class InspectorEngine(engineio.AsyncClient):
         self.unwritten: list[tuple[Any, bool]] = []
         ws_class = type("TappedWebSocket", (_TappedWebSocket,), {"engine": self})
         self.http_factory = lambda: aiohttp.ClientSession(ws_response_class=ws_class)
+        # Engine.IO 3: `protocol` is what was asked for (a Protocol); `eio3` what this
+        # connection speaks, and `eio3_seen` how a socket.io 2.x server was recognised
+        self.protocol: str = Protocol.AUTO
+        self.eio3 = False
+        self.eio3_seen: str | None = None
+        self.opening_ws: aiohttp.ClientWebSocketResponse | None = None
+        self.opening_frame: Any = None
+        self.early_frames: list[Any] = []     # read while recognising the server, not yet handled
+        self.ping_task: asyncio.Task | None = None
+        self.last_pong = 0.0
+        self.pong_event = asyncio.Event()
 
     # -- reading -----------------------------------------------------------
     async def _read_loop_websocket(self):
         """Like python-engineio's, but records why it ended and skips its per-read task."""
         ws_types = aiohttp.WSMsgType
         cause: tuple[str, str | None] = (TRANSPORT_ERROR, None)
+        early, self.early_frames = self.early_frames, []
+        for data in early:
+            await self._receive_frame(data)
         while self.state == "connected" and self.write_loop_task:
             try:
-                msg = await self.ws.receive(timeout=self.ping_interval + self.ping_timeout)
+                # Engine.IO 3: the ping loop says when the server has gone quiet
+                msg = await self.ws.receive(timeout=None if self.eio3 else self.ping_interval + self.ping_timeout)
             except asyncio.TimeoutError:
                 cause = (PING_TIMEOUT, "no packet from the server within "
                          f"{self.ping_interval + self.ping_timeout:g} s")
@@ -142,13 +173,22 @@ class InspectorEngine(engineio.AsyncClient):
                 if courtesy.wanted:
                     courtesy.step_aside()
                 continue
-            try:
-                pkt = eio_packet.Packet(encoded_packet=data)
-            except (ValueError, RecursionError) as exc:     # int(), base64 or JSON of a bad packet
-                cause = (TRANSPORT_ERROR, f"undecodable packet: {exc}")
+            error = await self._receive_frame(data)
+            if error is not None:
+                cause = (TRANSPORT_ERROR, error)
                 break
-            await self._receive_packet(pkt)
         await self._end_read_loop(cause)
+
+    async def _receive_frame(self, data) -> str | None:
+        """One websocket frame that is not a text message; what was wrong with it, if anything."""
+        try:
+            if self.eio3 and type(data) is not str:
+                data = eio3.ws_unbinary(data)
+            pkt = eio_packet.Packet(encoded_packet=data)
+        except (ValueError, RecursionError) as exc:     # int(), base64 or JSON of a bad packet
+            return f"undecodable packet: {exc}"
+        await self._receive_packet(pkt)
+        return None
 
     async def _read_loop_polling(self):
         cause: tuple[str, str | None] = (TRANSPORT_ERROR, None)
@@ -168,11 +208,11 @@ class InspectorEngine(engineio.AsyncClient):
                 break
             try:
                 body = (await r.read()).decode("utf-8")
-                p = eio_payload.Payload(encoded_payload=body)
+                packets = self._decode_payload(body)
             except (ValueError, aiohttp.ClientError) as exc:
                 cause = (TRANSPORT_ERROR, f"unexpected response: {exc}")
                 break
-            for pkt in p.packets:
+            for pkt in packets:
                 await self._receive_packet(pkt)
         await self._end_read_loop(cause)
 
@@ -200,6 +240,9 @@ class InspectorEngine(engineio.AsyncClient):
                 self._handler_failed(exc, pkt.data)
         elif ptype == eio_packet.PING:
             self.queue.put_nowait(eio_packet.Packet(eio_packet.PONG, pkt.data))
+        elif ptype == eio_packet.PONG:
+            self.last_pong = self.last_rx
+            self.pong_event.set()
         elif ptype == eio_packet.CLOSE:
             self.close_cause = (SERVER_DISCONNECT, "the server closed the Engine.IO session")
             await self.disconnect(abort=True, reason=self.reason.SERVER_DISCONNECT)
@@ -222,7 +265,7 @@ class InspectorEngine(engineio.AsyncClient):
         """Long-polling requests, reported packet by packet when raw capture is on."""
         tap = self.tap if self.on_raw is not None else None
         if tap is not None and body:
-            for pkt in body.split("\x1e"):
+            for pkt in self._split_payload(body):
                 tap("out", pkt, "polling")
         r = await super()._send_request(method, url, headers=headers, body=body, timeout=timeout)
         if tap is not None and method == "GET" and not isinstance(r, (str, type(None))) \
@@ -231,9 +274,23 @@ class InspectorEngine(engineio.AsyncClient):
                 text = (await r.read()).decode("utf-8")   # aiohttp keeps it for the next read()
             except (aiohttp.ClientError, UnicodeDecodeError, asyncio.TimeoutError):
                 text = ""
-            for pkt in text.split("\x1e") if text else ():
+            try:
+                packets = self._split_payload(text) if text else []
+            except ValueError:
+                packets = [text]         # shown whole; the reader says what is wrong with it
+            for pkt in packets:
                 tap("in", pkt, "polling")
         return r
+
+    def _split_payload(self, body: str) -> list[str]:
+        if self.eio3 or (self.state != "connected" and eio3.is_eio3_payload(body)):
+            return eio3.split_payload(body)
+        return body.split("\x1e")
+
+    def _decode_payload(self, body: str) -> list:
+        if self.eio3:
+            return eio3.decode_payload(body)
+        return eio_payload.Payload(encoded_payload=body).packets
 
     async def disconnect(self, abort=False, reason=None):
         if self.state == "connected" and self.current_transport == "polling" and not abort:
@@ -298,6 +355,9 @@ class InspectorEngine(engineio.AsyncClient):
         if self.state != "connected":
             return False
         self.close_cause = (TRANSPORT_CLOSE, why)
+        return await self._abort_transport()
+
+    async def _abort_transport(self) -> bool:
         if self.current_transport == "websocket" and self.ws is not None:
             conn = self.ws._response.connection
             transport = conn.transport if conn is not None else None
@@ -307,6 +367,159 @@ class InspectorEngine(engineio.AsyncClient):
         if self.http is not None and not self.http.closed:
             await self.http.close()   # aborts the pending long-poll and any POST
         return True
+
+    # -- Engine.IO 3 -------------------------------------------------------
+    def _get_engineio_url(self, url, engineio_path, transport):
+        """EIO=3 when socket.io 2.x is asked for.  b64=1 on long-polling with v2 and auto,
+        so a 2.x server sends binary as base64 text (`b4...`) rather than its binary
+        payload framing; Engine.IO 4 servers ignore b64 there (engine.io 4 and 6 encode a
+        long-polling payload the same way with or without it, python-engineio reads it not)."""
+        base = super()._get_engineio_url(url, engineio_path, transport)
+        if self.protocol == Protocol.V2:
+            base = base.replace("&EIO=4", "&EIO=3")
+        if transport == "polling" and self.protocol != Protocol.V3_PLUS:
+            base += "&b64=1"
+        return base
+
+    def _recognise_eio3(self, eio3_framing: bool, how: str) -> None:
+        """Decide what this connection speaks, from the handshake's answer."""
+        if self.protocol == Protocol.V2:
+            self.eio3 = True
+        elif eio3_framing:
+            if self.protocol == Protocol.V3_PLUS:
+                raise engineio.exceptions.ConnectionError(
+                    "the server answered in Engine.IO 3 (socket.io 2.x); the protocol option "
+                    "is v3+: choose auto or v2")
+            self.eio3, self.eio3_seen = True, how
+
+    async def _connect_polling(self, url, headers, engineio_path):
+        """python-engineio's, with Engine.IO 3's `length:packet` framing read (and recognised)."""
+        self.base_url = self._get_engineio_url(url, engineio_path, "polling")
+        r = await self._send_request("GET", self.base_url + self._get_url_timestamp(),
+                                     headers=headers, timeout=self.request_timeout)
+        if r is None or isinstance(r, str):
+            await self._reset()
+            raise engineio.exceptions.ConnectionError(r or "Connection refused by the server")
+        if r.status < 200 or r.status >= 300:
+            await self._reset()
+            try:
+                arg = await r.json()
+            except aiohttp.ClientError:
+                arg = None
+            raise engineio.exceptions.ConnectionError(
+                f"Unexpected status code {r.status} in server response", arg)
+        try:
+            body = (await r.read()).decode("utf-8")
+            self._recognise_eio3(eio3.is_eio3_payload(body), "its long-polling handshake "
+                                 "is framed `length:packet`")
+            packets = self._decode_payload(body)
+        except engineio.exceptions.ConnectionError:
+            await self._reset()
+            raise
+        except ValueError:
+            await self._reset()
+            raise engineio.exceptions.ConnectionError("Unexpected response from server") from None
+        if not packets or packets[0].packet_type != eio_packet.OPEN or not isinstance(packets[0].data, dict):
+            await self._reset()
+            raise engineio.exceptions.ConnectionError("OPEN packet not returned by server")
+        info = packets[0].data
+        self.sid = info["sid"]
+        self.upgrades = info["upgrades"]
+        self.ping_interval = int(info["pingInterval"]) / 1000.0
+        self.ping_timeout = int(info["pingTimeout"]) / 1000.0
+        self.current_transport = "polling"
+        self.base_url += "&sid=" + self.sid
+        self.state = "connected"
+        engineio.base_client.connected_clients.append(self)
+        try:
+            await self._trigger_event("connect", run_async=False)
+        except Exception as exc:
+            engineio.base_client.connected_clients.remove(self)
+            await self._reset()
+            raise engineio.exceptions.ConnectionError("Connect handler failed: " + str(exc)) from None
+        for pkt in packets[1:]:
+            await self._receive_packet(pkt)
+        if "websocket" in self.upgrades and "websocket" in self.transports:
+            if await self._connect_websocket(url, headers, engineio_path):
+                return      # upgraded: the websocket's loops run
+        self.write_loop_task = self.start_background_task(self._write_loop)
+        self.read_loop_task = self.start_background_task(self._read_loop_polling)
+
+    async def _trigger_event(self, event, *args, **kwargs):
+        if event == "connect" and self.current_transport == "websocket":
+            # a websocket handshake: the OPEN packet has been read, nothing else yet
+            await self._sniff_eio3()
+        if event == "connect" and self.eio3:
+            self.last_pong = time.monotonic()
+            self.ping_task = asyncio.ensure_future(self._ping_loop())
+        return await super()._trigger_event(event, *args, **kwargs)
+
+    async def _sniff_eio3(self) -> None:
+        """protocol auto, websocket only: engine.io 6 (socket.io 4.5+) names maxPayload in
+        its OPEN packet, so it is Engine.IO 4 at no cost.  Without it, the first frame is
+        waited for (EIO3_SNIFF): socket.io 2.x connects "/" unasked, a later server waits."""
+        ws, self.opening_ws = self.opening_ws, None
+        has_max_payload = isinstance(self.opening_frame, str) and '"maxPayload"' in self.opening_frame
+        if self.protocol != Protocol.AUTO or ws is None or has_max_payload:
+            self._recognise_eio3(False, "")
+            return
+        try:
+            msg = await ws.receive(timeout=EIO3_SNIFF)
+        except asyncio.TimeoutError:
+            return                               # nothing unasked: Engine.IO 4
+        if msg.type not in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+            raise engineio.exceptions.ConnectionError(f"the websocket closed after the OPEN packet "
+                                                      f"({msg.type.name})")
+        data = msg.data
+        unasked = type(data) is str and (data == "40" or data.startswith("44"))
+        self._recognise_eio3(unasked, "it connected / unasked after the websocket handshake")
+        self.early_frames.append(data)
+
+    async def _ping_loop(self):
+        """Engine.IO 3: the client pings every pingInterval (after the last pong, as
+        engine.io-client 3 does) and gives up when no pong came within pingTimeout of a
+        ping; anything else the server sends in the meantime holds the deadline off
+        to pingInterval + pingTimeout after it (engine.io-client's onHeartbeat)."""
+        try:
+            while self.state == "connected":
+                await asyncio.sleep(self.ping_interval)
+                if self.state != "connected":
+                    return
+                sent = time.monotonic()
+                self.pong_event.clear()
+                self.queue.put_nowait(eio_packet.Packet(eio_packet.PING))
+                while self.last_pong < sent:
+                    try:
+                        await asyncio.wait_for(self.pong_event.wait(),
+                                               self._pong_deadline(sent) - time.monotonic())
+                    except asyncio.TimeoutError:
+                        # a loop that was busy may not have read what is waiting: let it
+                        for _ in range(3):
+                            await asyncio.sleep(0)
+                        if self.last_pong >= sent or time.monotonic() < self._pong_deadline(sent):
+                            continue
+                        if self.state == "connected" and self.close_cause is None:
+                            self.close_cause = (PING_TIMEOUT, f"no pong within {self.ping_timeout:g} s "
+                                                              "of a ping (Engine.IO 3: the client pings)")
+                            await self._abort_transport()
+                        return
+                    self.pong_event.clear()
+        except asyncio.CancelledError:
+            pass
+
+    def _pong_deadline(self, sent: float) -> float:
+        deadline = sent + self.ping_timeout
+        if self.last_rx > sent:
+            deadline = max(deadline, self.last_rx + self.ping_interval + self.ping_timeout)
+        return deadline
+
+    async def _reset(self):
+        task, self.ping_task = self.ping_task, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+        self.eio3, self.eio3_seen, self.early_frames = False, None, []
+        self.opening_ws = self.opening_frame = None
+        await super()._reset()
 
     # -- writing -----------------------------------------------------------
     def writable(self) -> bool:
@@ -353,7 +566,10 @@ class InspectorEngine(engineio.AsyncClient):
         self.write_loop_task = None
 
     async def _write_polling(self, packets) -> bool:
-        body = eio_payload.Payload(packets=packets).encode()
+        if self.eio3:
+            body = eio3.encode_payload(packets)
+        else:
+            body = eio_payload.Payload(packets=packets).encode()
         r = await self._send_request("POST", self.base_url, body=body,
                                      headers={"Content-Type": "text/plain"},
                                      timeout=self.request_timeout)
@@ -366,7 +582,7 @@ class InspectorEngine(engineio.AsyncClient):
                                                     f"HTTP {getattr(r, 'status', '?')} on POST")
             return False
         for pkt in packets:
-            encoded = pkt.encode(b64=True)
+            encoded = eio3.encode_packet(pkt) if self.eio3 else pkt.encode(b64=True)
             size = utf8_len(encoded) if isinstance(encoded, str) else len(encoded)
             self.on_written(pkt, size, size, False)
         return True
@@ -385,6 +601,8 @@ class InspectorEngine(engineio.AsyncClient):
                 if isinstance(data, str):
                     raw, opcode = data.encode("utf-8"), aiohttp.WSMsgType.TEXT
                 else:
+                    if self.eio3:
+                        data = eio3.ws_binary(data)
                     raw, opcode = data, aiohttp.WSMsgType.BINARY
                 compress = bool(getattr(pkt, "compress", False)) and bool(negotiated)
                 if self.on_raw is not None:

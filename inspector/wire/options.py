@@ -20,6 +20,13 @@ TRANSPORTS = {
 }
 
 
+class Protocol(StrEnum):
+    """Which server generation to speak to."""
+    AUTO = "auto"      # Engine.IO 4 first; a socket.io 2.x server is recognised from its handshake
+    V3_PLUS = "v3+"    # socket.io 3.x and 4.x (Engine.IO 4, Socket.IO protocol 5)
+    V2 = "v2"          # socket.io 2.x (Engine.IO 3, Socket.IO protocol 4)
+
+
 class OptionsError(ValueError):
     pass
 
@@ -47,6 +54,7 @@ class ConnectionOptions:
     ack_timeout: float | None = None     # socket.io-client's ackTimeout (s): an emit's default; None: none
     retries: int = 0                     # socket.io-client's retries: resend an unacked emit this often
     tolerate_undecodable: bool = False   # keep the connection open after an undecodable packet
+    protocol: str = Protocol.AUTO        # a Protocol: the server generation spoken to
 
     def validate(self) -> None:
         parts = urlsplit(self.url)
@@ -70,6 +78,8 @@ class ConnectionOptions:
             raise OptionsError("ack timeout must be 0 or more (or none)")
         if not isinstance(self.retries, int) or self.retries < 0:
             raise OptionsError("retries must be a whole number, 0 or more")
+        if self.protocol not in tuple(Protocol):
+            raise OptionsError(f"unknown protocol {self.protocol!r} (auto, v3+ or v2)")
 
     @property
     def transports(self) -> list[str]:

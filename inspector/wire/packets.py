@@ -112,7 +112,7 @@ def mask_connect_auth(data: str, info: dict) -> str:
         return data
     brace = data.find("{")
     if brace == -1:
-        return data
+        return _mask_connect_query(data)
     try:
         auth = json.loads(data[brace:])
     except ValueError:
@@ -121,3 +121,15 @@ def mask_connect_auth(data: str, info: dict) -> str:
         return data[:brace] + MASK
     masked = {k: (v if k in ("pid", "offset") else MASK) for k, v in auth.items()}
     return data[:brace] + json.dumps(masked, ensure_ascii=False, separators=(",", ":"))
+
+
+def _mask_connect_query(data: str) -> str:
+    """socket.io 2.x's CONNECT carries the auth as the namespace's query
+    (`40/admin?token=x,`): its values masked, the keys kept."""
+    ask = data.find("?")
+    if ask == -1 or not data.startswith("40/"):
+        return data
+    comma = data.find(",", ask)
+    end = comma if comma != -1 else len(data)
+    keys = [part.split("=", 1)[0] for part in data[ask + 1:end].split("&") if part]
+    return data[:ask + 1] + "&".join(f"{k}={MASK}" for k in keys) + data[end:]

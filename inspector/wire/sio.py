@@ -20,6 +20,10 @@ What this module changes, and why:
   kept and sent on reconnect; the offset argument is stripped from events;
   events replayed ahead of the CONNECT answer are held, then reported as
   recovered.
+- Socket.IO protocol 4 (socket.io 2.x, over Engine.IO 3: see wire/eio.py): the
+  server connects "/" unasked, a namespace is asked for with `40/nsp?query,`
+  (its auth as the query: there is no CONNECT payload), an ERROR packet is a
+  refusal, and the socket id is the one a 2.x client has (not in the packet).
 
 Everything above the Observer interface (Session, UI, CLI) stays free of
 python-socketio.
@@ -27,11 +31,13 @@ python-socketio.
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
 import aiohttp
 import engineio
@@ -150,6 +156,10 @@ class InspectorClient(socketio.AsyncClient):
         self._last_error = ""           # why the last attempt of a reconnect series failed
         self._parse_failed = False      # an undecodable packet is closing the engine
         self._parse_close: asyncio.Future | None = None
+        self._v2_root = False           # socket.io 2.x connected "/" on this engine, asked or not
+        self._v2_root_closed = False    # ... and we closed it since (a new "/" is asked for)
+        self._v2_told_recovery = False  # "2.x has no connection state recovery" said once
+        self.eio.protocol = options.protocol
         self.eio.on_message = self._on_message
         self.eio.on_error = lambda exc, data: self.observer.protocol_error(
             f"could not handle a message ({type(exc).__name__}: {exc})", data)
@@ -266,24 +276,51 @@ class InspectorClient(socketio.AsyncClient):
         finally:
             self._aborting = False
 
+    @property
+    def v2(self) -> bool:
+        """This connection speaks socket.io 2.x (Engine.IO 3, Socket.IO protocol 4)."""
+        return self.eio.eio3
+
     async def _handle_eio_connect(self):
         self.sid = self.eio.sid
         self._parse_failed = False
-        self.observer.engine_open({
+        self._v2_root = self._v2_root_closed = False
+        info = {
             "sid": self.eio.sid, "transport": self.eio.current_transport,
             "upgrades": list(self.eio.upgrades or []),
             "ping_interval": self.eio.ping_interval, "ping_timeout": self.eio.ping_timeout,
-        })
+        }
+        if self.v2:
+            info["server"] = V2_SERVER
+            if self.eio.eio3_seen:
+                info["recognised"] = self.eio.eio3_seen
+        self.observer.engine_open(info)
         for ns, st in self.ns.items():
             self._send_connect(ns, st)
 
     def _send_connect(self, ns: str, st: _Namespace) -> None:
         auth = st.auth if st.auth is not None else self.options.auth
+        if self.v2:
+            self._send_connect_v2(ns, auth, st)
+            return
         if st.pid is not None and self.options.recovery:
             # connection state recovery: the server replays what we missed
             auth = {**(auth or {}), "pid": st.pid, "offset": st.offset}
         st.opening = True
         self._queue(sio_packet.Packet(sio_packet.CONNECT, data=auth or None, namespace=ns))
+
+    def _send_connect_v2(self, ns: str, auth: Any, st: _Namespace) -> None:
+        """Protocol 4: "/" is connected by the server unasked (its CONNECT is only waited
+        for); another namespace is `40/nsp?query,`, its auth as the query."""
+        st.opening = True
+        if ns == "/":
+            if self._v2_root:
+                self._on_connect("/", None, 0)
+            elif self._v2_root_closed:      # closed by us: a 2.x server makes a new one on `40`
+                self._queue(sio_packet.Packet(sio_packet.CONNECT, namespace="/"))
+            return
+        query = v2_query(auth)
+        self._queue(sio_packet.Packet(sio_packet.CONNECT, namespace=f"{ns}?{query}" if query else ns))
 
     def open_namespace(self, ns: str, auth: Any = None) -> asyncio.Future:
         """Ask for a namespace; the future ends with its CONNECT info or raises on refusal.
@@ -313,6 +350,8 @@ class InspectorClient(socketio.AsyncClient):
         was_connected = st.connected
         if was_connected and self.engine_connected:
             self._queue(sio_packet.Packet(sio_packet.DISCONNECT, namespace=ns))
+            if self.v2 and ns == "/":
+                self._v2_root, self._v2_root_closed = False, True
         self.namespaces.pop(ns, None)
         if was_connected:
             self.observer.namespace_disconnected(ns, CLIENT_DISCONNECT)
@@ -364,6 +403,7 @@ class InspectorClient(socketio.AsyncClient):
         self.namespaces = {}
         self.connected = False
         self._binary = None
+        self._v2_root = False
         self.sid = None
         if will_reconnect and not self.reconnecting:
             self._reconnect_task = asyncio.ensure_future(self._reconnect_loop())
@@ -569,15 +609,26 @@ class InspectorClient(socketio.AsyncClient):
 
     def _on_connect(self, ns: str, data: Any, size: int) -> None:
         st = self.ns.get(ns)
+        if self.v2 and ns == "/":
+            self._v2_root = True
+            if st is None or not st.opening:    # "/" connected unasked: a 2.x client has no
+                return                          # socket there (and a DISCONNECT would close it)
         if st is None:  # a namespace we closed meanwhile: tell the server again
             self._queue(sio_packet.Packet(sio_packet.DISCONNECT, namespace=ns))
             return
+        notes = self._v2_connect_notes(ns, st) if self.v2 else {}
+        if self.v2:
+            data = {"sid": self._v2_sid(ns)}
+        elif not (isinstance(data, dict) and data.get("sid")):
+            self.observer.protocol_error(
+                f"the CONNECT answer for {ns} has no sid, as a socket.io 2.x server's has not: "
+                "set the protocol option to auto or v2", data)
         data = data if isinstance(data, dict) else {}
         pid = data.get("pid")
         recovered = pid is not None and st.pid == pid and self.options.recovery
         info = {"sid": data.get("sid"), "pid": pid, "recovered": recovered,
                 "had_pid": st.pid is not None, "had_offset": st.offset is not None,
-                "replayed": len(st.held) if recovered else 0}
+                "replayed": len(st.held) if recovered else 0, **notes}
         st.connected, st.sid, st.opening = True, data.get("sid"), False
         st.pid = pid
         if not recovered:
@@ -592,7 +643,27 @@ class InspectorClient(socketio.AsyncClient):
         if st.waiter is not None and not st.waiter.done():
             st.waiter.set_result(info)
 
+    def _v2_sid(self, ns: str) -> str:
+        """The socket id a socket.io 2.x client has (2.x's CONNECT carries none): the
+        engine's sid for "/", `<nsp>#<engine sid>` for another namespace."""
+        return self.eio.sid if ns == "/" else f"{ns}#{self.eio.sid}"
+
+    def _v2_connect_notes(self, ns: str, st: _Namespace) -> dict:
+        """What a connect entry says about a socket.io 2.x server."""
+        notes: dict = {"server": V2_SERVER}
+        if self.eio.eio3_seen:      # protocol auto: how it was told
+            notes["recognised"] = f"protocol auto: {self.eio.eio3_seen}"
+        auth = st.auth if st.auth is not None else self.options.auth
+        if auth:
+            notes["auth"] = (V2_ROOT_AUTH if ns == "/" else V2_AUTH_AS_QUERY)
+        if self.options.recovery and not self._v2_told_recovery:
+            self._v2_told_recovery = True
+            notes["recovery"] = V2_NO_RECOVERY
+        return notes
+
     def _on_connect_error(self, ns: str, data: Any, size: int) -> None:
+        if self.v2 and self._v2_error_on_open(ns, data):
+            return
         st = self.ns.pop(ns, None)  # refused namespaces are not retried (as in the JS client)
         if st is not None:
             self._release_held(ns, st, False)
@@ -601,6 +672,20 @@ class InspectorClient(socketio.AsyncClient):
             self._drop_buffer(st, f"{ns} was refused by the server")
         if st is not None and st.waiter is not None and not st.waiter.done():
             st.waiter.set_exception(NamespaceRefused(ns, data))
+
+    def _v2_error_on_open(self, ns: str, data: Any) -> bool:
+        """Protocol 4's ERROR packet is also what a socket.use() middleware sends for a
+        refused packet on a connected namespace: reported, and the namespace stays open
+        (as socket.io-client 2 emits "error" and stays connected).  An ERROR for "/" that
+        nobody asked for is reported as a refusal too: the server's implicit "/" connection
+        was refused (and a 2.x server connects no other namespace before "/")."""
+        st = self.ns.get(ns)
+        if st is not None and st.connected:
+            self.observer.protocol_error(f"the server sent an ERROR packet on {ns} "
+                                         f"(socket.io 2.x: a middleware refused a packet): {data!r}",
+                                         data)
+            return True
+        return False
 
     def _on_server_disconnect(self, ns: str) -> None:
         st = self.ns.pop(ns, None)  # the server said goodbye: no automatic reconnect
@@ -674,6 +759,23 @@ class InspectorClient(socketio.AsyncClient):
             self.observer.sent(item, item.size, item.compressed)
 
 
+V2_SERVER = "socket.io 2.x (Engine.IO 3, Socket.IO protocol 4)"
+V2_AUTH_AS_QUERY = ("sent as the namespace's query (40/nsp?key=value,): "
+                    "socket.io 2.x has no CONNECT payload")
+V2_ROOT_AUTH = ("not sent: socket.io 2.x connects / at the handshake, without a CONNECT "
+                "packet (put it in the query option instead)")
+V2_NO_RECOVERY = "socket.io 2.x has no connection state recovery: nothing is replayed after a reconnect"
+
+
+def v2_query(auth: Any) -> str:
+    """A namespace's auth as protocol 4's CONNECT query: strings as they are, other
+    values as JSON (a 2.x server's handshake.query holds strings only)."""
+    if not isinstance(auth, dict) or not auth:
+        return ""
+    return urlencode({k: v if isinstance(v, str) else json.dumps(v, separators=(",", ":"))
+                      for k, v in auth.items()})
+
+
 GOODBYE_TIMEOUT = 2.0   # s: how long Disconnect waits for its DISCONNECT packets to be written
 MAX_MESSAGE = 256 * 1024 * 1024   # aiohttp's default (4 MiB) would drop the connection on a big event
 
@@ -688,7 +790,7 @@ def websocket_options(options: ConnectionOptions) -> dict:
 class NamespaceRefused(Exception):
     def __init__(self, ns: str, data: Any):
         self.ns, self.data = ns, data
-        message = data.get("message") if isinstance(data, dict) else data
+        message = data.get("message", data) if isinstance(data, dict) else data
         super().__init__(f"{ns} refused: {message}")
 
 

@@ -1,27 +1,36 @@
 """End to end, the server rows of issue 10 that work today: the official Node.js socket.io
-server 4.x (tests/node/server.js) and 3.x (tests/node/server_v3.js, npm socket.io 3.1), JSON
+server 4.x (tests/node/server.js), 3.x (tests/node/server_v3.js, npm socket.io 3.1) and 2.x
+(tests/node/server_v2.js, npm socket.io 2.5: Engine.IO 3, Socket.IO protocol 4), JSON
 parser, on websocket, long-polling and polling-then-upgrade: connect two namespaces, emit
 with an ack (binary arguments too), rooms, a server ack request, a refused namespace and
 one opened with auth.
 
-The rows that do not work yet (2.x, the msgpack parser) are in
+The rows that do not work yet (the msgpack parser) are in
 tests/interop/pending/test_servers.py.txt and tests/interop/PENDING.md.
 """
 from __future__ import annotations
 
 import pytest
 
+from inspector.session.errors import ConnectError
 from inspector.session.session import NamespaceRefused, Session
 from inspector.wire.options import ConnectionOptions
 from tests.helpers import Recorder, run
 
+TRANSPORTS = ["websocket", "polling", "upgrade"]
+
 pytestmark = [pytest.mark.node, pytest.mark.interop]
 
 ADMIN_REFUSED = {"message": "unauthorized", "data": {"hint": "send auth {\"token\": \"demo-token\"}"}}
+# socket.io 2.x refuses with `socket.error(err.data || err.message)` (its namespace.js): the
+# ERROR packet carries the middleware's err.data alone, without the message
+ADMIN_REFUSED_V2 = ADMIN_REFUSED["data"]
 
 
-async def smoke(url: str, transport: str, admin_auth: dict | None = None, **options) -> None:
-    """The row's checks; `admin_auth` is how "/admin" is opened (default: auth {"token"})."""
+async def smoke(url: str, transport: str, admin_auth: dict | None = None,
+                refusal: dict = ADMIN_REFUSED, **options) -> None:
+    """The row's checks; `admin_auth` is how "/admin" is opened (default: auth {"token"}),
+    `refusal` the data of its refusal without it."""
     session = Session(ConnectionOptions(url=url, transport=transport, **options))
     rec = Recorder(session)
     try:
@@ -50,7 +59,7 @@ async def smoke(url: str, transport: str, admin_auth: dict | None = None, **opti
         assert got.args == [{"question": "ok?", "answer": []}]
         # a namespace refused by a middleware, then opened with its auth
         refused = await session.open_namespace("/admin")
-        assert isinstance(refused, NamespaceRefused) and refused.data == ADMIN_REFUSED
+        assert isinstance(refused, NamespaceRefused) and refused.data == refusal
         ok = await session.open_namespace("/admin", admin_auth or {"token": "demo-token"})
         assert ok["sid"]
         r = await session.emit("/admin", "echo", ["admin"], ack=True)
@@ -66,8 +75,114 @@ async def smoke(url: str, transport: str, admin_auth: dict | None = None, **opti
         await session.disconnect()
 
 
-@pytest.mark.parametrize("transport", ["websocket", "polling", "upgrade"])
+@pytest.mark.parametrize("transport", TRANSPORTS)
 @pytest.mark.parametrize("script", ["server.js", "server_v3.js"], ids=["socket.io 4.x", "socket.io 3.x"])
 def test_the_server_row_works_end_to_end(node_generation, script, transport):
     server = node_generation(script)
     run(smoke(server.url, transport))
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+@pytest.mark.parametrize("protocol", ["auto", "v2"])
+def test_socket_io_2x_row(node_generation, protocol, transport):
+    # on 2.x "/admin"'s auth goes as its CONNECT query (40/admin?token=demo-token,): the
+    # same {"token"} the other rows send as the CONNECT payload
+    server = node_generation("server_v2.js")
+    run(smoke(server.url, transport, refusal=ADMIN_REFUSED_V2, protocol=protocol))
+
+
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
+def test_socket_io_2x_has_no_false_ping_timeout(node_generation, transport):
+    # Engine.IO 3: the client sends the pings; a server that hears none closes the session
+    server = node_generation("server_v2.js", "--ping-interval", "100", "--ping-timeout", "200")
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, transport=transport))
+        session.set_raw_capture(True)
+        rec = Recorder(session)
+        try:
+            await session.connect()
+            pongs = await rec.wait_for(5, kind="packet", dir="in",
+                                       where=lambda e: e.detail.get("eio") == "pong")
+            assert all(e.detail["transport"] == transport for e in pongs)
+            assert not rec.find(kind="disconnect") and session.state == "connected"
+        finally:
+            await session.disconnect()
+    run(scenario())
+
+
+@pytest.mark.parametrize("transport", ["polling", "websocket"])
+def test_socket_io_2x_text_and_binary_round_trip_whatever_the_characters(node_generation, transport):
+    # Engine.IO 3's long-polling lengths count UTF-16 code units: a wrong count would cut a
+    # packet in the middle (the server closes the session) or desynchronise the ones after
+    server = node_generation("server_v2.js")
+    args = ["é", "😀 日本語 e\u0301", {"b": b"\x00\xfe\xff", "t": "😀"}, "x" * 70_000]
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, transport=transport, protocol="v2"))
+        rec = Recorder(session)
+        try:
+            await session.connect(namespaces=["/chat"])
+            for _ in range(2):       # two in a row: the second is read right after the first
+                r = await session.emit("/chat", "echo", args, ack=True)
+                assert (await r.answer).args == args
+            assert not rec.find(kind="disconnect")
+        finally:
+            await session.disconnect()
+    run(scenario())
+
+
+def test_protocol_v3_plus_against_a_2x_server_says_what_it_is(node_generation):
+    server = node_generation("server_v2.js")
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, transport="polling", protocol="v3+",
+                                            reconnection=False))
+        with pytest.raises(ConnectError, match=r"Engine\.IO 3 \(socket\.io 2\.x\).*choose auto or v2"):
+            await session.connect()
+    run(scenario())
+
+
+def test_auto_on_websocket_tells_a_3x_server_from_a_2x_one(node_generation):
+    # socket.io 3.x's OPEN packet is a 2.x one's (no maxPayload): auto waits for the first
+    # frame, and 3.x sends none before the CONNECT
+    server = node_generation("server_v3.js")
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, transport="websocket"))
+        rec = Recorder(session)
+        try:
+            results = await session.connect(namespaces=["/", "/chat"])
+            assert all(r["sid"] and "#" not in r["sid"] for r in results.values())
+            assert not any("server" in e.detail for e in rec.find(kind="connect"))
+        finally:
+            await session.disconnect()
+    run(scenario())
+
+
+def test_socket_io_2x_auth_goes_as_the_namespace_query_and_is_masked_in_raw_capture(node_generation):
+    server = node_generation("server_v2.js")
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, transport="websocket", protocol="v2"))
+        session.set_raw_capture(True)
+        rec = Recorder(session)
+        try:
+            await session.connect(namespaces=["/"])
+            info = await session.open_namespace("/admin", {"token": "demo-token"})
+            assert info["sid"] == f"/admin#{session.client.sid}"     # what a 2.x client's socket.id is
+            [connect] = [e for e in rec.find(kind="packet", dir="out") if e.detail.get("sio") == "CONNECT"]
+            assert connect.args == ["40/admin?token=••••,"]
+            [entry] = rec.find(kind="connect", ns="/admin")
+            assert "as the namespace's query" in entry.detail["auth"]
+            assert "server" in entry.detail and "recovery" not in entry.detail   # said once, on "/"
+            [root] = rec.find(kind="connect", ns="/")
+            assert "no connection state recovery" in root.detail["recovery"]
+            # an ERROR packet whose data is a string: 2.x's words for a namespace it lacks
+            refused = await session.open_namespace("/nope")
+            assert isinstance(refused, NamespaceRefused) and refused.data == "Invalid namespace"
+            [error] = rec.find(kind="connect_error", ns="/nope")
+            assert error.args == ["Invalid namespace"] and error.detail["message"] == "Invalid namespace"
+        finally:
+            await session.disconnect()
+    run(scenario())

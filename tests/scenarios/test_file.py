@@ -162,3 +162,11 @@ def test_a_bad_url_is_refused_with_its_line():
     with pytest.raises(ScenarioError) as info:
         sc.check_environment()
     assert str(info.value) == "u.yaml:2: URL has no host: 'http://'"
+
+
+def test_connection_protocol_is_an_option_and_an_unknown_one_is_refused_with_its_line():
+    sc = loads("url: http://127.0.0.1:9\nconnection: {protocol: v2}\nsteps: [drop]\n", "p.yaml")
+    assert sc.options().protocol == "v2"
+    assert loads("url: http://127.0.0.1:9\nsteps: [drop]\n", "p.yaml").options().protocol == "auto"
+    [problem] = refused("url: http://127.0.0.1:9\nconnection: {protocol: v1}\nsteps: [drop]\n")
+    assert problem.startswith("bad.yaml:2:") and "v1" in problem and "v3+" in problem

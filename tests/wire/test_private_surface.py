@@ -31,9 +31,14 @@ RELIED_ON: dict[str, dict[str, str]] = {
         "_receive_packet": "overridden: messages handled synchronously, PINGs answered",
         "_send_request": "overridden and called: raw capture of the long-polling requests",
         "_send_packet": "called: the CLOSE packet of a long-polling disconnect",
-        "_trigger_event": "called: the disconnect event, at the end of a read loop",
-        "_reset": "called: a half-open connection given up, a read loop that ended",
+        "_trigger_event": "called: the disconnect event, at the end of a read loop; overridden: on connect, "
+                          "Engine.IO 3 recognised on websocket and its ping loop started",
+        "_reset": "called: a half-open connection given up, a read loop that ended; overridden: the "
+                  "Engine.IO 3 ping loop ended with the connection",
         "_get_url_timestamp": "called: the URL of a long-polling GET",
+        "_get_engineio_url": "overridden: EIO=3 and b64=1 for socket.io 2.x (Engine.IO 3)",
+        "_connect_polling": "overridden: Engine.IO 3's `length:packet` handshake read and recognised",
+        "_connect_websocket": "called: the upgrade after a long-polling handshake (_connect_polling)",
     },
     "socketio:AsyncClient": {
         "_engineio_client_class": "overridden: the Engine.IO half is InspectorEngine",

@@ -28,11 +28,20 @@ from inspector.ui import palette
 from inspector.ui import settings as S
 from inspector.ui.panels.busy import hold, is_busy
 from inspector.ui.panels.json_field import JsonLineEdit, invalid_style, monospace_font
-from inspector.wire.options import ConnectionOptions, OptionsError, Transport
+from inspector.wire.options import ConnectionOptions, OptionsError, Protocol, Transport
 from inspector.wire.payload import PayloadError, parse_optional_object, parse_pairs
 
 _STATE_COLORS = {ConnectionState.CONNECTED: palette.OK, ConnectionState.CONNECTING: palette.PENDING,
                  ConnectionState.RECONNECTING: palette.WARNING, ConnectionState.DISCONNECTED: palette.MUTED}
+PROTOCOL_CHOICES = (
+    ("Auto", Protocol.AUTO,
+     "Engine.IO 4 first; a socket.io 2.x server is recognised from its handshake and spoken to "
+     "in its protocol (on WebSocket only, a server without maxPayload in its OPEN packet — "
+     "socket.io 2.x to 4.4 — is given 0.3 s to connect / unasked, as 2.x does)"),
+    ("socket.io 3.x / 4.x", Protocol.V3_PLUS, "Engine.IO 4, Socket.IO protocol 5: what socket.io-client 4 speaks"),
+    ("socket.io 2.x", Protocol.V2,
+     "Engine.IO 3, Socket.IO protocol 4: the client pings, / is connected by the server, and a "
+     "namespace's auth goes as its query (2.x has no CONNECT payload)"))
 TRANSPORT_CHOICES = (("Polling, then upgrade to WebSocket", Transport.UPGRADE),
                      ("WebSocket only", Transport.WEBSOCKET), ("Long-polling only", Transport.POLLING))
 
@@ -114,6 +123,13 @@ class ConnectionPanel(QWidget):
             self.transportCombo.addItem(label, key)
         self.transportCombo.setCurrentIndex(
             max(0, self.transportCombo.findData(s.get(S.TRANSPORT))))
+        self.protocolCombo = QComboBox(objectName="protocolCombo")
+        for i, (label, key, tip) in enumerate(PROTOCOL_CHOICES):
+            self.protocolCombo.addItem(label, key)
+            self.protocolCombo.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
+        self.protocolCombo.setToolTip("The server's generation.\n" + "\n".join(
+            f"{label}: {tip}" for label, _, tip in PROTOCOL_CHOICES))
+        self.protocolCombo.setCurrentIndex(max(0, self.protocolCombo.findData(s.get(S.PROTOCOL))))
         self.authEdit = JsonLineEdit(parse_optional_object, objectName="authEdit")
         self.authEdit.setPlaceholderText('{"token": "..."}  (sent with every namespace)')
         self.authEdit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -139,6 +155,7 @@ class ConnectionPanel(QWidget):
         self.headersEdit.textChanged.connect(self._update_buttons)
         left.addRow("Handshake path", self.pathEdit)
         left.addRow("Transports", self.transportCombo)
+        left.addRow("Protocol", self.protocolCombo)
         left.addRow("Auth", self.authEdit)
         left.addRow("", self.showSecretsCheck)
         left.addRow("", self.logSecretsCheck)
@@ -265,7 +282,8 @@ class ConnectionPanel(QWidget):
             log_secrets=self.logSecretsCheck.isChecked(),
             ack_timeout=None if self.ackTimeoutSpin.value() < 0 else self.ackTimeoutSpin.value(),
             retries=self.retriesSpin.value(),
-            tolerate_undecodable=self.tolerateCheck.isChecked())
+            tolerate_undecodable=self.tolerateCheck.isChecked(),
+            protocol=self.protocolCombo.currentData())
         opts.validate()
         return opts
 
@@ -296,6 +314,7 @@ class ConnectionPanel(QWidget):
         s.set(S.URL, url_to_remember(self.urlEdit.text().strip()))
         s.set(S.PATH, self.pathEdit.text().strip())
         s.set(S.TRANSPORT, self.transportCombo.currentData())
+        s.set(S.PROTOCOL, self.protocolCombo.currentData())
         s.set(S.CONNECT_TIMEOUT, self.connectTimeoutSpin.value())
         s.set(S.RECONNECTION, self.reconnectCheck.isChecked())
         s.set(S.RECONNECT_ATTEMPTS, self.attemptsSpin.value())
