@@ -13,6 +13,12 @@ class Transport(StrEnum):
     POLLING = "polling"
 
 
+class Parser(StrEnum):
+    """The Socket.IO parser: how packets are written (the server's must be the same)."""
+    JSON = "json"              # socket.io-parser, the default of every server and client
+    MSGPACK = "msgpack"        # socket.io-msgpack-parser; python-socketio's serializer="msgpack"
+
+
 TRANSPORTS = {
     Transport.UPGRADE: [Transport.POLLING, Transport.WEBSOCKET],
     Transport.WEBSOCKET: [Transport.WEBSOCKET],
@@ -47,6 +53,7 @@ class ConnectionOptions:
     ack_timeout: float | None = None     # socket.io-client's ackTimeout (s): an emit's default; None: none
     retries: int = 0                     # socket.io-client's retries: resend an unacked emit this often
     tolerate_undecodable: bool = False   # keep the connection open after an undecodable packet
+    parser: str = Parser.JSON            # a Parser: json or msgpack
 
     def validate(self) -> None:
         parts = urlsplit(self.url)
@@ -62,6 +69,8 @@ class ConnectionOptions:
             raise OptionsError(f"URL has an invalid port: {self.url!r}") from None
         if self.transport not in TRANSPORTS:
             raise OptionsError(f"unknown transport {self.transport!r}")
+        if self.parser not in set(Parser):
+            raise OptionsError(f"unknown parser {self.parser!r} (json or msgpack)")
         if self.auth is not None and not isinstance(self.auth, dict):
             raise OptionsError("auth must be a JSON object")
         if self.connect_timeout <= 0:
