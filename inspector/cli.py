@@ -26,7 +26,7 @@ from inspector.session.reserved import reserved_name_error
 from inspector.session.sequence_gaps import PathError, SequenceRule, parse_path
 from inspector.session.session import NotConnected, Session, normalize_namespace
 from inspector.wire import loop as network_loop
-from inspector.wire.options import ConnectionOptions, OptionsError, Transport, parse_header
+from inspector.wire.options import ConnectionOptions, OptionsError, Parser, Transport, parse_header
 from inspector.wire.payload import PayloadError, parse_optional_object, parse_value
 
 EXIT_OK, EXIT_ACK_TIMEOUT, EXIT_CONNECT = 0, 1, 2
@@ -89,6 +89,9 @@ def _add_connection_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--query", "-q", action="append", default=[], metavar="K=V")
     p.add_argument("--transport", choices=[str(t) for t in Transport], default=str(Transport.UPGRADE))
     p.add_argument("--path", default="/socket.io", help="handshake path (default /socket.io)")
+    p.add_argument("--parser", choices=[str(name) for name in Parser], default=str(Parser.JSON),
+                   help="the server's Socket.IO parser: json (default) or msgpack "
+                        "(socket.io-msgpack-parser, python-socketio's serializer='msgpack')")
     p.add_argument("--insecure", action="store_true", help="do not check TLS certificates")
     p.add_argument("--connect-timeout", type=float, default=10.0, metavar="S")
     p.add_argument("--ack-timeout", type=seconds_or_none, default=None, metavar="S|none",
@@ -139,7 +142,7 @@ def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]
         headers=headers, verify_tls=not args.insecure, connect_timeout=args.connect_timeout,
         reconnection=not args.no_reconnect, recovery=not args.no_recovery,
         compression=not args.no_deflate, log_secrets=args.log_secrets, ack_timeout=args.ack_timeout,
-        retries=args.retries, tolerate_undecodable=args.tolerate_undecodable,
+        retries=args.retries, tolerate_undecodable=args.tolerate_undecodable, parser=args.parser,
         reconnection_attempts=args.reconnect_attempts, reconnection_delay=args.reconnect_delay,
         reconnection_delay_max=max(5.0, args.reconnect_delay))
     try:

@@ -39,7 +39,8 @@ DEFAULT_WITHIN = 1.0
 _CONNECTION_FIELDS = ("path", "transport", "auth", "query", "headers", "verify_tls", "connect_timeout",
                       "reconnection", "reconnection_attempts", "reconnection_delay",
                       "reconnection_delay_max", "randomization_factor", "compression",
-                      "buffer_offline", "recovery", "rejoin_rooms", "ack_timeout", "retries")
+                      "buffer_offline", "recovery", "rejoin_rooms", "ack_timeout", "retries",
+                      "parser")
 
 
 @dataclass

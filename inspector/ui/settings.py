@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
-from inspector.wire.options import Transport
+from inspector.wire.options import Parser, Transport
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Setting:
 URL = Setting("connection/url", "http://127.0.0.1:5000")
 PATH = Setting("connection/path", "/socket.io")
 TRANSPORT = Setting("connection/transport", Transport.UPGRADE)
+PARSER = Setting("connection/parser", str(Parser.JSON))
 CONNECT_TIMEOUT = Setting("connection/connect_timeout", 10.0)
 RECONNECTION = Setting("connection/reconnection", True)
 RECONNECT_ATTEMPTS = Setting("connection/reconnection_attempts", 0)

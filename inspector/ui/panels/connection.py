@@ -28,13 +28,14 @@ from inspector.ui import palette
 from inspector.ui import settings as S
 from inspector.ui.panels.busy import hold, is_busy
 from inspector.ui.panels.json_field import JsonLineEdit, invalid_style, monospace_font
-from inspector.wire.options import ConnectionOptions, OptionsError, Transport
+from inspector.wire.options import ConnectionOptions, OptionsError, Parser, Transport
 from inspector.wire.payload import PayloadError, parse_optional_object, parse_pairs
 
 _STATE_COLORS = {ConnectionState.CONNECTED: palette.OK, ConnectionState.CONNECTING: palette.PENDING,
                  ConnectionState.RECONNECTING: palette.WARNING, ConnectionState.DISCONNECTED: palette.MUTED}
 TRANSPORT_CHOICES = (("Polling, then upgrade to WebSocket", Transport.UPGRADE),
                      ("WebSocket only", Transport.WEBSOCKET), ("Long-polling only", Transport.POLLING))
+PARSER_CHOICES = (("JSON (the default)", str(Parser.JSON)), ("msgpack", str(Parser.MSGPACK)))
 
 
 class ConnectionPanel(QWidget):
@@ -114,6 +115,15 @@ class ConnectionPanel(QWidget):
             self.transportCombo.addItem(label, key)
         self.transportCombo.setCurrentIndex(
             max(0, self.transportCombo.findData(s.get(S.TRANSPORT))))
+        self.parserCombo = QComboBox(objectName="parserCombo")
+        for label, key in PARSER_CHOICES:
+            self.parserCombo.addItem(label, key)
+        self.parserCombo.setCurrentIndex(max(0, self.parserCombo.findData(s.get(S.PARSER))))
+        self.parserCombo.setToolTip(
+            "The server's Socket.IO parser; both ends must use the same one. msgpack: "
+            "socket.io-msgpack-parser on Node, serializer=\"msgpack\" in python-socketio. "
+            "Against a server of the other parser the connection fails with one message naming "
+            "it, and is not retried (socket.io-client would reconnect over and over)")
         self.authEdit = JsonLineEdit(parse_optional_object, objectName="authEdit")
         self.authEdit.setPlaceholderText('{"token": "..."}  (sent with every namespace)')
         self.authEdit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -139,6 +149,7 @@ class ConnectionPanel(QWidget):
         self.headersEdit.textChanged.connect(self._update_buttons)
         left.addRow("Handshake path", self.pathEdit)
         left.addRow("Transports", self.transportCombo)
+        left.addRow("Parser", self.parserCombo)
         left.addRow("Auth", self.authEdit)
         left.addRow("", self.showSecretsCheck)
         left.addRow("", self.logSecretsCheck)
@@ -265,7 +276,8 @@ class ConnectionPanel(QWidget):
             log_secrets=self.logSecretsCheck.isChecked(),
             ack_timeout=None if self.ackTimeoutSpin.value() < 0 else self.ackTimeoutSpin.value(),
             retries=self.retriesSpin.value(),
-            tolerate_undecodable=self.tolerateCheck.isChecked())
+            tolerate_undecodable=self.tolerateCheck.isChecked(),
+            parser=self.parserCombo.currentData())
         opts.validate()
         return opts
 
@@ -296,6 +308,7 @@ class ConnectionPanel(QWidget):
         s.set(S.URL, url_to_remember(self.urlEdit.text().strip()))
         s.set(S.PATH, self.pathEdit.text().strip())
         s.set(S.TRANSPORT, self.transportCombo.currentData())
+        s.set(S.PARSER, self.parserCombo.currentData())
         s.set(S.CONNECT_TIMEOUT, self.connectTimeoutSpin.value())
         s.set(S.RECONNECTION, self.reconnectCheck.isChecked())
         s.set(S.RECONNECT_ATTEMPTS, self.attemptsSpin.value())
