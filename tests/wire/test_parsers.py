@@ -14,7 +14,7 @@ from socketio import packet as sio_packet
 
 from inspector.session.session import Session
 from inspector.wire.options import ConnectionOptions, OptionsError, Parser
-from inspector.wire.packets import MASK
+from inspector.wire.packets import MASK, summary
 from inspector.wire.parsers import (
     MsgPackPacket,
     describe_msgpack,
@@ -103,8 +103,10 @@ def test_raw_capture_reads_a_msgpack_frame_and_its_base64_polling_form():
         assert info["sio"] == "EVENT" and info["ns"] == "/chat" and info["id"] == 4
         assert info["msgpack"] == {"type": 2, "nsp": "/chat", "data": ["echo", b"\x00"], "id": 4}
         assert info.get("base64", False) is (transport == "polling")
+        assert summary(info) == "message EVENT /chat id 4 (msgpack)"     # the log's Event column
     assert describe_msgpack("2", "polling")["eio"] == "ping"       # Engine.IO's own: as before
     assert "msgpack_error" in describe_msgpack(b"\xc1", "websocket")
+    assert summary(describe_msgpack(b"\xc1", "websocket")) == "message (msgpack, undecodable)"
 
 
 def test_raw_capture_masks_a_msgpack_connect_auth():
