@@ -26,7 +26,7 @@ from inspector.session.reserved import reserved_name_error
 from inspector.session.sequence_gaps import PathError, SequenceRule, parse_path
 from inspector.session.session import NotConnected, Session, normalize_namespace
 from inspector.wire import loop as network_loop
-from inspector.wire.options import ConnectionOptions, OptionsError, Protocol, Transport, parse_header
+from inspector.wire.options import ConnectionOptions, OptionsError, Parser, Protocol, Transport, parse_header
 from inspector.wire.payload import PayloadError, parse_optional_object, parse_value
 
 EXIT_OK, EXIT_ACK_TIMEOUT, EXIT_CONNECT = 0, 1, 2
@@ -93,6 +93,9 @@ def _add_connection_args(p: argparse.ArgumentParser) -> None:
                         "v3+ (socket.io 3.x/4.x), v2 (socket.io 2.x: Engine.IO 3; a namespace's "
                         "auth goes as its query)")
     p.add_argument("--path", default="/socket.io", help="handshake path (default /socket.io)")
+    p.add_argument("--parser", choices=[str(name) for name in Parser], default=str(Parser.JSON),
+                   help="the server's Socket.IO parser: json (default) or msgpack "
+                        "(socket.io-msgpack-parser, python-socketio's serializer='msgpack')")
     p.add_argument("--insecure", action="store_true", help="do not check TLS certificates")
     p.add_argument("--connect-timeout", type=float, default=10.0, metavar="S")
     p.add_argument("--ack-timeout", type=seconds_or_none, default=None, metavar="S|none",
@@ -144,7 +147,7 @@ def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]
         reconnection=not args.no_reconnect, recovery=not args.no_recovery,
         compression=not args.no_deflate, log_secrets=args.log_secrets, ack_timeout=args.ack_timeout,
         retries=args.retries, tolerate_undecodable=args.tolerate_undecodable,
-        protocol=args.protocol,
+        protocol=args.protocol, parser=args.parser,
         reconnection_attempts=args.reconnect_attempts, reconnection_delay=args.reconnect_delay,
         reconnection_delay_max=max(5.0, args.reconnect_delay))
     try:

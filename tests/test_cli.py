@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -287,3 +288,37 @@ def test_protocol_v2_speaks_to_a_socket_io_2x_server_and_v3_plus_says_it_cannot(
 def test_an_unknown_protocol_is_a_usage_error_naming_the_choices():
     code, _, err = cli("listen", "http://127.0.0.1:1", "--protocol", "v1")
     assert code == 2 and "invalid choice: 'v1'" in err and "'v3+'" in err
+def test_parser_msgpack_speaks_to_a_msgpack_server_and_raw_shows_the_decoded_packets():
+    from tests.demo_thread import ThreadedDemoServer
+    server = ThreadedDemoServer(parser="msgpack")
+    try:
+        code, lines, err = cli("emit", server.url, "echo", '{"_bytes": "AAEC"}', "--ack",
+                               "--parser", "msgpack", "--raw", "--transport", "websocket")
+    finally:
+        server.stop()
+    assert code == 0, err
+    [out] = [e for e in lines if e["kind"] == "event" and e["dir"] == "out"]
+    [ack] = [e for e in lines if e["kind"] == "ack"]
+    assert ack["args"] == [{"_bytes": "AAEC"}] and "binary" in out["flags"]
+    packets = [e for e in lines if e["kind"] == "packet"]
+    [raw_out] = [e for e in packets if e["dir"] == "out" and e["detail"].get("sio") == "EVENT"]
+    [raw_in] = [e for e in packets if e["dir"] == "in" and e["detail"].get("sio") == "ACK"]
+    assert raw_out["detail"]["msgpack"] == {"type": 2, "nsp": "/", "data": ["echo", {"_bytes": "AAEC"}],
+                                            "id": out["ack_id"]}
+    assert raw_in["detail"]["msgpack"]["type"] == 3 and "_bytes" in raw_in["args"][0]  # the frame itself
+
+
+def test_parser_is_checked_before_connecting():
+    code, lines, err = cli("emit", "http://127.0.0.1:9", "echo", "--parser", "protobuf")
+    assert code == 2 and "invalid choice: 'protobuf'" in err
+
+
+@pytest.mark.node
+def test_a_json_client_against_a_msgpack_server_exits_2_naming_the_parser(node_server):
+    server = node_server("--parser", "msgpack")
+    started = time.monotonic()
+    code, lines, err = cli("emit", server.url, "echo", "1", "--connect-timeout", "5")
+    assert code == 2
+    assert "it probably uses the msgpack parser (set Parser: msgpack)" in err
+    assert time.monotonic() - started < 5          # at once, not at the connect timeout
+    assert not [e for e in lines if e["kind"] in ("reconnect", "reconnect_attempt")]

@@ -33,14 +33,16 @@ class DemoServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *,
                  tick_interval: float = 2.0, admin_token: str = DEMO_TOKEN,
                  ping_interval: float = 25.0, ping_timeout: float = 20.0,
-                 path: str = "socket.io"):
+                 path: str = "socket.io", parser: str = "json"):
         self.host, self.port = host, port
         self.tick_interval = tick_interval
         self.admin_token = admin_token
         self.sio = socketio.AsyncServer(
             async_mode="aiohttp", cors_allowed_origins="*",
             ping_interval=ping_interval, ping_timeout=ping_timeout,
-            max_http_buffer_size=64 * 1024 * 1024)
+            max_http_buffer_size=64 * 1024 * 1024,
+            # "msgpack": python-socketio's msgpack serializer (what socket.io-msgpack-parser speaks)
+            serializer="msgpack" if parser == "msgpack" else "default")
         self.app = web.Application(middlewares=[self._track_transports])
         self.sio.attach(self.app, socketio_path=path.strip("/"))
         self.received: list[tuple[str, str, list]] = []   # (ns, event, args), in order
@@ -284,7 +286,7 @@ class DemoServer:
 async def _serve(args) -> None:
     server = DemoServer(args.host, args.port, tick_interval=args.tick,
                         ping_interval=args.ping_interval, ping_timeout=args.ping_timeout,
-                        path=args.path)
+                        path=args.path, parser=args.parser)
     url = await server.start()
     print(f"READY {url}", flush=True)
     stop = asyncio.Event()
@@ -307,6 +309,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ping-interval", type=float, default=25.0)
     parser.add_argument("--ping-timeout", type=float, default=20.0)
     parser.add_argument("--path", default="socket.io", help="handshake path (default socket.io)")
+    parser.add_argument("--parser", choices=["json", "msgpack"], default="json",
+                        help="the Socket.IO parser: json (default) or msgpack (python-socketio's "
+                             "msgpack serializer, as socket.io-msgpack-parser)")
     args = parser.parse_args(argv)
     asyncio.run(_serve(args))
     return 0

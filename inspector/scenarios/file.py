@@ -39,8 +39,8 @@ DEFAULT_WITHIN = 1.0
 _CONNECTION_FIELDS = ("path", "transport", "auth", "query", "headers", "verify_tls", "connect_timeout",
                       "reconnection", "reconnection_attempts", "reconnection_delay",
                       "reconnection_delay_max", "randomization_factor", "compression",
-                      "buffer_offline", "recovery", "rejoin_rooms", "ack_timeout", "retries")
-_CONNECTION_FIELDS += ("protocol",)     # auto / v3+ / v2 (socket.io 2.x)
+                      "buffer_offline", "recovery", "rejoin_rooms", "ack_timeout", "retries",
+                      "parser", "protocol")
 
 
 @dataclass

@@ -299,7 +299,7 @@ class _Recorder:
         for key in ("path", "transport", "verify_tls", "connect_timeout", "reconnection",
                     "reconnection_attempts", "reconnection_delay", "reconnection_delay_max",
                     "randomization_factor", "compression", "buffer_offline", "recovery",
-                    "ack_timeout", "retries"):
+                    "ack_timeout", "retries", "parser"):
             if getattr(opts, key) != getattr(default, key):
                 conn[key] = getattr(opts, key)
         if opts.auth:

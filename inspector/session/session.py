@@ -33,7 +33,8 @@ from inspector.session.server_acks import ServerAckReplies
 from inspector.session.state import ConnectionState, NamespaceState, NamespaceView, SessionState
 from inspector.wire import sio as wire
 from inspector.wire.options import ConnectionOptions
-from inspector.wire.packets import PacketLinks, describe_packet, mask_connect_auth
+from inspector.wire.packets import PacketLinks
+from inspector.wire.parsers import raw_reader
 from inspector.wire.reasons import DisconnectReason
 from inspector.wire.sio import ConnectError, EmitOutcome, InspectorClient, NamespaceRefused, Outgoing
 from inspector.wire.urls import redact_url
@@ -83,6 +84,7 @@ class Session:
         self._connect_task: asyncio.Task | None = None
         self._raw = False
         self._links = PacketLinks()     # raw capture: decoded entries point at their packets
+        self._describe, self._mask = raw_reader(self.options.parser)    # how raw packets are read
         self._failed_subs: set[int] = set()   # id() of the subscribers whose failure was shown
 
     # -- subscribers ---------------------------------------------------------
@@ -168,6 +170,7 @@ class Session:
             kept = self.client.take_buffers(namespaces)     # they go out over the new one
             self.client.drop_buffers("a new connection was made; what the last one held is not sent")
         self.client = InspectorClient(self, opts)
+        self._describe, self._mask = raw_reader(opts.parser)
         self.client.set_raw_observer(self._raw_packet if self._raw else None)
         self.ns_state = {}
         self.attempt = 0
@@ -229,6 +232,9 @@ class Session:
             return exc
         except asyncio.TimeoutError:
             message = f"no answer to CONNECT {ns} within {self.options.connect_timeout:g} s"
+            hint = self.client.silence_hint() if self.client is not None else None
+            if hint:
+                message += f" ({hint})"
             self._log(SYS, Kind.ERROR, ns=ns, detail={"message": message})
             return ConnectError(message)
         except asyncio.CancelledError:
@@ -611,16 +617,28 @@ class Session:
                   flags=(Flag.VOLATILE,) if item.volatile else (), detail={"reason": reason})
         self._publish()
 
+    def parser_mismatch(self, message: str) -> None:
+        """The server's parser is not ours: the connection failed, with no reconnect."""
+        for ns, st in self.ns_state.items():
+            if st in (NamespaceState.CONNECTING, NamespaceState.RECONNECTING):
+                self.ns_state[ns] = NamespaceState.DISCONNECTED
+                self.gaps.forget(ns)
+        self._reconnecting = False
+        self.state = ConnectionState.DISCONNECTED
+        self._log(SYS, Kind.CONNECT_ERROR, detail={"message": message, "parser": self.options.parser,
+                                                   "url": redact_url(self.options.url)})
+        self._publish(f"Connection failed: {message}")
+
     def protocol_error(self, message: str, data: Any) -> None:
         self._log(SYS, Kind.ERROR, args=[data if isinstance(data, (str, bytes)) else repr(data)],
                   detail={"message": message})
 
     def _raw_packet(self, direction: str, data: Any, transport: str) -> None:
         size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
-        info = describe_packet(data, transport)
+        info = self._describe(data, transport)
         direction = Direction(direction)        # "in" / "out" from the wire
         if direction == OUT and not self.options.log_secrets:
-            data = mask_connect_auth(data, info)
+            data = self._mask(data, info)
         entry = self._log(direction, Kind.PACKET, info.get("ns"), args=[data],
                           size=size, flags=(Flag.BINARY,) if info.get("attachment") else (),
                           detail=info)

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
-from inspector.wire.options import Protocol, Transport
+from inspector.wire.options import Parser, Protocol, Transport
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ URL = Setting("connection/url", "http://127.0.0.1:5000")
 PATH = Setting("connection/path", "/socket.io")
 TRANSPORT = Setting("connection/transport", Transport.UPGRADE)
 PROTOCOL = Setting("connection/protocol", Protocol.AUTO)
+PARSER = Setting("connection/parser", str(Parser.JSON))
 CONNECT_TIMEOUT = Setting("connection/connect_timeout", 10.0)
 RECONNECTION = Setting("connection/reconnection", True)
 RECONNECT_ATTEMPTS = Setting("connection/reconnection_attempts", 0)

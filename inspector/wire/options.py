@@ -13,6 +13,12 @@ class Transport(StrEnum):
     POLLING = "polling"
 
 
+class Parser(StrEnum):
+    """The Socket.IO parser: how packets are written (the server's must be the same)."""
+    JSON = "json"              # socket.io-parser, the default of every server and client
+    MSGPACK = "msgpack"        # socket.io-msgpack-parser; python-socketio's serializer="msgpack"
+
+
 TRANSPORTS = {
     Transport.UPGRADE: [Transport.POLLING, Transport.WEBSOCKET],
     Transport.WEBSOCKET: [Transport.WEBSOCKET],
@@ -55,6 +61,7 @@ class ConnectionOptions:
     retries: int = 0                     # socket.io-client's retries: resend an unacked emit this often
     tolerate_undecodable: bool = False   # keep the connection open after an undecodable packet
     protocol: str = Protocol.AUTO        # a Protocol: the server generation spoken to
+    parser: str = Parser.JSON            # a Parser: json or msgpack
 
     def validate(self) -> None:
         parts = urlsplit(self.url)
@@ -70,6 +77,8 @@ class ConnectionOptions:
             raise OptionsError(f"URL has an invalid port: {self.url!r}") from None
         if self.transport not in TRANSPORTS:
             raise OptionsError(f"unknown transport {self.transport!r}")
+        if self.parser not in set(Parser):
+            raise OptionsError(f"unknown parser {self.parser!r} (json or msgpack)")
         if self.auth is not None and not isinstance(self.auth, dict):
             raise OptionsError("auth must be a JSON object")
         if self.connect_timeout <= 0:
@@ -80,6 +89,9 @@ class ConnectionOptions:
             raise OptionsError("retries must be a whole number, 0 or more")
         if self.protocol not in tuple(Protocol):
             raise OptionsError(f"unknown protocol {self.protocol!r} (auto, v3+ or v2)")
+        if self.protocol == Protocol.V2 and self.parser == Parser.MSGPACK:
+            raise OptionsError("the msgpack parser is spoken by socket.io 3.x and 4.x only "
+                               "(socket.io-msgpack-parser 3); choose protocol auto or v3+")
 
     @property
     def transports(self) -> list[str]:

@@ -73,6 +73,8 @@ def summary(info: dict) -> str:
             words.append(f"id {info['id']}")
         if info.get("attachments"):
             words.append(f"+{info['attachments']} attachment(s)")
+    if info.get("parser") == "msgpack":       # a msgpack frame (wire/parsers.py read it)
+        words.append("(msgpack)" if "sio" in info else "(msgpack, undecodable)")
     return " ".join(words)
 
 

@@ -24,6 +24,11 @@ What this module changes, and why:
   server connects "/" unasked, a namespace is asked for with `40/nsp?query,`
   (its auth as the query: there is no CONNECT payload), an ERROR packet is a
   refusal, and the socket id is the one a 2.x client has (not in the packet).
+- The parser (json or msgpack, wire/parsers.py) is chosen once per connection.  A
+  server whose parser is not ours is recognised (it closes the connection at our
+  CONNECT, or sends the other parser's packet): the connection fails with one
+  message naming the parser it probably uses, and is not retried (socket.io-client
+  would reconnect over and over).
 
 Everything above the Observer interface (Session, UI, CLI) stays free of
 python-socketio.
@@ -55,7 +60,8 @@ from inspector.wire.eio import (
     RawTap,
     utf8_len,
 )
-from inspector.wire.options import ConnectionOptions
+from inspector.wire.options import ConnectionOptions, Parser
+from inspector.wire.parsers import PARSER_NAMES, other_parser, packet_class, parser_mismatch
 from inspector.wire.reasons import DisconnectReason
 from inspector.wire.urls import redact_url
 
@@ -98,6 +104,7 @@ class Observer(Protocol):
     def reconnect_error(self, attempt: int, error: str) -> None: ...
     def reconnect_failed(self, attempts: int, why: str | None = None) -> None: ...
     def protocol_error(self, message: str, data: Any) -> None: ...
+    def parser_mismatch(self, message: str) -> None: ...
 
 
 @dataclass(eq=False)
@@ -144,6 +151,7 @@ class InspectorClient(socketio.AsyncClient):
             ssl_verify=options.verify_tls,
             request_timeout=max(5.0, options.connect_timeout),
             websocket_extra_options=websocket_options(options),
+            serializer=packet_class(options.parser),   # chosen once: json or msgpack
         )
         self.observer = observer
         self.ns: dict[str, _Namespace] = {}
@@ -160,6 +168,9 @@ class InspectorClient(socketio.AsyncClient):
         self._v2_root_closed = False    # ... and we closed it since (a new "/" is asked for)
         self._v2_told_recovery = False  # "2.x has no connection state recovery" said once
         self.eio.protocol = options.protocol
+        self._mismatch: str | None = None    # the server's parser is not ours: fail, no reconnect
+        self._cut = False                    # drop_transport(): the close is ours, not the server's
+        self._answered = False               # a CONNECT of this engine was answered (or refused)
         self.eio.on_message = self._on_message
         self.eio.on_error = lambda exc, data: self.observer.protocol_error(
             f"could not handle a message ({type(exc).__name__}: {exc})", data)
@@ -285,6 +296,7 @@ class InspectorClient(socketio.AsyncClient):
         self.sid = self.eio.sid
         self._parse_failed = False
         self._v2_root = self._v2_root_closed = False
+        self._mismatch, self._cut, self._answered = None, False, False
         info = {
             "sid": self.eio.sid, "transport": self.eio.current_transport,
             "upgrades": list(self.eio.upgrades or []),
@@ -295,6 +307,12 @@ class InspectorClient(socketio.AsyncClient):
             if self.eio.eio3_seen:
                 info["recognised"] = self.eio.eio3_seen
         self.observer.engine_open(info)
+        if self.v2 and self.options.parser == Parser.MSGPACK:
+            # socket.io-msgpack-parser 3 speaks protocol 5 only: say so, and do not retry
+            self._mismatch = (f"the server is {V2_SERVER}: the msgpack parser is spoken by "
+                              "socket.io 3.x and 4.x only (set Parser: json)")
+            self._close_on_parse_error("the msgpack parser against a socket.io 2.x server")
+            return
         for ns, st in self.ns.items():
             self._send_connect(ns, st)
 
@@ -307,7 +325,7 @@ class InspectorClient(socketio.AsyncClient):
             # connection state recovery: the server replays what we missed
             auth = {**(auth or {}), "pid": st.pid, "offset": st.offset}
         st.opening = True
-        self._queue(sio_packet.Packet(sio_packet.CONNECT, data=auth or None, namespace=ns))
+        self._queue(self.packet_class(sio_packet.CONNECT, data=auth or None, namespace=ns))
 
     def _send_connect_v2(self, ns: str, auth: Any, st: _Namespace) -> None:
         """Protocol 4: "/" is connected by the server unasked (its CONNECT is only waited
@@ -349,7 +367,7 @@ class InspectorClient(socketio.AsyncClient):
             st.waiter.cancel()
         was_connected = st.connected
         if was_connected and self.engine_connected:
-            self._queue(sio_packet.Packet(sio_packet.DISCONNECT, namespace=ns))
+            self._queue(self.packet_class(sio_packet.DISCONNECT, namespace=ns))
             if self.v2 and ns == "/":
                 self._v2_root, self._v2_root_closed = False, True
         self.namespaces.pop(ns, None)
@@ -368,7 +386,7 @@ class InspectorClient(socketio.AsyncClient):
             await self.eio.drained(2.0)
             for ns, st in self.ns.items():
                 if st.connected:
-                    self._queue(sio_packet.Packet(sio_packet.DISCONNECT, namespace=ns))
+                    self._queue(self.packet_class(sio_packet.DISCONNECT, namespace=ns))
             # a goodbye: the DISCONNECTs are written before the transport closes, so the
             # server sees "client namespace disconnect", not "transport close"
             await self.eio.drained(GOODBYE_TIMEOUT)
@@ -382,6 +400,7 @@ class InspectorClient(socketio.AsyncClient):
     async def drop_transport(self) -> bool:
         """Cut the connection the way a network failure would (no goodbye packets),
         so reconnection, buffering and recovery can be tried against any server."""
+        self._cut = self.engine_connected
         return await self.eio.cut("cut by you (simulated network drop)")
 
     async def _handle_eio_disconnect(self, reason):
@@ -390,7 +409,11 @@ class InspectorClient(socketio.AsyncClient):
         cause, detail = self.eio.close_cause or (
             CLIENT_DISCONNECT if reason == self.reason.CLIENT_DISCONNECT else TRANSPORT_ERROR, None)
         self.eio.close_cause = None
-        will_reconnect = (self.options.reconnection and not self._closing
+        if self._mismatch is None and self._closed_on_connect(cause):
+            self._mismatch = parser_mismatch(
+                self.options.parser, "the server closed the connection as soon as it got CONNECT")
+        mismatch = self._mismatch
+        will_reconnect = (self.options.reconnection and not self._closing and mismatch is None
                           and cause != CLIENT_DISCONNECT and bool(self.ns))
         self.observer.transport_closed(cause, detail, will_reconnect)
         self._rescue_unwritten(will_reconnect)
@@ -405,8 +428,38 @@ class InspectorClient(socketio.AsyncClient):
         self._binary = None
         self._v2_root = False
         self.sid = None
+        if mismatch is not None:
+            self._fail_waiters(mismatch)
+            self.observer.parser_mismatch(mismatch)
         if will_reconnect and not self.reconnecting:
             self._reconnect_task = asyncio.ensure_future(self._reconnect_loop())
+
+    def _closed_on_connect(self, cause: str) -> bool:
+        """The server ended the engine after our CONNECT and before any answer (no namespace
+        connected, one waiting): what socket.io 3/4 does when its parser cannot read ours
+        (websocket: closed, 1006; polling: a CLOSE packet).  socket.io-client reconnects at
+        once, over and over; the inspector stops and names the likely parser."""
+        if cause not in (TRANSPORT_CLOSE, SERVER_DISCONNECT) or self._closing or self._cut:
+            return False
+        states = self.ns.values()
+        return any(st.opening for st in states) and not any(st.connected for st in states)
+
+    def silence_hint(self) -> str | None:
+        """Why a CONNECT may get no answer at all: python-socketio's server ignores a packet
+        its parser cannot read, in silence (its log has the traceback).  None once any
+        namespace of this connection was answered."""
+        if not self.engine_connected or self._answered:
+            return None
+        theirs = other_parser(self.options.parser)
+        return (f"no namespace answered; a python-socketio server ignores a packet of another "
+                f"parser: if it uses the {PARSER_NAMES[theirs]} parser, set Parser: {theirs}")
+
+    def _fail_waiters(self, message: str) -> None:
+        """open_namespace's futures still waiting end with ConnectError(message)."""
+        for st in self.ns.values():
+            if st.waiter is not None and not st.waiter.done():
+                st.waiter.set_exception(ConnectError(message))
+                st.waiter.exception()      # retrieved: its caller may be gone
 
     def _rescue_unwritten(self, will_reconnect: bool) -> None:
         """What was emitted but not yet written when the connection ended is not lost
@@ -511,10 +564,7 @@ class InspectorClient(socketio.AsyncClient):
         """The series ended without a connection: the namespaces still waiting to connect
         are told (open_namespace's futures end with ConnectError), then the observer."""
         self._last_error = message
-        for st in self.ns.values():
-            if st.waiter is not None and not st.waiter.done():
-                st.waiter.set_exception(ConnectError(message))
-                st.waiter.exception()      # retrieved: its caller may be gone
+        self._fail_waiters(message)
         self.observer.reconnect_failed(attempts, why)
 
     # -- incoming ------------------------------------------------------------
@@ -531,14 +581,21 @@ class InspectorClient(socketio.AsyncClient):
                 else:
                     self._binary = (pkt, size)
                 return
-            size = 1 + (utf8_len(data) if isinstance(data, str) else len(data))
+            # a text message had its Engine.IO type ("4"); a binary one (msgpack) has none
+            size = 1 + utf8_len(data) if isinstance(data, str) else len(data)
             pkt = self.packet_class(encoded_packet=data)
         except (ValueError, TypeError, IndexError, KeyError, RecursionError) as exc:
             # what a malformed packet makes python-socketio's decoder raise: int() and JSON
             # (msgpack's errors are ValueErrors too), an attachment placeholder that points
             # nowhere (IndexError, TypeError, KeyError), nesting too deep (RecursionError)
             self._binary = None
-            self.observer.protocol_error(f"undecodable Socket.IO packet: {exc}", data)
+            mismatch = parser_mismatch(self.options.parser, data=data)
+            if mismatch is not None and not self.options.tolerate_undecodable:
+                self._mismatch = mismatch     # one clear message (transport_closed), no reconnect
+                self._close_on_parse_error(f"undecodable packet: {exc}")
+                return
+            self.observer.protocol_error(f"undecodable Socket.IO packet: {exc}"
+                                         + (f" ({mismatch})" if mismatch else ""), data)
             if not self.options.tolerate_undecodable:
                 self._close_on_parse_error(f"undecodable packet: {exc}")
             return
@@ -608,13 +665,14 @@ class InspectorClient(socketio.AsyncClient):
             self._deliver(ns, st, data, ack_id, size, binary, recovered)
 
     def _on_connect(self, ns: str, data: Any, size: int) -> None:
+        self._answered = True
         st = self.ns.get(ns)
         if self.v2 and ns == "/":
             self._v2_root = True
             if st is None or not st.opening:    # "/" connected unasked: a 2.x client has no
                 return                          # socket there (and a DISCONNECT would close it)
         if st is None:  # a namespace we closed meanwhile: tell the server again
-            self._queue(sio_packet.Packet(sio_packet.DISCONNECT, namespace=ns))
+            self._queue(self.packet_class(sio_packet.DISCONNECT, namespace=ns))
             return
         notes = self._v2_connect_notes(ns, st) if self.v2 else {}
         if self.v2:
@@ -664,6 +722,7 @@ class InspectorClient(socketio.AsyncClient):
     def _on_connect_error(self, ns: str, data: Any, size: int) -> None:
         if self.v2 and self._v2_error_on_open(ns, data):
             return
+        self._answered = True
         st = self.ns.pop(ns, None)  # refused namespaces are not retried (as in the JS client)
         if st is not None:
             self._release_held(ns, st, False)
@@ -739,7 +798,7 @@ class InspectorClient(socketio.AsyncClient):
         parts = encoded if isinstance(encoded, list) else [encoded]
         if item is not None:
             item.parts, item.size, item.wire_bytes, item.compressed = len(parts), 0, 0, False
-            item.binary = len(parts) > 1
+            item.binary = pkt.packet_type >= sio_packet.BINARY_EVENT   # attachments, or msgpack bin
         for part in parts:
             epkt = eio_packet.Packet(eio_packet.MESSAGE, data=part)
             epkt.compress = item.compress if item is not None else False

@@ -1,20 +1,24 @@
-"""End to end, the server rows of issue 10 that work today: the official Node.js socket.io
-server 4.x (tests/node/server.js), 3.x (tests/node/server_v3.js, npm socket.io 3.1) and 2.x
-(tests/node/server_v2.js, npm socket.io 2.5: Engine.IO 3, Socket.IO protocol 4), JSON
-parser, on websocket, long-polling and polling-then-upgrade: connect two namespaces, emit
-with an ack (binary arguments too), rooms, a server ack request, a refused namespace and
-one opened with auth.
-
-The rows that do not work yet (the msgpack parser) are in
-tests/interop/pending/test_servers.py.txt and tests/interop/PENDING.md.
+"""End to end, the server rows of issue 10: the official Node.js socket.io server 4.x
+(tests/node/server.js), 3.x (tests/node/server_v3.js, npm socket.io 3.1) and 2.x
+(tests/node/server_v2.js, npm socket.io 2.5: Engine.IO 3, Socket.IO protocol 4), with the
+JSON parser and (4.x, 3.x) the msgpack parser (socket.io-msgpack-parser 3.0), on websocket,
+long-polling and polling-then-upgrade: connect two namespaces, emit with an ack (binary
+arguments too), rooms, a server ack request, a refused namespace and one opened with auth.
+python-socketio's msgpack serializer (the bundled demo server, --parser msgpack) has a row of
+its own, and a server whose parser differs from ours is one clear message, in both
+directions, with no reconnect.  README's "Compatibility" table is what these rows prove.
 """
 from __future__ import annotations
 
+import time
+
 import pytest
 
+from inspector.log.entry import Flag
 from inspector.session.errors import ConnectError
 from inspector.session.session import NamespaceRefused, Session
 from inspector.wire.options import ConnectionOptions
+from tests.demo_thread import ThreadedDemoServer
 from tests.helpers import Recorder, run
 
 TRANSPORTS = ["websocket", "polling", "upgrade"]
@@ -183,6 +187,158 @@ def test_socket_io_2x_auth_goes_as_the_namespace_query_and_is_masked_in_raw_capt
             assert isinstance(refused, NamespaceRefused) and refused.data == "Invalid namespace"
             [error] = rec.find(kind="connect_error", ns="/nope")
             assert error.args == ["Invalid namespace"] and error.detail["message"] == "Invalid namespace"
+        finally:
+            await session.disconnect()
+    run(scenario())
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+@pytest.mark.parametrize("script", ["server.js", "server_v3.js"], ids=["socket.io 4.x", "socket.io 3.x"])
+def test_msgpack_parser_row(node_generation, script, transport):
+    server = node_generation(script, "--parser", "msgpack")
+    run(smoke(server.url, transport, parser="msgpack"))
+
+
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
+@pytest.mark.parametrize("client, server_parser", [("json", "msgpack"), ("msgpack", "json")])
+def test_a_parser_mismatch_is_one_clear_message_and_no_reconnect_storm(node_generation, client,
+                                                                       server_parser, transport):
+    # socket.io 3/4 close the connection when their parser cannot read our CONNECT
+    # (websocket: 1006; polling: a CLOSE packet); socket.io-client reconnects at once, for ever
+    flags = ["--parser", "msgpack"] if server_parser == "msgpack" else []
+    server = node_generation("server.js", *flags)
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, transport=transport, parser=client,
+                                            connect_timeout=3))
+        rec = Recorder(session)
+        started = time.monotonic()
+        try:
+            results = await session.connect()
+            assert isinstance(results["/"], ConnectError)
+            assert server_parser in str(results["/"])          # names the likely parser
+            assert time.monotonic() - started <= 3.5
+            assert not rec.find(kind="reconnect") and not rec.find(kind="reconnect_attempt")
+            [failed] = rec.find(kind="connect_error")          # one message, in the log too
+            assert failed.detail["message"] == str(results["/"])
+            assert session.state == "disconnected" and str(results["/"]) in session.status
+        finally:
+            await session.disconnect()
+    run(scenario())
+
+
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
+def test_msgpack_connection_state_recovery_replays_what_was_missed(node_generation, transport):
+    # the pid and offsets of connection state recovery, over msgpack
+    server = node_generation("server.js", "--parser", "msgpack", "--recovery")
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, transport=transport, parser="msgpack",
+                                            reconnection_delay=0.2, reconnection_delay_max=0.5,
+                                            randomization_factor=0.0))
+        rec = Recorder(session)
+        try:
+            [first] = (await session.connect()).values()
+            assert isinstance(first["pid"], str)
+            joined = await session.join_room("/", "numbers")
+            await joined.answer
+            await session.emit("/", "drop_and_emit", [{"room": "numbers", "count": 3}])
+            numbers = await rec.wait_for(3, kind="event", event="number", timeout=15)
+            assert [e.args for e in numbers] == [[{"seq": n}] for n in (1, 2, 3)]
+            assert all(Flag.RECOVERED in e.flags and isinstance(e.detail["offset"], str)
+                       for e in numbers)
+            [_, back] = rec.find(kind="connect", ns="/")
+            assert back.detail["recovered"] is True
+        finally:
+            await session.disconnect()
+    run(scenario())
+
+
+@pytest.fixture
+def msgpack_demo_server():
+    """The bundled python-socketio demo server with its msgpack serializer."""
+    server = ThreadedDemoServer(parser="msgpack")
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_python_socketio_msgpack_row(msgpack_demo_server, transport):
+    server = msgpack_demo_server
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, transport=transport, parser="msgpack"))
+        rec = Recorder(session)
+        try:
+            results = await session.connect(namespaces=["/", "/chat"])
+            assert all(r["sid"] for r in results.values()), results
+            [welcome] = await rec.wait_for(kind="event", dir="in", event="welcome")
+            assert welcome.args[0]["message"] == "Welcome to the socketio-inspector demo"
+            # binary, nested, both ways
+            r = await session.emit("/chat", "echo", [{"b": b"\x00\xff", "n": [1, b"\x01"]}], ack=True)
+            assert (await r.answer).args == [{"b": b"\x00\xff", "n": [1, b"\x01"]}]
+            [out] = rec.find(kind="event", dir="out", event="echo")
+            assert Flag.BINARY in out.flags
+            r = await session.emit("/", "binary", [4], ack=True)
+            assert (await r.answer).args == [b"\x01\x02\x03"]
+            [data] = await rec.wait_for(kind="event", dir="in", event="binary_data")
+            assert data.args[0]["nested"] == {"header": b"\x89PNG", "parts": [b"\x00\xff", "text"]}
+            assert Flag.BINARY in data.flags
+            # the server asks for an ack; the session answers it
+            await session.emit("/", "ask", ["ok?"])
+            [got] = await rec.wait_for(kind="event", dir="in", event="answer_received")
+            assert got.args == [{"question": "ok?", "answer": []}]
+            # refused, then opened with auth; then the server disconnects "/"
+            refused = await session.open_namespace("/admin")
+            assert isinstance(refused, NamespaceRefused) and refused.data["message"] == "unauthorized"
+            assert (await session.open_namespace("/admin", {"token": "demo-token"}))["sid"]
+            r = await session.emit("/admin", "kick", [], ack=True)
+            await r.answer
+            [gone] = await rec.wait_for(kind="disconnect", ns="/")
+            assert gone.detail["reason"] == "server disconnect"
+            assert [e[:2] for e in server.received] == [
+                ("/chat", "echo"), ("/", "binary"), ("/", "ask"), ("/admin", "kick")]
+            assert not rec.find(kind="error") and not rec.find(kind="reconnect")
+        finally:
+            await session.disconnect()
+    run(scenario())
+
+
+@pytest.mark.expect_error(r"no answer to CONNECT")
+@pytest.mark.parametrize("client", ["json", "msgpack"])
+def test_a_python_socketio_server_of_the_other_parser_is_named_at_the_connect_timeout(client):
+    # python-socketio's server ignores a packet its parser cannot read, in silence: the
+    # only moment to say so is the connect timeout
+    server = ThreadedDemoServer(parser="msgpack" if client == "json" else "json")
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, transport="websocket", parser=client,
+                                            connect_timeout=1))
+        try:
+            results = await session.connect()
+            theirs = "msgpack" if client == "json" else "json"
+            assert f"set Parser: {theirs}" in str(results["/"])
+            assert str(results["/"]).startswith("no answer to CONNECT / within 1 s")
+        finally:
+            await session.disconnect()
+    try:
+        run(scenario())
+    finally:
+        server.stop()
+
+
+def test_the_msgpack_parser_against_a_2x_server_is_one_clear_message(node_generation):
+    # socket.io-msgpack-parser 3 speaks protocol 5 only; protocol auto recognises 2.x first
+    server = node_generation("server_v2.js")
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, transport="polling", parser="msgpack"))
+        rec = Recorder(session)
+        try:
+            results = await session.connect()
+            assert isinstance(results["/"], ConnectError)
+            assert "socket.io 3.x and 4.x only (set Parser: json)" in str(results["/"])
+            assert not rec.find(kind="reconnect_attempt")
         finally:
             await session.disconnect()
     run(scenario())

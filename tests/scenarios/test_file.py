@@ -157,6 +157,13 @@ def test_missing_environment_variables_and_url_are_refused_before_connecting():
     assert sc.options("http://127.0.0.1:9", {"SIO_TEST_TOKEN": "t"}).auth == {"token": "t"}
 
 
+def test_connection_parser_is_an_option_and_a_wrong_one_is_refused():
+    assert loads("connection: {parser: msgpack}\nsteps: [drop]\n", "p.yaml").options(
+        "http://127.0.0.1:1").parser == "msgpack"
+    [problem] = refused("connection: {parser: protobuf}\nsteps: [drop]\n")
+    assert problem == 'bad.yaml:1: connection.parser: "protobuf" is not one of json, msgpack'
+
+
 def test_a_bad_url_is_refused_with_its_line():
     sc = loads("name: x\nurl: http://\nsteps: [drop]\n", "u.yaml")
     with pytest.raises(ScenarioError) as info:

@@ -150,3 +150,11 @@ def test_a_simulated_network_drop_is_recorded_as_a_drop_step_and_replays():
     drop = kinds.index("drop")
     assert kinds[drop + 1] == "expect_gap" and kinds[drop - 1] == "emit"
     assert [r.status for r in results] == [StepOutcome.PASSED] * len(results), [r.report() for r in results]
+
+
+def test_the_parser_is_recorded_when_it_is_not_the_default():
+    entries = [entry(1, SYS, Kind.CONNECT, detail={"sid": "A"})]
+    doc = yaml.safe_load(record(entries, RecordingContext(ConnectionOptions(parser="msgpack"))).text)
+    assert doc["connection"]["parser"] == "msgpack"
+    doc = yaml.safe_load(record(entries, RecordingContext(ConnectionOptions())).text)
+    assert "parser" not in doc.get("connection", {})

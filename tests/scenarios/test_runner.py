@@ -155,6 +155,19 @@ steps:
     assert results[2].message == "step 2 (line 6): no ack for 'echo' on / at once (a timeout of 0)"
 
 
+def test_connection_parser_msgpack_talks_to_a_msgpack_server():
+    runner, results, _ = play("""\
+connection: {parser: msgpack}
+steps:
+  - expect: welcome
+  - emit: echo
+    args: [{_bytes: AAEC}, {n: [1, 2]}]
+    expect_ack: [{_bytes: AAEC}, {n: [1, 2]}]
+""", server_kwargs={"parser": "msgpack"})
+    assert all(r.passed for r in results), [r.message for r in results]
+    assert runner.session.options.parser == "msgpack"
+
+
 def test_expect_no_looks_from_the_last_action_on():
     _, results, _ = play("""\
 steps:

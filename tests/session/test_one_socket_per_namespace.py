@@ -45,7 +45,7 @@ def test_three_namespace_timeouts_run_together(node_server):
         started = time.monotonic()
         results = await session.connect(namespaces=THREE, auth=AUTH)
         took = time.monotonic() - started
-        assert [str(results[ns]) for ns in THREE] == [
+        assert [str(results[ns]).split(" (")[0] for ns in THREE] == [
             f"no answer to CONNECT {ns} within 1 s" for ns in THREE]
         assert len(rec.find(kind="error")) == 3
         # each timer ran from the connect, not after the previous namespace gave up

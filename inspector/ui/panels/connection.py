@@ -28,7 +28,7 @@ from inspector.ui import palette
 from inspector.ui import settings as S
 from inspector.ui.panels.busy import hold, is_busy
 from inspector.ui.panels.json_field import JsonLineEdit, invalid_style, monospace_font
-from inspector.wire.options import ConnectionOptions, OptionsError, Protocol, Transport
+from inspector.wire.options import ConnectionOptions, OptionsError, Parser, Protocol, Transport
 from inspector.wire.payload import PayloadError, parse_optional_object, parse_pairs
 
 _STATE_COLORS = {ConnectionState.CONNECTED: palette.OK, ConnectionState.CONNECTING: palette.PENDING,
@@ -44,6 +44,7 @@ PROTOCOL_CHOICES = (
      "namespace's auth goes as its query (2.x has no CONNECT payload)"))
 TRANSPORT_CHOICES = (("Polling, then upgrade to WebSocket", Transport.UPGRADE),
                      ("WebSocket only", Transport.WEBSOCKET), ("Long-polling only", Transport.POLLING))
+PARSER_CHOICES = (("JSON (the default)", str(Parser.JSON)), ("msgpack", str(Parser.MSGPACK)))
 
 
 class ConnectionPanel(QWidget):
@@ -130,6 +131,15 @@ class ConnectionPanel(QWidget):
         self.protocolCombo.setToolTip("The server's generation.\n" + "\n".join(
             f"{label}: {tip}" for label, _, tip in PROTOCOL_CHOICES))
         self.protocolCombo.setCurrentIndex(max(0, self.protocolCombo.findData(s.get(S.PROTOCOL))))
+        self.parserCombo = QComboBox(objectName="parserCombo")
+        for label, key in PARSER_CHOICES:
+            self.parserCombo.addItem(label, key)
+        self.parserCombo.setCurrentIndex(max(0, self.parserCombo.findData(s.get(S.PARSER))))
+        self.parserCombo.setToolTip(
+            "The server's Socket.IO parser; both ends must use the same one. msgpack: "
+            "socket.io-msgpack-parser on Node, serializer=\"msgpack\" in python-socketio. "
+            "Against a server of the other parser the connection fails with one message naming "
+            "it, and is not retried (socket.io-client would reconnect over and over)")
         self.authEdit = JsonLineEdit(parse_optional_object, objectName="authEdit")
         self.authEdit.setPlaceholderText('{"token": "..."}  (sent with every namespace)')
         self.authEdit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -156,6 +166,7 @@ class ConnectionPanel(QWidget):
         left.addRow("Handshake path", self.pathEdit)
         left.addRow("Transports", self.transportCombo)
         left.addRow("Protocol", self.protocolCombo)
+        left.addRow("Parser", self.parserCombo)
         left.addRow("Auth", self.authEdit)
         left.addRow("", self.showSecretsCheck)
         left.addRow("", self.logSecretsCheck)
@@ -283,7 +294,8 @@ class ConnectionPanel(QWidget):
             ack_timeout=None if self.ackTimeoutSpin.value() < 0 else self.ackTimeoutSpin.value(),
             retries=self.retriesSpin.value(),
             tolerate_undecodable=self.tolerateCheck.isChecked(),
-            protocol=self.protocolCombo.currentData())
+            protocol=self.protocolCombo.currentData(),
+            parser=self.parserCombo.currentData())
         opts.validate()
         return opts
 
@@ -315,6 +327,7 @@ class ConnectionPanel(QWidget):
         s.set(S.PATH, self.pathEdit.text().strip())
         s.set(S.TRANSPORT, self.transportCombo.currentData())
         s.set(S.PROTOCOL, self.protocolCombo.currentData())
+        s.set(S.PARSER, self.parserCombo.currentData())
         s.set(S.CONNECT_TIMEOUT, self.connectTimeoutSpin.value())
         s.set(S.RECONNECTION, self.reconnectCheck.isChecked())
         s.set(S.RECONNECT_ATTEMPTS, self.attemptsSpin.value())
