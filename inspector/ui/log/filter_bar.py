@@ -150,7 +150,9 @@ class FilterBar(QWidget):
 
         for b in (self.eventButton, self.flagButton):
             # room for the menu arrow, which the style draws over the text otherwise
-            b.setStyleSheet("QToolButton { padding-right: 16px; padding-left: 4px; }"
+            b.setStyleSheet("QToolButton { padding-right: 16px; padding-left: 4px;"
+                            " background-color: palette(button); color: palette(button-text);"
+                            " border: 1px solid palette(mid); border-radius: 2px; }"
                             "QToolButton::menu-indicator { subcontrol-origin: padding;"
                             " subcontrol-position: right center; right: 3px; }")
         self.errorLabel = QLabel(objectName="filterError")

@@ -140,6 +140,7 @@ class EmitPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("Namespace"))
         top.addWidget(self.namespaceCombo)
+        top.addSpacing(8)
         top.addWidget(QLabel("Event"))
         top.addWidget(self.eventEdit, 1)
         top.addWidget(self.ackCheck)
