@@ -59,8 +59,7 @@ class ConnectionPanel(QWidget):
         self.connectButton.setToolTip(CONNECT_TIP)
         self.disconnectButton = QPushButton("Disconnect", objectName="disconnectButton")
         self.disconnectButton.setEnabled(False)
-        self.disconnectButton.setToolTip("Close the connection and every namespace (Ctrl+K); "
-                                         "Connect again reopens them and rejoins their rooms")
+        self.disconnectButton.setToolTip("Close the connection and every namespace (Ctrl+K)")
         self.optionsButton = QToolButton(objectName="optionsButton", text="Options…")
         self.optionsButton.setCheckable(True)
         self.optionsButton.setToolTip("Handshake path, transports, auth, headers, reconnection, "
