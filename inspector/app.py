@@ -102,6 +102,8 @@ def run_gui(args: argparse.Namespace) -> int:
         from inspector.demo.server import DemoServer
         demo = DemoServer(tick_interval=2.0)
         url = network.submit(demo.start()).result(10)
+        print(f"socketio-inspector: the demo server listens on {url} (it stops with the window)",
+              flush=True)
     session = Session()
     bridge = SessionBridge(session, network)
     window = MainWindow(bridge, session_file=args.session_file)

@@ -46,3 +46,21 @@ def test_errors_reach_the_terminal_as_one_line_and_the_log_file_whole(tmp_path, 
     assert written.count("Traceback (most recent call last)") == 2
     assert "KeyError: 'missing'" in written and "ValueError: nobody caught me" in written
     assert "INFO MainThread inspector.ui.tasks: Opening /x failed: refused" in written
+
+
+def test_demo_says_its_servers_url_in_the_terminal(tmp_path):
+    """`--demo` picks a free port: the terminal says which (issue 14, point 8)."""
+    import os
+    import re
+    import subprocess
+
+    shot = tmp_path / "window.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_STATE_HOME": str(tmp_path / "state"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-m", "inspector", "--demo", "--screenshot", str(shot)],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    found = re.search(r"demo server listens on (http://127\.0\.0\.1:\d+)", done.stdout)
+    assert found, done.stdout
+    assert shot.exists()

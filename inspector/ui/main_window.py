@@ -25,8 +25,10 @@ from inspector.log.chunk import Chunk
 from inspector.session.server_acks import AckReply
 from inspector.session.session import ConnectError, EmitOutcome, NotConnected
 from inspector.session.state import ConnectionState, SessionState
-from inspector.ui import palette
+from inspector.ui import appearance, palette
 from inspector.ui import settings as S
+from inspector.ui import shortcuts as K
+from inspector.ui.about import about_text
 from inspector.ui.bridge import SessionBridge
 from inspector.ui.files.session_files import (
     JSONL_FILTER,
@@ -50,6 +52,7 @@ from inspector.ui.panels.namespaces import NamespacePanel
 from inspector.ui.panels.sequence import SequencePanel
 from inspector.ui.panels.server_acks import ServerAckPanel
 from inspector.ui.scenario.panel import ScenarioDock, ScenarioPanel
+from inspector.ui.shortcuts import ShortcutsDialog
 from inspector.ui.tasks import Tasks
 from inspector.wire.options import ConnectionOptions
 
@@ -74,6 +77,7 @@ class MainWindow(QMainWindow):
         self.bridge = bridge
         self.session = bridge.session
         self.settings = settings or S.Settings()
+        appearance.apply_saved(self.settings)     # before the widgets take their colours
         self.setWindowTitle("socketio-inspector")
         self.resize(1280, 820)
         self.viewers: list[SessionViewer] = []
@@ -111,12 +115,20 @@ class MainWindow(QMainWindow):
         side.addTab(self.namespaces, "Namespaces")
         side.addTab(self.serverAcks, "Server acks")
         side.addTab(self.sequences, "Checks")
+        # every tab label in view, whatever squeezes the window (the Scenario dock): the
+        # log is what gives way, never the tabs behind scroll arrows
+        side.setUsesScrollButtons(False)
+        side.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
+        side.setMinimumWidth(side.tabBar().sizeHint().width() + 4)
+        self.sideTabs = side
         self.logSplitter = self.workspace
         self.mainSplitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         self.mainSplitter.addWidget(side)
         self.mainSplitter.addWidget(self.logSplitter)
         self.mainSplitter.setStretchFactor(1, 1)
-        self.mainSplitter.setSizes([300, 980])
+        self.mainSplitter.setCollapsible(0, False)
+        self.mainSplitter.setCollapsible(1, False)
+        self.mainSplitter.setSizes([side.minimumWidth(), 1280 - side.minimumWidth()])
         self.centerSplitter = QSplitter(Qt.Orientation.Vertical, objectName="centerSplitter")
         self.centerSplitter.addWidget(self.mainSplitter)
         self.centerSplitter.addWidget(self.emitPanel)
@@ -133,7 +145,7 @@ class MainWindow(QMainWindow):
         self.messageLabel = QLabel(objectName="messageLabel")
         self.statusBar().addWidget(self.messageLabel, 1)
         self.sessionFileLabel = QLabel(objectName="sessionFileLabel")
-        self.sessionFileLabel.setStyleSheet(f"color: {palette.MUTED.css()}; padding-right: 6px;")
+        palette.style(self.sessionFileLabel, lambda: f"color: {palette.MUTED.css()}; padding-right: 6px;")
         self.statusBar().addPermanentWidget(self.sessionFileLabel)
         self._show_session_file()
         self._file_timer = QTimer(self, interval=1000)     # a write error shows within a second
@@ -188,7 +200,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        self.openAction = QAction("&Open session…", self, shortcut=QKeySequence.StandardKey.Open)
+        self.openAction = QAction("&Open session…", self, shortcut=K.OPEN.keys)
         self.openAction.setToolTip("Open a session file (or a JSON Lines export) read-only")
         self.openAction.triggered.connect(self._open_clicked)
         self.importAction = QAction("&Import JSON Lines…", self)
@@ -211,44 +223,78 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.moveFileAction, self.sessionsDirAction])
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction("&Quit", self, shortcut=K.QUIT.keys)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         conn = self.menuBar().addMenu("&Connection")
-        self.connectAction = QAction("&Connect", self, shortcut=QKeySequence("Ctrl+Shift+C"))
-        self.connectAction.triggered.connect(self.connection._connect_clicked)
-        self.disconnectAction = QAction("&Disconnect", self, shortcut=QKeySequence("Ctrl+Shift+D"))
-        # the buttons' rules (not while disconnected, not while a call is in flight) apply
-        self.disconnectAction.triggered.connect(self.connection.disconnectButton.click)
-        self.dropAction = QAction("Simulate network &drop", self, shortcut=QKeySequence("Ctrl+Shift+X"))
+        self.connectAction = QAction("&Connect / disconnect", self, shortcut=K.CONNECT.keys)
+        self.connectAction.setToolTip(K.CONNECT.does)
+        self.connectAction.triggered.connect(self.toggle_connection)
+        self.dropAction = QAction("Simulate network &drop", self, shortcut=K.DROP.keys)
         self.dropAction.setToolTip("Cut the transport without a goodbye, as a network failure would")
         self.dropAction.triggered.connect(lambda: self._start(
             self.drop_transport(), "Drop failed", hold(self.dropAction, None, self._update_actions)))
-        self.rawAction = QAction("Capture &raw packets", self, shortcut=QKeySequence("Ctrl+R"),
-                                 checkable=True)
+        self.rawAction = QAction("Capture &raw packets", self, shortcut=K.RAW.keys, checkable=True)
         self.rawAction.toggled.connect(lambda on: self.rawCaptureCheck.setChecked(on))
-        conn.addActions([self.connectAction, self.disconnectAction, self.dropAction, self.rawAction])
+        self.optionsAction = QAction("&Options…", self)
+        self.optionsAction.triggered.connect(lambda: self.connection.optionsButton.setChecked(True))
+        conn.addActions([self.connectAction, self.dropAction, self.rawAction])
+        conn.addSeparator()
+        conn.addAction(self.optionsAction)
         view = self.menuBar().addMenu("&View")
-        clear = QAction("&Clear log", self, shortcut=QKeySequence("Ctrl+L"))
+        clear = QAction("&Clear log", self, shortcut=K.CLEAR_LOG.keys)
         clear.triggered.connect(self.clear_log)
-        latest = QAction("Jump to &latest", self, shortcut=QKeySequence("End"))
+        latest = QAction("Jump to &latest", self, shortcut=K.FOLLOW.keys)
         latest.triggered.connect(self.logView.table.follow)
-        focus_event = QAction("Focus the &emit composer", self, shortcut=QKeySequence("Ctrl+E"))
+        focus_filter = QAction("&Filter the log", self, shortcut=K.FOCUS_FILTER.keys)
+        focus_filter.triggered.connect(self.focus_filter)
+        focus_event = QAction("Focus the &emit composer", self, shortcut=K.FOCUS_COMPOSER.keys)
         focus_event.triggered.connect(lambda: self.emitPanel.eventEdit.setFocus())
-        focus_url = QAction("Focus the &URL", self, shortcut=QKeySequence("Ctrl+U"))
+        focus_url = QAction("Focus the &URL", self, shortcut=K.FOCUS_URL.keys)
         focus_url.triggered.connect(lambda: self.connection.urlEdit.setFocus())
-        self.timelineAction = QAction("Connection &timeline", self, shortcut=QKeySequence("Ctrl+T"),
+        self.detailAction = QAction("Entry &detail pane", self, shortcut=K.DETAIL.keys, checkable=True,
+                                    checked=self.workspace.detail_shown())
+        self.detailAction.toggled.connect(self.workspace.set_detail_shown)
+        self.workspace.detailShownChanged.connect(self._detail_shown)
+        self.timelineAction = QAction("Connection &timeline", self, shortcut=K.TIMELINE.keys,
                                       checkable=True, checked=True)
         self.timelineAction.toggled.connect(self.timeline.setVisible)
-        view.addActions([clear, latest, focus_event, focus_url, self.timelineAction])
+        view.addActions([clear, latest, focus_filter, focus_event, focus_url])
+        view.addSeparator()
+        view.addActions([self.detailAction, self.timelineAction])
+        view.addSeparator()
+        self.schemeMenu = view.addMenu("Colour &scheme")
+        self.schemeActions = appearance.scheme_actions(self.schemeMenu, self.settings)
         help_menu = self.menuBar().addMenu("&Help")
+        keys = QAction("&Keyboard shortcuts", self)
+        keys.triggered.connect(self.show_shortcuts)
         about = QAction("&About", self)
-        about.triggered.connect(lambda: QMessageBox.about(
-            self, "socketio-inspector",
-            "A desktop monitor and client for Socket.IO servers.\n\n"
-            "Shortcuts: Ctrl+Return emit · Ctrl+L clear · End follow the log · "
-            "Ctrl+E composer · Ctrl+U URL · Ctrl+Shift+C / D connect / disconnect"))
-        help_menu.addAction(about)
+        about.triggered.connect(lambda: QMessageBox.about(self, "About socketio-inspector", about_text()))
+        help_menu.addActions([keys, about])
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def focus_filter(self) -> None:
+        edit = self.logView.filterBar.filterEdit
+        edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        edit.selectAll()
+
+    def toggle_connection(self) -> None:
+        """Ctrl+K: the button that applies now, with its rules (disabled while in flight)."""
+        conn = self.connection
+        button = conn.connectButton if conn.connectButton.isEnabled() else conn.disconnectButton
+        if button.isEnabled():
+            button.click()
+
+    def _detail_shown(self, shown: bool) -> None:
+        if self.detailAction.isChecked() != shown:
+            self.detailAction.blockSignals(True)
+            self.detailAction.setChecked(shown)
+            self.detailAction.blockSignals(False)
 
     def _add_scenario_dock(self) -> None:
         """The Scenario dock (right of the log, shown when used) and its menu."""
@@ -269,9 +315,9 @@ class MainWindow(QMainWindow):
         for text, key, fn in (("&Open scenario…", None, self.scenario.ask_open),
                               ("&Save session as scenario…", None, self.scenario.ask_save),
                               (None, None, None),
-                              ("S&tep", "F10", self.scenario.step),
-                              ("&Run to end", "F5", self.scenario.run_to_end),
-                              ("St&op", "Shift+F5", self.scenario.stop)):
+                              ("S&tep", K.STEP.keys, self.scenario.step),
+                              ("&Run to end", K.RUN.keys, self.scenario.run_to_end),
+                              ("St&op", K.STOP.keys, self.scenario.stop)):
             if text is None:
                 menu.addSeparator()
                 continue
@@ -343,7 +389,7 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.messageLabel.setText(text)
-        self.messageLabel.setStyleSheet(f"color: {palette.ERROR.css()};" if error else "")
+        palette.style(self.messageLabel, lambda: f"color: {palette.ERROR.css()};" if error else "")
 
     async def set_raw_capture(self, on: bool) -> None:
         self.rawAction.setChecked(on)
@@ -387,8 +433,6 @@ class MainWindow(QMainWindow):
         st = self._state
         if st is None:
             return
-        self.connectAction.setEnabled(st.state == ConnectionState.DISCONNECTED)
-        self.disconnectAction.setEnabled(st.state != ConnectionState.DISCONNECTED)
         self.dropAction.setEnabled(st.state == ConnectionState.CONNECTED and not is_busy(self.dropAction))
 
     # -- session files ---------------------------------------------------------------
@@ -399,7 +443,7 @@ class MainWindow(QMainWindow):
             return
         if rec.writer.error:
             self.sessionFileLabel.setText("Session file: NOT WRITTEN")
-            self.sessionFileLabel.setStyleSheet(f"color: {palette.ERROR.css()}; padding-right: 6px;")
+            palette.style(self.sessionFileLabel, lambda: f"color: {palette.ERROR.css()}; padding-right: 6px;")
             self.sessionFileLabel.setToolTip(rec.writer.error)
             return
         self.sessionFileLabel.setText(f"Session file: {rec.path.name}")
@@ -492,7 +536,11 @@ class MainWindow(QMainWindow):
             try:
                 for splitter, part in zip(self._splitters(), sizes.split(";"), strict=False):
                     saved = [int(x) for x in part.split(",")]
-                    if len(saved) == splitter.count():   # a layout from another version is ignored
+                    if len(saved) != splitter.count():   # a layout from another version is ignored
+                        continue
+                    if splitter is self.workspace:
+                        self.workspace.restore(saved, self.settings.get(S.DETAIL_SIZE))
+                    else:
                         splitter.setSizes(saved)
             except ValueError:
                 pass
@@ -504,6 +552,8 @@ class MainWindow(QMainWindow):
         self.settings.set(S.WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
         self.settings.set(S.SPLITTERS, ";".join(",".join(str(s) for s in sp.sizes())
                                                  for sp in self._splitters()))
+        ws = self.workspace
+        self.settings.set(S.DETAIL_SIZE, ws.sizes()[2] if ws.detail_shown() else ws.detail_size)
         self.connection.save()
         self.settings.sync()
         self._closing = True            # what is still in flight is not reported any more

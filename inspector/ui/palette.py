@@ -18,6 +18,7 @@ from typing import Callable
 
 import shiboken6
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QWidget
 
 
 class Scheme(Enum):
@@ -46,6 +47,24 @@ class Swatch:
     def brush(self) -> QBrush:
         return QBrush(self.qcolor())
 
+
+# -- the window itself (Qt's palette, when the user picks a scheme the desktop does not have) --
+WINDOW = Swatch("#f6f8fa", "#161b22")             # panels, menus, the status bar
+WINDOW_TEXT = Swatch("#1f2328", "#e6edf3")
+BASE = Swatch("#ffffff", "#0d1117")               # fields, lists, the log table
+ALTERNATE_BASE = Swatch("#f6f8fa", "#161b22")     # every other row of the log
+BUTTON = Swatch("#f3f4f6", "#21262d")
+BUTTON_TEXT = Swatch("#1f2328", "#e6edf3")
+HIGHLIGHT = Swatch("#0969da", "#1f6feb")          # the selected rows
+HIGHLIGHTED_TEXT = Swatch("#ffffff", "#ffffff")
+DISABLED_TEXT = Swatch("#8c959f", "#6e7681")
+PLACEHOLDER = Swatch("#6e7781", "#7d8590")
+LINK = Swatch("#0969da", "#58a6ff")
+EDGE_LIGHT = Swatch("#ffffff", "#30363d")         # the bevels the style draws with
+EDGE_MID = Swatch("#d0d7de", "#30363d")
+EDGE_DARK = Swatch("#afb8c1", "#010409")
+TOOLTIP_BASE = Swatch("#ffffff", "#21262d")
+TOOLTIP_TEXT = Swatch("#1f2328", "#e6edf3")
 
 # -- text and status ------------------------------------------------------------------
 TEXT = Swatch("#24292f", "#e6edf3")               # text drawn on our own canvases (plots)
@@ -113,6 +132,7 @@ def set_scheme(new: Scheme) -> None:
     if new is _scheme:
         return
     _scheme = new
+    _restyle()
     _forget_the_gone()
     for ref in list(_listeners):
         fn = ref()
@@ -130,6 +150,47 @@ def scheme_of(palette: QPalette) -> Scheme:
 def follow_system() -> None:
     """Take the scheme of the application's palette (call once a QGuiApplication exists)."""
     set_scheme(scheme_of(QGuiApplication.palette()))
+
+
+def qt_palette(which: Scheme | None = None) -> QPalette:
+    """Qt's palette in our colours, for the scheme given (default: the current one)."""
+    global _scheme
+    saved, _scheme = _scheme, which or _scheme
+    try:
+        pal = QPalette()
+        R, G = QPalette.ColorRole, QPalette.ColorGroup
+        for role, swatch in ((R.Window, WINDOW), (R.WindowText, WINDOW_TEXT), (R.Base, BASE),
+                             (R.AlternateBase, ALTERNATE_BASE), (R.Text, WINDOW_TEXT),
+                             (R.Button, BUTTON), (R.ButtonText, BUTTON_TEXT), (R.BrightText, ON_BADGE),
+                             (R.Highlight, HIGHLIGHT), (R.HighlightedText, HIGHLIGHTED_TEXT),
+                             (R.PlaceholderText, PLACEHOLDER), (R.Link, LINK), (R.LinkVisited, LINK),
+                             (R.Light, EDGE_LIGHT), (R.Midlight, EDGE_MID), (R.Mid, EDGE_MID),
+                             (R.Dark, EDGE_DARK), (R.Shadow, EDGE_DARK),
+                             (R.ToolTipBase, TOOLTIP_BASE), (R.ToolTipText, TOOLTIP_TEXT)):
+            pal.setColor(role, swatch.qcolor())
+        for role in (R.WindowText, R.Text, R.ButtonText, R.HighlightedText):
+            pal.setColor(G.Disabled, role, DISABLED_TEXT.qcolor())
+        pal.setColor(G.Disabled, R.Highlight, EDGE_MID.qcolor())
+        return pal
+    finally:
+        _scheme = saved
+
+
+# -- style sheets that follow the scheme ------------------------------------------------------
+_styled: "weakref.WeakKeyDictionary[QWidget, Callable[[], str]]" = weakref.WeakKeyDictionary()
+
+
+def style(widget: QWidget, make: Callable[[], str]) -> None:
+    """widget.setStyleSheet(make()), now and after each change of scheme.  `make` builds the
+    sheet from swatches (`lambda: f"color: {MUTED.css()};"`); it must not hold the widget."""
+    _styled[widget] = make
+    widget.setStyleSheet(make())
+
+
+def _restyle() -> None:
+    for widget, make in list(_styled.items()):
+        if shiboken6.isValid(widget):
+            widget.setStyleSheet(make())
 
 
 def on_scheme_changed(fn: Callable[[Scheme], None]) -> None:

@@ -46,6 +46,8 @@ LAST_EVENT = Setting("emit/event", "echo")
 WINDOW_GEOMETRY = Setting("window/geometry", b"")
 WINDOW_STATE = Setting("window/state", b"")
 SPLITTERS = Setting("window/splitters", "")
+DETAIL_SIZE = Setting("window/detail_size", 0)     # the detail pane's height, kept while it is shut
+COLOUR_SCHEME = Setting("window/colour_scheme", "system")    # appearance.Choice
 # where new session files go; empty: the platform's per-user data directory
 SESSIONS_DIR = Setting("sessions/dir", "")
 

@@ -140,8 +140,8 @@ class SessionViewer(QMainWindow):
         self.logView, self.detail, self.stats = self.workspace.logView, self.workspace.detail, self.workspace.stats
         self.logView.clearButton.setVisible(False)
         self.banner = QLabel(objectName="readOnlyBanner")
-        self.banner.setStyleSheet(f"background: {palette.BANNER_BACKGROUND.css()}; color: {palette.BANNER_TEXT.css()}; "
-                                  "padding: 4px 8px;")
+        palette.style(self.banner, lambda: f"background: {palette.BANNER_BACKGROUND.css()}; "
+                                           f"color: {palette.BANNER_TEXT.css()}; padding: 4px 8px;")
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.banner.setWordWrap(True)      # a long path goes on a second line, not off the edge

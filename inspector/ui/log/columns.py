@@ -121,21 +121,21 @@ def _size_text(model: LogModel, row: int) -> str:
 
 # -- the columns, in the order the table shows them -------------------------------------------
 COLUMNS: tuple[LogColumn, ...] = (
-    LogColumn(ColumnKey.SEQ, "#", "The entry's number in the session (never reused)", 56,
+    LogColumn(ColumnKey.SEQ, "#", "The entry's number in the session (never reused)", 48,
               lambda m, row: str(m.cols.seq.a[row]), align=_RIGHT),
     LogColumn(ColumnKey.TIME, "Time", "When it happened (local time)", 92,
               lambda m, row: format_time(float(m.cols.t.a[row]))),
-    LogColumn(ColumnKey.DIR, "Dir", "↓ from the server, ↑ sent by you, ● the connection itself", 50,
+    LogColumn(ColumnKey.DIR, "Dir", "↓ from the server, ↑ sent by you, ● the connection itself", 46,
               lambda m, row: _DIR_TEXTS[m.cols.dir.a[row]], tint=Tint.DIRECTION),
-    LogColumn(ColumnKey.NS, "Namespace", "The Socket.IO namespace", 74,
+    LogColumn(ColumnKey.NS, "Namespace", "The Socket.IO namespace", 80,
               lambda m, row: m.cols.ns_names.values[m.cols.ns.a[row]] or ""),
-    LogColumn(ColumnKey.EVENT, "Event", "The event name, or what happened to the connection", 210,
+    LogColumn(ColumnKey.EVENT, "Event", "The event name, or what happened to the connection", 140,
               lambda m, row: m.row_label(row), tint=Tint.KIND, tooltip_is_text=True),
     LogColumn(ColumnKey.ARGS, "Arguments", "The arguments as JSON (long ones cut: the detail pane has all)",
               None, lambda m, row: m.preview_text(row), monospace=True),
-    LogColumn(ColumnKey.SIZE, "Size", "Size on the wire", 60, _size_text, align=_RIGHT),
+    LogColumn(ColumnKey.SIZE, "Size", "Size on the wire", 58, _size_text, align=_RIGHT),
     LogColumn(ColumnKey.ACK, "Ack", "An emit's ack: waiting, its round trip, late or timeout; "
-              "a server's ack request: asked or answered", 84,
+              "a server's ack request: asked or answered", 76,
               lambda m, row: m.ack_text(row), tint=Tint.ACK),
     LogColumn(ColumnKey.FLAGS, "Flags", ", ".join(FLAGS), 96,     # "compressed" whole: most emits are
               lambda m, row: " ".join(m.cols.flag_names(row))),

@@ -265,6 +265,8 @@ class DetailView(QWidget):
         self.copyCodeButton.setEnabled(False)
         self.expandButton = QToolButton(objectName="expandAllButton", text="Expand all")
         self.collapseButton = QToolButton(objectName="collapseAllButton", text="Collapse all")
+        self.expandButton.setToolTip("Open every level of the arguments' tree")
+        self.collapseButton.setToolTip("Close the tree to its first level")
 
         self.tabs = QTabWidget(objectName="detailTabs")
         self.tree = JsonTree()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QComboBox,
     QHBoxLayout,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from inspector.log.entry import IN, OUT, SYS, Flag
 from inspector.log.filter import LogFilter, validate
-from inspector.ui import palette
+from inspector.ui import palette, shortcuts
 
 TEXT_DELAY_MS = 150
 ALL_NAMESPACES = "All namespaces"
@@ -71,9 +72,17 @@ class FilterBar(QWidget):
         self.dirGroup = QButtonGroup(self)
         self.dirGroup.setExclusive(True)
         self._dir_buttons = {}
-        layout = QHBoxLayout(self)
+        # two pieces, side by side, or one over the other when the log is narrow (beside
+        # the Scenario dock on a small screen): the choices, and where and what to look for
+        self._layout = layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
+        choices, text = QHBoxLayout(), QHBoxLayout()
+        for piece in (choices, text):
+            piece.setSpacing(4)
+            layout.addLayout(piece)
+        self._pieces = (choices, text)
+        layout.setStretch(1, 1)
         dirs = QHBoxLayout()
         dirs.setSpacing(0)
         for key, label, tip in (("all", "All", "Every entry"), (IN, "In", "From the server"),
@@ -87,14 +96,14 @@ class FilterBar(QWidget):
             self._dir_buttons[key] = b
             dirs.addWidget(b)
         self._dir_buttons["all"].setChecked(True)
-        layout.addLayout(dirs)
+        choices.addLayout(dirs)
 
         self.nsCombo = QComboBox(objectName="nsFilterCombo")
         self.nsCombo.addItem(ALL_NAMESPACES, None)
         self.nsCombo.setToolTip("Only entries of this namespace")
         self.nsCombo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.nsCombo.setMinimumContentsLength(14)
-        layout.addWidget(self.nsCombo)
+        self.nsCombo.setMinimumContentsLength(len(ALL_NAMESPACES))
+        text.addWidget(self.nsCombo)
 
         self.eventButton = QToolButton(objectName="eventFilterButton", text="Events: all")
         self.eventButton.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -108,7 +117,7 @@ class FilterBar(QWidget):
         holder.setDefaultWidget(self.eventList)
         menu.addAction(holder)
         self.eventButton.setMenu(menu)
-        layout.addWidget(self.eventButton)
+        choices.addWidget(self.eventButton)
 
         self.filterEdit = QLineEdit(objectName="filterEdit")
         self.filterEdit.setPlaceholderText("Filter arguments: text, or a regular expression with .*")
@@ -116,13 +125,13 @@ class FilterBar(QWidget):
         self.filterEdit.setMinimumWidth(120)
         self._state_action = self.filterEdit.addAction(QIcon(), QLineEdit.ActionPosition.LeadingPosition)
         self._state_action.setVisible(False)
-        layout.addWidget(self.filterEdit, 1)
+        text.addWidget(self.filterEdit, 1)
         self.regexButton = QToolButton(objectName="regexButton", text=".*", checkable=True)
         self.regexButton.setToolTip("Regular expression (Python syntax)")
         self.caseButton = QToolButton(objectName="caseButton", text="Aa", checkable=True)
         self.caseButton.setToolTip("Match case")
-        layout.addWidget(self.regexButton)
-        layout.addWidget(self.caseButton)
+        text.addWidget(self.regexButton)
+        text.addWidget(self.caseButton)
 
         self.flagButton = QToolButton(objectName="flagFilterButton", text="Flags: any")
         self.flagButton.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -137,15 +146,20 @@ class FilterBar(QWidget):
             act.toggled.connect(self._changed)
             self.flagActions[name] = act
         self.flagButton.setMenu(flag_menu)
-        layout.addWidget(self.flagButton)
+        choices.addWidget(self.flagButton)
 
         for b in (self.eventButton, self.flagButton):
             # room for the menu arrow, which the style draws over the text otherwise
-            b.setStyleSheet("QToolButton { padding-right: 14px; padding-left: 4px; }")
+            b.setStyleSheet("QToolButton { padding-right: 16px; padding-left: 4px;"
+                            " background-color: palette(button); color: palette(button-text);"
+                            " border: 1px solid palette(mid); border-radius: 2px; }"
+                            "QToolButton::menu-indicator { subcontrol-origin: padding;"
+                            " subcontrol-position: right center; right: 3px; }")
         self.errorLabel = QLabel(objectName="filterError")
-        self.errorLabel.setStyleSheet(f"color: {palette.ERROR.css()};")
+        palette.style(self.errorLabel, lambda: f"color: {palette.ERROR.css()};")
         self.errorLabel.setVisible(False)
 
+        shortcuts.on_keys(shortcuts.CLEAR_FILTER, [self.filterEdit], self.clear_text)
         self._timer = QTimer(self, singleShot=True, interval=TEXT_DELAY_MS)
         self._timer.timeout.connect(self._changed)
         self.filterEdit.textChanged.connect(self._text_edited)
@@ -156,6 +170,27 @@ class FilterBar(QWidget):
         self.eventList.itemChanged.connect(self._events_changed)
         self._last: LogFilter | None = LogFilter()
         self._show_state()
+
+    # -- one row, or two ---------------------------------------------------------------
+    def minimumSizeHint(self):  # noqa: N802
+        """As narrow as the wider of its two pieces: below one row's width it takes two."""
+        hint = super().minimumSizeHint()
+        widths = [p.minimumSize().width() for p in self._pieces]
+        heights = [p.minimumSize().height() for p in self._pieces]
+        return QSize(max(widths), max(hint.height(), sum(heights) + self._layout.spacing())
+                     if self._two_rows() else hint.height())
+
+    def _two_rows(self) -> bool:
+        return self._layout.direction() == QBoxLayout.Direction.TopToBottom
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        one_row = sum(p.minimumSize().width() for p in self._pieces) + self._layout.spacing()
+        want = QBoxLayout.Direction.LeftToRight if self.width() >= one_row else \
+            QBoxLayout.Direction.TopToBottom
+        if want != self._layout.direction():
+            self._layout.setDirection(want)
+            self.updateGeometry()
+        super().resizeEvent(event)
 
     # -- what the bar asks for --------------------------------------------------------
     def current(self) -> LogFilter:
@@ -213,6 +248,14 @@ class FilterBar(QWidget):
         """Apply the text without waiting for the typing pause."""
         self._timer.stop()
         self._changed()
+
+    def clear_text(self) -> None:
+        """Esc in the filter field: the text goes; pressed again, every other choice too."""
+        if self.filterEdit.text():
+            self.filterEdit.clear()
+            self.apply_now()
+        else:
+            self.reset()
 
     def reset(self) -> None:
         for w in (self.filterEdit, self.regexButton, self.caseButton, self.nsCombo, self.eventList):
@@ -282,7 +325,7 @@ class FilterBar(QWidget):
         error = validate(f)
         state = "empty" if not f.text else ("invalid" if error else "valid")
         self.filterEdit.setProperty("state", state)
-        self.filterEdit.setStyleSheet(_state_style(state))
+        palette.style(self.filterEdit, lambda: _state_style(state))
         self._state_action.setVisible(state != "empty")
         self._state_action.setIcon(self._invalid_icon if error else self._valid_icon)
         what = "regular expression" if f.regex else "text"

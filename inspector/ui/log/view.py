@@ -202,7 +202,7 @@ class LogView(QWidget):
         self.latestButton = QPushButton("Jump to latest", objectName="latestButton")
         self.latestButton.setToolTip("Scroll to the newest entry and follow new ones (End)")
         self.countLabel = QLabel(objectName="countLabel")
-        self.countLabel.setStyleSheet(f"color: {palette.MUTED.css()};")
+        palette.style(self.countLabel, lambda: f"color: {palette.MUTED.css()};")
         self.filterBar = FilterBar(self)
         # the buttons and the count on top, the filter bar on a row of its own under them
         # (as in the DevTools network panel), so the log can be narrow beside a dock

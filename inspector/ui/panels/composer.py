@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,13 +17,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
 
 from inspector.session.acks import FROM_OPTIONS
 from inspector.session.reserved import reserved_name_error
 from inspector.session.state import ConnectionState, NamespaceState, SessionState
-from inspector.ui import palette
+from inspector.ui import palette, shortcuts
 from inspector.ui import settings as S
 from inspector.ui.panels.busy import hold, is_busy
 from inspector.ui.panels.json_field import JsonTextEdit
@@ -80,13 +81,13 @@ class EmitPanel(QWidget):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.eventEdit.setCompleter(completer)
         self.argsError = QLabel(objectName="argsError")
-        self.argsError.setStyleSheet(f"color: {palette.ERROR.css()};")
+        palette.style(self.argsError, lambda: f"color: {palette.ERROR.css()};")
         self.argsEdit = JsonTextEdit(_check_args, self.argsError, objectName="argsEdit")
         self.eventError = QLabel(objectName="eventError")     # why this name cannot be emitted
-        self.eventError.setStyleSheet(f"color: {palette.ERROR.css()};")
+        palette.style(self.eventError, lambda: f"color: {palette.ERROR.css()};")
         self.eventError.setVisible(False)
         self.argsEdit.setPlaceholderText(ARGS_HINT)
-        self.argsEdit.setFixedHeight(64)
+        self.argsEdit.setFixedHeight(56)
         self.ackCheck = QCheckBox("Expect ack", objectName="ackCheck")
         self.ackCheck.setChecked(True)
         self.ackTimeoutSpin = QDoubleSpinBox(objectName="ackTimeoutSpin")
@@ -103,6 +104,12 @@ class EmitPanel(QWidget):
         self.ackCheck.toggled.connect(self.ackTimeoutSpin.setEnabled)
         self.compressCheck = QCheckBox("Compress", objectName="compressCheck")
         self.compressCheck.setChecked(True)     # socket.io-client's default: compress(true)
+        self.compressCheck.setToolTip("Ask for this emit to be compressed (socket.io-client's "
+                                      "compress flag; WebSocket with permessage-deflate only)")
+        self.ackCheck.setToolTip("Ask the server to acknowledge this emit; the log shows the "
+                                 "answer and its round trip")
+        self.namespaceCombo.setToolTip("The namespace to emit on (follows the one selected in "
+                                       "the Namespaces list)")
         self.volatileCheck = QCheckBox("Volatile", objectName="volatileCheck")
         self.volatileCheck.setToolTip("Dropped instead of held when the transport is not ready "
                                       "(socket.io-client's volatile rule)")
@@ -113,32 +120,52 @@ class EmitPanel(QWidget):
         self.emitButton.setToolTip("Emit (Ctrl+Return)")
         self.emitButton.clicked.connect(self._emit_clicked)
         self.bufferedLabel = QLabel(objectName="bufferedLabel")
-        self.bufferedLabel.setStyleSheet(f"color: {palette.PENDING.css()};")
-        QShortcut(QKeySequence("Ctrl+Return"), self, self._emit_clicked)
+        palette.style(self.bufferedLabel, lambda: f"color: {palette.PENDING.css()};")
+        # in any of the composer's fields (not the whole window: in the URL field the same
+        # keys connect)
+        fields = [self.namespaceCombo, self.namespaceCombo.lineEdit(), self.eventEdit, self.argsEdit,
+                  self.ackCheck, self.ackTimeoutSpin, self.compressCheck, self.volatileCheck,
+                  self.bytesFileButton, self.emitButton]
+        shortcuts.on_keys(shortcuts.EMIT, fields, self._emit_clicked)
         self.eventEdit.returnPressed.connect(self._emit_clicked)
 
         self.eventEdit.textChanged.connect(self._update_button)
         self.argsEdit.validityChanged.connect(self._update_button)
 
+        # one row of what to send and how, the arguments under it with the flags beside
+        # them: narrow enough to share a 1024 px screen with the Scenario dock
         grid = QGridLayout(self)
-        grid.setContentsMargins(8, 4, 8, 8)
-        grid.addWidget(QLabel("Namespace"), 0, 0)
-        grid.addWidget(self.namespaceCombo, 0, 1)
-        grid.addWidget(QLabel("Event"), 0, 2)
-        grid.addWidget(self.eventEdit, 0, 3)
-        opts = QHBoxLayout()
-        for w in (self.ackCheck, self.ackTimeoutSpin, self.compressCheck, self.volatileCheck):
-            opts.addWidget(w)
-        opts.addStretch(1)
-        opts.addWidget(self.bufferedLabel)
-        opts.addWidget(self.bytesFileButton)
-        opts.addWidget(self.emitButton)
-        grid.addLayout(opts, 0, 4)
-        grid.addWidget(self.argsEdit, 1, 0, 1, 5)
-        grid.addWidget(self.argsError, 2, 0, 1, 5)
-        grid.addWidget(self.eventError, 3, 0, 1, 5)
-        grid.setColumnStretch(3, 1)
-        grid.setColumnStretch(4, 2)
+        grid.setContentsMargins(8, 4, 8, 4)
+        grid.setVerticalSpacing(2)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Namespace"))
+        top.addWidget(self.namespaceCombo)
+        top.addSpacing(8)
+        top.addWidget(QLabel("Event"))
+        top.addWidget(self.eventEdit, 1)
+        top.addWidget(self.ackCheck)
+        top.addWidget(self.ackTimeoutSpin)
+        top.addWidget(self.emitButton)
+        grid.addLayout(top, 0, 0, 1, 2)
+        grid.addWidget(self.argsEdit, 1, 0)
+        side = QVBoxLayout()
+        side.setSpacing(0)
+        for w in (self.compressCheck, self.volatileCheck, self.bytesFileButton):
+            side.addWidget(w)
+        side.addStretch(1)
+        grid.addLayout(side, 1, 1)
+        # the line for what is wrong keeps its height when there is nothing to say, so the
+        # composer does not jump as the arguments become valid and invalid while typed
+        self.messageLine = QWidget(objectName="composerMessageLine")
+        line = QHBoxLayout(self.messageLine)
+        line.setContentsMargins(0, 0, 0, 0)
+        for w in (self.argsError, self.eventError):
+            w.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            line.addWidget(w, 1)
+        line.addWidget(self.bufferedLabel)
+        self.messageLine.setFixedHeight(self.fontMetrics().height() + 2)
+        grid.addWidget(self.messageLine, 2, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
         self._update_button()
 
     def in_flight(self) -> Callable[[], None]:

@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QFrame,
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.session.state import ConnectionState, NamespaceState, SessionState
-from inspector.ui import palette
+from inspector.ui import palette, shortcuts
 from inspector.ui import settings as S
 from inspector.ui.panels.busy import hold, is_busy
 from inspector.ui.panels.json_field import JsonLineEdit, invalid_style, monospace_font
@@ -42,6 +44,8 @@ PROTOCOL_CHOICES = (
     ("socket.io 2.x", Protocol.V2,
      "Engine.IO 3, Socket.IO protocol 4: the client pings, / is connected by the server, and a "
      "namespace's auth goes as its query (2.x has no CONNECT payload)"))
+CONNECT_TIP = (f"Connect ({shortcuts.CONNECT.keys}; {shortcuts.CONNECT_FROM_URL.first} "
+               "or Return in the URL field)")
 TRANSPORT_CHOICES = (("Polling, then upgrade to WebSocket", Transport.UPGRADE),
                      ("WebSocket only", Transport.WEBSOCKET), ("Long-polling only", Transport.POLLING))
 PARSER_CHOICES = (("JSON (the default)", str(Parser.JSON)), ("msgpack", str(Parser.MSGPACK)))
@@ -59,22 +63,24 @@ class ConnectionPanel(QWidget):
         self.urlEdit = QLineEdit(settings.get(S.URL), objectName="urlEdit")
         self.urlEdit.setPlaceholderText("http://host:port  (a path names a namespace: http://host/chat)")
         self.urlEdit.returnPressed.connect(self._connect_clicked)
+        shortcuts.on_keys(shortcuts.CONNECT_FROM_URL, [self.urlEdit], self._connect_clicked)
         self.connectButton = QPushButton("Connect", objectName="connectButton")
         self.connectButton.setDefault(True)
-        self.connectButton.setToolTip("Connect (Ctrl+Return in the URL field)")
+        self.connectButton.setToolTip(CONNECT_TIP)
         self.disconnectButton = QPushButton("Disconnect", objectName="disconnectButton")
         self.disconnectButton.setEnabled(False)
-        self.optionsButton = QToolButton(objectName="optionsButton", text="Options")
+        self.disconnectButton.setToolTip("Close the connection and every namespace (Ctrl+K)")
+        self.optionsButton = QToolButton(objectName="optionsButton", text="Options…")
         self.optionsButton.setCheckable(True)
-        self.optionsButton.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.optionsButton.setArrowType(Qt.ArrowType.RightArrow)
+        self.optionsButton.setToolTip("Handshake path, transports, auth, headers, reconnection, "
+                                      "acks (a window of its own: the log keeps its room)")
         self.statusLabel = QLabel("Not connected", objectName="statusLabel")
         self.statusLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusLabel.setWordWrap(True)
         self.tlsWarning = QLabel("⚠ TLS certificate checking is OFF", objectName="tlsWarning")
-        self.tlsWarning.setStyleSheet(f"color: {palette.TLS_OFF_TEXT.css()}; "
-                                      f"background: {palette.TLS_OFF_BACKGROUND.css()}; "
-                                      "padding: 2px 6px; border-radius: 3px;")
+        palette.style(self.tlsWarning, lambda: f"color: {palette.TLS_OFF_TEXT.css()}; "
+                                               f"background: {palette.TLS_OFF_BACKGROUND.css()}; "
+                                               "padding: 2px 6px; border-radius: 3px;")
         self.tlsWarning.setVisible(False)
 
         top = QHBoxLayout()
@@ -91,14 +97,14 @@ class ConnectionPanel(QWidget):
         status.addWidget(self.tlsWarning)
 
         self.optionsFrame = self._build_options()
-        self.optionsFrame.setVisible(False)
+        self.optionsDialog = OptionsDialog(self.optionsFrame, self)
         self.optionsButton.toggled.connect(self._toggle_options)
+        self.optionsDialog.finished.connect(lambda _r: self.optionsButton.setChecked(False))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addLayout(top)
         layout.addLayout(status)
-        layout.addWidget(self.optionsFrame)
 
         self.connectButton.clicked.connect(self._connect_clicked)
         self.disconnectButton.clicked.connect(self.disconnectRequested)
@@ -160,7 +166,7 @@ class ConnectionPanel(QWidget):
         self.headersEdit.setFixedHeight(48)
         self.headersEdit.textChanged.connect(self._update_header_mask)
         self.headersMask = QLabel(objectName="headersMask")
-        self.headersMask.setStyleSheet(f"color: {palette.MUTED.css()};")
+        palette.style(self.headersMask, lambda: f"color: {palette.MUTED.css()};")
         self.queryEdit.textChanged.connect(self._update_buttons)
         self.headersEdit.textChanged.connect(self._update_buttons)
         left.addRow("Handshake path", self.pathEdit)
@@ -229,7 +235,7 @@ class ConnectionPanel(QWidget):
         right.addRow("", self.tolerateCheck)
 
         self.optionsError = QLabel(objectName="optionsError")
-        self.optionsError.setStyleSheet(f"color: {palette.ERROR.css()};")
+        palette.style(self.optionsError, lambda: f"color: {palette.ERROR.css()};")
         self.optionsError.setVisible(False)
         grid.addLayout(left, 0, 0)
         grid.addLayout(right, 0, 1)
@@ -241,8 +247,10 @@ class ConnectionPanel(QWidget):
         return frame
 
     def _toggle_options(self, on: bool) -> None:
-        self.optionsFrame.setVisible(on)
-        self.optionsButton.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+        if on:
+            self.optionsDialog.show()
+        else:
+            self.optionsDialog.hide()
 
     def _update_reconnect_fields(self, on: bool) -> None:
         for w in (self.attemptsSpin, self.delaySpin, self.delayMaxSpin):
@@ -319,7 +327,8 @@ class ConnectionPanel(QWidget):
             self._set_dot(palette.ERROR)
             if "auth" in message or "query" in message or "headers" in message:
                 self.optionsButton.setChecked(True)
-        self.urlEdit.setStyleSheet(f"QLineEdit {{{invalid_style()}}}" if message.startswith("URL") else "")
+        bad_url = message.startswith("URL")
+        palette.style(self.urlEdit, lambda: f"QLineEdit {{{invalid_style()}}}" if bad_url else "")
 
     def save(self) -> None:
         s = self._settings
@@ -350,15 +359,34 @@ class ConnectionPanel(QWidget):
         self._update_buttons()
 
     def _set_dot(self, color: palette.Swatch) -> None:
-        self._dot.setStyleSheet(f"color: {color.css()}; font-size: 14px;")
+        palette.style(self._dot, lambda: f"color: {color.css()}; font-size: 14px;")
 
     def _update_buttons(self) -> None:
         idle = self._state == ConnectionState.DISCONNECTED
         self.connectButton.setEnabled(idle and self.authEdit.valid and not is_busy(self.connectButton))
-        self.connectButton.setToolTip("" if self.authEdit.valid else f"auth is not valid JSON: {self.authEdit.error}")
+        self.connectButton.setToolTip(CONNECT_TIP if self.authEdit.valid
+                                      else f"auth is not valid JSON: {self.authEdit.error}")
         self.disconnectButton.setEnabled(not idle and not is_busy(self.disconnectButton))
         for w in (self.urlEdit, self.optionsFrame):
             w.setEnabled(idle)
+
+
+class OptionsDialog(QDialog):
+    """The connection options in a window of their own, beside the main one (not modal: the
+    log stays in view), so opening them never grows the main window.  It holds the panel's
+    options frame as it is: a row added to that frame's forms shows here."""
+
+    def __init__(self, frame: QFrame, parent: QWidget):
+        super().__init__(parent, objectName="optionsDialog")
+        self.setWindowTitle("Connection options")
+        self.setModal(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setToolTip(
+            "Close this window; the options apply at the next Connect")
+        layout = QVBoxLayout(self)
+        layout.addWidget(frame)
+        layout.addWidget(buttons)
 
 
 def url_to_remember(url: str) -> str:

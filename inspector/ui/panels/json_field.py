@@ -75,7 +75,7 @@ class JsonTextEdit(QPlainTextEdit):
             self._value, valid, message = None, False, str(exc)
         self._error_label.setText(message)
         self._error_label.setVisible(not valid)
-        self.setStyleSheet("" if valid else f"QPlainTextEdit {{{invalid_style()}}}")
+        palette.style(self, lambda: "" if valid else f"QPlainTextEdit {{{invalid_style()}}}")
         self.setToolTip(message)
         if valid != self._valid:
             self._valid = valid
@@ -123,7 +123,7 @@ class JsonLineEdit(QLineEdit):
             valid, self._error = True, ""
         except PayloadError as exc:
             self._value, valid, self._error = None, False, str(exc)
-        self.setStyleSheet("" if valid else f"QLineEdit {{{invalid_style()}}}")
+        palette.style(self, lambda: "" if valid else f"QLineEdit {{{invalid_style()}}}")
         self.setToolTip(self._error)
         if valid != self._valid:
             self._valid = valid

@@ -56,6 +56,8 @@ class NamespacePanel(QWidget):
         self.namespaceList = QListWidget(objectName="namespaceList")
         self.namespaceList.currentItemChanged.connect(lambda *_: self._refresh_rooms())
         self.closeNamespaceButton = QPushButton("Close namespace", objectName="closeNamespaceButton")
+        self.closeNamespaceButton.setToolTip("Leave the selected namespace (a DISCONNECT packet for it); "
+                                             "the others stay open")
         self.closeNamespaceButton.clicked.connect(self._close_clicked)
         row = QHBoxLayout()
         row.addWidget(self.namespaceEdit, 1)
@@ -68,12 +70,15 @@ class NamespacePanel(QWidget):
 
         room_box = QGroupBox("Rooms")
         self.roomNamespaceLabel = QLabel(objectName="roomNamespaceLabel")
-        self.roomNamespaceLabel.setStyleSheet(f"color: {palette.MUTED.css()};")
+        palette.style(self.roomNamespaceLabel, lambda: f"color: {palette.MUTED.css()};")
         self.roomEdit = QLineEdit(objectName="roomEdit")
         self.roomEdit.setPlaceholderText("room name")
         self.roomEdit.returnPressed.connect(self._join_clicked)
         self.joinRoomButton = QPushButton("Join", objectName="joinRoomButton")
         self.leaveRoomButton = QPushButton("Leave", objectName="leaveRoomButton")
+        self.joinRoomButton.setToolTip("Emit the join event (below) with this room name and wait for "
+                                       "the server's ack; rooms are the server's, it must handle the event")
+        self.leaveRoomButton.setToolTip("Emit the leave event (below) with this room name")
         self.joinRoomButton.clicked.connect(self._join_clicked)
         self.leaveRoomButton.clicked.connect(self._leave_clicked)
         self.roomList = QListWidget(objectName="roomList")

@@ -112,7 +112,7 @@ class SaveScenarioDialog(QDialog):
 
 def _hint(text: str) -> QLabel:
     label = QLabel(text)
-    label.setStyleSheet(f"color: {palette.MUTED.css()}; margin-left: 22px;")
+    palette.style(label, lambda: f"color: {palette.MUTED.css()}; margin-left: 22px;")
     return label
 
 
@@ -445,7 +445,7 @@ class ScenarioPanel(QWidget):
             self.title.setText("Scenario")
         self.summary.setText(text)
         colour = palette.ERROR if error else palette.OK if ok else palette.NEUTRAL
-        self.summary.setStyleSheet(f"color: {colour.css()};")
+        palette.style(self.summary, lambda: f"color: {colour.css()};")
 
     def _update(self) -> None:
         loaded, busy = self.scenario is not None, self.running
