@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import signal
 import sys
 import time
@@ -292,7 +293,9 @@ async def listen(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     session.subscribe(count)
     _stop_on_signals(stop)
     try:
-        await _connect(session, opts, namespaces)
+        if not await _unless_stopped(_connect(session, opts, namespaces), stop):
+            await session.disconnect()      # Ctrl+C while a reconnect series (endless by default) ran
+            return EXIT_OK
     except (ConnectError, NamespaceRefused) as exc:
         return _fail(str(exc))
     for event, values in emits:
@@ -377,6 +380,27 @@ async def _answer_or_forgotten(session: Session, ns: str, result) -> None:
         raise AckForgotten(f"{ns} was disconnected before the answer came; an ack with no "
                            "timeout is then never answered (as in socket.io-client)")
     result.answer.result()
+
+
+async def _unless_stopped(coro, stop: asyncio.Event) -> bool:
+    """Run `coro` to its end (True; its exception is raised) unless `stop` is set first:
+    then it is cancelled (False)."""
+    task = asyncio.ensure_future(coro)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    finally:
+        stopped.cancel()
+    if task.done():
+        task.result()
+        return True
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return False
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:

@@ -269,6 +269,25 @@ def test_ctrl_c_stops_an_emit_still_reconnecting_and_it_did_not_pass():
         proc.communicate()
 
 
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM"])
+def test_a_stop_signal_ends_a_listen_still_reconnecting_as_listen_ends(signame):
+    # listen's own stop handler once only set an event nobody waited for while connecting:
+    # the process ignored Ctrl+C and SIGTERM for as long as its endless reconnect series ran
+    import signal
+    proc = subprocess.Popen([sys.executable, "-m", "inspector", "listen", "http://127.0.0.1:1",
+                             "--reconnect-delay", "0.05"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert json.loads(proc.stdout.readline())["kind"] == "connect_error"
+        assert json.loads(proc.stdout.readline())["kind"] == "reconnect_attempt"   # under way
+        proc.send_signal(getattr(signal, signame))
+        assert proc.wait(20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
+
+
 @pytest.mark.node
 def test_protocol_v2_speaks_to_a_socket_io_2x_server_and_v3_plus_says_it_cannot():
     from tests.conftest import NODE_DIR, ServerProcess

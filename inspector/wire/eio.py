@@ -36,6 +36,7 @@ from inspector.wire import eio3
 from inspector.wire.loop import courtesy
 from inspector.wire.options import Protocol
 from inspector.wire.reasons import DisconnectReason
+from inspector.wire.refusals import BODY_LIMIT, Refusal
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ CLIENT_DISCONNECT = DisconnectReason.CLIENT_DISCONNECT
 TRANSPORT_CLOSE = DisconnectReason.TRANSPORT_CLOSE
 TRANSPORT_ERROR = DisconnectReason.TRANSPORT_ERROR
 PING_TIMEOUT = DisconnectReason.PING_TIMEOUT
+REFUSAL_READ_S = 2.0     # how long a refused handshake's body is waited for
 
 RawTap = Callable[[str, Any, str], None]      # ("in"|"out", text or bytes, transport)
 
@@ -103,6 +105,26 @@ class _TappedWebSocket(aiohttp.ClientWebSocketResponse):
         await super().send_str(data, compress=compress)
 
 
+class _RefusalReadingResponse(aiohttp.ClientResponse):
+    """Keeps a refused handshake request's status and body (engine.refusal): aiohttp
+    reads no body of a failed websocket upgrade, python-engineio keeps none of a
+    polling one but a dict.  `engine` is set on a subclass made per engine."""
+
+    engine: "InspectorEngine"
+
+    async def start(self, connection):
+        await super().start(connection)
+        if self.status != 101 and not 200 <= self.status < 300 and self.engine.state != "connected":
+            try:        # read() keeps the body for python-engineio's own read of it
+                body = await asyncio.wait_for(self.read(), REFUSAL_READ_S)
+            except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+                body = b""
+            self.engine.refusal = Refusal(
+                self.status, self.reason or "", body[:BODY_LIMIT].decode("utf-8", "replace"),
+                self.url.query.get("transport", ""))
+        return self
+
+
 class InspectorEngine(engineio.AsyncClient):
     """python-engineio's client with a synchronous, classified, observable wire."""
 
@@ -119,7 +141,14 @@ class InspectorEngine(engineio.AsyncClient):
         # packets taken for writing when the connection ended: (packet, may have gone out)
         self.unwritten: list[tuple[Any, bool]] = []
         ws_class = type("TappedWebSocket", (_TappedWebSocket,), {"engine": self})
-        self.http_factory = lambda: aiohttp.ClientSession(ws_response_class=ws_class)
+        response_class = type("RefusalReadingResponse", (_RefusalReadingResponse,), {"engine": self})
+        # why the last handshake failed: the server's answer, or the error of a request
+        # that got none (both cleared by the Socket.IO half before each attempt)
+        self.refusal: Refusal | None = None
+        self.request_error: BaseException | None = None
+        self.http_factory = lambda: aiohttp.ClientSession(
+            ws_response_class=ws_class, response_class=response_class,
+            trace_configs=[self._trace_config()])
         # Engine.IO 3: `protocol` is what was asked for (a Protocol); `eio3` what this
         # connection speaks, and `eio3_seen` how a socket.io 2.x server was recognised
         self.protocol: str = Protocol.AUTO
@@ -131,6 +160,16 @@ class InspectorEngine(engineio.AsyncClient):
         self.ping_task: asyncio.Task | None = None
         self.last_pong = 0.0
         self.pong_event = asyncio.Event()
+
+    def _trace_config(self) -> aiohttp.TraceConfig:
+        """Records the error of a handshake request that got no answer, which
+        python-engineio turns into a bare "Connection error" on websocket."""
+        async def record(session, context, params) -> None:
+            if self.state != "connected":
+                self.request_error = params.exception
+        config = aiohttp.TraceConfig()
+        config.on_request_exception.append(record)
+        return config
 
     # -- reading -----------------------------------------------------------
     async def _read_loop_websocket(self):

@@ -63,6 +63,7 @@ from inspector.wire.eio import (
 from inspector.wire.options import ConnectionOptions, Parser
 from inspector.wire.parsers import PARSER_NAMES, other_parser, packet_class, parser_mismatch
 from inspector.wire.reasons import DisconnectReason
+from inspector.wire.refusals import describe_refusal, describe_request_error
 from inspector.wire.urls import redact_url
 
 __all__ = ["InspectorClient", "Observer", "Outgoing", "ConnectError", "NamespaceRefused",
@@ -256,6 +257,7 @@ class InspectorClient(socketio.AsyncClient):
     async def _open_engine(self) -> None:
         opts = self.options
         self.eio.close_cause = None
+        self.eio.refusal = self.eio.request_error = None
         try:
             await asyncio.wait_for(
                 self.eio.connect(opts.engine_url, headers=dict(opts.headers),
@@ -267,7 +269,7 @@ class InspectorClient(socketio.AsyncClient):
                                f"{opts.connect_timeout:g} s") from None
         except engineio.exceptions.ConnectionError as exc:
             await self._abort_engine()
-            raise ConnectError(_describe_connect_error(exc, opts)) from None
+            raise ConnectError(_describe_connect_error(exc, opts, self.eio)) from None
         except (aiohttp.ClientError, OSError, ValueError) as exc:
             await self._abort_engine()
             raise ConnectError(f"{type(exc).__name__}: {exc}") from None
@@ -854,8 +856,12 @@ class NamespaceRefused(Exception):
 
 
 def _describe_connect_error(exc: engineio.exceptions.ConnectionError,
-                            opts: ConnectionOptions) -> str:
+                            opts: ConnectionOptions, engine: InspectorEngine) -> str:
     message = str(exc.args[0]) if exc.args else "connection failed"
+    if engine.refusal is not None:          # the server answered: its words, not a dict
+        return describe_refusal(engine.refusal, redact_url(opts.url), opts.path, opts.base_namespace)
+    if engine.request_error is not None and message == "Connection error":
+        return describe_request_error(engine.request_error, redact_url(opts.url))
     extra = exc.args[1] if len(exc.args) > 1 else None
     if "certificate" in message.lower() or "SSLError" in message:
         return f"TLS error: {message} (certificate checking is on)"

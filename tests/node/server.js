@@ -8,6 +8,8 @@
 //   --ping-interval MS --ping-timeout MS
 //   --parser msgpack      socket.io-msgpack-parser instead of the default (JSON) parser
 //   --connect-delay MS    every namespace answers a CONNECT MS later (a slow middleware)
+//   --transports LIST     the transports the server accepts, comma-separated (default both)
+//   --refuse MESSAGE      allowRequest refuses every handshake with MESSAGE (HTTP 403 on polling)
 //
 // Namespaces and handlers: handlers.js (shared with server_v3.js and server_v2.js).
 const http = require("http");
@@ -27,6 +29,14 @@ if (flag("--recovery")) {
     maxDisconnectionDuration: number("--max-disconnection", 120000),
     skipMiddlewares: true,
   };
+}
+const transports = value("--transports", "");
+if (transports) {
+  options.transports = transports.split(",");
+}
+const refusal = value("--refuse", "");
+if (refusal) {
+  options.allowRequest = (req, callback) => callback(refusal, false);
 }
 const parser = value("--parser", "json");
 if (parser === "msgpack") {
