@@ -243,6 +243,7 @@ class InspectorEngine(engineio.AsyncClient):
                     cause = (TRANSPORT_ERROR, r)
                 break
             if r.status < 200 or r.status >= 300:
+                r.release()
                 cause = (TRANSPORT_CLOSE, f"HTTP {r.status} from the server")
                 break
             try:
@@ -614,6 +615,8 @@ class InspectorEngine(engineio.AsyncClient):
                                      timeout=self.request_timeout)
         for _ in packets:
             self.queue.task_done()
+        if r is not None and not isinstance(r, str):
+            r.release()     # its "ok" is not read: without this the connection is left unclosed
         if r is None or isinstance(r, str) or not 200 <= r.status < 300:
             # the server may or may not have read the body: nothing is sent again
             self.unwritten = [(pkt, True) for pkt in packets]
