@@ -28,6 +28,7 @@ from inspector.log.row_text import (
     packet_texts,
     row_texts,
 )
+from inspector.wire import deep_json
 from inspector.wire.payload import from_jsonable
 
 
@@ -95,7 +96,7 @@ def chunk_from_rows(rows: list[tuple]) -> Chunk:
         if args is None:
             text, bits = "", ARGS_NONE
         elif '"_bytes"' in args:
-            text, bits = args_text(from_jsonable(json.loads(args)))
+            text, bits = args_text(from_jsonable(deep_json.loads(args)))
             bits |= WHOLE
         else:
             text, bits = args[1:-1], 0
@@ -113,7 +114,7 @@ def chunk_from_rows(rows: list[tuple]) -> Chunk:
             detail[i] = r[11]
     kinds = [KIND_CODE[r[3]] for r in rows]
     if PACKET in kinds:
-        packet_texts(texts, flags, kinds, [json.loads(r[6]) if k == PACKET and r[6] else None
+        packet_texts(texts, flags, kinds, [deep_json.loads(r[6]) if k == PACKET and r[6] else None
                                            for k, r in zip(kinds, rows, strict=True)])
     return Chunk(
         seq=[r[0] for r in rows], t=[r[1] for r in rows],

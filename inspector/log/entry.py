@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inspector.log.kinds import Direction, Flag, Kind
+from inspector.wire import deep_json
 from inspector.wire.payload import from_jsonable, to_jsonable
 
 __all__ = ["DIRECTIONS", "FLAGS", "IN", "KINDS", "OUT", "SYS", "Direction", "Flag", "Kind", "LogEntry",
@@ -59,7 +60,7 @@ class LogEntry:
         return out
 
     def to_jsonl(self) -> str:
-        return json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
+        return deep_json.dumps(self.to_json())
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> "LogEntry":
@@ -78,7 +79,7 @@ class LogEntry:
     @classmethod
     def from_jsonl(cls, line: str) -> "LogEntry":
         try:
-            obj = json.loads(line)
+            obj = deep_json.loads(line)
         except json.JSONDecodeError as exc:
             raise ValueError(f"not JSON: {exc.msg} at column {exc.colno}") from None
         return cls.from_json(obj)

@@ -4,7 +4,8 @@ form, without a Python walk of the values that hold no bytes)."""
 from __future__ import annotations
 
 import base64
-import json
+
+from inspector.wire import deep_json
 
 
 def bytes_to_json(value):
@@ -16,5 +17,5 @@ def bytes_to_json(value):
 
 
 def dumps(value) -> str:
-    """`value` as compact JSON text, bytes as {"_bytes": base64}."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=bytes_to_json)
+    """`value` as compact JSON text, bytes as {"_bytes": base64} (any depth)."""
+    return deep_json.dumps(value, default=bytes_to_json)

@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from inspector.log.entry import DIRECTIONS, FLAGS, KINDS
+from inspector.wire import deep_json
 from inspector.wire.payload import from_jsonable
 
 TEXT_CAP = 200           # characters of argument text kept per row (display and text filter)
@@ -51,6 +52,11 @@ def args_text(args, cap: int | None = TEXT_CAP) -> tuple[str, int]:
         return "", ARGS_NONE
     try:
         text = json.dumps(args, ensure_ascii=False, separators=(",", ":"), default=placeholder)[1:-1]
+    except RecursionError:      # nested deeper than the C encoder goes from here
+        text, cut = deep_json.bounded(args, cap + 2, default=placeholder)
+        text = text[1:cap + 1] if cut else text[1:-1]
+        bits = WHOLE if BYTES_MARK in text else 0
+        return (text, bits | CUT | WHOLE) if cut else (text, bits)
     except (TypeError, ValueError):
         text = repr(args).replace("\n", "\\n")
         return (text[:cap], WHOLE | CUT) if len(text) > cap else (text, WHOLE)
@@ -64,8 +70,7 @@ def full_text(args_json: str) -> str:
     """The whole row text (not cut) of the `args` column of a session file."""
     if '"_bytes"' not in args_json:
         return args_json[1:-1]
-    return json.dumps(from_jsonable(json.loads(args_json)), ensure_ascii=False,
-                      separators=(",", ":"), default=placeholder)[1:-1]
+    return deep_json.dumps(from_jsonable(deep_json.loads(args_json)), default=placeholder)[1:-1]
 
 
 def _canonical_masks() -> dict[tuple, int]:

@@ -34,6 +34,7 @@ from inspector.session.state import ConnectionState, NamespaceState, NamespaceVi
 from inspector.wire import sio as wire
 from inspector.wire.options import ConnectionOptions
 from inspector.wire.packets import PacketLinks, describe_packet, mask_connect_auth
+from inspector.wire.payload import preview
 from inspector.wire.reasons import DisconnectReason
 from inspector.wire.sio import ConnectError, EmitOutcome, InspectorClient, NamespaceRefused, Outgoing
 from inspector.wire.urls import redact_url
@@ -611,7 +612,7 @@ class Session:
         self._publish()
 
     def protocol_error(self, message: str, data: Any) -> None:
-        self._log(SYS, Kind.ERROR, args=[data if isinstance(data, (str, bytes)) else repr(data)],
+        self._log(SYS, Kind.ERROR, args=[data if isinstance(data, (str, bytes)) else preview([data], 2000)],
                   detail={"message": message})
 
     def _raw_packet(self, direction: str, data: Any, transport: str) -> None:

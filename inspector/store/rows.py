@@ -19,6 +19,7 @@ from pathlib import Path
 
 from inspector.log.entry import LogEntry, check_json
 from inspector.log.json_form import dumps
+from inspector.wire import deep_json
 from inspector.wire.payload import from_jsonable
 
 FORMAT = "socketio-inspector-session/1"
@@ -88,10 +89,10 @@ def entry_of(row: tuple) -> LogEntry:
     """The LogEntry of one row (the column order of COLUMNS)."""
     seq, t, d, kind, ns, event, args, ack_id, rtt_ms, size, flags, detail = row
     return LogEntry(seq, t, d, kind, ns, event,
-                    None if args is None else from_jsonable(json.loads(args)),
+                    None if args is None else from_jsonable(deep_json.loads(args)),
                     ack_id, rtt_ms, size,
                     tuple(json.loads(flags)) if flags else (),
-                    None if detail is None else from_jsonable(json.loads(detail)))
+                    None if detail is None else from_jsonable(deep_json.loads(detail)))
 
 
 def jsonl_of(row: tuple) -> str:

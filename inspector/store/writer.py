@@ -201,8 +201,8 @@ class StoreWriter:
             try:
                 doc = json.dumps(list(map(_ROW_VALUES, part)), ensure_ascii=False, separators=(",", ":"),
                                  default=bytes_to_json, allow_nan=False)
-            except (TypeError, ValueError):
-                doc = None          # NaN or an odd value somewhere: row by row, as Python sees it
+            except (TypeError, ValueError, RecursionError):
+                doc = None          # NaN, an odd value or deep nesting: row by row, as Python sees it
             if doc is not None:
                 conn.execute(INSERT_JSON, (doc,))
             else:

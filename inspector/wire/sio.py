@@ -50,6 +50,7 @@ from inspector.wire.eio import (
     utf8_len,
 )
 from inspector.wire.options import ConnectionOptions
+from inspector.wire.payload import decode_error_text
 from inspector.wire.reasons import DisconnectReason
 from inspector.wire.urls import redact_url
 
@@ -498,7 +499,7 @@ class InspectorClient(socketio.AsyncClient):
             # (msgpack's errors are ValueErrors too), an attachment placeholder that points
             # nowhere (IndexError, TypeError, KeyError), nesting too deep (RecursionError)
             self._binary = None
-            self.observer.protocol_error(f"undecodable Socket.IO packet: {exc}", data)
+            self.observer.protocol_error(f"undecodable Socket.IO packet: {decode_error_text(exc)}", data)
             if not self.options.tolerate_undecodable:
                 self._close_on_parse_error(f"undecodable packet: {exc}")
             return
