@@ -19,3 +19,18 @@ def bytes_to_json(value):
 def dumps(value) -> str:
     """`value` as compact JSON text, bytes as {"_bytes": base64} (any depth)."""
     return deep_json.dumps(value, default=bytes_to_json)
+
+
+def _finite_node(v):
+    if type(v) is float and (v != v or v in (_INF, -_INF)):
+        return "NaN" if v != v else ("Infinity" if v > 0 else "-Infinity")
+    return deep_json.DESCEND if isinstance(v, (list, tuple, dict)) else v
+
+
+_INF = float("inf")
+
+
+def finite(value):
+    """`value` with NaN and ±Infinity as the strings "NaN", "Infinity", "-Infinity": what a
+    server may send (Python's decoder and socket.io's JavaScript take them) but JSON has not."""
+    return deep_json.rebuild(value, _finite_node)

@@ -18,7 +18,30 @@ from typing import Any
 
 from inspector.wire import deep_json
 
-_decoder = json.JSONDecoder()
+
+class _NotJson(ValueError):
+    """A number Python's decoder takes and JSON has not (NaN, Infinity, 1e999)."""
+
+    def __init__(self, message: str, token: str):
+        super().__init__(message)
+        self.token = token
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJson(f"{name} is not JSON (JSON has no NaN or Infinity; send null or a string)", name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _NotJson(f"{text} is out of the range of a JSON number (it would become "
+                       f"{'-' if value < 0 else ''}Infinity)", text)
+    return value
+
+
+# Python's decoder takes NaN, Infinity and 1e999 (as inf), which no JSON parser on the other
+# side does (a socket.io server drops the connection): refused here, before the wire
+_decoder = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
 _WS = " \t\r\n"
 BYTES_KEYS = ("_bytes", "_hex", "_file")
 
@@ -68,6 +91,10 @@ def parse_args(text: str, *, base_dir: Path | None = None, read_files: bool = Tr
         except json.JSONDecodeError as exc:
             line, col = _line_col(text, exc.pos)
             raise PayloadError(exc.msg, line, col, exc.pos) from None
+        except _NotJson as exc:
+            at = max(text.find(exc.token, pos), pos)
+            line, col = _line_col(text, at)
+            raise PayloadError(str(exc), line, col, at) from None
         except RecursionError:
             # what python-socketio could not encode either: refused here, not on the wire
             line, col = _line_col(text, pos)
