@@ -20,11 +20,13 @@ from inspector.log.row_text import (
     CUT,
     DIR_CODE,
     KIND_CODE,
+    LARGE_ROW,
     PACKET,
     TEXT_CAP,
     WHOLE,
     args_text,
     flag_mask,
+    large_args_text,
     packet_texts,
     row_texts,
 )
@@ -57,9 +59,11 @@ class Chunk:
 
 def chunk_from_entries(entries: list[LogEntry]) -> Chunk:
     args_list = [e.args for e in entries]
-    done = row_texts(args_list)
+    sizes = [e.bytes for e in entries]
+    done = row_texts(args_list, sizes)
     if done is None:
-        pairs = [args_text(a) for a in args_list]
+        pairs = [args_text(a) if (n or 0) <= LARGE_ROW else large_args_text(a)
+                 for a, n in zip(args_list, sizes, strict=True)]
         texts, bits = [p[0] for p in pairs], [p[1] for p in pairs]
     else:
         texts, bits = done

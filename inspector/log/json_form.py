@@ -21,6 +21,12 @@ def dumps(value) -> str:
     return deep_json.dumps(value, default=bytes_to_json)
 
 
+def sliced_dumps(value) -> str:
+    """dumps(value) a piece at a time (a long string in slices), for a large value: between
+    the pieces other threads run, where one C call would hold the GIL for all of it."""
+    return "".join(deep_json.iterencode(value, bytes_b64=True))
+
+
 def _finite_node(v):
     if type(v) is float and (v != v or v in (_INF, -_INF)):
         return "NaN" if v != v else ("Infinity" if v > 0 else "-Infinity")

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from inspector.log.entry import Flag, LogEntry, check_json
-from inspector.log.json_form import dumps, finite
+from inspector.log.json_form import dumps, finite, sliced_dumps
 from inspector.wire import deep_json
 from inspector.wire.payload import from_jsonable
 
@@ -76,10 +76,12 @@ def open_file(path: str | Path, *, create: bool) -> sqlite3.Connection:
     return conn
 
 
-def row_of(e: LogEntry) -> tuple:
-    """The row of one entry (the column order of INSERT)."""
+def row_of(e: LogEntry, sliced: bool = False) -> tuple:
+    """The row of one entry (the column order of INSERT); `sliced`: its args encoded a piece
+    at a time (a large one), letting other threads run between the pieces."""
+    encode = sliced_dumps if sliced else dumps
     return (e.seq, e.t, e.dir, e.kind, e.ns, e.event,
-            None if e.args is None else dumps(e.args),
+            None if e.args is None else encode(e.args),
             e.ack_id, e.rtt_ms, e.bytes,
             dumps(list(e.flags)) if e.flags else None,
             None if e.detail is None else dumps(e.detail))

@@ -201,15 +201,73 @@ def iterencode(value: Any, *, default: Callable[[Any], Any] | None = None,
                 return
 
 
-def _parse(s: str, object_hook: Callable[[dict], Any] | None) -> Any:
-    """json.loads's result and errors, with a stack of its own (no recursion)."""
+LARGE_TEXT = 1 << 20    # loads_sliced: texts this long are decoded a slice at a time
+PROBE = 4096            # loads_sliced: a value that ends within this many characters is C's
+
+
+def loads_sliced(text: str, parse_int: Callable[[str], Any] | None = None) -> Any:
+    """json.loads(text, parse_int=parse_int) for a large text (a 50 MB event) in many short
+    C calls instead of one long one, which would hold the GIL (and so the window, whatever
+    thread decodes) for all of it: values that end within PROBE characters are the C
+    scanner's, long strings are decoded in slices, the containers around them here."""
+    if len(text) < LARGE_TEXT:
+        return json.loads(text, parse_int=parse_int)
+    decoder = json.JSONDecoder(parse_int=parse_int)
+    return _parse(text, None, probe=decoder.scan_once, parse_int=parse_int)
+
+
+def _long_string(s: str, start: int) -> tuple[str, int]:
+    """scanstring(s, start) (start: just after the opening quote) in slices of STR_SLICE."""
+    end = start
+    while True:
+        q = s.find('"', end)
+        if q < 0:
+            raise JSONDecodeError("Unterminated string starting at", s, start - 1)
+        b = q - 1
+        while b >= start and s[b] == "\\":
+            b -= 1
+        if (q - 1 - b) % 2 == 0:        # not an escaped quote
+            break
+        end = q + 1
+    if q - start < STR_SLICE:
+        return scanstring(s, start)
+    parts, i = [], start
+    while i < q:
+        j = min(i + STR_SLICE, q)
+        # cut where no escape can be open: the 6 characters before the cut hold no backslash
+        while j < q and "\\" in s[j - 6:j]:
+            j -= 1
+            if j <= i + 6:              # all escapes: no cut (rare), one call for the rest
+                j = q
+        piece, _ = scanstring(s[i:j] + '"', 0)
+        parts.append(piece)
+        i = j
+    return "".join(parts), q + 1
+
+
+def _parse(s: str, object_hook: Callable[[dict], Any] | None, probe=None,
+           parse_int: Callable[[str], Any] | None = None) -> Any:
+    """json.loads's result and errors, with a stack of its own (no recursion); with `probe`
+    (a C scan_once), what ends within PROBE characters is decoded by it (loads_sliced)."""
     ws = _WS.match
     stack: list[list] = []          # [container, is dict, the key its next value goes to]
     pos = ws(s, 0).end()
     while True:
         # a value at pos
         c = s[pos:pos + 1]
-        if c == "[" or c == "{":
+        value = _END
+        if probe is not None and c != '"':
+            window = s[pos:pos + PROBE]
+            try:
+                got, end = probe(window, 0)
+            except (StopIteration, ValueError, RecursionError):
+                pass
+            else:
+                if end < len(window) or pos + len(window) >= len(s):   # it ended in the window
+                    value, pos = got, pos + end
+        if value is not _END:
+            pass
+        elif c == "[" or c == "{":
             pos = ws(s, pos + 1).end()
             if s[pos:pos + 1] == ("]" if c == "[" else "}"):
                 pos += 1
@@ -222,12 +280,13 @@ def _parse(s: str, object_hook: Callable[[dict], Any] | None) -> Any:
                 stack.append([{}, True, key])
                 continue
         elif c == '"':
-            value, pos = scanstring(s, pos + 1)
+            value, pos = (_long_string if probe is not None else scanstring)(s, pos + 1)
         else:
             m = NUMBER_RE.match(s, pos)
             if m is not None and m.end() > pos:
                 integer, frac, exp = m.groups()
-                value = float(integer + (frac or "") + (exp or "")) if frac or exp else int(integer)
+                value = float(integer + (frac or "") + (exp or "")) if frac or exp else (
+                    int(integer) if parse_int is None else parse_int(integer))
                 pos = m.end()
             else:
                 for name, const in _CONSTANTS.items():
@@ -269,7 +328,7 @@ def _key(s: str, pos: int, ws) -> tuple[str, int]:
     """An object's key and its colon at pos; the position of its value."""
     if s[pos:pos + 1] != '"':
         raise JSONDecodeError("Expecting property name enclosed in double quotes", s, pos)
-    key, pos = scanstring(s, pos + 1)
+    key, pos = _long_string(s, pos + 1)
     pos = ws(s, pos).end()
     if s[pos:pos + 1] != ":":
         raise JSONDecodeError("Expecting ':' delimiter", s, pos)

@@ -49,6 +49,7 @@ from inspector.wire.eio import (
     RawTap,
     utf8_len,
 )
+from inspector.wire.large_packets import SlicedPacket
 from inspector.wire.options import ConnectionOptions
 from inspector.wire.payload import decode_error_text
 from inspector.wire.reasons import DisconnectReason
@@ -141,6 +142,8 @@ class InspectorClient(socketio.AsyncClient):
             websocket_extra_options=websocket_options(options),
         )
         self.observer = observer
+        if self.packet_class is sio_packet.Packet:
+            self.packet_class = SlicedPacket      # a 50 MB event decoded without freezing the window
         self.ns: dict[str, _Namespace] = {}
         self._ack_ids: dict[str, int] = {}
         self._binary: tuple[Any, int] | None = None

@@ -83,3 +83,15 @@ class RawServer:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
         self._loop.close()
+
+
+def big_event(megabytes: float) -> list[str]:
+    """One event of about `megabytes` MB: a long string in an object (what a log dump or a
+    base64 blob sent as text looks like)."""
+    return ['2["big",{"kind":"dump","text":"' + "lorem ipsum " * int(megabytes * 1e6 / 12) + '"}]']
+
+
+if __name__ == "__main__":       # a process of its own: READY <url>, then serves until killed
+    server = RawServer({"big": big_event})
+    print("READY", server.url, flush=True)
+    threading.Event().wait()

@@ -65,3 +65,25 @@ def test_bytes_come_as_base64_a_slice_at_a_time():
         pieces = list(deep_json.iterencode(value, indent=indent, bytes_b64=True))
         assert "".join(pieces) == want
         assert max(map(len, pieces)) <= deep_json.B64_SLICE * 4 // 3
+
+
+def test_a_large_text_is_decoded_in_slices_to_the_same_values_and_errors():
+    from inspector.wire.large_packets import SlicedPacket, _safe_int
+    rng = random.Random(5)
+    tricky = "".join(rng.choice('ab"\\\n\t\u00e9\U0001f600\x01/') for _ in range(600_000))
+    values = [{"s": tricky, "many": [[i, str(i), i / 3] for i in range(40_000)], "k": [True, None]},
+              ["x" * 3_000_000, {"é": "é" * 100_000}]]
+    for value in values:
+        for ensure_ascii in (True, False):
+            text = json.dumps(value, ensure_ascii=ensure_ascii)
+            assert len(text) > deep_json.LARGE_TEXT
+            assert deep_json.loads_sliced(text, parse_int=_safe_int) == value
+    pad = " " * deep_json.LARGE_TEXT
+    for bad in ['["abc' + pad, '[1,2' + pad, '{"a":"\x01' + "x" * deep_json.LARGE_TEXT + '"}',
+                '["a" "b"]' + pad]:
+        with pytest.raises(json.JSONDecodeError):
+            deep_json.loads_sliced(bad)
+    with pytest.raises(ValueError, match="Integer is too large"):
+        deep_json.loads_sliced("[" + "1" * 101 + "]" + pad, parse_int=_safe_int)
+    packet = '2["big",' + json.dumps(values[1]) + "]"
+    assert SlicedPacket(encoded_packet=packet).data == ["big", values[1]]

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.log import codegen
-from inspector.log.entry import Kind, LogEntry
+from inspector.log.entry import Flag, Kind, LogEntry
 from inspector.log.json_form import dumps
 from inspector.ui.log.columns import event_label, format_size, format_time
 from inspector.ui.panels.json_field import monospace_font
@@ -466,7 +466,8 @@ class DetailView(QWidget):
             self.links.setVisible(False)
             return
         self.header.setText(describe(e))
-        found = find_bytes(e.args or [])
+        # bytes come with the binary flag; a large entry without it is not walked for them
+        found = find_bytes(e.args or []) if Flag.BINARY in e.flags or (e.bytes or 0) < LARGE else []
         # each text tab is made a page at a time
         self._pagers = {RAW_TAB: TextPager(_args_pieces(e)),
                         HEX_TAB: TextPager(_hex_pieces(found) if found else ["(no bytes in the arguments)"]),
