@@ -49,6 +49,9 @@ class _OneLineErrors(argparse.ArgumentParser):
     _intermixed = False
 
     def error(self, message: str):
+        # the intermixed parse names every positional it had not filled, optional ones too
+        if message.startswith("the following arguments are required:"):
+            message = message.replace(", ARG_JSON", "")
         self.exit(EXIT_CONNECT, f"socketio-inspector: {self.prog.split()[-1]}: {one_line(message)} "
                                 f"(see {self.prog} --help)\n")
 

@@ -407,6 +407,7 @@ class DetailView(QWidget):
         self.moreButton.setToolTip("Add the next page of this tab's text")
         self.moreButton.clicked.connect(self.show_more)
         self.moreButton.setEnabled(False)
+        self.moreButton.setVisible(False)
         self._pagers: dict[int, TextPager] = {}
         self._texts: dict[int, QPlainTextEdit] = {}
         self.expandButton = QToolButton(objectName="expandAllButton", text="Expand all")
@@ -464,6 +465,10 @@ class DetailView(QWidget):
                 w.setPlainText("")
             self.tree.clear()
             self.links.setVisible(False)
+            self._pagers = {}
+            self._more_shown(False)
+            self.largeNote.setVisible(False)
+            self.saveValueButton.setVisible(False)
             return
         self.header.setText(describe(e))
         # bytes come with the binary flag; a large entry without it is not walked for them
@@ -494,7 +499,11 @@ class DetailView(QWidget):
 
     def _tab_shown(self, index: int) -> None:
         pager = self._pagers.get(index)
-        self.moreButton.setEnabled(pager is not None and pager.more)
+        self._more_shown(pager is not None and pager.more)
+
+    def _more_shown(self, more: bool) -> None:
+        self.moreButton.setEnabled(more)
+        self.moreButton.setVisible(more)
 
     def show_more(self) -> None:
         """The next page of the current text tab."""
@@ -505,7 +514,7 @@ class DetailView(QWidget):
         cursor = text.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
         cursor.insertText(pager.next_page())
-        self.moreButton.setEnabled(pager.more)
+        self._more_shown(pager.more)
 
     def _show_large_note(self, e: LogEntry, found: list) -> None:
         size = max(e.bytes or 0, sum(len(d) for _, d in found))
@@ -516,7 +525,7 @@ class DetailView(QWidget):
                 f"The text tabs show it {TEXT_PAGE:,} characters at a time (Show more), the tree "
                 f"{TREE_PAGE:,} children at a time; Save value… writes it whole.")
         self.largeNote.setVisible(large)
-        self.saveValueButton.setVisible(large or e.args is not None)
+        self.saveValueButton.setVisible(large)
 
     def save_value(self, path: str) -> None:
         """The arguments, whole, as one JSON array (bytes as {"_bytes": base64})."""
