@@ -1,6 +1,10 @@
 """Headless commands: `listen` prints every LogEntry as a JSON line, `emit` sends one emit,
 `run` runs scenario files.
 
+Every bad input (a flag, a URL, a JSON value) is one line on stderr saying what is wrong and
+exit code 2, before anything connects; nothing the command line gives that is not JSON
+reaches the wire.  An ARG_JSON (and --auth) may be `@FILE` (the file's text) or `-` (stdin).
+
 The network runs on the main thread's loop here (no Qt).  Exit codes:
 0 done, 1 an ack timed out (emit) or a step failed (run), 2 could not connect
 (at once with --no-reconnect, else once the reconnect series gave up; or bad
@@ -38,26 +42,70 @@ class UsageError(Exception):
     pass
 
 
+class _OneLineErrors(argparse.ArgumentParser):
+    """A subcommand's parser: a usage error is one line, and positionals may follow options
+    (`emit URL echo --ack -- -5`: argparse alone takes the positionals in one go, before
+    --ack, and then has none left for -5)."""
+
+    _intermixed = False
+
+    def error(self, message: str):
+        # the intermixed parse names every positional it had not filled, optional ones too
+        if message.startswith("the following arguments are required:"):
+            message = message.replace(", ARG_JSON", "")
+        self.exit(EXIT_CONNECT, f"socketio-inspector: {self.prog.split()[-1]}: {one_line(message)} "
+                                f"(see {self.prog} --help)\n")
+
+    def parse_known_args(self, args=None, namespace=None):
+        if self._intermixed or not self.intermix:
+            namespace, extras = super().parse_known_args(args, namespace)
+        else:
+            self._intermixed = True
+            try:
+                namespace, extras = self.parse_known_intermixed_args(args, namespace)
+            finally:
+                self._intermixed = False
+        if extras and not self._intermixed:     # else the top parser says so, with its usage
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace, extras
+
+
+def one_line(text: str) -> str:
+    """A message with what the user typed in it stays one line: control characters (new
+    lines, and those str.splitlines also breaks at) escaped."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _subcommand(sub, name: str, intermix: bool = False, **kwargs) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, **kwargs)
+    parser.__class__ = _OneLineErrors
+    parser.intermix = intermix
+    return parser
+
+
 def add_commands(sub) -> None:
-    listen = sub.add_parser("listen", help="print every entry (JSON Lines) until stopped",
+    listen = _subcommand(sub, "listen", help="print every entry (JSON Lines) until stopped",
                             description="Connect and print every LogEntry as one JSON line.")
     listen.add_argument("url")
     _add_connection_args(listen)
     listen.add_argument("--emit", nargs="+", action="append", metavar=("EVENT", "ARG_JSON"),
                         default=[], help="emit this once connected (on the first namespace); repeatable")
-    listen.add_argument("--duration", type=float, metavar="S", help="stop after S seconds")
+    listen.add_argument("--duration", type=seconds, metavar="S", help="stop after S seconds")
     listen.add_argument("--count", type=int, metavar="N", help="stop after N incoming events")
     listen.add_argument("--seq", action="append", default=[], metavar="EVENT=FIELD",
                         help="EVENT carries a counter in FIELD (e.g. number=seq, tick=data.i, "
                              "/chat:msg=[1].n); skipped numbers print as gap entries; repeatable")
 
-    emit = sub.add_parser("emit", help="send one emit and print it and its ack",
+    emit = _subcommand(sub, "emit", intermix=True, help="send one emit and print it and its ack",
                           description="Send one emit; print the out entry and the ack answer. "
                                       "Exit 0, 1 when the ack timed out, 2 when it could not connect.")
     emit.add_argument("url")
     emit.add_argument("event")
     emit.add_argument("args", nargs="*", metavar="ARG_JSON", help="one JSON value per argument "
-                      "(bytes as {\"_bytes\": \"<base64>\"}); put -- before values that start with -")
+                      "(bytes as {\"_bytes\": \"<base64>\"}), or @FILE (its text) or - (stdin); "
+                      "put -- before values that start with -")
     _add_connection_args(emit)
     emit.add_argument("--ack", action="store_true", help="ask for an ack and wait for it")
     emit.add_argument("--timeout", type=seconds_or_none, default=FROM_OPTIONS, metavar="S|none",
@@ -72,7 +120,7 @@ def add_commands(sub) -> None:
     emit.add_argument("--volatile", action="store_true",
                       help="drop instead of sending when the transport is not ready")
 
-    run = sub.add_parser("run", help="run scenario files (exit 0 all passed, 1 a step failed)",
+    run = _subcommand(sub, "run", intermix=True, help="run scenario files (exit 0 all passed, 1 a step failed)",
                          description="Run scenario files headless: one line per step with its time. "
                                      "Exit 0 when every step passed, 1 when one failed, 2 when a file "
                                      "was refused (nothing runs then) or a server could not be reached.")
@@ -85,7 +133,7 @@ def add_commands(sub) -> None:
 def _add_connection_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--namespace", "-n", action="append", default=[], metavar="NS",
                    help="namespace to open (repeatable; default: the URL's path or /)")
-    p.add_argument("--auth", metavar="JSON", help="auth payload, a JSON object")
+    p.add_argument("--auth", metavar="JSON", help="auth payload, a JSON object (or @FILE, or - for stdin)")
     p.add_argument("--header", "-H", action="append", default=[], metavar="'K: V'")
     p.add_argument("--query", "-q", action="append", default=[], metavar="K=V")
     p.add_argument("--transport", choices=[str(t) for t in Transport], default=str(Transport.UPGRADE))
@@ -98,7 +146,7 @@ def _add_connection_args(p: argparse.ArgumentParser) -> None:
                    help="the server's Socket.IO parser: json (default) or msgpack "
                         "(socket.io-msgpack-parser, python-socketio's serializer='msgpack')")
     p.add_argument("--insecure", action="store_true", help="do not check TLS certificates")
-    p.add_argument("--connect-timeout", type=float, default=10.0, metavar="S")
+    p.add_argument("--connect-timeout", type=seconds, default=10.0, metavar="S")
     p.add_argument("--ack-timeout", type=seconds_or_none, default=None, metavar="S|none",
                    help="socket.io-client's ackTimeout: every emit's ack timeout unless it has "
                         "its own (default none)")
@@ -110,7 +158,7 @@ def _add_connection_args(p: argparse.ArgumentParser) -> None:
                         "(it fails at once)")
     p.add_argument("--reconnect-attempts", type=int, default=0, metavar="N",
                    help="give up after N reconnect attempts (default: no limit, as socket.io-client)")
-    p.add_argument("--reconnect-delay", type=float, default=1.0, metavar="S",
+    p.add_argument("--reconnect-delay", type=seconds, default=1.0, metavar="S",
                    help="the first reconnect delay, doubled at each attempt up to 5 s (default 1)")
     p.add_argument("--tolerate-undecodable", action="store_true",
                    help="keep the connection open after a packet that cannot be decoded "
@@ -123,9 +171,51 @@ def _add_connection_args(p: argparse.ArgumentParser) -> None:
                    help="print auth values in raw CONNECT packets (masked unless given)")
 
 
+# options that take a value: `--header=--` gives them [] (argparse drops the "--"), not text
+_REPEATED = ("namespace", "header", "query", "seq")
+_LISTS = ("args", "emit", "scenarios")
+
+
+def check_values(args: argparse.Namespace) -> None:
+    """Every option that takes text got text."""
+    for name, value in vars(args).items():
+        if name in _LISTS:
+            continue
+        values = value if name in _REPEATED and isinstance(value, list) else [value]
+        if any(isinstance(v, list) for v in values):
+            raise UsageError(f"--{name.replace('_', '-')} needs a value ('--' is not one: it "
+                             "ends the options)")
+
+
+def read_value(text: str, what: str) -> str:
+    """An argument's text: as given, or a file's (@FILE), or stdin's (-): a JSON value can
+    start with neither, and a large one does not fit in the OS's argument limit."""
+    if text == "-":
+        try:
+            data = sys.stdin.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{what}: cannot read stdin (-): {exc}") from None
+        if not data.strip():
+            raise UsageError(f"{what}: stdin (-) gave nothing")
+        return data
+    if text.startswith("@"):
+        try:
+            return open(text[1:], encoding="utf-8").read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{what}: cannot read {text[1:]!r}: "
+                             f"{getattr(exc, 'strerror', None) or exc}") from None
+    return text
+
+
+def clip(text: str, n: int = 40) -> str:
+    """A value as a message quotes it: short (a deep or huge one stays one readable line)."""
+    text = repr(text)
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
 def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]]:
     try:
-        auth = parse_optional_object(args.auth) if args.auth else None
+        auth = parse_optional_object(read_value(args.auth, "--auth")) if args.auth else None
     except PayloadError as exc:
         raise UsageError(f"--auth: {exc}") from None
     try:
@@ -155,8 +245,21 @@ def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]
         opts.validate()
     except OptionsError as exc:
         raise UsageError(str(exc)) from None
+    except ValueError as exc:           # urlsplit's own: "http://[::1", a bracketed non-address
+        raise UsageError(f"the URL {clip(args.url)} is not valid: {exc}") from None
     namespaces = [normalize_namespace(ns) for ns in args.namespace] or [opts.base_namespace]
     return opts, namespaces
+
+
+def seconds(text: str) -> float:
+    """A duration on the command line: seconds, 0 or more, finite (not nan, not inf)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seconds, got {clip(text)}") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"0 or more seconds, a finite number (got {clip(text)})")
+    return value
 
 
 def seconds_or_none(text: str) -> float | None:
@@ -166,15 +269,17 @@ def seconds_or_none(text: str) -> float | None:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"seconds or none, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"0 or more seconds, or none (got {text!r})")
+        raise argparse.ArgumentTypeError(f"seconds or none, got {clip(text)}") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"0 or more seconds, or none (got {clip(text)})")
     return value
 
 
 def refuse_reserved(event: str, what: str = "") -> None:
-    """A reserved event name is refused before anything connects (Session.emit would
-    refuse it too, once connected)."""
+    """An empty or reserved event name is refused before anything connects (Session.emit
+    would refuse it too, once connected)."""
+    if not event:
+        raise UsageError(f"{what}an emit needs an event name (got an empty one)")
     message = reserved_name_error(event)
     if message is not None:
         raise UsageError(f"{what}{message}")
@@ -197,11 +302,12 @@ def parse_sequence_rules(specs: list[str]) -> list[SequenceRule]:
 
 def parse_json_args(values: list[str], what: str) -> list[Any]:
     out = []
-    for i, text in enumerate(values, 1):
+    for i, given in enumerate(values, 1):
+        text = read_value(given, f"{what} argument {i}")
         try:
             out.append(parse_value(text))
         except PayloadError as exc:
-            raise UsageError(f"{what} argument {i} ({text!r}) is not JSON: {exc}") from None
+            raise UsageError(f"{what} argument {i} ({clip(given)}) is not JSON: {exc}") from None
     return out
 
 
@@ -256,7 +362,7 @@ def _attempts_shower(how_to_stop: str) -> Callable[[LogEntry], None]:
 
 
 def _fail(message: str) -> int:
-    print(f"socketio-inspector: {message}", file=sys.stderr)
+    print(f"socketio-inspector: {one_line(message)}", file=sys.stderr)
     return EXIT_CONNECT
 
 
@@ -271,14 +377,32 @@ async def _connect(session: Session, opts: ConnectionOptions, namespaces: list[s
     return results
 
 
-async def listen(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+def prepare(args: argparse.Namespace) -> dict[str, Any]:
+    """Every check of a command's input that needs no server: raises UsageError (one line)
+    or gives what the command runs with."""
+    check_values(args)
+    if args.command == "run":
+        return {}
     opts, namespaces = options_from(args)
-    emits = [(spec[0], parse_json_args(spec[1:], f"--emit {spec[0]}")) for spec in args.emit]
-    for event, _ in emits:
-        refuse_reserved(event, "--emit ")
+    if args.command == "listen":
+        emits = [(spec[0], parse_json_args(spec[1:], f"--emit {spec[0]}")) for spec in args.emit]
+        for event, _ in emits:
+            refuse_reserved(event, "--emit ")
+        if args.count is not None and args.count < 0:
+            raise UsageError("--count takes 0 (no limit) or more")
+        return {"opts": opts, "namespaces": namespaces, "emits": emits,
+                "rules": parse_sequence_rules(args.seq)}
+    values = parse_json_args(args.args, "emit")
+    refuse_reserved(args.event)
+    return {"opts": opts, "namespaces": namespaces, "values": values}
+
+
+async def listen(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    given = prepare(args)
+    opts, namespaces, emits = given["opts"], given["namespaces"], given["emits"]
     session = Session(opts)
     session.set_raw_capture(args.raw)
-    session.set_sequence_rules(parse_sequence_rules(args.seq))
+    session.set_sequence_rules(given["rules"])
     stop = asyncio.Event()
     seen = 0
 
@@ -297,6 +421,7 @@ async def listen(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
             await session.disconnect()      # Ctrl+C while a reconnect series (endless by default) ran
             return EXIT_OK
     except (ConnectError, NamespaceRefused) as exc:
+        await session.disconnect()      # its HTTP session too ("Unclosed client session")
         return _fail(str(exc))
     for event, values in emits:
         try:
@@ -312,9 +437,8 @@ async def listen(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
 
 
 async def emit(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    opts, namespaces = options_from(args)
-    values = parse_json_args(args.args, "emit")
-    refuse_reserved(args.event)
+    given = prepare(args)
+    opts, namespaces, values = given["opts"], given["namespaces"], given["values"]
     session = Session(opts)
     session.set_raw_capture(args.raw)
     printer = Printer(out)
@@ -331,6 +455,7 @@ async def emit(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     try:
         await _connect(session, opts, namespaces)
     except (ConnectError, NamespaceRefused) as exc:
+        await session.disconnect()      # its HTTP session too ("Unclosed client session")
         return _fail(str(exc))
     code = EXIT_OK
     try:
@@ -524,6 +649,7 @@ async def _until_interrupted(command: str, args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     try:
+        check_values(args)
         return network_loop.run(_until_interrupted(args.command, args))
     except UsageError as exc:
         return _fail(str(exc))

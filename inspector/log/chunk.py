@@ -20,14 +20,17 @@ from inspector.log.row_text import (
     CUT,
     DIR_CODE,
     KIND_CODE,
+    LARGE_ROW,
     PACKET,
     TEXT_CAP,
     WHOLE,
     args_text,
     flag_mask,
+    large_args_text,
     packet_texts,
     row_texts,
 )
+from inspector.wire import deep_json
 from inspector.wire.payload import from_jsonable
 
 
@@ -56,9 +59,11 @@ class Chunk:
 
 def chunk_from_entries(entries: list[LogEntry]) -> Chunk:
     args_list = [e.args for e in entries]
-    done = row_texts(args_list)
+    sizes = [e.bytes for e in entries]
+    done = row_texts(args_list, sizes)
     if done is None:
-        pairs = [args_text(a) for a in args_list]
+        pairs = [args_text(a) if (n or 0) <= LARGE_ROW else large_args_text(a)
+                 for a, n in zip(args_list, sizes, strict=True)]
         texts, bits = [p[0] for p in pairs], [p[1] for p in pairs]
     else:
         texts, bits = done
@@ -95,7 +100,7 @@ def chunk_from_rows(rows: list[tuple]) -> Chunk:
         if args is None:
             text, bits = "", ARGS_NONE
         elif '"_bytes"' in args:
-            text, bits = args_text(from_jsonable(json.loads(args)))
+            text, bits = args_text(from_jsonable(deep_json.loads(args)))
             bits |= WHOLE
         else:
             text, bits = args[1:-1], 0
@@ -113,7 +118,7 @@ def chunk_from_rows(rows: list[tuple]) -> Chunk:
             detail[i] = r[11]
     kinds = [KIND_CODE[r[3]] for r in rows]
     if PACKET in kinds:
-        packet_texts(texts, flags, kinds, [json.loads(r[6]) if k == PACKET and r[6] else None
+        packet_texts(texts, flags, kinds, [deep_json.loads(r[6]) if k == PACKET and r[6] else None
                                            for k, r in zip(kinds, rows, strict=True)])
     return Chunk(
         seq=[r[0] for r in rows], t=[r[1] for r in rows],

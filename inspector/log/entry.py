@@ -11,7 +11,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from inspector.log.json_form import finite
 from inspector.log.kinds import Direction, Flag, Kind
+from inspector.wire import deep_json
 from inspector.wire.payload import from_jsonable, to_jsonable
 
 __all__ = ["DIRECTIONS", "FLAGS", "IN", "KINDS", "OUT", "SYS", "Direction", "Flag", "Kind", "LogEntry",
@@ -59,7 +61,17 @@ class LogEntry:
         return out
 
     def to_jsonl(self) -> str:
-        return json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
+        """One line of JSON, always valid JSON: NaN and ±Infinity (which a server can send)
+        are written as the strings "NaN", "Infinity", "-Infinity", and the flag `nonfinite`
+        says so; the raw packet entries keep the text as it came."""
+        obj = self.to_json()
+        try:
+            return deep_json.dumps(obj, allow_nan=False)
+        except ValueError:
+            flags = [*obj.get("flags", ()), Flag.NONFINITE]
+            obj = {k: flags if k == "flags" else finite(obj[k]) if k in ("args", "detail") else obj[k]
+                   for k in ("seq", "t", "dir", "kind", *_OPTIONAL) if k in obj or k == "flags"}
+            return deep_json.dumps(obj)
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> "LogEntry":
@@ -78,7 +90,7 @@ class LogEntry:
     @classmethod
     def from_jsonl(cls, line: str) -> "LogEntry":
         try:
-            obj = json.loads(line)
+            obj = deep_json.loads(line)
         except json.JSONDecodeError as exc:
             raise ValueError(f"not JSON: {exc.msg} at column {exc.colno}") from None
         return cls.from_json(obj)

@@ -4,7 +4,8 @@ form, without a Python walk of the values that hold no bytes)."""
 from __future__ import annotations
 
 import base64
-import json
+
+from inspector.wire import deep_json
 
 
 def bytes_to_json(value):
@@ -16,5 +17,26 @@ def bytes_to_json(value):
 
 
 def dumps(value) -> str:
-    """`value` as compact JSON text, bytes as {"_bytes": base64}."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=bytes_to_json)
+    """`value` as compact JSON text, bytes as {"_bytes": base64} (any depth)."""
+    return deep_json.dumps(value, default=bytes_to_json)
+
+
+def sliced_dumps(value) -> str:
+    """dumps(value) a piece at a time (a long string in slices), for a large value: between
+    the pieces other threads run, where one C call would hold the GIL for all of it."""
+    return "".join(deep_json.iterencode(value, bytes_b64=True))
+
+
+def _finite_node(v):
+    if type(v) is float and (v != v or v in (_INF, -_INF)):
+        return "NaN" if v != v else ("Infinity" if v > 0 else "-Infinity")
+    return deep_json.DESCEND if isinstance(v, (list, tuple, dict)) else v
+
+
+_INF = float("inf")
+
+
+def finite(value):
+    """`value` with NaN and ±Infinity as the strings "NaN", "Infinity", "-Infinity": what a
+    server may send (Python's decoder and socket.io's JavaScript take them) but JSON has not."""
+    return deep_json.rebuild(value, _finite_node)

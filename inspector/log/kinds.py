@@ -39,3 +39,4 @@ class Flag(StrEnum):
     RECOVERED = "recovered"    # replayed by the server's connection state recovery
     LATE = "late"              # an ack answer after its timeout
     TIMEOUT = "timeout"        # no ack answer within the timeout
+    NONFINITE = "nonfinite"    # JSON Lines only: NaN/Infinity from the server written as strings

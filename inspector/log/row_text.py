@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from inspector.log.entry import DIRECTIONS, FLAGS, KINDS
+from inspector.wire import deep_json
 from inspector.wire.payload import from_jsonable
 
 TEXT_CAP = 200           # characters of argument text kept per row (display and text filter)
@@ -51,6 +52,11 @@ def args_text(args, cap: int | None = TEXT_CAP) -> tuple[str, int]:
         return "", ARGS_NONE
     try:
         text = json.dumps(args, ensure_ascii=False, separators=(",", ":"), default=placeholder)[1:-1]
+    except RecursionError:      # nested deeper than the C encoder goes from here
+        text, cut = deep_json.bounded(args, cap + 2, default=placeholder)
+        text = text[1:cap + 1] if cut else text[1:-1]
+        bits = WHOLE if BYTES_MARK in text else 0
+        return (text, bits | CUT | WHOLE) if cut else (text, bits)
     except (TypeError, ValueError):
         text = repr(args).replace("\n", "\\n")
         return (text[:cap], WHOLE | CUT) if len(text) > cap else (text, WHOLE)
@@ -64,8 +70,7 @@ def full_text(args_json: str) -> str:
     """The whole row text (not cut) of the `args` column of a session file."""
     if '"_bytes"' not in args_json:
         return args_json[1:-1]
-    return json.dumps(from_jsonable(json.loads(args_json)), ensure_ascii=False,
-                      separators=(",", ":"), default=placeholder)[1:-1]
+    return deep_json.dumps(from_jsonable(deep_json.loads(args_json)), default=placeholder)[1:-1]
 
 
 def _canonical_masks() -> dict[tuple, int]:
@@ -112,12 +117,32 @@ _encode = c_make_encoder(None, placeholder, encode_basestring, None, ":", ",", F
 _join = "".join
 
 C_SLICE = 500       # items per C-speed call (about a millisecond)
+LARGE_ROW = 1 << 18  # bytes on the wire past which a row's text is encoded only as far as it shows
 
 
-def row_texts(args_list: list) -> tuple[list[str], list[int]] | None:
-    """The row texts and bits of many argument lists at C speed; None if one cannot be."""
+def large_args_text(args) -> tuple[str, int]:
+    """args_text of a large value, in time that grows with TEXT_CAP, not with the value: one C
+    call over 50 MB would hold the GIL, and so the window, for a quarter of a second."""
+    try:
+        text, cut = deep_json.bounded(args, TEXT_CAP + 2, default=placeholder)
+    except (TypeError, ValueError):
+        return args_text(args)
+    text = text[1:TEXT_CAP + 1] if cut else text[1:-1]
+    bits = WHOLE if BYTES_MARK in text else 0
+    return (text, bits | CUT | WHOLE) if cut else (text, bits)
+
+
+def row_texts(args_list: list, sizes: list | None = None) -> tuple[list[str], list[int]] | None:
+    """The row texts and bits of many argument lists at C speed; None if one cannot be.
+    `sizes` (bytes on the wire, or None) names the large ones, encoded only as far as shown."""
     if _encode is None:
         return None
+    large = [i for i, n in enumerate(sizes) if n is not None and n > LARGE_ROW] if sizes else []
+    if large:
+        args_list = list(args_list)
+        kept = {i: args_list[i] for i in large}
+        for i in large:
+            args_list[i] = ()
     has_none = None in args_list
     items = [a if a is not None else () for a in args_list] if has_none else args_list
     full: list[str] = []
@@ -139,6 +164,11 @@ def row_texts(args_list: list) -> tuple[list[str], list[int]] | None:
         for i, t in enumerate(texts):
             if BYTES_MARK in t:
                 bits[i] |= WHOLE
+    for i in large:
+        if kept[i] is None:
+            texts[i], bits[i] = "", ARGS_NONE
+        else:
+            texts[i], bits[i] = large_args_text(kept[i])
     return texts, bits
 
 

@@ -14,7 +14,6 @@ commits every 0.2 s).
 """
 from __future__ import annotations
 
-import json
 from typing import Callable, Iterable
 
 import numpy as np
@@ -24,6 +23,7 @@ from inspector.log.chunk import Chunk
 from inspector.log.entry import DIRECTIONS, KINDS, LogEntry
 from inspector.log.filter import LogFilter
 from inspector.log.row_text import ARGS_NONE, CUT, WHOLE, flag_names
+from inspector.wire import deep_json
 from inspector.wire.payload import from_jsonable
 
 BLOCK_ROWS = 1 << 16
@@ -273,7 +273,7 @@ class LogTable:
         else:
             text = self.texts.get(row)
             try:
-                args = json.loads("[" + text + "]")
+                args = deep_json.loads("[" + text + "]")
             except ValueError:
                 args = [text + "…"]
         detail = self.detail.get(row)
@@ -284,7 +284,7 @@ class LogTable:
             self.event_names.values[self.event.a[row]], args,
             None if ack_id < 0 else ack_id, None if rtt != rtt else rtt,
             None if size < 0 else size, self.flag_names(row),
-            None if detail is None else from_jsonable(json.loads(detail)))
+            None if detail is None else from_jsonable(deep_json.loads(detail)))
 
     # -- filtering (the scan is log/search.py's) ------------------------------------
     def match(self, f: LogFilter, start: int = 0, stop: int | None = None) -> np.ndarray:

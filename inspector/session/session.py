@@ -35,6 +35,7 @@ from inspector.wire import sio as wire
 from inspector.wire.options import ConnectionOptions
 from inspector.wire.packets import PacketLinks
 from inspector.wire.parsers import raw_reader
+from inspector.wire.payload import preview
 from inspector.wire.reasons import DisconnectReason
 from inspector.wire.sio import ConnectError, EmitOutcome, InspectorClient, NamespaceRefused, Outgoing
 from inspector.wire.urls import redact_url
@@ -630,7 +631,7 @@ class Session:
         self._publish(f"Connection failed: {message}")
 
     def protocol_error(self, message: str, data: Any) -> None:
-        self._log(SYS, Kind.ERROR, args=[data if isinstance(data, (str, bytes)) else repr(data)],
+        self._log(SYS, Kind.ERROR, args=[data if isinstance(data, (str, bytes)) else preview([data], 2000)],
                   detail={"message": message})
 
     def _raw_packet(self, direction: str, data: Any, transport: str) -> None:

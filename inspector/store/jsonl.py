@@ -6,13 +6,13 @@ each line as LogEntry.from_json would and stores its JSON text (rows.row_of_json
 """
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Callable, Iterable
 
 from inspector.store.reader import SessionStore
 from inspector.store.rows import INSERT, StoreError, jsonl_of, open_file, row_of_json
+from inspector.wire import deep_json
 
 IMPORT_BATCH = 20000      # rows per insert (and per progress report) when importing
 
@@ -68,7 +68,7 @@ def import_jsonl(src: str | Path, dest: str | Path,
                 if not line:
                     continue
                 try:
-                    batch.append(row_of_json(json.loads(line)))
+                    batch.append(row_of_json(deep_json.loads(line.decode('utf-8'))))
                 except (ValueError, UnicodeDecodeError) as exc:
                     raise ValueError(f"{src.name}, line {lineno}: {exc}") from None
                 if len(batch) >= IMPORT_BATCH:

@@ -17,8 +17,9 @@ import sqlite3
 import time
 from pathlib import Path
 
-from inspector.log.entry import LogEntry, check_json
-from inspector.log.json_form import dumps
+from inspector.log.entry import Flag, LogEntry, check_json
+from inspector.log.json_form import dumps, finite, sliced_dumps
+from inspector.wire import deep_json
 from inspector.wire.payload import from_jsonable
 
 FORMAT = "socketio-inspector-session/1"
@@ -75,10 +76,12 @@ def open_file(path: str | Path, *, create: bool) -> sqlite3.Connection:
     return conn
 
 
-def row_of(e: LogEntry) -> tuple:
-    """The row of one entry (the column order of INSERT)."""
+def row_of(e: LogEntry, sliced: bool = False) -> tuple:
+    """The row of one entry (the column order of INSERT); `sliced`: its args encoded a piece
+    at a time (a large one), letting other threads run between the pieces."""
+    encode = sliced_dumps if sliced else dumps
     return (e.seq, e.t, e.dir, e.kind, e.ns, e.event,
-            None if e.args is None else dumps(e.args),
+            None if e.args is None else encode(e.args),
             e.ack_id, e.rtt_ms, e.bytes,
             dumps(list(e.flags)) if e.flags else None,
             None if e.detail is None else dumps(e.detail))
@@ -88,15 +91,33 @@ def entry_of(row: tuple) -> LogEntry:
     """The LogEntry of one row (the column order of COLUMNS)."""
     seq, t, d, kind, ns, event, args, ack_id, rtt_ms, size, flags, detail = row
     return LogEntry(seq, t, d, kind, ns, event,
-                    None if args is None else from_jsonable(json.loads(args)),
+                    None if args is None else from_jsonable(deep_json.loads(args)),
                     ack_id, rtt_ms, size,
                     tuple(json.loads(flags)) if flags else (),
-                    None if detail is None else from_jsonable(json.loads(detail)))
+                    None if detail is None else from_jsonable(deep_json.loads(detail)))
+
+
+def _finite_text(text: str | None) -> tuple[str | None, bool]:
+    """A JSON column's text with NaN/Infinity as strings (LogEntry.to_jsonl's way), and
+    whether it had any: parsed only when those words are in it at all."""
+    if text is None or ("NaN" not in text and "Infinity" not in text):
+        return text, False
+    value = deep_json.loads(text)
+    try:
+        deep_json.dumps(value, allow_nan=False)
+        return text, False               # the words were inside strings
+    except ValueError:
+        return dumps(finite(value)), True
 
 
 def jsonl_of(row: tuple) -> str:
-    """One row in the JSON Lines form (LogEntry.to_jsonl's), without parsing its JSON columns."""
+    """One row in the JSON Lines form (LogEntry.to_jsonl's), without parsing its JSON columns
+    (but those that hold NaN or Infinity, which JSON Lines writes as strings)."""
     seq, t, d, kind, ns, event, args, ack_id, rtt_ms, size, flags, detail = row
+    args, odd_args = _finite_text(args)
+    detail, odd_detail = _finite_text(detail)
+    if odd_args or odd_detail:
+        flags = dumps([*(json.loads(flags) if flags else ()), Flag.NONFINITE])
     parts = [f'{{"seq":{seq},"t":{json.dumps(t)},"dir":{json.dumps(d)},"kind":{json.dumps(kind)}']
     if ns is not None:
         parts.append(f',"ns":{json.dumps(ns, ensure_ascii=False)}')

@@ -27,6 +27,7 @@ from typing import Callable
 
 from inspector.log.entry import LogEntry
 from inspector.log.json_form import bytes_to_json
+from inspector.log.row_text import LARGE_ROW
 from inspector.store.rows import COLUMNS, INSERT, StoreError, open_file, row_of
 from inspector.wire.loop import courtesy
 
@@ -198,11 +199,19 @@ class StoreWriter:
             if courtesy.wanted:
                 courtesy.step_aside()
             part = batch[i:i + SUB_BATCH]
+            if any((e.bytes or 0) > LARGE_ROW for e in part):
+                # a large entry's JSON in slices: one C call over it would hold the GIL (the
+                # window) for all of it (a quarter of a second for 50 MB)
+                large = [e for e in part if (e.bytes or 0) > LARGE_ROW]
+                conn.executemany(INSERT, [row_of(e, sliced=True) for e in large])
+                part = [e for e in part if (e.bytes or 0) <= LARGE_ROW]
+                if not part:
+                    continue
             try:
                 doc = json.dumps(list(map(_ROW_VALUES, part)), ensure_ascii=False, separators=(",", ":"),
                                  default=bytes_to_json, allow_nan=False)
-            except (TypeError, ValueError):
-                doc = None          # NaN or an odd value somewhere: row by row, as Python sees it
+            except (TypeError, ValueError, RecursionError):
+                doc = None          # NaN, an odd value or deep nesting: row by row, as Python sees it
             if doc is not None:
                 conn.execute(INSERT_JSON, (doc,))
             else:

@@ -16,7 +16,32 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-_decoder = json.JSONDecoder()
+from inspector.wire import deep_json
+
+
+class _NotJson(ValueError):
+    """A number Python's decoder takes and JSON has not (NaN, Infinity, 1e999)."""
+
+    def __init__(self, message: str, token: str):
+        super().__init__(message)
+        self.token = token
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NotJson(f"{name} is not JSON (JSON has no NaN or Infinity; send null or a string)", name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _NotJson(f"{text} is out of the range of a JSON number (it would become "
+                       f"{'-' if value < 0 else ''}Infinity)", text)
+    return value
+
+
+# Python's decoder takes NaN, Infinity and 1e999 (as inf), which no JSON parser on the other
+# side does (a socket.io server drops the connection): refused here, before the wire
+_decoder = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
 _WS = " \t\r\n"
 BYTES_KEYS = ("_bytes", "_hex", "_file")
 
@@ -32,6 +57,15 @@ class PayloadError(ValueError):
 
     def __str__(self) -> str:
         return f"line {self.line}, column {self.col}: {self.message}"
+
+
+def decode_error_text(exc: Exception) -> str:
+    """Why a received text could not be decoded, in words (the JSON decoder's RecursionError
+    says nothing of JSON)."""
+    if isinstance(exc, RecursionError):
+        return (f"nested deeper than the JSON decoder accepts (about {deep_json.decoder_depth()} "
+                "levels, Python's recursion limit)")
+    return str(exc)
 
 
 def _line_col(text: str, pos: int) -> tuple[int, int]:
@@ -57,6 +91,18 @@ def parse_args(text: str, *, base_dir: Path | None = None, read_files: bool = Tr
         except json.JSONDecodeError as exc:
             line, col = _line_col(text, exc.pos)
             raise PayloadError(exc.msg, line, col, exc.pos) from None
+        except _NotJson as exc:
+            at = max(text.find(exc.token, pos), pos)
+            line, col = _line_col(text, at)
+            raise PayloadError(str(exc), line, col, at) from None
+        except RecursionError:
+            # what python-socketio could not encode either: refused here, not on the wire
+            line, col = _line_col(text, pos)
+            raise PayloadError(f"nested too deep (JSON here nests at most about "
+                               f"{deep_json.decoder_depth()} levels)", line, col, pos) from None
+        except ValueError as exc:       # an integer of more digits than Python converts
+            line, col = _line_col(text, pos)
+            raise PayloadError(str(exc).split(";")[0], line, col, pos) from None
         if pos < end and text[pos] not in _WS:
             line, col = _line_col(text, pos)
             raise PayloadError(
@@ -80,15 +126,27 @@ def parse_value(text: str) -> Any:
 
 
 def resolve_bytes(value: Any, base_dir: Path | None = None, read_files: bool = True) -> Any:
-    """Replace {"_bytes"|"_hex"|"_file": ...} markers by bytes, recursively."""
+    """Replace {"_bytes"|"_hex"|"_file": ...} markers by bytes, at any depth."""
+    try:
+        return _resolve_bytes(value, base_dir, read_files)
+    except RecursionError:
+        def convert(v: Any) -> Any:
+            if isinstance(v, dict) and len(v) == 1 and next(iter(v)) in BYTES_KEYS:
+                key = next(iter(v))
+                return _marker_bytes(key, v[key], base_dir, read_files)
+            return deep_json.DESCEND if isinstance(v, (dict, list)) else v
+        return deep_json.rebuild(value, convert)
+
+
+def _resolve_bytes(value: Any, base_dir: Path | None = None, read_files: bool = True) -> Any:
     if isinstance(value, dict):
         if len(value) == 1:
             key = next(iter(value))
             if key in BYTES_KEYS:
                 return _marker_bytes(key, value[key], base_dir, read_files)
-        return {k: resolve_bytes(v, base_dir, read_files) for k, v in value.items()}
+        return {k: _resolve_bytes(v, base_dir, read_files) for k, v in value.items()}
     if isinstance(value, list):
-        return [resolve_bytes(v, base_dir, read_files) for v in value]
+        return [_resolve_bytes(v, base_dir, read_files) for v in value]
     return value
 
 
@@ -119,7 +177,21 @@ def _marker_bytes(key: str, spec: Any, base_dir: Path | None, read_files: bool =
 
 
 def to_jsonable(value: Any) -> Any:
-    """bytes -> {"_bytes": base64}, recursively; values without bytes come back as they are."""
+    """bytes -> {"_bytes": base64}, at any depth; values without bytes come back as they are
+    (unless nested deeper than a recursive walk goes: those come back as a copy)."""
+    try:
+        return _to_jsonable(value)
+    except RecursionError:
+        return deep_json.rebuild(value, _jsonable_node)
+
+
+def _jsonable_node(v: Any) -> Any:
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return {"_bytes": base64.b64encode(bytes(v)).decode("ascii")}
+    return deep_json.DESCEND if isinstance(v, (list, tuple, dict)) else v
+
+
+def _to_jsonable(value: Any) -> Any:
     t = type(value)
     if t is str or t is int or t is float or t is bool or value is None:
         return value
@@ -128,7 +200,7 @@ def to_jsonable(value: Any) -> Any:
     if t is list or t is tuple:
         out = None
         for i, item in enumerate(value):
-            conv = to_jsonable(item)
+            conv = _to_jsonable(item)
             if conv is not item and out is None:
                 out = list(value[:i])
             if out is not None:
@@ -137,7 +209,7 @@ def to_jsonable(value: Any) -> Any:
     if t is dict:
         out_d = None
         for k, item in value.items():
-            conv = to_jsonable(item)
+            conv = _to_jsonable(item)
             if conv is not item and out_d is None:
                 out_d = {}
                 for k2, v2 in value.items():
@@ -151,48 +223,59 @@ def to_jsonable(value: Any) -> Any:
 
 
 def from_jsonable(value: Any) -> Any:
-    """{"_bytes": base64} -> bytes, recursively (the inverse of to_jsonable)."""
+    """{"_bytes": base64} -> bytes, at any depth (the inverse of to_jsonable)."""
+    try:
+        return _from_jsonable(value)
+    except RecursionError:
+        return deep_json.rebuild(value, _from_jsonable_node)
+
+
+def _from_jsonable_node(v: Any) -> Any:
+    if isinstance(v, dict) and len(v) == 1 and isinstance(v.get("_bytes"), str):
+        try:
+            return base64.b64decode(v["_bytes"], validate=True)
+        except binascii.Error:
+            return v
+    return deep_json.DESCEND if isinstance(v, (dict, list)) else v
+
+
+def _from_jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         if len(value) == 1 and "_bytes" in value and isinstance(value["_bytes"], str):
             try:
                 return base64.b64decode(value["_bytes"], validate=True)
             except binascii.Error:
                 return value
-        return {k: from_jsonable(v) for k, v in value.items()}
+        return {k: _from_jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [from_jsonable(v) for v in value]
+        return [_from_jsonable(v) for v in value]
     return value
 
 
 def _short(value: Any) -> Any:
-    """The preview form: bytes as a short placeholder instead of base64."""
-    if isinstance(value, (bytes, bytearray)):
+    """json `default` of the preview form: bytes as a short placeholder instead of base64."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
         return f"<{len(value)} bytes>"
-    if isinstance(value, list):
-        return [_short(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _short(v) for k, v in value.items()}
-    return value
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def preview(args: list | None, limit: int = 160) -> str:
-    """One line, at most `limit` characters, of the arguments."""
+    """One line, at most `limit` characters, of the arguments (any size, any depth: only
+    what is shown is encoded)."""
     if not args:
         return ""
     try:
-        text = ", ".join(
-            json.dumps(_short(a), ensure_ascii=False, separators=(",", ":")) for a in args
-        )
+        text = ", ".join(deep_json.bounded(a, limit + 1, default=_short)[0] for a in args[:limit])
     except (TypeError, ValueError):
-        text = repr(args)
+        text = repr(args) if deep_json.depth(args) < 100 else "<nested too deep to show>"
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return text.replace("\n", "\\n")
 
 
 def pretty(value: Any) -> str:
-    """Multi-line JSON, bytes in their {"_bytes": ...} form."""
-    return json.dumps(to_jsonable(value), ensure_ascii=False, indent=2)
+    """Multi-line JSON, bytes in their {"_bytes": ...} form (any depth)."""
+    return deep_json.dumps(to_jsonable(value), indent=2)
 
 
 def parse_optional_object(text: str) -> dict | None:

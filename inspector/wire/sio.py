@@ -60,8 +60,10 @@ from inspector.wire.eio import (
     RawTap,
     utf8_len,
 )
+from inspector.wire.large_packets import SlicedPacket
 from inspector.wire.options import ConnectionOptions, Parser
 from inspector.wire.parsers import PARSER_NAMES, other_parser, packet_class, parser_mismatch
+from inspector.wire.payload import decode_error_text
 from inspector.wire.reasons import DisconnectReason
 from inspector.wire.refusals import describe_refusal, describe_request_error
 from inspector.wire.urls import redact_url
@@ -155,6 +157,8 @@ class InspectorClient(socketio.AsyncClient):
             serializer=packet_class(options.parser),   # chosen once: json or msgpack
         )
         self.observer = observer
+        if self.packet_class is sio_packet.Packet:
+            self.packet_class = SlicedPacket      # a 50 MB event decoded without freezing the window
         self.ns: dict[str, _Namespace] = {}
         self._ack_ids: dict[str, int] = {}
         self._binary: tuple[Any, int] | None = None
@@ -596,7 +600,7 @@ class InspectorClient(socketio.AsyncClient):
                 self._mismatch = mismatch     # one clear message (transport_closed), no reconnect
                 self._close_on_parse_error(f"undecodable packet: {exc}")
                 return
-            self.observer.protocol_error(f"undecodable Socket.IO packet: {exc}"
+            self.observer.protocol_error(f"undecodable Socket.IO packet: {decode_error_text(exc)}"
                                          + (f" ({mismatch})" if mismatch else ""), data)
             if not self.options.tolerate_undecodable:
                 self._close_on_parse_error(f"undecodable packet: {exc}")

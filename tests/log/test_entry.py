@@ -31,3 +31,15 @@ def test_round_trip_with_bytes_flags_and_detail():
 def test_bad_lines_are_refused_with_a_reason(line, message):
     with pytest.raises(ValueError, match=message):
         LogEntry.from_jsonl(line)
+
+
+def test_a_json_line_is_json_even_with_nan_from_the_server():
+    def strict(line):
+        return json.loads(line, parse_constant=lambda name: pytest.fail(f"{name} in {line}"))
+    e = LogEntry(7, 1.5, IN, Kind.EVENT, "/", "m", [float("nan"), {"x": [float("-inf")]}, "NaN"],
+                 flags=(Flag.COMPRESSED,))
+    obj = strict(e.to_jsonl())
+    assert obj["args"] == ["NaN", {"x": ["-Infinity"]}, "NaN"]
+    assert obj["flags"] == ["compressed", "nonfinite"]
+    plain = LogEntry(8, 1.5, IN, Kind.EVENT, "/", "m", ["NaN", 1.0])
+    assert "flags" not in strict(plain.to_jsonl())

@@ -50,5 +50,6 @@ def test_the_code_order_of_the_table_is_kept():
     assert DIRECTIONS == ("in", "out", "sys")
     assert KINDS == ("event", "ack", "connect", "disconnect", "connect_error", "reconnect_attempt",
                      "reconnect", "gap", "dropped", "error", "packet")
-    assert FLAGS == ("compressed", "volatile", "binary", "buffered", "recovered", "late", "timeout")
+    assert FLAGS == ("compressed", "volatile", "binary", "buffered", "recovered", "late", "timeout",
+                     "nonfinite")
     assert all(isinstance(k, Kind) for k in KINDS)

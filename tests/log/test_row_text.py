@@ -44,3 +44,14 @@ def test_the_tables_modules_keep_no_mutable_state_of_their_own(module):
              if not name.startswith("__") and isinstance(value, mutable)]
     assert found == []
 
+
+
+def test_a_large_row_is_encoded_only_as_far_as_it_shows():
+    from inspector.log.row_text import LARGE_ROW, row_texts
+
+    class Unencodable:      # reached only by an encoder that goes past the row's text
+        pass
+    large = [{"text": "x" * (2 * TEXT_CAP), "rest": Unencodable()}]
+    texts, bits = row_texts([large, ["small"]], [LARGE_ROW + 1, 10])
+    assert texts == ['{"text":"' + "x" * (TEXT_CAP - 9), '"small"']
+    assert bits == [CUT | WHOLE, 0]

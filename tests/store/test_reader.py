@@ -148,3 +148,19 @@ def test_a_session_file_is_never_overwritten(tmp_path):
     assert renamed.flush(5)
     assert renamed.path == tmp_path / "s-2.sqlite" and taken.read_text() == "not mine"
     renamed.close()
+
+
+def test_an_export_is_json_even_with_nan_in_the_file(tmp_path):
+    odd = [LogEntry(1, 1.0, IN, Kind.EVENT, "/", "e", [float("nan"), "Infinity"], flags=(Flag.LATE,)),
+           LogEntry(2, 2.0, SYS, Kind.ERROR, detail={"x": float("inf")}),
+           LogEntry(3, 3.0, IN, Kind.EVENT, "/", "e", ["NaN and Infinity, in words"])]
+    w = write(tmp_path / "s.sqlite", odd)
+    with SessionStore(w.path) as store:
+        export_jsonl(store, tmp_path / "out.jsonl")
+    w.close()
+    lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    assert lines == [e.to_jsonl() for e in odd]
+    got = [json.loads(line, parse_constant=lambda name: pytest.fail(name)) for line in lines]
+    assert got[0]["args"] == ["NaN", "Infinity"] and got[0]["flags"] == ["late", "nonfinite"]
+    assert got[1]["detail"] == {"x": "Infinity"} and got[1]["flags"] == ["nonfinite"]
+    assert "flags" not in got[2]

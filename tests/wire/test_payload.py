@@ -96,3 +96,18 @@ def test_files_are_only_checked_while_typing(tmp_path):
     assert parse_args('{"_file": "%s"}' % f) == [b"data"]
     with pytest.raises(PayloadError, match="no such file"):
         parse_args('{"_file": "%s"}' % (tmp_path / "nope"), read_files=False)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("NaN", "line 1, column 1: NaN is not JSON"),
+    ('{"a": [1, -Infinity]}', "line 1, column 11: -Infinity is not JSON"),
+    ("1 1e999", "line 1, column 3: 1e999 is out of the range of a JSON number"),
+    ("[" * 5000 + "]" * 5000, "line 1, column 1: nested too deep"),
+    ("1" * 4301, "line 1, column 1: Exceeds the limit (4300 digits)"),
+])
+def test_what_is_not_json_is_refused_before_the_wire(text, message):
+    from inspector.wire.payload import PayloadError, parse_args
+    with pytest.raises(PayloadError) as caught:
+        parse_args(text)
+    assert str(caught.value).startswith(message)
+    assert parse_args("1.5e308 -0.0") == [1.5e308, -0.0]

@@ -22,7 +22,7 @@ def test_the_model_headers_are_the_columns():
     assert [model.headerData(i, horizontal) for i in range(model.columnCount())] == \
         ["#", "Time", "Dir", "Namespace", "Event", "Arguments", "Size", "Ack", "Flags"]
     assert model.headerData(position(ColumnKey.FLAGS), horizontal, Qt.ItemDataRole.ToolTipRole) == \
-        "compressed, volatile, binary, buffered, recovered, late, timeout"
+        "compressed, volatile, binary, buffered, recovered, late, timeout, nonfinite"
 
 
 def test_each_column_answers_its_roles():

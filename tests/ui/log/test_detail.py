@@ -1,6 +1,9 @@
 """The detail pane: a JSON tree with paths, the raw text, a hex view of bytes, links to rows."""
 from __future__ import annotations
 
+import base64
+import json
+
 from PySide6.QtGui import QGuiApplication
 
 from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
@@ -93,3 +96,27 @@ def test_copy_as_code_is_offered_for_outgoing_events_only(qtbot):
         '\nsocket.emit("echo", "hi", (...answer) => console.log(answer));')
     view.show_entry(LogEntry(7, 1.0, IN, Kind.EVENT, "/", "echo", ["hi"]))
     assert not view.copyCodeButton.isEnabled() and view.copy_code("python") is None
+
+
+def test_a_large_bytes_value_shows_its_first_page_of_hex_at_once(qtbot, tmp_path):
+    import time
+
+    from inspector.ui.log.detail import HEX_PAGE, LARGE
+    data = bytes(range(256)) * (20 * 4096)            # 20 MiB
+    e = LogEntry(9, 1.0, "in", Kind.EVENT, "/", "blob", [data], bytes=len(data) + 40,
+                 flags=(Flag.BINARY,))
+    view = DetailView()
+    qtbot.addWidget(view)
+    started = time.perf_counter()
+    view.show_entry(e)
+    assert time.perf_counter() - started < 0.5
+    assert view.tabs.currentIndex() == HEX_TAB
+    hex_text = view.hexText.toPlainText()
+    assert hex_text.startswith(f"$[0]: {len(data)} bytes\n00000000  00 01 02")
+    assert len(hex_text) <= 100_000 and view.moreButton.isEnabled()
+    view.show_more()
+    assert len(view.hexText.toPlainText()) == 200_000
+    assert "Large value: 20.0 MB" in view.largeNote.text() and len(data) >= LARGE
+    view.save_value(str(tmp_path / "v.json"))
+    assert base64.b64decode(json.loads((tmp_path / "v.json").read_text())[0]["_bytes"]) == data
+    assert HEX_PAGE < len(data)

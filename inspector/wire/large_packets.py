@@ -1,0 +1,38 @@
+"""python-socketio's Packet, with a large text decoded a slice at a time.
+
+A Socket.IO packet is decoded by one json.loads: for a 50 MB event, one C call of
+about 80 ms that holds the GIL, and so freezes the window (its thread waits for the
+GIL) although the decoding happens on the network thread.  SlicedPacket decodes
+texts from deep_json.LARGE_TEXT up with deep_json.loads_sliced: the same values and
+errors (python-engineio's limit on integers included), in many short C calls.
+"""
+from __future__ import annotations
+
+import json
+
+from socketio import packet as sio_packet
+
+from inspector.wire import deep_json
+
+
+def _safe_int(text: str) -> int:
+    """python-engineio's json.loads parse_int: an integer of more than 100 digits is refused."""
+    if len(text) > 100:
+        raise ValueError("Integer is too large")
+    return int(text)
+
+
+class _SlicedJson:
+    """The json module python-socketio's Packet calls, loads in slices for a large text."""
+
+    dumps = staticmethod(json.dumps)
+
+    @staticmethod
+    def loads(text, **kwargs):
+        if isinstance(text, str) and len(text) >= deep_json.LARGE_TEXT and not kwargs:
+            return deep_json.loads_sliced(text, parse_int=_safe_int)
+        return sio_packet.Packet.json.loads(text, **kwargs)
+
+
+class SlicedPacket(sio_packet.Packet):
+    json = _SlicedJson
