@@ -6,10 +6,13 @@ from inspector.wire.options import Transport
 
 
 def connected_status(url: str, transport: str | None, deflate: bool | None,
-                     tls_unchecked: bool) -> str:
+                     tls_unchecked: bool, server: str | None = None) -> str:
+    """`server`: the generation when it is not the one socket.io-client 4 speaks."""
     extra = ""
     if transport == Transport.WEBSOCKET:
         extra = ", deflate on" if deflate else ", deflate off"
+    if server:
+        extra += f"; the server is {server}"
     tls = " — TLS NOT VERIFIED" if tls_unchecked else ""
     return f"Connected to {url} over {transport or '?'}{extra}{tls}"
 

@@ -442,7 +442,8 @@ class Session:
         c, opts = self.client, self.options
         return connected_status(redact_url(opts.url), c.transport_name if c else None,
                                 c.deflate if c else None,
-                                opts.is_tls and not opts.verify_tls)
+                                opts.is_tls and not opts.verify_tls,
+                                wire.V2_SERVER if c is not None and c.v2 else None)
 
     def namespace_connected(self, ns: str, info: dict, size: int) -> None:
         now = self._clock()

@@ -182,6 +182,7 @@ def test_socket_io_2x_auth_goes_as_the_namespace_query_and_is_masked_in_raw_capt
             assert "server" in entry.detail and "recovery" not in entry.detail   # said once, on "/"
             [root] = rec.find(kind="connect", ns="/")
             assert "no connection state recovery" in root.detail["recovery"]
+            assert session.status.endswith("; the server is socket.io 2.x (Engine.IO 3, Socket.IO protocol 4)")
             # an ERROR packet whose data is a string: 2.x's words for a namespace it lacks
             refused = await session.open_namespace("/nope")
             assert isinstance(refused, NamespaceRefused) and refused.data == "Invalid namespace"
