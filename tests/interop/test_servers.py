@@ -343,3 +343,29 @@ def test_the_msgpack_parser_against_a_2x_server_is_one_clear_message(node_genera
         finally:
             await session.disconnect()
     run(scenario())
+
+
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
+def test_socket_io_2x_reconnects_after_the_server_cut_the_transport(node_generation, transport):
+    # 2.x's "/" is connected by the server unasked on the new engine too, "/chat" asked again
+    server = node_generation("server_v2.js")
+
+    async def scenario():
+        session = Session(ConnectionOptions(url=server.url, transport=transport, reconnection_delay=0.1,
+                                            reconnection_delay_max=0.2, randomization_factor=0.0))
+        rec = Recorder(session)
+        try:
+            first = await session.connect(namespaces=["/", "/chat"])
+            r = await session.emit("/chat", "drop", [], ack=True)
+            assert (await r.answer).args == [{"dropping": True}]
+            [gone] = await rec.wait_for(kind="disconnect", ns="/chat")
+            assert gone.detail["reason"] in ("transport close", "server disconnect")
+            back = await rec.wait_for(2, kind="connect", where=lambda e: e.seq > gone.seq)
+            assert {e.ns for e in back} == {"/", "/chat"}
+            assert back[0].detail["sid"] != first["/"]["sid"]
+            r = await session.emit("/chat", "echo", [b"\x01", "after"], ack=True)
+            assert (await r.answer).args == [b"\x01", "after"]
+            assert not rec.find(kind="error")
+        finally:
+            await session.disconnect()
+    run(scenario())
