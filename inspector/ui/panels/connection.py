@@ -124,6 +124,7 @@ class ConnectionPanel(QWidget):
         grid.setHorizontalSpacing(16)
 
         left = QFormLayout()
+        left.setHorizontalSpacing(8)        # labels never touch their fields
         self.pathEdit = QLineEdit(s.get(S.PATH), objectName="pathEdit")
         self.transportCombo = QComboBox(objectName="transportCombo")
         for label, key in TRANSPORT_CHOICES:
@@ -181,6 +182,7 @@ class ConnectionPanel(QWidget):
         left.addRow("", self.headersMask)
 
         right = QFormLayout()
+        right.setHorizontalSpacing(8)
         self.verifyTlsCheck = QCheckBox("Check TLS certificates", objectName="verifyTlsCheck")
         self.verifyTlsCheck.setChecked(True)   # every launch: turning it off is never remembered
         self.verifyTlsCheck.toggled.connect(lambda on: self.tlsWarning.setVisible(not on))
