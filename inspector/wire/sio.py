@@ -172,10 +172,13 @@ class InspectorClient(socketio.AsyncClient):
         self._mismatch: str | None = None    # the server's parser is not ours: fail, no reconnect
         self._cut = False                    # drop_transport(): the close is ours, not the server's
         self._answered = False               # a CONNECT of this engine was answered (or refused)
+        self._asked: set[str] = set()        # the namespaces a CONNECT was sent for on this engine
         self.eio.on_message = self._on_message
         self.eio.on_error = lambda exc, data: self.observer.protocol_error(
             f"could not handle a message ({type(exc).__name__}: {exc})", data)
         self.eio.on_written = self._on_written
+        self.eio.on_bad_packet = lambda message, data: self.observer.protocol_error(message, data)
+        self.eio.tolerate_bad_packets = options.tolerate_undecodable
 
     def _engineio_client_class(self):
         return InspectorEngine
@@ -299,6 +302,7 @@ class InspectorClient(socketio.AsyncClient):
         self._parse_failed = False
         self._v2_root = self._v2_root_closed = False
         self._mismatch, self._cut, self._answered = None, False, False
+        self._asked = set()
         info = {
             "sid": self.eio.sid, "transport": self.eio.current_transport,
             "upgrades": list(self.eio.upgrades or []),
@@ -327,12 +331,14 @@ class InspectorClient(socketio.AsyncClient):
             # connection state recovery: the server replays what we missed
             auth = {**(auth or {}), "pid": st.pid, "offset": st.offset}
         st.opening = True
+        self._asked.add(ns)
         self._queue(self.packet_class(sio_packet.CONNECT, data=auth or None, namespace=ns))
 
     def _send_connect_v2(self, ns: str, auth: Any, st: _Namespace) -> None:
         """Protocol 4: "/" is connected by the server unasked (its CONNECT is only waited
         for); another namespace is `40/nsp?query,`, its auth as the query."""
         st.opening = True
+        self._asked.add(ns)
         if ns == "/":
             if self._v2_root:
                 self._on_connect("/", None, 0)
@@ -576,6 +582,9 @@ class InspectorClient(socketio.AsyncClient):
         try:
             if self._binary is not None:
                 pkt, size = self._binary
+                if isinstance(data, str):       # socket.io-parser throws here: a lying count
+                    raise ValueError(f"got plaintext data when reconstructing a packet: a text frame "
+                                     f"where {describe_awaited(pkt)} was expected")
                 size += len(data)
                 if pkt.add_attachment(data):
                     self._binary = None
@@ -585,6 +594,8 @@ class InspectorClient(socketio.AsyncClient):
                 return
             # a text message had its Engine.IO type ("4"); a binary one (msgpack) has none
             size = 1 + utf8_len(data) if isinstance(data, str) else len(data)
+            if not isinstance(data, str) and self.options.parser == Parser.JSON:
+                raise ValueError("got binary data when not reconstructing a packet")
             pkt = self.packet_class(encoded_packet=data)
         except (ValueError, TypeError, IndexError, KeyError, RecursionError) as exc:
             # what a malformed packet makes python-socketio's decoder raise: int() and JSON
@@ -673,6 +684,11 @@ class InspectorClient(socketio.AsyncClient):
             self._v2_root = True
             if st is None or not st.opening:    # "/" connected unasked: a 2.x client has no
                 return                          # socket there (and a DISCONNECT would close it)
+        if st is None and ns not in self._asked:
+            # socket.io-client has no socket for it: the packet is ignored (and said so here)
+            self.observer.protocol_error(f"the server connected {ns}, a namespace never opened on "
+                                         "this connection (socket.io-client ignores the packet)", data)
+            return
         if st is None:  # a namespace we closed meanwhile: tell the server again
             self._queue(self.packet_class(sio_packet.DISCONNECT, namespace=ns))
             return
@@ -846,6 +862,17 @@ def websocket_options(options: ConnectionOptions) -> dict:
     if options.compression:
         extra["compress"] = 15          # offer permessage-deflate
     return extra
+
+
+def describe_awaited(pkt) -> str:
+    """The attachment a binary packet still waits for, and the packet: `attachment 2 of 2 of
+    BINARY_EVENT 'file' on /`."""
+    kind = "BINARY_EVENT" if pkt.packet_type == sio_packet.BINARY_EVENT else "BINARY_ACK"
+    data = pkt.data
+    what = (f" {data[0]!r}" if kind == "BINARY_EVENT" and isinstance(data, list) and data
+            and isinstance(data[0], str) else f" id {pkt.id}" if pkt.id is not None else "")
+    return (f"attachment {len(pkt.attachments) + 1} of {pkt.attachment_count} of "
+            f"{kind}{what} on {pkt.namespace or '/'}")
 
 
 class NamespaceRefused(Exception):
