@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 import time
 from typing import Any, Callable
 
@@ -150,9 +151,12 @@ class InspectorEngine(engineio.AsyncClient):
         # that got none (both cleared by the Socket.IO half before each attempt)
         self.refusal: Refusal | None = None
         self.request_error: BaseException | None = None
+        # the CA file's context (wire/tls.py), for the polling requests and the websocket alike
+        self.ssl_context: ssl.SSLContext | None = None
         self.http_factory = lambda: aiohttp.ClientSession(
             ws_response_class=ws_class, response_class=response_class,
-            trace_configs=[self._trace_config()])
+            trace_configs=[self._trace_config()],
+            connector=aiohttp.TCPConnector(ssl=self.ssl_context) if self.ssl_context else None)
         # Engine.IO 3: `protocol` is what was asked for (a Protocol); `eio3` what this
         # connection speaks, and `eio3_seen` how a socket.io 2.x server was recognised
         self.protocol: str = Protocol.AUTO

@@ -64,6 +64,7 @@ from inspector.wire.options import ConnectionOptions, Parser
 from inspector.wire.parsers import PARSER_NAMES, other_parser, packet_class, parser_mismatch
 from inspector.wire.reasons import DisconnectReason
 from inspector.wire.refusals import describe_refusal, describe_request_error
+from inspector.wire.tls import Certificate, client_context, peer_certificate
 from inspector.wire.urls import redact_url
 
 __all__ = ["InspectorClient", "Observer", "Outgoing", "ConnectError", "NamespaceRefused",
@@ -177,6 +178,7 @@ class InspectorClient(socketio.AsyncClient):
         self.eio.on_error = lambda exc, data: self.observer.protocol_error(
             f"could not handle a message ({type(exc).__name__}: {exc})", data)
         self.eio.on_written = self._on_written
+        self.eio.ssl_context = client_context(options.verify_tls, options.ca_file)
         self.eio.on_bad_packet = lambda message, data: self.observer.protocol_error(message, data)
         self.eio.tolerate_bad_packets = options.tolerate_undecodable
 
@@ -271,14 +273,22 @@ class InspectorClient(socketio.AsyncClient):
             raise ConnectError(f"no answer from {redact_url(opts.url)} within "
                                f"{opts.connect_timeout:g} s") from None
         except engineio.exceptions.ConnectionError as exc:
+            cert = await self._failed_certificate()
             await self._abort_engine()
-            raise ConnectError(_describe_connect_error(exc, opts, self.eio)) from None
+            raise ConnectError(_describe_connect_error(exc, opts, self.eio, cert)) from None
         except (aiohttp.ClientError, OSError, ValueError) as exc:
             await self._abort_engine()
             raise ConnectError(f"{type(exc).__name__}: {exc}") from None
         except asyncio.CancelledError:    # Disconnect while connecting: no half-open engine left
             await self._abort_engine()
             raise
+
+    async def _failed_certificate(self) -> Certificate | None:
+        """The certificate that failed the check, fetched again unchecked (to name it)."""
+        error = self.eio.request_error
+        if not isinstance(error, aiohttp.ClientConnectorCertificateError):
+            return None
+        return await peer_certificate(error.host, error.port)
 
     async def _abort_engine(self) -> None:
         self._aborting = True
@@ -882,13 +892,14 @@ class NamespaceRefused(Exception):
         super().__init__(f"{ns} refused: {message}")
 
 
-def _describe_connect_error(exc: engineio.exceptions.ConnectionError,
-                            opts: ConnectionOptions, engine: InspectorEngine) -> str:
+def _describe_connect_error(exc: engineio.exceptions.ConnectionError, opts: ConnectionOptions,
+                            engine: InspectorEngine, cert: Certificate | None = None) -> str:
     message = str(exc.args[0]) if exc.args else "connection failed"
     if engine.refusal is not None:          # the server answered: its words, not a dict
         return describe_refusal(engine.refusal, redact_url(opts.url), opts.path, opts.base_namespace)
-    if engine.request_error is not None and message == "Connection error":
-        return describe_request_error(engine.request_error, redact_url(opts.url))
+    if engine.request_error is not None and (message == "Connection error" or isinstance(
+            engine.request_error, aiohttp.ClientSSLError)):     # long-polling: aiohttp's text
+        return describe_request_error(engine.request_error, redact_url(opts.url), cert, opts.ca_file)
     extra = exc.args[1] if len(exc.args) > 1 else None
     if "certificate" in message.lower() or "SSLError" in message:
         return f"TLS error: {message} (certificate checking is on)"
