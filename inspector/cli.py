@@ -27,6 +27,7 @@ from inspector.scenarios import junit
 from inspector.scenarios.runner import FAILED, SKIPPED, ScenarioRunner
 from inspector.session.acks import FROM_OPTIONS, AckFailed
 from inspector.session.errors import ConnectError, NamespaceRefused
+from inspector.session.explain import TLS_UNCHECKED
 from inspector.session.reserved import reserved_name_error
 from inspector.session.sequence_gaps import PathError, SequenceRule, parse_path
 from inspector.session.session import NotConnected, Session, normalize_namespace
@@ -146,6 +147,7 @@ def _add_connection_args(p: argparse.ArgumentParser) -> None:
                    help="the server's Socket.IO parser: json (default) or msgpack "
                         "(socket.io-msgpack-parser, python-socketio's serializer='msgpack')")
     p.add_argument("--insecure", action="store_true", help="do not check TLS certificates")
+    p.add_argument("--ca-file", metavar="PATH", help="trust this CA certificate (PEM) instead of the system's")
     p.add_argument("--connect-timeout", type=seconds, default=10.0, metavar="S")
     p.add_argument("--ack-timeout", type=seconds_or_none, default=None, metavar="S|none",
                    help="socket.io-client's ackTimeout: every emit's ack timeout unless it has "
@@ -213,6 +215,9 @@ def clip(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[:n - 1] + "…"
 
 
+INSECURE_WARNING = f"warning: {TLS_UNCHECKED} (--insecure)"
+
+
 def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]]:
     try:
         auth = parse_optional_object(read_value(args.auth, "--auth")) if args.auth else None
@@ -234,7 +239,7 @@ def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]
         query[name] = value
     opts = ConnectionOptions(
         url=args.url, path=args.path, transport=args.transport, auth=auth, query=query,
-        headers=headers, verify_tls=not args.insecure, connect_timeout=args.connect_timeout,
+        headers=headers, verify_tls=not args.insecure, connect_timeout=args.connect_timeout, ca_file=args.ca_file,
         reconnection=not args.no_reconnect, recovery=not args.no_recovery,
         compression=not args.no_deflate, log_secrets=args.log_secrets, ack_timeout=args.ack_timeout,
         retries=args.retries, tolerate_undecodable=args.tolerate_undecodable,
@@ -247,6 +252,8 @@ def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]
         raise UsageError(str(exc)) from None
     except ValueError as exc:           # urlsplit's own: "http://[::1", a bracketed non-address
         raise UsageError(f"the URL {clip(args.url)} is not valid: {exc}") from None
+    if args.insecure:     # one line, every time: the server's identity is not being checked
+        print(INSECURE_WARNING, file=sys.stderr)
     namespaces = [normalize_namespace(ns) for ns in args.namespace] or [opts.base_namespace]
     return opts, namespaces
 

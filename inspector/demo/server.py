@@ -56,15 +56,16 @@ class DemoServer:
         self._register()
 
     # -- lifecycle -------------------------------------------------------------
-    async def start(self) -> str:
+    async def start(self, ssl_context=None) -> str:
+        """Listen (over TLS with `ssl_context`, an ssl.SSLContext); returns the URL."""
         self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False,
                                      shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
+        site = web.TCPSite(self._runner, self.host, self.port, ssl_context=ssl_context)
         await site.start()
         host, port = self._runner.addresses[0][:2]
         self.port = port
-        self.url = f"http://{host}:{port}"
+        self.url = f"{'https' if ssl_context else 'http'}://{host}:{port}"
         if self.tick_interval > 0:
             self._ticker = asyncio.ensure_future(self._tick())
         return self.url

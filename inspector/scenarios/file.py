@@ -40,7 +40,7 @@ _CONNECTION_FIELDS = ("path", "transport", "auth", "query", "headers", "verify_t
                       "reconnection", "reconnection_attempts", "reconnection_delay",
                       "reconnection_delay_max", "randomization_factor", "compression",
                       "buffer_offline", "recovery", "rejoin_rooms", "ack_timeout", "retries",
-                      "parser", "protocol")
+                      "parser", "protocol", "ca_file")
 
 
 @dataclass
@@ -97,6 +97,8 @@ class Scenario:
         kwargs = {k: conn[k] for k in _CONNECTION_FIELDS if k in conn}
         if "query" in kwargs:
             kwargs["query"] = {k: v if isinstance(v, str) else json.dumps(v) for k, v in kwargs["query"].items()}
+        if kwargs.get("ca_file") and self.base_dir is not None:    # relative to the scenario file
+            kwargs["ca_file"] = str(self.base_dir / kwargs["ca_file"])
         opts = ConnectionOptions(url=url, **kwargs)
         try:
             opts.validate()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from inspector.wire.options import Transport
 
+# the warning whenever certificate checking is off: CLI (stderr), the connect rows' detail.tls
+TLS_UNCHECKED = "TLS certificate checking is off: the server's identity is not verified"
+
 
 def connected_status(url: str, transport: str | None, deflate: bool | None,
                      tls_unchecked: bool, server: str | None = None) -> str:

@@ -16,6 +16,7 @@ from typing import Any, Callable
 from inspector.log.entry import IN, OUT, SYS, Direction, Flag, Kind, LogEntry
 from inspector.session.acks import FROM_OPTIONS, AckOutcome, AckTracker, PendingAck
 from inspector.session.explain import (
+    TLS_UNCHECKED,
     answer_held_note,
     compress_no_effect,
     connected_status,
@@ -456,6 +457,8 @@ class Session:
             detail["pid"] = info["pid"]
             detail["recovered"] = info["recovered"]
         detail.update({k: info[k] for k in ("server", "recognised", "auth", "recovery") if k in info})
+        if self.options.is_tls and not self.options.verify_tls:
+            detail["tls"] = TLS_UNCHECKED          # said on every connect row, as the status says it
         entry = self._log(SYS, Kind.CONNECT, ns, size=size, detail=detail)
         gap = self.gaps.up(ns, now, entry.seq)
         if gap is not None:

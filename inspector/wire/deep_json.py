@@ -205,15 +205,17 @@ LARGE_TEXT = 1 << 20    # loads_sliced: texts this long are decoded a slice at a
 PROBE = 4096            # loads_sliced: a value that ends within this many characters is C's
 
 
-def loads_sliced(text: str, parse_int: Callable[[str], Any] | None = None) -> Any:
+def loads_sliced(text: str, parse_int: Callable[[str], Any] | None = None,
+                 parse_constant: Callable[[str], Any] | None = None) -> Any:
     """json.loads(text, parse_int=parse_int) for a large text (a 50 MB event) in many short
     C calls instead of one long one, which would hold the GIL (and so the window, whatever
     thread decodes) for all of it: values that end within PROBE characters are the C
     scanner's, long strings are decoded in slices, the containers around them here."""
     if len(text) < LARGE_TEXT:
-        return json.loads(text, parse_int=parse_int)
-    decoder = json.JSONDecoder(parse_int=parse_int)
-    return _parse(text, None, probe=decoder.scan_once, parse_int=parse_int)
+        return json.loads(text, parse_int=parse_int, parse_constant=parse_constant)
+    decoder = json.JSONDecoder(parse_int=parse_int, parse_constant=parse_constant)
+    return _parse(text, None, probe=decoder.scan_once, parse_int=parse_int,
+                  parse_constant=parse_constant)
 
 
 def _long_string(s: str, start: int) -> tuple[str, int]:
@@ -246,7 +248,8 @@ def _long_string(s: str, start: int) -> tuple[str, int]:
 
 
 def _parse(s: str, object_hook: Callable[[dict], Any] | None, probe=None,
-           parse_int: Callable[[str], Any] | None = None) -> Any:
+           parse_int: Callable[[str], Any] | None = None,
+           parse_constant: Callable[[str], Any] | None = None) -> Any:
     """json.loads's result and errors, with a stack of its own (no recursion); with `probe`
     (a C scan_once), what ends within PROBE characters is decoded by it (loads_sliced)."""
     ws = _WS.match
@@ -291,6 +294,8 @@ def _parse(s: str, object_hook: Callable[[dict], Any] | None, probe=None,
             else:
                 for name, const in _CONSTANTS.items():
                     if s.startswith(name, pos):
+                        if parse_constant is not None and const is not None and not isinstance(const, bool):
+                            const = parse_constant(name)        # NaN, Infinity, -Infinity
                         value, pos = const, pos + len(name)
                         break
                 else:

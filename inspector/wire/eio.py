@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 import time
 from typing import Any, Callable
 
@@ -33,6 +34,7 @@ from engineio import packet as eio_packet
 from engineio import payload as eio_payload
 
 from inspector.wire import eio3
+from inspector.wire.eio_packets import BadPacket, decode_packet
 from inspector.wire.loop import courtesy
 from inspector.wire.options import Protocol
 from inspector.wire.reasons import DisconnectReason
@@ -135,6 +137,9 @@ class InspectorEngine(engineio.AsyncClient):
         # (packet, encoded size, bytes written to the socket, compressed)
         self.on_written: Callable[[Any, int, int, bool], None] = lambda *a: None
         self.on_raw: RawTap | None = None
+        # a packet engine.io-parser would decode as its "error" packet: (words, the packet)
+        self.on_bad_packet: Callable[[str, Any], None] = lambda message, data: None
+        self.tolerate_bad_packets = False    # "tolerate undecodable packets": keep reading
         self.close_cause: tuple[str, str | None] | None = None
         self.writing = False
         self.last_rx = 0.0
@@ -146,9 +151,12 @@ class InspectorEngine(engineio.AsyncClient):
         # that got none (both cleared by the Socket.IO half before each attempt)
         self.refusal: Refusal | None = None
         self.request_error: BaseException | None = None
+        # the CA file's context (wire/tls.py), for the polling requests and the websocket alike
+        self.ssl_context: ssl.SSLContext | None = None
         self.http_factory = lambda: aiohttp.ClientSession(
             ws_response_class=ws_class, response_class=response_class,
-            trace_configs=[self._trace_config()])
+            trace_configs=[self._trace_config()],
+            connector=aiohttp.TCPConnector(ssl=self.ssl_context) if self.ssl_context else None)
         # Engine.IO 3: `protocol` is what was asked for (a Protocol); `eio3` what this
         # connection speaks, and `eio3_seen` how a socket.io 2.x server was recognised
         self.protocol: str = Protocol.AUTO
@@ -221,13 +229,26 @@ class InspectorEngine(engineio.AsyncClient):
     async def _receive_frame(self, data) -> str | None:
         """One websocket frame that is not a text message; what was wrong with it, if anything."""
         try:
-            if self.eio3 and type(data) is not str:
-                data = eio3.ws_unbinary(data)
-            pkt = eio_packet.Packet(encoded_packet=data)
-        except (ValueError, RecursionError) as exc:     # int(), base64 or JSON of a bad packet
+            pkt = decode_packet(eio3.ws_unbinary(data) if self.eio3 and type(data) is not str else data,
+                                self.eio3)
+        except BadPacket as exc:
+            return self._bad_packet(str(exc), data)
+        except eio3.FramingError as exc:     # an Engine.IO 3 binary frame without its type byte
+            return self._bad_packet(str(exc), data)
+        except (ValueError, RecursionError) as exc:     # the JSON of an OPEN or a probe
             return f"undecodable packet: {exc}"
         await self._receive_packet(pkt)
         return None
+
+    def _bad_packet(self, message: str, data) -> str | None:
+        """engine.io-client closes the connection on an error packet (transport error):
+        reported, then why the read loop ends; None when the user tolerates it."""
+        self.last_rx = time.monotonic()
+        closing = not self.tolerate_bad_packets
+        self.on_bad_packet(f"undecodable Engine.IO packet: {message}" + (
+            " (engine.io-client reads it as an error packet and closes the connection)" if closing
+            else " (tolerated: the connection stays open)"), data)
+        return f"undecodable Engine.IO packet: {message}" if closing else None
 
     async def _read_loop_polling(self):
         cause: tuple[str, str | None] = (TRANSPORT_ERROR, None)
@@ -248,13 +269,39 @@ class InspectorEngine(engineio.AsyncClient):
                 break
             try:
                 body = (await r.read()).decode("utf-8")
-                packets = self._decode_payload(body)
+                encoded = self._split_payload(body) if body else []
+            except eio3.FramingError as exc:
+                error = self._bad_packet(f"a long-polling payload that is not `length:packet` ({exc})", body)
+                if error is not None:
+                    cause = (TRANSPORT_ERROR, error)
+                    break
+                continue
             except (ValueError, aiohttp.ClientError) as exc:
                 cause = (TRANSPORT_ERROR, f"unexpected response: {exc}")
                 break
-            for pkt in packets:
-                await self._receive_packet(pkt)
+            error = await self._receive_payload(encoded)
+            if error is not None:
+                cause = (TRANSPORT_ERROR, error)
+                break
         await self._end_read_loop(cause)
+
+    async def _receive_payload(self, encoded: list[str]) -> str | None:
+        """The packets of one long-polling answer, in order; engine.io-parser's decodePayload
+        stops at the first bad one, and so does this (unless tolerated)."""
+        for text in encoded:
+            try:
+                pkt = decode_packet(text, self.eio3)
+            except BadPacket as exc:
+                error = self._bad_packet(str(exc), text)
+                if error is not None:
+                    return error
+                continue
+            except (ValueError, RecursionError) as exc:     # the JSON of an OPEN
+                return f"undecodable packet: {exc}"
+            await self._receive_packet(pkt)
+            if self.state != "connected":
+                return None
+        return None
 
     async def _end_read_loop(self, cause):
         if self.state == "connected" and self.close_cause is None:
@@ -328,9 +375,7 @@ class InspectorEngine(engineio.AsyncClient):
         return body.split("\x1e")
 
     def _decode_payload(self, body: str) -> list:
-        if self.eio3:
-            return eio3.decode_payload(body)
-        return eio_payload.Payload(encoded_payload=body).packets
+        return [decode_packet(text, self.eio3) for text in self._split_payload(body)] if body else []
 
     async def disconnect(self, abort=False, reason=None):
         if self.state == "connected" and self.current_transport == "polling" and not abort:

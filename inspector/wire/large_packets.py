@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import json
 
-from socketio import packet as sio_packet
-
 from inspector.wire import deep_json
+from inspector.wire.parsers import JsonPacket, refuse_constant
 
 
 def _safe_int(text: str) -> int:
@@ -30,9 +29,11 @@ class _SlicedJson:
     @staticmethod
     def loads(text, **kwargs):
         if isinstance(text, str) and len(text) >= deep_json.LARGE_TEXT and not kwargs:
-            return deep_json.loads_sliced(text, parse_int=_safe_int)
-        return sio_packet.Packet.json.loads(text, **kwargs)
+            return deep_json.loads_sliced(text, parse_int=_safe_int, parse_constant=refuse_constant)
+        return JsonPacket.json.loads(text, **kwargs)
 
 
-class SlicedPacket(sio_packet.Packet):
+class SlicedPacket(JsonPacket):
+    """JsonPacket (JSON.parse's grammar: no NaN or Infinity), a large text in slices."""
+
     json = _SlicedJson

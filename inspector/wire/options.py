@@ -1,6 +1,8 @@
 """Connection options: what the connection panel and the CLI flags describe."""
 from __future__ import annotations
 
+import os
+import ssl
 from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -46,6 +48,7 @@ class ConnectionOptions:
     query: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     verify_tls: bool = True
+    ca_file: str | None = None           # trust only this CA (PEM) instead of the system's
     connect_timeout: float = 10.0
     reconnection: bool = True
     reconnection_attempts: int = 0        # 0: no limit
@@ -75,6 +78,8 @@ class ConnectionOptions:
             _ = parts.port      # urlsplit checks the port only when asked for it
         except ValueError:
             raise OptionsError(f"URL has an invalid port: {self.url!r}") from None
+        if self.ca_file:
+            self._check_ca_file()
         if self.transport not in TRANSPORTS:
             raise OptionsError(f"unknown transport {self.transport!r}")
         if self.parser not in set(Parser):
@@ -92,6 +97,14 @@ class ConnectionOptions:
         if self.protocol == Protocol.V2 and self.parser == Parser.MSGPACK:
             raise OptionsError("the msgpack parser is spoken by socket.io 3.x and 4.x only "
                                "(socket.io-msgpack-parser 3); choose protocol auto or v3+")
+
+    def _check_ca_file(self) -> None:
+        if not os.path.isfile(self.ca_file):
+            raise OptionsError(f"CA file not found: {self.ca_file}")
+        try:
+            ssl.create_default_context(cafile=self.ca_file)
+        except (ssl.SSLError, OSError, ValueError) as exc:
+            raise OptionsError(f"CA file {self.ca_file} is not a PEM certificate file ({exc})") from None
 
     @property
     def transports(self) -> list[str]:

@@ -21,7 +21,7 @@ from socketio import packet as sio_packet
 from inspector.wire.options import Parser
 from inspector.wire.packets import MASK, SIO_TYPES, describe_packet, mask_connect_auth
 
-__all__ = ["MsgPackPacket", "packet_class", "raw_reader", "describe_msgpack", "mask_msgpack_connect",
+__all__ = ["JsonPacket", "MsgPackPacket", "packet_class", "raw_reader", "describe_msgpack", "mask_msgpack_connect",
            "contains_bytes", "other_parser", "parser_mismatch", "PARSER_NAMES"]
 
 EVENT, ACK = sio_packet.EVENT, sio_packet.ACK
@@ -122,9 +122,31 @@ class MsgPackPacket(sio_packet.Packet):
         return 0
 
 
+def refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON (socket.io-client's JSON.parse refuses it: invalid payload)")
+
+
+class _StrictJson:
+    """The json python-socketio's Packet reads with: JSON.parse's grammar, which has no NaN,
+    Infinity or -Infinity (Python's decoder takes them, and the log could not write them as
+    JSON).  A number too large for a double (1e999) is JSON: JavaScript reads Infinity."""
+
+    dumps = staticmethod(sio_packet.Packet.json.dumps)
+
+    @staticmethod
+    def loads(text, **kwargs):
+        return sio_packet.Packet.json.loads(text, parse_constant=refuse_constant, **kwargs)
+
+
+class JsonPacket(sio_packet.Packet):
+    """python-socketio's Packet (socket.io-parser's text form), read as JSON.parse reads."""
+
+    json = _StrictJson
+
+
 def packet_class(parser: str) -> type[sio_packet.Packet]:
     """The packet class python-socketio's client is given as its serializer."""
-    return MsgPackPacket if parser == Parser.MSGPACK else sio_packet.Packet
+    return MsgPackPacket if parser == Parser.MSGPACK else JsonPacket
 
 
 def other_parser(parser: str) -> Parser:

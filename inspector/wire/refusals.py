@@ -82,10 +82,17 @@ def describe_refusal(refusal: Refusal, url: str, path: str, namespace: str) -> s
     return message
 
 
-def describe_request_error(exc: BaseException, url: str) -> str:
-    """A handshake request that got no HTTP answer (python-engineio says "Connection error")."""
+def describe_request_error(exc: BaseException, url: str, cert=None, ca_file: str | None = None) -> str:
+    """A handshake request that got no HTTP answer (python-engineio says "Connection error");
+    `cert`: the certificate that failed the check (wire/tls.py), to name it."""
     if isinstance(exc, aiohttp.ClientConnectorCertificateError):
-        return f"TLS error: {exc.certificate_error} (certificate checking is on)"
+        why = getattr(exc.certificate_error, "verify_message", None) or str(exc.certificate_error)
+        message = f"TLS error: the certificate of {exc.host}:{exc.port} failed the check ({why})"
+        if cert is not None:
+            message += f": {cert.words()}"
+        trust = f"only the CA file {ca_file} is trusted" if ca_file else \
+            "trust its CA with the CA file option (--ca-file), or turn checking off"
+        return message + f" (certificate checking is on: {trust})"
     if isinstance(exc, aiohttp.ClientConnectorSSLError):
         return f"TLS error: {exc.os_error}"
     if isinstance(exc, aiohttp.ClientConnectorError):

@@ -62,10 +62,11 @@ from inspector.wire.eio import (
 )
 from inspector.wire.large_packets import SlicedPacket
 from inspector.wire.options import ConnectionOptions, Parser
-from inspector.wire.parsers import PARSER_NAMES, other_parser, packet_class, parser_mismatch
+from inspector.wire.parsers import PARSER_NAMES, JsonPacket, other_parser, packet_class, parser_mismatch
 from inspector.wire.payload import decode_error_text
 from inspector.wire.reasons import DisconnectReason
 from inspector.wire.refusals import describe_refusal, describe_request_error
+from inspector.wire.tls import Certificate, client_context, peer_certificate
 from inspector.wire.urls import redact_url
 
 __all__ = ["InspectorClient", "Observer", "Outgoing", "ConnectError", "NamespaceRefused",
@@ -157,7 +158,7 @@ class InspectorClient(socketio.AsyncClient):
             serializer=packet_class(options.parser),   # chosen once: json or msgpack
         )
         self.observer = observer
-        if self.packet_class is sio_packet.Packet:
+        if self.packet_class is JsonPacket:
             self.packet_class = SlicedPacket      # a 50 MB event decoded without freezing the window
         self.ns: dict[str, _Namespace] = {}
         self._ack_ids: dict[str, int] = {}
@@ -176,10 +177,14 @@ class InspectorClient(socketio.AsyncClient):
         self._mismatch: str | None = None    # the server's parser is not ours: fail, no reconnect
         self._cut = False                    # drop_transport(): the close is ours, not the server's
         self._answered = False               # a CONNECT of this engine was answered (or refused)
+        self._asked: set[str] = set()        # the namespaces a CONNECT was sent for on this engine
         self.eio.on_message = self._on_message
         self.eio.on_error = lambda exc, data: self.observer.protocol_error(
             f"could not handle a message ({type(exc).__name__}: {exc})", data)
         self.eio.on_written = self._on_written
+        self.eio.ssl_context = client_context(options.verify_tls, options.ca_file)
+        self.eio.on_bad_packet = lambda message, data: self.observer.protocol_error(message, data)
+        self.eio.tolerate_bad_packets = options.tolerate_undecodable
 
     def _engineio_client_class(self):
         return InspectorEngine
@@ -272,14 +277,22 @@ class InspectorClient(socketio.AsyncClient):
             raise ConnectError(f"no answer from {redact_url(opts.url)} within "
                                f"{opts.connect_timeout:g} s") from None
         except engineio.exceptions.ConnectionError as exc:
+            cert = await self._failed_certificate()
             await self._abort_engine()
-            raise ConnectError(_describe_connect_error(exc, opts, self.eio)) from None
+            raise ConnectError(_describe_connect_error(exc, opts, self.eio, cert)) from None
         except (aiohttp.ClientError, OSError, ValueError) as exc:
             await self._abort_engine()
             raise ConnectError(f"{type(exc).__name__}: {exc}") from None
         except asyncio.CancelledError:    # Disconnect while connecting: no half-open engine left
             await self._abort_engine()
             raise
+
+    async def _failed_certificate(self) -> Certificate | None:
+        """The certificate that failed the check, fetched again unchecked (to name it)."""
+        error = self.eio.request_error
+        if not isinstance(error, aiohttp.ClientConnectorCertificateError):
+            return None
+        return await peer_certificate(error.host, error.port)
 
     async def _abort_engine(self) -> None:
         self._aborting = True
@@ -303,6 +316,7 @@ class InspectorClient(socketio.AsyncClient):
         self._parse_failed = False
         self._v2_root = self._v2_root_closed = False
         self._mismatch, self._cut, self._answered = None, False, False
+        self._asked = set()
         info = {
             "sid": self.eio.sid, "transport": self.eio.current_transport,
             "upgrades": list(self.eio.upgrades or []),
@@ -331,12 +345,14 @@ class InspectorClient(socketio.AsyncClient):
             # connection state recovery: the server replays what we missed
             auth = {**(auth or {}), "pid": st.pid, "offset": st.offset}
         st.opening = True
+        self._asked.add(ns)
         self._queue(self.packet_class(sio_packet.CONNECT, data=auth or None, namespace=ns))
 
     def _send_connect_v2(self, ns: str, auth: Any, st: _Namespace) -> None:
         """Protocol 4: "/" is connected by the server unasked (its CONNECT is only waited
         for); another namespace is `40/nsp?query,`, its auth as the query."""
         st.opening = True
+        self._asked.add(ns)
         if ns == "/":
             if self._v2_root:
                 self._on_connect("/", None, 0)
@@ -580,6 +596,9 @@ class InspectorClient(socketio.AsyncClient):
         try:
             if self._binary is not None:
                 pkt, size = self._binary
+                if isinstance(data, str):       # socket.io-parser throws here: a lying count
+                    raise ValueError(f"got plaintext data when reconstructing a packet: a text frame "
+                                     f"where {describe_awaited(pkt)} was expected")
                 size += len(data)
                 if pkt.add_attachment(data):
                     self._binary = None
@@ -589,6 +608,8 @@ class InspectorClient(socketio.AsyncClient):
                 return
             # a text message had its Engine.IO type ("4"); a binary one (msgpack) has none
             size = 1 + utf8_len(data) if isinstance(data, str) else len(data)
+            if not isinstance(data, str) and self.options.parser == Parser.JSON:
+                raise ValueError("got binary data when not reconstructing a packet")
             pkt = self.packet_class(encoded_packet=data)
         except (ValueError, TypeError, IndexError, KeyError, RecursionError) as exc:
             # what a malformed packet makes python-socketio's decoder raise: int() and JSON
@@ -677,6 +698,11 @@ class InspectorClient(socketio.AsyncClient):
             self._v2_root = True
             if st is None or not st.opening:    # "/" connected unasked: a 2.x client has no
                 return                          # socket there (and a DISCONNECT would close it)
+        if st is None and ns not in self._asked:
+            # socket.io-client has no socket for it: the packet is ignored (and said so here)
+            self.observer.protocol_error(f"the server connected {ns}, a namespace never opened on "
+                                         "this connection (socket.io-client ignores the packet)", data)
+            return
         if st is None:  # a namespace we closed meanwhile: tell the server again
             self._queue(self.packet_class(sio_packet.DISCONNECT, namespace=ns))
             return
@@ -852,6 +878,17 @@ def websocket_options(options: ConnectionOptions) -> dict:
     return extra
 
 
+def describe_awaited(pkt) -> str:
+    """The attachment a binary packet still waits for, and the packet: `attachment 2 of 2 of
+    BINARY_EVENT 'file' on /`."""
+    kind = "BINARY_EVENT" if pkt.packet_type == sio_packet.BINARY_EVENT else "BINARY_ACK"
+    data = pkt.data
+    what = (f" {data[0]!r}" if kind == "BINARY_EVENT" and isinstance(data, list) and data
+            and isinstance(data[0], str) else f" id {pkt.id}" if pkt.id is not None else "")
+    return (f"attachment {len(pkt.attachments) + 1} of {pkt.attachment_count} of "
+            f"{kind}{what} on {pkt.namespace or '/'}")
+
+
 class NamespaceRefused(Exception):
     def __init__(self, ns: str, data: Any):
         self.ns, self.data = ns, data
@@ -859,13 +896,14 @@ class NamespaceRefused(Exception):
         super().__init__(f"{ns} refused: {message}")
 
 
-def _describe_connect_error(exc: engineio.exceptions.ConnectionError,
-                            opts: ConnectionOptions, engine: InspectorEngine) -> str:
+def _describe_connect_error(exc: engineio.exceptions.ConnectionError, opts: ConnectionOptions,
+                            engine: InspectorEngine, cert: Certificate | None = None) -> str:
     message = str(exc.args[0]) if exc.args else "connection failed"
     if engine.refusal is not None:          # the server answered: its words, not a dict
         return describe_refusal(engine.refusal, redact_url(opts.url), opts.path, opts.base_namespace)
-    if engine.request_error is not None and message == "Connection error":
-        return describe_request_error(engine.request_error, redact_url(opts.url))
+    if engine.request_error is not None and (message == "Connection error" or isinstance(
+            engine.request_error, aiohttp.ClientSSLError)):     # long-polling: aiohttp's text
+        return describe_request_error(engine.request_error, redact_url(opts.url), cert, opts.ca_file)
     extra = exc.args[1] if len(exc.args) > 1 else None
     if "certificate" in message.lower() or "SSLError" in message:
         return f"TLS error: {message} (certificate checking is on)"

@@ -16,6 +16,7 @@ from inspector.session.session import Session
 from inspector.wire.options import ConnectionOptions, OptionsError, Parser
 from inspector.wire.packets import MASK, summary
 from inspector.wire.parsers import (
+    JsonPacket,
     MsgPackPacket,
     describe_msgpack,
     mask_msgpack_connect,
@@ -89,7 +90,7 @@ def test_a_text_frame_is_undecodable_for_the_msgpack_parser():
 
 
 def test_the_parser_is_an_option_chosen_once():
-    assert packet_class(Parser.JSON) is sio_packet.Packet
+    assert packet_class(Parser.JSON) is JsonPacket and issubclass(JsonPacket, sio_packet.Packet)
     assert packet_class("msgpack") is MsgPackPacket
     assert ConnectionOptions().parser == "json"
     with pytest.raises(OptionsError, match="unknown parser 'protobuf'"):

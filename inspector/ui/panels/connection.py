@@ -223,6 +223,10 @@ class ConnectionPanel(QWidget):
                                     "it, this many more times at most; every emit then asks for an "
                                     "ack, and they go out one at a time, in order")
         right.addRow("", self.verifyTlsCheck)
+        self.caFileEdit = QLineEdit(objectName="caFileEdit")
+        self.caFileEdit.setPlaceholderText("the system's CAs (or a PEM file: trust its CA)")
+        self.caFileEdit.setToolTip("Trust the CA certificate in this PEM file instead of turning checking off")
+        right.addRow("CA file", self.caFileEdit)
         right.addRow("Connect timeout", self.connectTimeoutSpin)
         right.addRow("", self.reconnectCheck)
         right.addRow("Attempts", self.attemptsSpin)
@@ -291,6 +295,7 @@ class ConnectionPanel(QWidget):
             url=self.urlEdit.text().strip(), path=self.pathEdit.text().strip() or "/socket.io",
             transport=self.transportCombo.currentData(), auth=self.authEdit.value,
             query=query, headers=headers, verify_tls=self.verifyTlsCheck.isChecked(),
+            ca_file=self.caFileEdit.text().strip() or None,
             connect_timeout=self.connectTimeoutSpin.value(),
             reconnection=self.reconnectCheck.isChecked(),
             reconnection_attempts=self.attemptsSpin.value(),
