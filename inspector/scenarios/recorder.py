@@ -17,6 +17,7 @@ as `${env:NAME}` placeholders, listed in the file's header comment.
 """
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -417,6 +418,19 @@ def _path_key(k: Any) -> bool:
 
 def _env_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper()
+
+
+def secret_env(options: ConnectionOptions, ns_auth: dict[str, Any] | None = None) -> dict[str, str]:
+    """The `${env:NAME}` values a recorded scenario asks for, taken from a connection's own
+    auth and headers (the window's connection, a profile): what a replay uses instead of
+    environment variables."""
+    groups = [("SIO_AUTH", options.auth or {}), ("SIO_HEADER", options.headers or {})]
+    groups += [(_ns_prefix(ns), auth) for ns, auth in (ns_auth or {}).items() if isinstance(auth, dict)]
+    env = {}
+    for prefix, values in groups:
+        for key, value in values.items():
+            env[f"{prefix}_{_env_name(str(key))}"] = value if isinstance(value, str) else json.dumps(value)
+    return env
 
 
 async def context_of(session) -> RecordingContext:
