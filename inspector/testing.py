@@ -325,7 +325,8 @@ class InspectorDriver:
 
     def save_scenario(self, path: str | Path, *, events: str = "all", loose: bool = False,
                       include_secrets: bool = False, name: str | None = None,
-                      timeout: float = DEFAULT_TIMEOUT) -> str:
+                      timeout: float = DEFAULT_TIMEOUT, exact: bool = False,
+                      unsolicited: bool = False) -> str:
         """Save the session as a scenario through the Save dialog; returns the file's text.
         events: "all" incoming events, the "selected" log rows, or "none"."""
         path = Path(path)
@@ -340,6 +341,8 @@ class InspectorDriver:
         combo.setCurrentIndex(combo.findData(events))
         dialog.looseCheck.setChecked(loose)
         dialog.secretsCheck.setChecked(include_secrets)
+        dialog.exactCheck.setChecked(exact)
+        dialog.unsolicitedCheck.setChecked(unsolicited)
         before = self.scenario_summary
         confirm = dialog.findChild(QPushButton, "saveScenarioConfirm")
         if not confirm.isEnabled():

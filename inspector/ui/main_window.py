@@ -302,7 +302,7 @@ class MainWindow(QMainWindow):
         self.scenario = ScenarioPanel(
             self.bridge, entries=self.model.entries, row_count=self.model.rowCount,
             selected=lambda: [i.data(EntryRole) for i in table.selectionModel().selectedRows()],
-            current_url=lambda: self.connection.urlEdit.text().strip())
+            current_url=lambda: self.connection.urlEdit.text().strip(), connection=self._user_connection)
         self.scenarioDock = ScenarioDock(self.scenario, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.scenarioDock)
         self.resizeDocks([self.scenarioDock], [340], Qt.Orientation.Horizontal)
@@ -330,6 +330,15 @@ class MainWindow(QMainWindow):
         menu.addAction(self.scenarioDock.toggleViewAction())
         help_action = next((a for a in self.menuBar().actions() if a.text() == "&Help"), None)
         self.menuBar().insertMenu(help_action, menu)
+
+    def _user_connection(self) -> tuple:
+        """The connection as the user set it: the form's options (None while they are not
+        valid) and the auth each namespace was opened with (for the Scenario dock)."""
+        try:
+            options = self.connection.options()
+        except ValueError:
+            options = None
+        return options, dict(self.session.namespace_auth())
 
     # -- intent: coroutines on the GUI loop that await the Session on the network loop --
     def _start(self, handler: Coroutine[Any, Any, Any], failed: str,
