@@ -40,6 +40,7 @@ from inspector.ui.event_loop import close_qasync_loop, install_qasync_loop
 from inspector.ui.log.model import EntryRole
 from inspector.ui.main_window import MainWindow
 from inspector.ui.panels.busy import is_busy
+from inspector.ui.profile_window import PROFILES_DIR
 from inspector.ui.scenario.model import COL_STEP, COL_TIME, StepProgress
 from inspector.ui.settings import SESSIONS_DIR, Settings
 from inspector.wire.payload import to_jsonable
@@ -74,6 +75,8 @@ class InspectorDriver:
         # session files of tests go next to their settings, never to the user's data directory
         if not settings.get(SESSIONS_DIR):
             settings.set(SESSIONS_DIR, str(Path(settings_dir) / "sessions"))
+        if not settings.get(PROFILES_DIR):      # and their profiles too
+            settings.set(PROFILES_DIR, str(Path(settings_dir) / "config"))
         self.session = Session()
         self.bridge = SessionBridge(self.session, self.network)
         self.window = MainWindow(self.bridge, settings)
