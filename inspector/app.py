@@ -107,10 +107,20 @@ def run_gui(args: argparse.Namespace) -> int:
     session = Session()
     bridge = SessionBridge(session, network)
     window = MainWindow(bridge, session_file=args.session_file)
+    from inspector.ui import profile_window
+
+    def start_demo() -> str:       # the window's "Start the demo server" (the last URL was a demo's)
+        nonlocal demo
+        from inspector.demo.server import DemoServer
+        demo = demo or DemoServer(tick_interval=2.0)
+        return demo.url or network.submit(demo.start()).result(10)
+    window.start_demo = start_demo
     if args.open_file:
         window.open_session(args.open_file)
     if url:
         window.connection.urlEdit.setText(url)
+    if args.demo:
+        profile_window.demo_started(window, url)
     if args.demo or (url and args.connect):
         window.connection._connect_clicked()
     window.show()

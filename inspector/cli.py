@@ -16,11 +16,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 import time
 from typing import Any, Callable, TextIO
 
+from inspector import profile_cli
 from inspector.log.entry import IN, Kind, LogEntry
 from inspector.scenarios import file as scenario_file
 from inspector.scenarios import junit
@@ -89,7 +91,7 @@ def _subcommand(sub, name: str, intermix: bool = False, **kwargs) -> argparse.Ar
 def add_commands(sub) -> None:
     listen = _subcommand(sub, "listen", help="print every entry (JSON Lines) until stopped",
                             description="Connect and print every LogEntry as one JSON line.")
-    listen.add_argument("url")
+    listen.add_argument("url", nargs="?", help="the server (left out: the --profile's)")
     _add_connection_args(listen)
     listen.add_argument("--emit", nargs="+", action="append", metavar=("EVENT", "ARG_JSON"),
                         default=[], help="emit this once connected (on the first namespace); repeatable")
@@ -102,7 +104,7 @@ def add_commands(sub) -> None:
     emit = _subcommand(sub, "emit", intermix=True, help="send one emit and print it and its ack",
                           description="Send one emit; print the out entry and the ack answer. "
                                       "Exit 0, 1 when the ack timed out, 2 when it could not connect.")
-    emit.add_argument("url")
+    emit.add_argument("url", nargs="?", help="the server (left out: the --profile's)")
     emit.add_argument("event")
     emit.add_argument("args", nargs="*", metavar="ARG_JSON", help="one JSON value per argument "
                       "(bytes as {\"_bytes\": \"<base64>\"}), or @FILE (its text) or - (stdin); "
@@ -129,6 +131,9 @@ def add_commands(sub) -> None:
     run.add_argument("--junit", metavar="FILE", help="write a JUnit XML report (one test case per step)")
     run.add_argument("--log", metavar="FILE.jsonl", help="write every log entry as JSON Lines")
     run.add_argument("--url", help="run against this server instead of the scenario's `url`")
+    run.add_argument("--profile", metavar="NAME", help="run against this profile's server, its auth and "
+                     "header values filling the scenario's ${env:...} secrets (set variables win)")
+    profile_cli.add_profile_command(sub)
 
 
 def _add_connection_args(p: argparse.ArgumentParser) -> None:
@@ -171,11 +176,12 @@ def _add_connection_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--raw", action="store_true", help="also print every Engine.IO packet")
     p.add_argument("--log-secrets", action="store_true",
                    help="print auth values in raw CONNECT packets (masked unless given)")
+    profile_cli.add_profile_flag(p)
 
 
 # options that take a value: `--header=--` gives them [] (argparse drops the "--"), not text
 _REPEATED = ("namespace", "header", "query", "seq")
-_LISTS = ("args", "emit", "scenarios")
+_LISTS = ("args", "emit", "scenarios", "names")     # nargs lists: positional values
 
 
 def check_values(args: argparse.Namespace) -> None:
@@ -219,6 +225,10 @@ INSECURE_WARNING = f"warning: {TLS_UNCHECKED} (--insecure)"
 
 
 def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]]:
+    if getattr(args, "profile", None):
+        profile_cli.shift_positionals(args)
+    elif not args.url:
+        raise UsageError("a server URL is needed (or --profile NAME)")
     try:
         auth = parse_optional_object(read_value(args.auth, "--auth")) if args.auth else None
     except PayloadError as exc:
@@ -238,7 +248,7 @@ def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]
             raise UsageError(f"--query takes K=V, got {q!r}")
         query[name] = value
     opts = ConnectionOptions(
-        url=args.url, path=args.path, transport=args.transport, auth=auth, query=query,
+        url=args.url or "http://-", path=args.path, transport=args.transport, auth=auth, query=query,
         headers=headers, verify_tls=not args.insecure, connect_timeout=args.connect_timeout, ca_file=args.ca_file,
         reconnection=not args.no_reconnect, recovery=not args.no_recovery,
         compression=not args.no_deflate, log_secrets=args.log_secrets, ack_timeout=args.ack_timeout,
@@ -246,6 +256,12 @@ def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]
         protocol=args.protocol, parser=args.parser,
         reconnection_attempts=args.reconnect_attempts, reconnection_delay=args.reconnect_delay,
         reconnection_delay_max=max(5.0, args.reconnect_delay))
+    try:
+        args.profile_plan = profile_cli.load(args)
+    except profile_cli.ProfileUsageError as exc:
+        raise UsageError(str(exc)) from None
+    if args.profile_plan is not None:
+        opts, profile_namespaces = profile_cli.merge(args.profile_plan, args, opts)
     try:
         opts.validate()
     except OptionsError as exc:
@@ -255,6 +271,8 @@ def options_from(args: argparse.Namespace) -> tuple[ConnectionOptions, list[str]
     if args.insecure:     # one line, every time: the server's identity is not being checked
         print(INSECURE_WARNING, file=sys.stderr)
     namespaces = [normalize_namespace(ns) for ns in args.namespace] or [opts.base_namespace]
+    if args.profile_plan is not None:
+        namespaces = [normalize_namespace(ns) for ns in profile_namespaces]
     return opts, namespaces
 
 
@@ -373,14 +391,17 @@ def _fail(message: str) -> int:
     return EXIT_CONNECT
 
 
-async def _connect(session: Session, opts: ConnectionOptions, namespaces: list[str]) -> dict:
-    results = await session.connect(opts, namespaces)
+async def _connect(session: Session, opts: ConnectionOptions, namespaces: list[str],
+                   profile=None) -> dict:
+    await profile_cli.prepare(session, profile)
+    results = await session.connect(opts, namespaces, profile.ns_auth if profile else None)
     failed = {ns: r for ns, r in results.items() if isinstance(r, Exception)}
     if len(failed) == len(results):
         reasons = "; ".join(f"{ns}: {r}" for ns, r in failed.items())
         raise ConnectError(f"no namespace could be opened ({reasons})")
     for ns, r in failed.items():
         print(f"socketio-inspector: {ns} was not opened: {r}", file=sys.stderr)
+    await profile_cli.join_rooms(session, profile, results)
     return results
 
 
@@ -424,7 +445,7 @@ async def listen(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     session.subscribe(count)
     _stop_on_signals(stop)
     try:
-        if not await _unless_stopped(_connect(session, opts, namespaces), stop):
+        if not await _unless_stopped(_connect(session, opts, namespaces, args.profile_plan), stop):
             await session.disconnect()      # Ctrl+C while a reconnect series (endless by default) ran
             return EXIT_OK
     except (ConnectError, NamespaceRefused) as exc:
@@ -460,7 +481,7 @@ async def emit(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     if opts.reconnection:
         session.subscribe(_attempts_shower("--no-reconnect"))
     try:
-        await _connect(session, opts, namespaces)
+        await _connect(session, opts, namespaces, args.profile_plan)
     except (ConnectError, NamespaceRefused) as exc:
         await session.disconnect()      # its HTTP session too ("Unclosed client session")
         return _fail(str(exc))
@@ -551,10 +572,17 @@ def _on_signals(callback) -> None:
 async def run_scenarios(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     """Check every file first (nothing connects if one is refused), then run them in order."""
     scenarios, problems = [], []
+    try:
+        profile = profile_cli.load(args)
+    except profile_cli.ProfileUsageError as exc:
+        raise UsageError(str(exc)) from None
+    if profile is not None:
+        args.url = args.url or profile.options.url
+    env = profile_cli.scenario_env(profile, os.environ)
     for path in args.scenarios:
         try:
             sc = scenario_file.load(path)
-            sc.check_environment(args.url)
+            sc.check_environment(args.url, env)
             scenarios.append(sc)
         except scenario_file.ScenarioError as exc:
             problems += exc.problems
@@ -573,7 +601,7 @@ async def run_scenarios(args: argparse.Namespace, out: TextIO = sys.stdout) -> i
     code = EXIT_OK
     try:
         for sc in scenarios:
-            suite, failed, unreachable = await _run_one(sc, args.url, out, log)
+            suite, failed, unreachable = await _run_one(sc, args.url, out, log, env)
             suites.append(suite)
             code = max(code, EXIT_CONNECT if unreachable else 1 if failed else EXIT_OK)
     finally:
@@ -593,11 +621,11 @@ async def run_scenarios(args: argparse.Namespace, out: TextIO = sys.stdout) -> i
 
 
 async def _run_one(sc: "scenario_file.Scenario", url: str | None, out: TextIO,
-                   log: TextIO | None) -> tuple[junit.SuiteReport, bool, bool]:
+                   log: TextIO | None, env=None) -> tuple[junit.SuiteReport, bool, bool]:
     session = Session()
     if log is not None:
         session.subscribe(Printer(log))
-    runner = ScenarioRunner(sc, session, url=url)
+    runner = ScenarioRunner(sc, session, url=url, env=env)
     if sc.connection.get("reconnection", True):
         session.subscribe(_attempts_shower("`reconnection: false` in its connection"))
     started = time.time()
@@ -630,6 +658,11 @@ async def _run_one(sc: "scenario_file.Scenario", url: str | None, out: TextIO,
 
 
 COMMANDS = {"listen": listen, "emit": emit, "run": run_scenarios}
+
+
+async def _profile(args: argparse.Namespace) -> int:
+    return profile_cli.profile_command(args)
+COMMANDS["profile"] = _profile
 
 
 async def _until_interrupted(command: str, args: argparse.Namespace) -> int:

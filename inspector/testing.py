@@ -40,6 +40,7 @@ from inspector.ui.event_loop import close_qasync_loop, install_qasync_loop
 from inspector.ui.log.model import EntryRole
 from inspector.ui.main_window import MainWindow
 from inspector.ui.panels.busy import is_busy
+from inspector.ui.profile_window import PROFILES_DIR
 from inspector.ui.scenario.model import COL_STEP, COL_TIME, StepProgress
 from inspector.ui.settings import SESSIONS_DIR, Settings
 from inspector.wire.payload import to_jsonable
@@ -74,6 +75,8 @@ class InspectorDriver:
         # session files of tests go next to their settings, never to the user's data directory
         if not settings.get(SESSIONS_DIR):
             settings.set(SESSIONS_DIR, str(Path(settings_dir) / "sessions"))
+        if not settings.get(PROFILES_DIR):      # and their profiles too
+            settings.set(PROFILES_DIR, str(Path(settings_dir) / "config"))
         self.session = Session()
         self.bridge = SessionBridge(self.session, self.network)
         self.window = MainWindow(self.bridge, settings)
@@ -325,7 +328,8 @@ class InspectorDriver:
 
     def save_scenario(self, path: str | Path, *, events: str = "all", loose: bool = False,
                       include_secrets: bool = False, name: str | None = None,
-                      timeout: float = DEFAULT_TIMEOUT) -> str:
+                      timeout: float = DEFAULT_TIMEOUT, exact: bool = False,
+                      unsolicited: bool = False) -> str:
         """Save the session as a scenario through the Save dialog; returns the file's text.
         events: "all" incoming events, the "selected" log rows, or "none"."""
         path = Path(path)
@@ -340,6 +344,8 @@ class InspectorDriver:
         combo.setCurrentIndex(combo.findData(events))
         dialog.looseCheck.setChecked(loose)
         dialog.secretsCheck.setChecked(include_secrets)
+        dialog.exactCheck.setChecked(exact)
+        dialog.unsolicitedCheck.setChecked(unsolicited)
         before = self.scenario_summary
         confirm = dialog.findChild(QPushButton, "saveScenarioConfirm")
         if not confirm.isEnabled():

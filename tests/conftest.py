@@ -15,7 +15,7 @@ from tests.demo_thread import ThreadedDemoServer
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 # tests.strict: a test fails on an unexpected error entry or inspector warning; pytester: tests of that
-pytest_plugins = ["inspector.testing", "tests.qt_loop", "tests.strict", "pytester"]
+pytest_plugins = ["inspector.testing", "tests.qt_loop", "tests.strict", "tests.keyrings", "pytester"]
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,11 +12,23 @@ in a later emit it becomes a variable (`save_as` on the step that received it,
 `${name.key}` where it is used).  Runs of the same event collapse into one
 `expect` with a `count`.
 
+What replays green on the same server (issue 14):
+- an incoming event the user's actions did not cause is left out: a periodic one (the same
+  event at a steady interval, as the demo server's `tick`), and one that came later than
+  CAUSED_WITHIN after every action (a connect, an emit or its ack answer, a reconnect);
+  `unsolicited=True` keeps them, and the file's header lists what was left out;
+- numbers the server made up (counters, ids, sizes: any number that is not one of the
+  emit answered, or, for an event, of the last emit) become `{"$type": "integer"}` /
+  `{"$type": "number"}`; `exact=True` keeps them;
+- each step that waits (an expect, an ack) gets a `timeout` from the time it took when
+  recorded, with a margin (TIMEOUT_FACTOR times it, plus TIMEOUT_SLACK, at least TIMEOUT_MIN).
+
 Secrets stay out unless asked for: auth values and header values are written
 as `${env:NAME}` placeholders, listed in the file's header comment.
 """
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -37,6 +49,11 @@ _RANDOM_ID = re.compile(r"^[A-Za-z0-9_-]{16,}$")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _MERGE_AT = 4          # this many of the same event in a row (different arguments) -> one `count`
 EVENTS_ALL, EVENTS_SELECTED, EVENTS_NONE = "all", "selected", "none"
+CAUSED_WITHIN = 1.0    # s after an action (or its ack) in which an incoming event counts as its answer
+PERIODIC_MIN = 3       # this many of one event at a steady interval make it periodic...
+PERIODIC_STEADY = 0.75  # ...when this share of the intervals is within 40 % of their median...
+PERIODIC_FASTEST = 0.05  # ...and that median is at least this (s): a burst is not a clock
+TIMEOUT_FACTOR, TIMEOUT_SLACK, TIMEOUT_MIN = 3.0, 1.0, 3.0
 
 
 @dataclass
@@ -76,10 +93,13 @@ _Dumper.add_representer(_FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org
 
 def record(entries: Iterable[LogEntry], ctx: RecordingContext, *, name: str | None = None,
            events: str = EVENTS_ALL, selected: Iterable[int] = (), include_secrets: bool = False,
-           loose: bool = False) -> Recording:
+           loose: bool = False, exact: bool = False, unsolicited: bool = False) -> Recording:
     """events: "all" incoming events, only the "selected" seqs, or "none";
-    loose: compare incoming arguments by type only, not by value."""
-    return _Recorder(list(entries), ctx, events, set(selected), include_secrets, loose).run(name)
+    loose: compare incoming arguments by type only, not by value; exact: keep the server's
+    numbers as they were; unsolicited: keep periodic and unsolicited events too."""
+    rec = _Recorder(list(entries), ctx, events, set(selected), include_secrets, loose)
+    rec.exact, rec.keep_unsolicited = exact, unsolicited
+    return rec.run(name)
 
 
 class _Recorder:
@@ -104,11 +124,20 @@ class _Recorder:
         self.names: set[str] = set()
         self.pending: dict[tuple, dict] = {}            # (ns, ack_id) -> emit / join / leave step
         self.asked: set[str] = set()                    # events the server asked an ack for
+        self.exact, self.keep_unsolicited = False, False
+        self.sent_numbers: set = set()      # the numbers of the emit an answer answers (kept exact)
+        self.sent_by_ack: dict[tuple, set] = {}
+        self.left_out: dict[tuple, list] = {}           # (ns, event) -> [count, why]
+        self.last_action = self.entries[0].t if self.entries else 0.0
 
     def run(self, name: str | None) -> Recording:
+        periodic = _periodic(self.entries)
+        caused = _caused(self.entries)
         acted = False
         known: set[str] = set()
         for e in self.entries:
+            if (e.dir == OUT and e.kind == Kind.EVENT) or (e.dir == SYS and e.kind in (Kind.CONNECT, Kind.GAP)):
+                self.last_action = e.t
             if e.dir == SYS and e.kind == Kind.CONNECT and e.ns and e.ns not in known:
                 known.add(e.ns)
                 if not acted:
@@ -127,8 +156,16 @@ class _Recorder:
             elif e.dir == IN and e.kind == Kind.EVENT:
                 if e.ack_id is not None and e.event:
                     self.asked.add(e.event)
-                if self.events == EVENTS_ALL or (self.events == EVENTS_SELECTED and e.seq in self.selected):
-                    self._expect(e)
+                if self.events == EVENTS_SELECTED and e.seq in self.selected:
+                    self._expect(e)         # picked by the user: kept whatever it is
+                elif self.events == EVENTS_ALL:
+                    why = None if self.keep_unsolicited else (
+                        f"periodic, every {periodic[(e.ns, e.event)]:.2f} s" if (e.ns, e.event) in periodic
+                        else "unsolicited" if e.seq not in caused else None)
+                    if why is None:
+                        self._expect(e)
+                    else:
+                        self.left_out.setdefault((e.ns, e.event), [0, why])[0] += 1
             elif e.dir == SYS and e.kind == Kind.DISCONNECT and "cut by you" in str((e.detail or {}).get("transport")):
                 if not self.steps or "drop" not in self.steps[-1]:
                     self._add({"drop": None})
@@ -144,6 +181,11 @@ class _Recorder:
             if step.get("ns") == self.namespaces[0]:
                 del step["ns"]
         self._merge_runs()
+        for step in self.steps:
+            delay = step.pop("_took", None)
+            if delay is not None and ("expect" in step or "expect_ack" in step or "join" in step
+                                      or "leave" in step):
+                step["timeout"] = timeout_for(delay)
         return Recording(self._yaml(name), len(self.steps), self.secrets)
 
     # -- steps ----------------------------------------------------------------------
@@ -166,21 +208,25 @@ class _Recorder:
                 step["compress"] = False    # asked for by default, as socket.io-client's compress(true)
             if Flag.VOLATILE in e.flags:
                 step["volatile"] = True
+        self.sent_numbers = _numbers(args)          # what the events that follow may echo
         if e.ack_id is not None:
             self.pending[(e.ns, e.ack_id)] = step
+            self.sent_by_ack[(e.ns, e.ack_id)] = self.sent_numbers
 
     def _ack(self, e: LogEntry) -> None:
         step = self.pending.pop((e.ns, e.ack_id), None)
         if step is None:
             return
         step.pop("ack", None)
+        events_echo, self.sent_numbers = self.sent_numbers, self.sent_by_ack.get((e.ns, e.ack_id), set())
         step["expect_ack"] = _Flow(self._pattern(e.args or [], step))
-        if Flag.LATE in e.flags and e.rtt_ms:
-            step["timeout"] = round(e.rtt_ms / 1000.0 * 2 + 1)
+        self.sent_numbers = events_echo
+        step["_took"] = (e.rtt_ms or 0.0) / 1000.0
 
     def _expect(self, e: LogEntry) -> None:
         step = {"expect": e.event, "ns": e.ns}
         step["args"] = _Flow(self._pattern(e.args or [], step))
+        step["_took"] = max(0.0, e.t - self.last_action)
         self._add(step)
 
     def _ns_auth(self, ns: str, key: str) -> dict:
@@ -245,6 +291,8 @@ class _Recorder:
         if isinstance(value, (int, float)):
             if self.loose or _epoch_like(value):
                 return {"$type": "number"}
+            if not self.exact and value not in self.sent_numbers:     # the server's counter, id, size
+                return {"$type": type_name(value)}
             return value
         if isinstance(value, (bytes, bytearray)):
             return {"$type": "bytes"} if self.loose else to_jsonable(value)
@@ -281,11 +329,13 @@ class _Recorder:
                        and self.steps[j].get("ns") == s.get("ns") and "save_as" not in self.steps[j]):
                     j += 1
             run = self.steps[i:j]
+            took = max((r.get("_took", 0.0) for r in run), default=0.0)
             if len(run) > 1 and all(r.get("args") == s.get("args") for r in run):
-                out.append({**s, "count": len(run)})
+                out.append({**s, "count": len(run), "_took": took})
             elif len(run) >= _MERGE_AT:
                 merged = {k: v for k, v in s.items() if k != "args"}
                 merged["count"] = len(run)
+                merged["_took"] = took
                 out.append(merged)
             else:
                 out.extend(run)
@@ -354,6 +404,10 @@ class _Recorder:
                   f"from a session with {self.ctx.options.url}",
                   "# Run it:  socketio-inspector run THIS_FILE [--url URL] [--junit report.xml]",
                   "# yaml-language-server: $schema=https://socketio-inspector.invalid/scenario.schema.json"]
+        if self.left_out:
+            header.append("# Left out, as the replay cannot count on them (save with \"Expect periodic and "
+                          "unsolicited events too\" to keep them): " + ", ".join(
+                              f"{event} ×{n} on {ns} ({why})" for (ns, event), (n, why) in self.left_out.items()))
         if self.secrets:
             header.append("# Secrets were left out of this file. Before running it, set in the environment: "
                           + ", ".join(self.secrets))
@@ -400,6 +454,66 @@ def _last_connection(entries: list[LogEntry]) -> list[LogEntry]:
     return entries[start:] if start is not None else entries
 
 
+def timeout_for(took: float) -> float:
+    """A step's timeout from the time it took when recorded: TIMEOUT_FACTOR times it plus
+    TIMEOUT_SLACK, at least TIMEOUT_MIN, in whole seconds."""
+    return float(max(TIMEOUT_MIN, -(-(took * TIMEOUT_FACTOR + TIMEOUT_SLACK) // 1)))
+
+
+def _numbers(value: Any) -> set:
+    found: set = set()
+
+    def walk(v: Any) -> None:
+        if isinstance(v, bool):
+            return
+        if isinstance(v, (int, float)):
+            found.add(v)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+    walk(value)
+    return found
+
+
+def _periodic(entries: list[LogEntry]) -> dict[tuple, float]:
+    """(ns, event) -> its period, for the incoming events that come at a steady interval."""
+    times: dict[tuple, list[float]] = {}
+    for e in entries:
+        if e.dir == IN and e.kind == Kind.EVENT:
+            times.setdefault((e.ns, e.event), []).append(e.t)
+    out = {}
+    for key, ts in times.items():
+        if len(ts) < PERIODIC_MIN:
+            continue
+        gaps = sorted(b - a for a, b in zip(ts, ts[1:], strict=False))
+        median = gaps[len(gaps) // 2]
+        steady = sum(1 for g in gaps if abs(g - median) <= 0.4 * median)
+        if median >= PERIODIC_FASTEST and steady >= PERIODIC_STEADY * len(gaps):
+            out[key] = median
+    return out
+
+
+def _caused(entries: list[LogEntry]) -> set[int]:
+    """The seqs of incoming events that came within CAUSED_WITHIN of an action: after an emit
+    (or until its ack answer), around a namespace's connect (a server greets before its
+    CONNECT answer too), after a reconnect."""
+    spans: list[tuple[float, float]] = []
+    answered: dict[tuple, float] = {}
+    for e in entries:
+        if e.dir == IN and e.kind == Kind.ACK:
+            answered[(e.ns, e.ack_id)] = e.t
+    for e in entries:
+        if e.dir == OUT and e.kind == Kind.EVENT:
+            spans.append((e.t, answered.get((e.ns, e.ack_id), e.t) if e.ack_id is not None else e.t))
+        elif e.dir == SYS and e.kind in (Kind.CONNECT, Kind.GAP):
+            spans.append((e.t - CAUSED_WITHIN, e.t))
+    return {e.seq for e in entries if e.dir == IN and e.kind == Kind.EVENT
+            and any(start <= e.t <= end + CAUSED_WITHIN for start, end in spans)}
+
+
 def _ns_prefix(ns: str) -> str:
     return "SIO_" + _env_name(ns.strip("/") or "ROOT") + "_AUTH"
 
@@ -417,6 +531,19 @@ def _path_key(k: Any) -> bool:
 
 def _env_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper()
+
+
+def secret_env(options: ConnectionOptions, ns_auth: dict[str, Any] | None = None) -> dict[str, str]:
+    """The `${env:NAME}` values a recorded scenario asks for, taken from a connection's own
+    auth and headers (the window's connection, a profile): what a replay uses instead of
+    environment variables."""
+    groups = [("SIO_AUTH", options.auth or {}), ("SIO_HEADER", options.headers or {})]
+    groups += [(_ns_prefix(ns), auth) for ns, auth in (ns_auth or {}).items() if isinstance(auth, dict)]
+    env = {}
+    for prefix, values in groups:
+        for key, value in values.items():
+            env[f"{prefix}_{_env_name(str(key))}"] = value if isinstance(value, str) else json.dumps(value)
+    return env
 
 
 async def context_of(session) -> RecordingContext:

@@ -25,7 +25,7 @@ from inspector.log.chunk import Chunk
 from inspector.session.server_acks import AckReply
 from inspector.session.session import ConnectError, EmitOutcome, NotConnected
 from inspector.session.state import ConnectionState, SessionState
-from inspector.ui import appearance, palette
+from inspector.ui import appearance, palette, profile_window
 from inspector.ui import settings as S
 from inspector.ui import shortcuts as K
 from inspector.ui.about import about_text
@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         if startup_note:
             self.show_message(startup_note, error=True)
         self._add_scenario_dock()
+        self.profileBar = profile_window.install(self)
 
     # -- wiring ------------------------------------------------------------------
     def _wire(self) -> None:
@@ -302,7 +303,7 @@ class MainWindow(QMainWindow):
         self.scenario = ScenarioPanel(
             self.bridge, entries=self.model.entries, row_count=self.model.rowCount,
             selected=lambda: [i.data(EntryRole) for i in table.selectionModel().selectedRows()],
-            current_url=lambda: self.connection.urlEdit.text().strip())
+            current_url=lambda: self.connection.urlEdit.text().strip(), connection=self._user_connection)
         self.scenarioDock = ScenarioDock(self.scenario, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.scenarioDock)
         self.resizeDocks([self.scenarioDock], [340], Qt.Orientation.Horizontal)
@@ -331,6 +332,15 @@ class MainWindow(QMainWindow):
         help_action = next((a for a in self.menuBar().actions() if a.text() == "&Help"), None)
         self.menuBar().insertMenu(help_action, menu)
 
+    def _user_connection(self) -> tuple:
+        """The connection as the user set it: the form's options (None while they are not
+        valid) and the auth each namespace was opened with (for the Scenario dock)."""
+        try:
+            options = self.connection.options()
+        except ValueError:
+            options = None
+        return options, dict(self.session.namespace_auth())
+
     # -- intent: coroutines on the GUI loop that await the Session on the network loop --
     def _start(self, handler: Coroutine[Any, Any, Any], failed: str,
                release: Callable[[], None] | None = None) -> None:
@@ -349,10 +359,16 @@ class MainWindow(QMainWindow):
 
     async def connect_to(self, options: ConnectionOptions, namespaces: list[str] | None = None) -> None:
         self.show_message("")
-        result = await self.bridge.call(self.session.connect(options, namespaces))
+        plan = self.profileBar.plan()       # an open profile's namespaces (with auth) and rooms
+        result = await self.bridge.call(self.session.connect(
+            options, namespaces or (plan.namespaces if plan else None), plan.ns_auth if plan else None))
         refused = [f"{ns}: {r}" for ns, r in (result or {}).items() if isinstance(r, Exception)]
         if refused:
             self.show_message("; ".join(refused), error=True)
+        for ns, rooms in (plan.rooms if plan else {}).items():
+            if ns in (result or {}) and not isinstance(result[ns], Exception):
+                for room in rooms:
+                    await self.join_room(ns, room)
 
     async def disconnect(self) -> None:
         await self.bridge.call(self.session.disconnect())

@@ -7,6 +7,7 @@ usual; this panel lists the steps with their pass / fail, time and message.
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -65,6 +66,15 @@ class SaveScenarioDialog(QDialog):
         self.eventsCombo.addItem("Expect none: the emits and their acks only", recorder.EVENTS_NONE)
         self.looseCheck = QCheckBox("Compare incoming arguments by type only, not by value",
                                     objectName="recordLooseCheck")
+        self.exactCheck = QCheckBox("Keep the server's numbers exact (counters, ids, sizes)",
+                                    objectName="recordExactCheck")
+        self.exactCheck.setToolTip("Off: a number the server sent that is not one you sent is matched "
+                                   "by its type ({$type: integer}), as it changes from run to run")
+        self.unsolicitedCheck = QCheckBox("Expect periodic and unsolicited events too",
+                                          objectName="recordUnsolicitedCheck")
+        self.unsolicitedCheck.setToolTip("Off: events that come at a steady interval (a tick) or long "
+                                         "after anything you did are left out (the file's header lists "
+                                         "them): a replay cannot count on when they come")
         self.secretsCheck = QCheckBox("Write auth and header values into the file",
                                       objectName="recordSecretsCheck")
         form = QFormLayout()
@@ -74,7 +84,10 @@ class SaveScenarioDialog(QDialog):
         options = QVBoxLayout()
         options.setSpacing(2)
         options.addWidget(self.looseCheck)
-        options.addWidget(_hint("Ids and timestamps are matched by type anyway; this loosens counters too."))
+        options.addWidget(_hint("Ids and timestamps are matched by type anyway; this loosens every value."))
+        options.addWidget(self.exactCheck)
+        options.addWidget(self.unsolicitedCheck)
+        options.addWidget(_hint("Each step's timeout is 3 × the time it took here, plus 1 s (3 s at least)."))
         options.addSpacing(6)
         options.addWidget(self.secretsCheck)
         options.addWidget(_hint("Else they become ${env:NAME} placeholders, listed in the file's header."))
@@ -107,7 +120,47 @@ class SaveScenarioDialog(QDialog):
     def choices(self) -> dict:
         return {"path": self.pathEdit.text().strip(), "name": self.nameEdit.text().strip() or None,
                 "events": self.eventsCombo.currentData(), "loose": self.looseCheck.isChecked(),
+                "exact": self.exactCheck.isChecked(), "unsolicited": self.unsolicitedCheck.isChecked(),
                 "include_secrets": self.secretsCheck.isChecked()}
+
+
+class MissingSecretsDialog(QDialog):
+    """The `${env:...}` secrets a replay needs and nothing gives: typed in (hidden) for this window."""
+
+    def __init__(self, names: list[str], parent: QWidget | None = None):
+        super().__init__(parent, objectName="missingSecretsDialog")
+        self.setWindowTitle("Secrets for the replay")
+        form = QFormLayout()
+        self.edits: dict[str, QLineEdit] = {}
+        for name in names:
+            edit = QLineEdit(objectName=f"secret_{name}")
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            self.edits[name] = edit
+            form.addRow(name, edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("secretsConfirm")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Kept in memory for this window only; a saved file never holds them."))
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def values(self) -> dict[str, str]:
+        return {name: edit.text() for name, edit in self.edits.items()}
+
+
+def missing_env(scenario: scenario_file.Scenario, env: dict[str, str]) -> list[str]:
+    """The environment variables the scenario's `${env:NAME}` name that `env` lacks (with no default)."""
+    from inspector.scenarios.variables import references
+    everything = [scenario.connection, [a for _n, a in scenario.namespaces], [s.fields for s in scenario.steps]]
+    names = []
+    for expr in references(everything):
+        if expr.startswith("env:"):
+            name, has_default, _d = expr[4:].partition(":-")
+            if not has_default and name not in env and name not in names:
+                names.append(name)
+    return names
 
 
 def _hint(text: str) -> QLabel:
@@ -123,7 +176,10 @@ class ScenarioPanel(QWidget):
     def __init__(self, bridge: SessionBridge, *, entries: Callable[[], list[LogEntry]],
                  row_count: Callable[[], int] | None = None,
                  selected: Callable[[], list[LogEntry]], current_url: Callable[[], str],
-                 parent: QWidget | None = None):
+                 connection: Callable[[], tuple] | None = None, parent: QWidget | None = None):
+        """connection: the window's connection as the user set it, (ConnectionOptions or None,
+        {namespace: auth}): what a replay takes its secrets from, and what a recording made
+        after a replay describes."""
         super().__init__(parent, objectName="scenarioPanel")
         self.bridge = bridge
         self._entries, self._selected, self._current_url = entries, selected, current_url
@@ -135,6 +191,10 @@ class ScenarioPanel(QWidget):
         self._row = 0                         # the step running, or the last one run
         self._to_end = False
         self._dialog: SaveScenarioDialog | None = None
+        self._connection = connection or (lambda: (None, {}))
+        self._replayed: set[int] = set()      # seqs a replay logged: never recorded again
+        self._asked_env: dict[str, str] = {}  # secrets typed in when a replay asked for them
+        self.secretsDialog: MissingSecretsDialog | None = None
 
         self.title = QLabel(objectName="scenarioTitle")
         self.title.setWordWrap(True)
@@ -263,7 +323,8 @@ class ScenarioPanel(QWidget):
         self._dialog.open()
 
     def save_scenario(self, path: str, *, name: str | None = None, events: str = recorder.EVENTS_ALL,
-                      loose: bool = False, include_secrets: bool = False) -> None:
+                      loose: bool = False, include_secrets: bool = False, exact: bool = False,
+                      unsolicited: bool = False) -> None:
         """Record the log (the last connection in it) into `path`, then open it here."""
         rows = self._row_count()
         if rows > MAX_RECORDED_ROWS:
@@ -272,14 +333,20 @@ class ScenarioPanel(QWidget):
                               f"from ({MAX_RECORDED_ROWS:,}). Clear the log (Ctrl+L), redo the steps "
                               "to keep, and save again.", error=True)
             return
-        entries = list(self._entries())
+        replayed = self._replayed | self._replay_seqs(self.runner)
+        # a replay's own connection is never what is recorded: the user's last one is
+        entries = [e for e in self._entries() if e.seq not in replayed]
         selected = [e.seq for e in self._selected()]
+        user_options, _ns_auth = self._connection()
 
         async def save() -> None:
             ctx = await self.bridge.call(recorder.context_of(self.bridge.session))
+            if replayed and user_options is not None:
+                ctx.options = user_options      # the session's are the replay's now
             try:
                 rec = recorder.record(entries, ctx, name=name, events=events, selected=selected,
-                                      include_secrets=include_secrets, loose=loose)
+                                      include_secrets=include_secrets, loose=loose, exact=exact,
+                                      unsolicited=unsolicited)
                 Path(path).write_text(rec.text, encoding="utf-8")
             except OSError as exc:
                 self._set_summary(f"Not saved: {exc.strerror or exc}", error=True)
@@ -325,14 +392,19 @@ class ScenarioPanel(QWidget):
         """A runner for the next step: the current one, or a new one when none is left."""
         if self.runner is None or self.runner.done:
             url = self.urlEdit.text().strip() or None
+            env = self.replay_env()
+            missing = missing_env(self.scenario, env)
+            if missing:
+                self._ask_secrets(missing)
+                return False
             try:
-                self.scenario.check_environment(url)
+                self.scenario.check_environment(url, env)
             except scenario_file.ScenarioError as exc:
                 self._set_summary("Cannot run it yet:", error=True)
                 self.message.setPlainText(str(exc))
                 return False
             self._drop_runner()
-            self.runner = ScenarioRunner(self.scenario, self.bridge.session, url=url)
+            self.runner = ScenarioRunner(self.scenario, self.bridge.session, url=url, env=env)
             self._reset_rows()
         return True
 
@@ -400,7 +472,34 @@ class ScenarioPanel(QWidget):
             self._close_runner(self.runner)
             self.runner = None
 
+    def replay_env(self) -> dict[str, str]:
+        """What a replay in the window fills `${env:...}` with: the environment, then the
+        auth and header values of the window's connection (the way the recording named
+        them), then what the user typed in when asked."""
+        options, ns_auth = self._connection()
+        own = recorder.secret_env(options, ns_auth) if options is not None else {}
+        return {**os.environ, **own, **self._asked_env}
+
+    def _ask_secrets(self, names: list[str]) -> None:
+        self._set_summary(f"The scenario needs {', '.join(names)}, which neither the connection nor "
+                          "the environment gives: type them in to run it.", error=True)
+        dialog = self.secretsDialog = MissingSecretsDialog(names, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def given() -> None:
+            self._asked_env.update(dialog.values())
+            self.secretsDialog = None
+            self._start_next()
+        dialog.accepted.connect(given)
+        dialog.rejected.connect(lambda: setattr(self, "secretsDialog", None))
+        dialog.open()
+
+    @staticmethod
+    def _replay_seqs(runner: ScenarioRunner | None) -> set[int]:
+        return {e.seq for e in runner.journal.entries} if runner is not None else set()
+
     def _close_runner(self, runner: ScenarioRunner) -> None:
+        self._replayed |= self._replay_seqs(runner)
         self.tasks.spawn(self.bridge.call(runner.close(disconnect=False)),
                          lambda error: self._set_summary(f"Could not end the run: {error}", error=True),
                          name="ScenarioPanel.close_runner")

@@ -179,10 +179,19 @@ def test_a_missing_environment_variable_stops_the_run_before_it_connects(inspect
     ui = inspector_at(demo_server.url)
     ui.open_scenario(path, url=demo_server.url)
     ui.click("runButton")
-    assert ui.scenario_summary == "Cannot run it yet:"
-    assert ui.scenario_message == (f"{path}:1: the environment variable SIO_TEST_UNSET_TOKEN is not set "
-                                   "(${env:SIO_TEST_UNSET_TOKEN})")
+    # neither the connection nor the environment gives it: the window asks for it
+    assert ui.scenario_summary == ("The scenario needs SIO_TEST_UNSET_TOKEN, which neither the connection "
+                                   "nor the environment gives: type them in to run it.")
+    dialog = ui.scenario_panel.secretsDialog
+    assert dialog is not None and dialog.isVisible() and list(dialog.edits) == ["SIO_TEST_UNSET_TOKEN"]
+    dialog.reject()
     assert ui.entries() == [] and not ui.scenario_panel.running
+    ui.click("runButton")
+    dialog = ui.scenario_panel.secretsDialog
+    dialog.edits["SIO_TEST_UNSET_TOKEN"].setText("demo-token")
+    dialog.accept()
+    ui.qtbot.waitUntil(lambda: ui.scenario_summary.startswith("Passed"), timeout=10_000)
+    assert "demo-token" not in path.read_text()
 
 
 def test_only_the_selected_rows_become_expectations(inspector_at, demo_server, tmp_path):
@@ -192,7 +201,7 @@ def test_only_the_selected_rows_become_expectations(inspector_at, demo_server, t
     ui.wait_for_event("burst", count=3)
     bursts = ui.find(kind=Kind.EVENT, dir=IN, event="burst")
     ui.select_rows([bursts[0], bursts[2]])
-    text = ui.save_scenario(tmp_path / "picked.yaml", events="selected")
+    text = ui.save_scenario(tmp_path / "picked.yaml", events="selected", exact=True)
     sc = loads(text)
     assert [(s.kind, s.value, s.get("args")) for s in sc.steps] == [
         ("emit", "burst", [{"count": 3}]), ("expect", "burst", [{"i": 0}]), ("expect", "burst", [{"i": 2}])]
@@ -211,7 +220,7 @@ def test_secrets_go_in_only_when_asked(inspector_at, demo_server, tmp_path):
     assert "demo-token" in text and "${env:" not in text and "Secrets were left out" not in text
 
 
-def test_a_server_counter_fails_the_replay_by_value_and_passes_when_compared_by_type(
+def test_a_server_counter_is_matched_by_type_and_fails_the_replay_when_kept_exact(
         inspector_at, demo_server, tmp_path):
     ui = inspector_at(demo_server.url)
     ui.connect()
@@ -219,8 +228,8 @@ def test_a_server_counter_fails_the_replay_by_value_and_passes_when_compared_by_
     ui.emit("stats", ns="/admin", ack=True)          # {"clients": 1, "received": <all events so far>}
     ui.wait_for(kind=Kind.ACK, dir=IN, event="stats")
     strict, loose = tmp_path / "strict.yaml", tmp_path / "loose.yaml"
-    ui.save_scenario(strict)
-    ui.save_scenario(loose, loose=True)
+    ui.save_scenario(strict, exact=True)
+    ui.save_scenario(loose)
     code, out, err = run_cli(strict, env=SECRETS)
     assert code == 1
     assert re.search(r"the ack answer of 'stats' differs: ack\[0\]\.(clients|received) is \d+, expected \d+", out)

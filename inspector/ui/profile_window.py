@@ -1,0 +1,124 @@
+"""The window's side of connection profiles: what a profile is read from (the panels as
+the user set them) and written back to, the profile bar beside the URL, recent URLs in the
+URL field, and the offer to start the demo server instead of restoring its dead URL."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QPushButton
+
+from inspector.session.profiles import Profile, ProfileStore
+from inspector.session.state import NamespaceState, RoomState
+from inspector.ui import settings as S
+from inspector.ui.panels.connection import url_to_remember
+from inspector.ui.panels.profiles import DEMO_URL, ProfileBar, attach_recent_urls, remember_url
+from inspector.wire.payload import to_jsonable
+
+if TYPE_CHECKING:
+    from inspector.ui.main_window import MainWindow
+
+PROFILES_DIR = S.Setting("profiles/dir", "")     # empty: the per-user config directory
+
+
+def install(window: "MainWindow") -> ProfileBar:
+    settings = window.settings
+    store = ProfileStore(settings.get(PROFILES_DIR) or None)
+    bar = ProfileBar(store, lambda name: gather(window, name), lambda p: apply(window, p), window.connection)
+    bar.message.connect(window.show_message)
+    top = window.connection.layout().itemAt(0).layout()      # the URL row
+    top.insertWidget(0, bar)
+    urls = attach_recent_urls(window.connection.urlEdit, settings)
+    window.connection.connectRequested.connect(
+        lambda opts: urls.setStringList(remember_url(settings, url_to_remember(opts.url))))
+    offer = QPushButton("Start the demo server", objectName="startDemoButton")
+    offer.setToolTip("The last URL was a demo server's (started with --demo, on a port of its own "
+                     "that is gone now): start a new one and connect to it")
+    offer.setVisible(False)
+    window.connection.layout().itemAt(1).layout().addWidget(offer)      # the status row
+    window.startDemoButton = offer
+    offer.clicked.connect(lambda: start_demo(window))
+    demo_url = settings.get(DEMO_URL)
+    if demo_url and url_to_remember(window.connection.urlEdit.text().strip()) == demo_url:
+        window.connection.urlEdit.clear()        # never the dead URL of yesterday's demo
+        offer.setVisible(True)
+        window.connection.statusLabel.setText("Not connected — the demo server of last time is gone")
+    return bar
+
+
+def demo_started(window: "MainWindow", url: str) -> None:
+    """app.py started the demo server (--demo, or the offer): its URL is not one to restore."""
+    window.settings.set(DEMO_URL, url_to_remember(url))
+    window.startDemoButton.setVisible(False)
+    window.connection.urlEdit.setText(url)
+
+
+def start_demo(window: "MainWindow") -> None:
+    starter = getattr(window, "start_demo", None)      # given by app.py (the window cannot start it)
+    if starter is None:
+        window.show_message("Start it with socketio-inspector --demo", True)
+        return
+    demo_started(window, starter())
+    window.connection._connect_clicked()
+
+
+def gather(window: "MainWindow", name: str) -> Profile:
+    """The connection as the window shows it, as a profile (ValueError when the form is not valid)."""
+    options = window.connection.options()
+    current = window.profileBar.current if hasattr(window, "profileBar") else None
+    if current is not None:     # what the form does not show stays as the profile has it
+        options = replace(options, randomization_factor=current.options.randomization_factor)
+    st = window._state
+    views = [v for v in (st.namespaces if st else ()) if v.state not in (NamespaceState.CLOSED,
+                                                                         NamespaceState.REFUSED)]
+    if views:
+        namespaces = [v.name for v in views]
+        auth = window.session.namespace_auth()
+        ns_auth = {ns: auth[ns] for ns in namespaces if isinstance(auth.get(ns), dict) and auth[ns]}
+        rooms = {v.name: [r for r, state, _a in v.rooms if state == RoomState.JOINED] for v in views}
+        rooms = {ns: r for ns, r in rooms.items() if r}
+        if namespaces == [options.base_namespace]:
+            namespaces = []
+    elif current is not None:       # not connected: the namespaces and rooms the profile opens
+        namespaces, ns_auth, rooms = list(current.namespaces), dict(current.ns_auth), dict(current.rooms)
+    else:
+        namespaces, ns_auth, rooms = [], {}, {}
+    default, by_event, _problems = window.serverAcks.replies()
+    return Profile(name=name, options=options, namespaces=namespaces, ns_auth=ns_auth, rooms=rooms,
+                   join_event=window.namespaces.joinEventEdit.text().strip() or "join",
+                   leave_event=window.namespaces.leaveEventEdit.text().strip() or "leave",
+                   default_ack=default, server_acks=by_event)
+
+
+def apply(window: "MainWindow", profile: Profile) -> None:
+    """Fill the panels from a profile (its namespaces and rooms open at the next Connect)."""
+    c, o = window.connection, profile.options
+    c.urlEdit.setText(o.url)
+    c.pathEdit.setText(o.path)
+    for combo, value in ((c.transportCombo, o.transport), (c.protocolCombo, o.protocol), (c.parserCombo, o.parser)):
+        combo.setCurrentIndex(max(0, combo.findData(value)))
+    c.authEdit.setText(json.dumps(to_jsonable(o.auth)) if o.auth is not None else "")
+    c.queryEdit.setPlainText("\n".join(f"{k}={v}" for k, v in o.query.items()))
+    c.headersEdit.setPlainText("\n".join(f"{k}: {v}" for k, v in o.headers.items()))
+    for check, on in ((c.verifyTlsCheck, o.verify_tls), (c.reconnectCheck, o.reconnection),
+                      (c.compressionCheck, o.compression), (c.bufferCheck, o.buffer_offline),
+                      (c.recoveryCheck, o.recovery), (c.rejoinCheck, o.rejoin_rooms),
+                      (c.logSecretsCheck, o.log_secrets), (c.tolerateCheck, o.tolerate_undecodable)):
+        check.setChecked(on)
+    c.connectTimeoutSpin.setValue(o.connect_timeout)
+    c.attemptsSpin.setValue(o.reconnection_attempts)
+    c.delaySpin.setValue(o.reconnection_delay)
+    c.delayMaxSpin.setValue(o.reconnection_delay_max)
+    c.ackTimeoutSpin.setValue(S.NO_TIMEOUT if o.ack_timeout is None else o.ack_timeout)
+    c.retriesSpin.setValue(o.retries)
+    acks = window.serverAcks
+    acks.autoAnswerCheck.setChecked(profile.default_ack.enabled)
+    acks.defaultReplyEdit.setText(" ".join(json.dumps(to_jsonable(a)) for a in profile.default_ack.args))
+    acks.table.setRowCount(0)
+    for event, reply in profile.server_acks.items():
+        acks.set_reply(event, " ".join(json.dumps(to_jsonable(a)) for a in reply.args), reply.delay)
+    nss = window.namespaces
+    nss.joinEventEdit.setText(profile.join_event)
+    nss.leaveEventEdit.setText(profile.leave_event)
+    nss._room_events_edited()

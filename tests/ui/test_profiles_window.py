@@ -1,0 +1,112 @@
+"""Profiles in the window: save the whole connection, find it in the next window, connect with it
+(namespaces with their auth, rooms, ack answers), secrets in the keyring and never in the file;
+recent URLs; a --demo URL is never restored dead."""
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+
+from inspector.log.entry import IN, OUT, Kind
+from inspector.session.profiles import ProfileStore
+from inspector.testing import InspectorDriver
+from inspector.ui import settings as S
+from inspector.ui.panels.profiles import DEMO_URL, RECENT_URLS
+from inspector.ui.profile_window import PROFILES_DIR
+
+AUTH = "s3cret-auth-value"
+HEADER = "Bearer hdr-s3cret"
+
+
+def test_a_profile_saved_in_one_window_opens_and_connects_in_the_next(inspector_at, demo_server, tmp_path,
+                                                                       memory_keyring):
+    ui = inspector_at(demo_server.url)
+    c = ui.window.connection
+    c.transportCombo.setCurrentIndex(c.transportCombo.findData("websocket"))
+    c.headersEdit.setPlainText(f"Authorization: {HEADER}")
+    c.queryEdit.setPlainText("who=profile")
+    c.retriesSpin.setValue(2)
+    ui.window.serverAcks.set_reply("question", '"Ada"')
+    ui.connect(auth={"token": AUTH})
+    ui.open_namespace("/admin", {"token": "demo-token"})
+    ui.join("lobby", ns="/")
+    bar = ui.window.profileBar
+    assert bar.save_as("dev") and ui.message == "Profile dev saved"
+    assert not bar.saveButton.isVisible()
+    path = ProfileStore(ui.window.settings.get(PROFILES_DIR)).path
+    text = path.read_text()
+    for secret in (AUTH, HEADER, "demo-token"):
+        assert secret not in text
+    c.retriesSpin.setValue(3)                  # an edit: "Save changes" offers itself
+    ui.qtbot.waitUntil(bar.saveButton.isVisible, timeout=3000)
+    c.retriesSpin.setValue(2)
+    ui.qtbot.waitUntil(lambda: not bar.saveButton.isVisible(), timeout=3000)
+    ui.disconnect()
+
+    # the next morning: a new window with the same config, and the profile in its list
+    nxt = inspector_at(demo_server.url)
+    nxt.window.settings.set(PROFILES_DIR, ui.window.settings.get(PROFILES_DIR))
+    nxt.window.profileBar.store = ProfileStore(ui.window.settings.get(PROFILES_DIR))
+    nxt.window.profileBar._reload()
+    assert nxt.window.profileBar.names() == ["dev"]
+    assert nxt.window.profileBar.open("dev")
+    n = nxt.window.connection
+    assert n.transportCombo.currentData() == "websocket" and n.retriesSpin.value() == 2
+    assert n.headersEdit.toPlainText() == f"Authorization: {HEADER}" and n.authEdit.value == {"token": AUTH}
+    nxt.click("connectButton")
+    nxt.wait_for_namespace("/admin")                    # opened with its auth from the keyring
+    nxt.wait_for(kind=Kind.ACK, dir=IN, event="join")   # the room joined again
+    who_before = len(nxt.find(kind=Kind.ACK, dir=IN, event="whoami"))
+    nxt.emit("whoami", ack=True)
+    answer = nxt.wait_for(count=who_before + 1, kind=Kind.ACK, dir=IN, event="whoami").args[0]
+    assert answer["auth"] == {"token": AUTH} and answer["headers"]["Authorization"] == HEADER
+    assert answer["query"]["who"] == "profile"
+    nxt.emit("ask", "name?", ack=True)                  # the server asks; the profile's answer goes back
+    answered = nxt.wait_for(kind=Kind.ACK, dir=OUT, event="question")
+    assert answered.args == ["Ada"]
+
+
+def test_without_a_keyring_a_profile_asks_for_its_secrets_when_opened(inspector_at, demo_server, no_keyring):
+    ui = inspector_at(demo_server.url)
+    ui.window.connection.authEdit.setText('{"token": "typed-s3cret"}')
+    bar = ui.window.profileBar
+    assert bar.save_as("dev")
+    assert "no keyring on this machine: auth token will be asked for" in ui.message
+    assert "typed-s3cret" not in bar.store.path.read_text()
+    bar.close_profile()
+    ui.window.connection.authEdit.setText("")
+    assert not bar.open("dev")
+    dialog = bar.secretsDialog
+    assert dialog is not None and list(dialog.edits) == ["auth:token"]
+    dialog.edits["auth:token"].setText("typed-again")
+    dialog.accept()
+    assert ui.window.connection.authEdit.value == {"token": "typed-again"} and bar.current.name == "dev"
+
+
+def test_recent_urls_and_a_dead_demo_url_is_never_restored(inspector_at, demo_server, qtbot, tmp_path):
+    ui = inspector_at(demo_server.url)
+    ui.connect()
+    assert ui.window.connection.urlEdit.completer().model().stringList()[0] == demo_server.url
+    ui.disconnect()
+
+    # yesterday's window ran --demo: the URL it remembered is that server's, on a port now gone
+    dead = "http://127.0.0.1:1"
+    settings_dir = tmp_path / "yesterday"
+    settings_dir.mkdir()
+    q = QSettings(str(settings_dir / "settings.ini"), QSettings.Format.IniFormat)
+    q.setValue(S.URL.key, dead)
+    q.setValue(DEMO_URL.key, dead)
+    q.setValue(RECENT_URLS.key, f"{dead}\nhttp://example.test:5000")
+    q.sync()
+    today = InspectorDriver(qtbot, settings_dir=settings_dir)
+    try:
+        edit = today.window.connection.urlEdit
+        assert edit.text() == "" and today.window.startDemoButton.isVisible()
+        assert "the demo server of last time is gone" in today.status
+        today.window.start_demo = lambda: demo_server.url          # what app.py gives the window
+        today.click("startDemoButton")
+        today.wait_for_status("Connected")
+        assert edit.text() == demo_server.url and not today.window.startDemoButton.isVisible()
+        # a demo URL is never a recent one
+        assert demo_server.url not in edit.completer().model().stringList()
+        today.disconnect()
+    finally:
+        today.close()
