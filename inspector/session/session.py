@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from inspector.log.entry import IN, OUT, SYS, Direction, Flag, Kind, LogEntry
+from inspector.log.words import duration, plural
 from inspector.session.acks import FROM_OPTIONS, AckOutcome, AckTracker, PendingAck
 from inspector.session.explain import (
     answer_held_note,
@@ -465,7 +466,7 @@ class Session:
             if not info.get("recovered") and self.options.rejoin_rooms:
                 for room in self.rooms.joined(ns):
                     asyncio.ensure_future(self._rejoin(ns, room))
-            self._publish(f"{self._connected_status()} — {ns} back after {gap.duration:.2f} s, "
+            self._publish(f"{self._connected_status()} — {ns} back after {duration(gap.duration)}, "
                           + recovery_note(gap.recovered, gap.recovered_events, gap.why_not_recovered))
             return
         self._publish(self._connected_status())
@@ -540,7 +541,7 @@ class Session:
         if why is not None:
             detail["why"] = why           # e.g. reconnection turned off during the series
         self._log(SYS, Kind.DISCONNECT, detail=detail)
-        self._publish(f"Gave up reconnecting after {attempts} attempts"
+        self._publish(f"Gave up reconnecting after {plural(attempts, 'attempt')}"
                       + (f" ({why})" if why else ""))
 
     def event_in(self, ns: str, event: str, args: list, ack_id: int | None, size: int,

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.log.chunk import Chunk
+from inspector.log.words import plural
 from inspector.session.server_acks import AckReply
 from inspector.session.session import ConnectError, EmitOutcome, NotConnected
 from inspector.session.state import ConnectionState, SessionState
@@ -480,7 +481,7 @@ class MainWindow(QMainWindow):
         rec = self.recording
         job = export_session(
             self, lambda: rec.path, dest, shown, rec.writer.flush,
-            lambda n: self.show_message(f"Exported {n:,} entries to {dest}"),
+            lambda n: self.show_message(f"Exported {plural(n, 'entry')} to {dest}"),
             lambda m: self.show_message(f"Export failed: {m}", error=True))
         self.jobs.append(job)
         return job

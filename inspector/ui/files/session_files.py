@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.log.chunk import chunk_from_rows
+from inspector.log.words import plural
 from inspector.store.jsonl import export_jsonl, import_jsonl
 from inspector.store.paths import default_session_path, free_name, user_sessions_dir
 from inspector.store.reader import Fetcher, SessionStore
@@ -183,7 +184,7 @@ class SessionViewer(QMainWindow):
                 when = ", recorded " + time.strftime("%Y-%m-%d %H:%M", time.localtime(float(created)))
             except ValueError:
                 pass
-        self._set_banner(f"{n:,} entries{when}")
+        self._set_banner(f"{plural(n, 'entry')}{when}")
         self.workspace.timeline.add(loaded.lifecycle)
         self.stats.refresh_soon(then=lambda _stats: self._ready(n))
 
@@ -202,7 +203,7 @@ class SessionViewer(QMainWindow):
             return None
         shown = shown_rows(self.model, self.logView) if filtered else None
         return export_session(self, lambda: self.path, dest, shown, None,
-                              lambda n: self.messageLabel.setText(f"Exported {n:,} entries to {dest}"),
+                              lambda n: self.messageLabel.setText(f"Exported {plural(n, 'entry')} to {dest}"),
                               lambda m: QMessageBox.warning(self, "Export failed", m))
 
     def closeEvent(self, event) -> None:  # noqa: N802

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from inspector.log import codegen
 from inspector.log.entry import Kind, LogEntry
+from inspector.log.words import duration_ms
 from inspector.ui.log.columns import event_label, format_size, format_time
 from inspector.ui.panels.json_field import monospace_font
 from inspector.wire.payload import pretty, to_jsonable
@@ -52,7 +53,7 @@ def describe(e: LogEntry) -> str:
     if e.ack_id is not None:
         parts.append(f"ack id {e.ack_id}")
     if e.rtt_ms is not None:
-        parts.append(f"round trip {e.rtt_ms:.1f} ms")
+        parts.append(f"round trip {duration_ms(e.rtt_ms)}")
     if e.bytes is not None:
         parts.append(format_size(e.bytes))
     if e.flags:

@@ -20,6 +20,7 @@ from PySide6.QtGui import QFont
 from inspector.log.chunk import Chunk, chunk_from_entries
 from inspector.log.entry import DIRECTIONS, IN, KINDS, OUT, SYS, Flag, Kind, LogEntry
 from inspector.log.table import LogTable
+from inspector.log.words import duration_ms
 from inspector.ui import palette
 from inspector.ui.log.columns import COLUMNS, ColumnKey, event_label, position
 
@@ -145,9 +146,9 @@ class LogModel(QAbstractTableModel):
         if Flag.TIMEOUT in flags:
             text = "timeout"
         elif Flag.LATE in flags:
-            text = f"late, {rtt:.1f} ms"
+            text = f"late, {duration_ms(rtt)}"
         else:
-            text = f"✓ {rtt:.1f} ms" if rtt == rtt else "✓"
+            text = f"✓ {duration_ms(rtt)}" if rtt == rtt else "✓"
         self._ack_text[emit_row] = text
         self._ack_text[row] = text
         self._forget_rows(emit_row, row)

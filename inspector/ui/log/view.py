@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from inspector.log import codegen
 from inspector.log.entry import LogEntry
 from inspector.log.filter import FilterError, LogFilter
+from inspector.log.words import plural
 from inspector.ui import palette
 from inspector.ui.log.columns import COLUMNS
 from inspector.ui.log.delegate import LogDelegate
@@ -274,9 +275,9 @@ class LogView(QWidget):
         if self.filtered.filtered:
             pending = self.filtered.deep.pending
             more = f" (reading {pending:,} long rows in full…)" if pending else ""
-            self.countLabel.setText(f"{shown:,} of {total:,} entries{more}")
+            self.countLabel.setText(f"{shown:,} of {plural(total, 'entry')}{more}")
         else:
-            self.countLabel.setText(f"{total:,} entries")
+            self.countLabel.setText(plural(total, 'entry'))
 
     # -- selection by seq ------------------------------------------------------------
     def current_seq(self) -> int | None:
@@ -335,7 +336,7 @@ class LogView(QWidget):
         entries = self.selected_entries()
         if entries:
             QGuiApplication.clipboard().setText("\n".join(e.to_jsonl() for e in entries))
-            self.copied.emit(f"Copied {len(entries)} entr{'y' if len(entries) == 1 else 'ies'} as JSON Lines")
+            self.copied.emit(f"Copied {plural(len(entries), 'entry')} as JSON Lines")
 
 
 def copy_as_code(entry: LogEntry, language: str, report=None) -> bool:
