@@ -103,6 +103,15 @@ class Timeline:
     def clear(self) -> None:
         self.__init__()
 
+    def carry_on(self, connected: Iterable[str], t: float, seq: int) -> None:
+        """After the log was cleared: the namespaces still connected go on, up from `t`
+        (their earlier periods went with the rows)."""
+        self.clear()
+        for ns in connected:
+            self.periods[ns] = [Period(ns, UP, t, seq)]
+        if self.periods:
+            self.start = self.end = t
+
     def namespaces(self) -> list[str]:
         return list(self.periods)
 

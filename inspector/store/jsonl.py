@@ -79,6 +79,10 @@ def import_jsonl(src: str | Path, dest: str | Path,
                         raise _Stopped
             conn.executemany(INSERT, batch)
             n += len(batch)
+        # when it was recorded (its first entry), not when it was imported ('created')
+        first = conn.execute("SELECT MIN(t) FROM entries").fetchone()[0]
+        if first is not None:
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('recorded', ?)", (repr(first),))
         conn.commit()
         conn.close()
     except BaseException as exc:

@@ -3,6 +3,7 @@ its detail in the middle, the emit composer below."""
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any, Callable, Coroutine
 
@@ -25,7 +26,7 @@ from inspector.log.chunk import Chunk
 from inspector.log.words import plural
 from inspector.session.server_acks import AckReply
 from inspector.session.session import ConnectError, EmitOutcome, NotConnected
-from inspector.session.state import ConnectionState, SessionState
+from inspector.session.state import ConnectionState, NamespaceState, SessionState
 from inspector.ui import appearance, palette
 from inspector.ui import settings as S
 from inspector.ui import shortcuts as K
@@ -46,6 +47,7 @@ from inspector.ui.files.session_files import (
 from inspector.ui.jobs import Job, run_with_progress
 from inspector.ui.log.model import EntryRole, LogModel
 from inspector.ui.log.workspace import LogWorkspace
+from inspector.ui.message_line import MessageLine, Stale, connected, namespace_settled
 from inspector.ui.panels.busy import hold, is_busy
 from inspector.ui.panels.composer import EmitPanel, EmitRequest
 from inspector.ui.panels.connection import ConnectionPanel
@@ -66,6 +68,13 @@ USER_ERRORS = (ConnectError, NotConnected, ValueError)
 
 def _nothing() -> None:
     pass
+
+
+def window_title(st: SessionState | None) -> str:
+    """The server (its URL, credentials masked, as the session gives it) and the state."""
+    if st is None or not st.url:
+        return "socketio-inspector"
+    return f"{st.url} — {st.state} — socketio-inspector"
 
 
 class MainWindow(QMainWindow):
@@ -145,6 +154,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.messageLabel = QLabel(objectName="messageLabel")
         self.statusBar().addWidget(self.messageLabel, 1)
+        self.messages = MessageLine(self.messageLabel, self)
         self.sessionFileLabel = QLabel(objectName="sessionFileLabel")
         palette.style(self.sessionFileLabel, lambda: f"color: {palette.MUTED.css()}; padding-right: 6px;")
         self.statusBar().addPermanentWidget(self.sessionFileLabel)
@@ -193,6 +203,7 @@ class MainWindow(QMainWindow):
         self.emitPanel.emitRequested.connect(lambda req: start(
             self.emit(req), f"Emit {req.event} failed", self.emitPanel.in_flight()))
         self.logView.clearRequested.connect(self.clear_log)
+        nss.namespaceSelected.connect(self.emitPanel.set_namespace)     # the composer follows the list
         self.workspace.message.connect(self.show_message)
         start(self.set_room_events(self.namespaces.joinEventEdit.text(),
                                    self.namespaces.leaveEventEdit.text()), "Room events not applied")
@@ -346,14 +357,17 @@ class MainWindow(QMainWindow):
         why = str(error) or type(error).__name__
         if not isinstance(error, USER_ERRORS):
             why = f"{type(error).__name__}: {why} (a bug in the inspector; the log has the details)"
-        self.show_message(f"{what}: {why}", error=True)
+        self.show_message(f"{what}: {why}", error=True,
+                          stale=connected if what == "Connection failed" else None)
 
     async def connect_to(self, options: ConnectionOptions, namespaces: list[str] | None = None) -> None:
         self.show_message("")
         result = await self.bridge.call(self.session.connect(options, namespaces))
-        refused = [f"{ns}: {r}" for ns, r in (result or {}).items() if isinstance(r, Exception)]
+        refused = {ns: r for ns, r in (result or {}).items() if isinstance(r, Exception)}
         if refused:
-            self.show_message("; ".join(refused), error=True)
+            stale = [namespace_settled(ns) for ns in refused]
+            self.show_message("; ".join(f"{ns}: {r}" for ns, r in refused.items()), error=True,
+                              stale=lambda st: all(s(st) for s in stale))
 
     async def disconnect(self) -> None:
         await self.bridge.call(self.session.disconnect())
@@ -364,7 +378,7 @@ class MainWindow(QMainWindow):
     async def open_namespace(self, ns: str, auth: Any = None) -> None:
         result = await self.bridge.call(self.session.open_namespace(ns, auth))
         if isinstance(result, Exception):     # refused, or no answer in time
-            self.show_message(str(result) or type(result).__name__, error=True)
+            self.show_message(str(result) or type(result).__name__, error=True, stale=namespace_settled(ns))
 
     async def close_namespace(self, ns: str) -> None:
         await self.bridge.call(self.session.close_namespace(ns))
@@ -380,7 +394,8 @@ class MainWindow(QMainWindow):
             req.ns, req.event, req.args, ack=req.ack, timeout=req.timeout,
             compress=req.compress, volatile=req.volatile))
         if result.outcome == EmitOutcome.BUFFERED:
-            self.show_message("Not connected: the emit is held and goes out when the namespace is back")
+            self.show_message("Not connected: the emit is held and goes out when the namespace is back",
+                              stale=namespace_settled(req.ns))
         elif result.outcome == EmitOutcome.DROPPED:
             self.show_message("Volatile emit dropped: the transport was not ready", error=True)
         elif result.outcome == EmitOutcome.QUEUED:
@@ -388,9 +403,11 @@ class MainWindow(QMainWindow):
         else:
             self.show_message("")
 
-    def show_message(self, text: str, error: bool = False) -> None:
-        self.messageLabel.setText(text)
-        palette.style(self.messageLabel, lambda: f"color: {palette.ERROR.css()};" if error else "")
+    def show_message(self, text: str, error: bool = False, *, stale: Stale | None = None,
+                     lasts: float | None = None) -> None:
+        """The status bar's message, until it is no longer true (message_line.py): news goes
+        after a while, an error when `stale(state)` says so or another message comes."""
+        self.messages.show(text, error, stale=stale, lasts=lasts)
 
     async def set_raw_capture(self, on: bool) -> None:
         self.rawAction.setChecked(on)
@@ -412,8 +429,15 @@ class MainWindow(QMainWindow):
 
     # -- what the session reports -------------------------------------------------
     def clear_log(self) -> None:
+        """A fresh start of the view (the session file keeps everything): the rows, the
+        entry shown in the detail pane, the statistics; the timeline goes on from now for
+        the namespaces still connected."""
         self.model.clear()
-        self.timeline.clear()
+        up = [v.name for v in (self._state.namespaces if self._state else ())
+              if v.state == NamespaceState.CONNECTED]
+        self.timeline.carry_on(up, time.time(), self.session.last_seq)
+        self.detail.show_entry(None)
+        self.stats.refresh_soon()
 
     def _on_entries(self, chunk: Chunk) -> None:
         first = self.model.rowCount()
@@ -424,6 +448,8 @@ class MainWindow(QMainWindow):
         self.emitPanel.note_events(self.model.incoming_event_names(first))
 
     def _on_state(self, st: SessionState) -> None:
+        self.setWindowTitle(window_title(st))
+        self.messages.state_changed(st)
         self.connection.set_state(st)
         self.namespaces.set_state(st)
         self.emitPanel.set_state(st)
@@ -505,6 +531,8 @@ class MainWindow(QMainWindow):
         return job
 
     def _open_clicked(self) -> None:
+        if self.recording is not None:      # the live session's file at its current size
+            self.recording.writer.checkpoint(2.0)
         name, _ = QFileDialog.getOpenFileName(self, "Open a session", str(sessions_dir(self.settings)),
                                               SESSION_FILTER)
         if name:

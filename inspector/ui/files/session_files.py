@@ -177,13 +177,17 @@ class SessionViewer(QMainWindow):
 
     def _loaded(self, loaded: Loaded) -> None:
         n = self.rows_loaded = loaded.rows
-        created = loaded.meta.get("created")
+        meta = loaded.meta
+        # an imported file was made when it was imported: it says when its entries were recorded
+        recorded = meta.get("recorded") or (None if "imported_from" in meta else meta.get("created"))
         when = ""
-        if created:
+        if recorded:
             try:
-                when = ", recorded " + time.strftime("%Y-%m-%d %H:%M", time.localtime(float(created)))
+                when = ", recorded " + time.strftime("%Y-%m-%d %H:%M", time.localtime(float(recorded)))
             except ValueError:
                 pass
+        if "imported_from" in meta:
+            when += f", imported from {meta['imported_from']}"
         self._set_banner(f"{plural(n, 'entry')}{when}")
         self.workspace.timeline.add(loaded.lifecycle)
         self.stats.refresh_soon(then=lambda _stats: self._ready(n))

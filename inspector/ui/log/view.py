@@ -7,7 +7,7 @@ timeline and the detail pane's links).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -57,6 +57,7 @@ class LogTable(QTableView):
         self.setAlternatingRowColors(True)
         self.setShowGrid(False)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         vh = self.verticalHeader()
         vh.setVisible(False)
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -71,6 +72,12 @@ class LogTable(QTableView):
         self._follow_timer = QTimer(self, singleShot=True, interval=FOLLOW_MS)
         self._follow_timer.timeout.connect(self._scroll_if_following)
         self._scrolling = False
+        # rows do not move under the pointer: following waits while the mouse is over the
+        # rows or a button is pressed on them (a click would land on another row), and
+        # catches up when it leaves or is let go
+        self._pointer_over = False
+        self._pressed = False
+        self._held_back = False          # a follow scroll was due while paused
         # following is what the user chose by scrolling: at the bottom, follow; anywhere
         # else, stay there.  Rows arriving do not change it (they only grow the range).
         self.verticalScrollBar().valueChanged.connect(self._user_scrolled)
@@ -122,8 +129,34 @@ class LogTable(QTableView):
         if self._follow and not self._follow_timer.isActive():
             self._follow_timer.start()
 
+    @property
+    def paused(self) -> bool:
+        """Following waits: the pointer is over the rows or a button is pressed on them."""
+        return self._pointer_over or self._pressed
+
+    def viewportEvent(self, event) -> bool:  # noqa: N802 (Qt name)
+        kind = event.type()
+        if kind == QEvent.Type.Enter:
+            self._pointer_over = True
+        elif kind == QEvent.Type.Leave:
+            self._pointer_over = False
+            self._resume()
+        elif kind == QEvent.Type.MouseButtonPress:
+            self._pressed = True
+        elif kind == QEvent.Type.MouseButtonRelease:
+            self._pressed = False
+            self._resume()
+        return super().viewportEvent(event)
+
+    def _resume(self) -> None:
+        if self._held_back and not self.paused:
+            self._held_back = False
+            self._after_insert()
+
     def _scroll_if_following(self) -> None:
-        if self._follow:
+        if self._follow and self.paused:
+            self._held_back = True
+        elif self._follow:
             self._scroll_to_bottom()
 
     def _scroll_to_bottom(self) -> None:

@@ -245,6 +245,14 @@ class EmitPanel(QWidget):
         self.emitButton.setEnabled(not reason)
         self.emitButton.setToolTip(reason or "Emit (Ctrl+Return)")
 
+    def set_namespace(self, ns: str) -> None:
+        """Emit on `ns` (the namespace selected in the list)."""
+        i = self.namespaceCombo.findText(ns)
+        if i >= 0:
+            self.namespaceCombo.setCurrentIndex(i)
+        else:
+            self.namespaceCombo.setCurrentText(ns)
+
     def note_events(self, names) -> None:
         """Event names seen in the log, offered as completions."""
         new = set(names) - self._seen_events
