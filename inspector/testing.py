@@ -41,7 +41,7 @@ from inspector.ui.log.model import EntryRole
 from inspector.ui.main_window import MainWindow
 from inspector.ui.panels.busy import is_busy
 from inspector.ui.scenario.model import COL_STEP, COL_TIME, StepProgress
-from inspector.ui.settings import SESSIONS_DIR, Settings
+from inspector.ui.settings import DATA_DIR, SESSIONS_DIR, Settings
 from inspector.wire.payload import to_jsonable
 
 DEFAULT_TIMEOUT = 10.0
@@ -74,6 +74,8 @@ class InspectorDriver:
         # session files of tests go next to their settings, never to the user's data directory
         if not settings.get(SESSIONS_DIR):
             settings.set(SESSIONS_DIR, str(Path(settings_dir) / "sessions"))
+        if not settings.get(DATA_DIR):          # the composer's history and templates too
+            settings.set(DATA_DIR, str(Path(settings_dir) / "data"))
         self.session = Session()
         self.bridge = SessionBridge(self.session, self.network)
         self.window = MainWindow(self.bridge, settings)

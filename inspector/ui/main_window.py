@@ -2,6 +2,7 @@
 its detail in the middle, the emit composer below."""
 from __future__ import annotations
 
+import json
 import logging
 import time
 from pathlib import Path
@@ -23,7 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.log.chunk import Chunk
+from inspector.log.entry import OUT, Flag, LogEntry
 from inspector.log.words import plural
+from inspector.session.acks import FROM_OPTIONS
 from inspector.session.server_acks import AckReply
 from inspector.session.session import ConnectError, EmitOutcome, NotConnected
 from inspector.session.state import ConnectionState, NamespaceState, SessionState
@@ -51,6 +54,7 @@ from inspector.ui.message_line import MessageLine, Stale, connected, namespace_s
 from inspector.ui.panels.busy import hold, is_busy
 from inspector.ui.panels.composer import EmitPanel, EmitRequest
 from inspector.ui.panels.connection import ConnectionPanel
+from inspector.ui.panels.emit_history import EmitForm
 from inspector.ui.panels.namespaces import NamespacePanel
 from inspector.ui.panels.sequence import SequencePanel
 from inspector.ui.panels.server_acks import ServerAckPanel
@@ -58,6 +62,7 @@ from inspector.ui.scenario.panel import ScenarioDock, ScenarioPanel
 from inspector.ui.shortcuts import ShortcutsDialog
 from inspector.ui.tasks import Tasks
 from inspector.wire.options import ConnectionOptions
+from inspector.wire.payload import to_jsonable
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +73,19 @@ USER_ERRORS = (ConnectError, NotConnected, ValueError)
 
 def _nothing() -> None:
     pass
+
+
+def form_of(entry: LogEntry) -> EmitForm:
+    """The composer's fields for an event row: its arguments as JSON lines (bytes as
+    {"_bytes": ...}); an outgoing one's ack and flags as they were."""
+    args = "\n".join(json.dumps(to_jsonable(a), ensure_ascii=False) for a in entry.args or [])
+    detail = entry.detail or {}
+    if entry.dir != OUT:
+        return EmitForm(entry.event or "", args)
+    timeout = detail.get("timeout_s")
+    return EmitForm(entry.event or "", args, entry.ack_id is not None,
+                    S.NO_TIMEOUT if timeout is None else float(timeout),
+                    Flag.COMPRESSED in entry.flags or "compress" in detail, Flag.VOLATILE in entry.flags)
 
 
 def window_title(st: SessionState | None) -> str:
@@ -204,6 +222,8 @@ class MainWindow(QMainWindow):
             self.emit(req), f"Emit {req.event} failed", self.emitPanel.in_flight()))
         self.logView.clearRequested.connect(self.clear_log)
         nss.namespaceSelected.connect(self.emitPanel.set_namespace)     # the composer follows the list
+        self.logView.reemitRequested.connect(self.reemit)
+        self.emitPanel.last_args = lambda name: getattr(self.model.last_incoming(name), "args", None)
         self.workspace.message.connect(self.show_message)
         start(self.set_room_events(self.namespaces.joinEventEdit.text(),
                                    self.namespaces.leaveEventEdit.text()), "Room events not applied")
@@ -402,6 +422,21 @@ class MainWindow(QMainWindow):
             self.show_message("Retries on: the emit waits until the ones before it are acked")
         else:
             self.show_message("")
+
+    def reemit(self, entry: LogEntry, edit: bool) -> None:
+        """A log row's event sent again (an incoming one: back to the server), or put in the
+        composer to be changed first."""
+        form = form_of(entry)
+        if edit:
+            self.emitPanel.set_form(form, entry.ns or "/")
+            self.emitPanel.eventEdit.setFocus()
+            return
+        ack = entry.dir == OUT and entry.ack_id is not None
+        req = EmitRequest(entry.ns or "/", entry.event, list(entry.args or []), ack,
+                          (entry.detail or {}).get("timeout_s") if ack else FROM_OPTIONS,
+                          form.compress, form.volatile)
+        self.emitPanel.remember(req.ns, form)
+        self._start(self.emit(req), f"Emit {req.event} failed", self.emitPanel.in_flight())
 
     def show_message(self, text: str, error: bool = False, *, stale: Stale | None = None,
                      lasts: float | None = None) -> None:

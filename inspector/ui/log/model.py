@@ -197,6 +197,16 @@ class LogModel(QAbstractTableModel):
         names = cols.event_names.values
         return {names[i] for i in np.unique(cols.event.view()[first:][mask]).tolist() if names[i]}
 
+    def last_incoming(self, event: str) -> LogEntry | None:
+        """The last `event` the server sent that is still in the log (None: none)."""
+        cols = self.cols
+        code = cols.event_names.id_of(event)
+        if code is None:
+            return None
+        rows = np.flatnonzero((cols.event.view() == code) & (cols.dir.view() == DIRECTIONS.index(IN))
+                              & (cols.kind.view() == _EVENT))
+        return self.entry(int(rows[-1])) if len(rows) else None
+
     def ack_text(self, row: int) -> str:
         return self._ack_text.get(row, "")
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.log import codegen
-from inspector.log.entry import LogEntry
+from inspector.log.entry import IN, OUT, Kind, LogEntry
 from inspector.log.filter import FilterError, LogFilter
 from inspector.log.words import plural
 from inspector.ui import palette
@@ -225,6 +225,7 @@ class LogView(QWidget):
     entrySelected = Signal(object)     # LogEntry or None
     clearRequested = Signal()
     copied = Signal(str)               # what was put on the clipboard, in words
+    reemitRequested = Signal(object, bool)   # an event row to send again; True: edit it first
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -358,7 +359,25 @@ class LogView(QWidget):
             menu.addAction(act)
         menu.addSeparator()
         menu.addAction(self.copyJsonAction)
+        for act in self.reemit_actions(entry):
+            menu.insertAction(menu.actions()[0], act)
+        if entry.kind == Kind.EVENT:
+            menu.insertSeparator(menu.actions()[2])
         menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def reemit_actions(self, entry: LogEntry) -> list[QAction]:
+        """"Emit again" / "Emit this back" and "Edit and emit" for an event row."""
+        if entry.kind != Kind.EVENT or entry.dir not in (IN, OUT):
+            return []
+        again = QAction("Emit this back" if entry.dir == IN else "Emit again", self,
+                        objectName="reemitAction")
+        again.setToolTip("Send this event again now: same namespace, event and arguments"
+                         + (", ack and flags" if entry.dir == OUT else ""))
+        again.triggered.connect(lambda: self.reemitRequested.emit(entry, False))
+        edit = QAction("Edit and emit…", self, objectName="editEmitAction")
+        edit.setToolTip("Put this event in the composer, to change it before emitting")
+        edit.triggered.connect(lambda: self.reemitRequested.emit(entry, True))
+        return [edit, again]
 
     def _copy_code(self, language: str) -> None:
         idx = self.table.currentIndex()
