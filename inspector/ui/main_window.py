@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -33,7 +32,7 @@ from inspector.session.state import ConnectionState, NamespaceState, SessionStat
 from inspector.ui import appearance, palette
 from inspector.ui import settings as S
 from inspector.ui import shortcuts as K
-from inspector.ui.about import about_text
+from inspector.ui.about import show_about
 from inspector.ui.bridge import SessionBridge
 from inspector.ui.files.session_files import (
     JSONL_FILTER,
@@ -47,6 +46,7 @@ from inspector.ui.files.session_files import (
     shown_rows,
     start_import,
 )
+from inspector.ui.icon import app_icon
 from inspector.ui.jobs import Job, run_with_progress
 from inspector.ui.log.model import EntryRole, LogModel
 from inspector.ui.log.workspace import LogWorkspace
@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or S.Settings()
         appearance.apply_saved(self.settings)     # before the widgets take their colours
         self.setWindowTitle("socketio-inspector")
+        self.setWindowIcon(app_icon())
         self.resize(1280, 820)
         self.viewers: list[SessionViewer] = []
         self.jobs: list = []
@@ -301,7 +302,8 @@ class MainWindow(QMainWindow):
         keys = QAction("&Keyboard shortcuts", self)
         keys.triggered.connect(self.show_shortcuts)
         about = QAction("&About", self)
-        about.triggered.connect(lambda: QMessageBox.about(self, "About socketio-inspector", about_text()))
+        about.setObjectName("aboutAction")
+        about.triggered.connect(lambda: show_about(self))
         help_menu.addActions([keys, about])
 
     def show_shortcuts(self) -> ShortcutsDialog:

@@ -29,6 +29,7 @@ from inspector.store.rows import StoreError
 from inspector.store.writer import StoreWriter
 from inspector.ui import palette
 from inspector.ui import settings as S
+from inspector.ui.icon import app_icon
 from inspector.ui.jobs import Job, run_with_progress
 from inspector.ui.log.model import LogModel
 from inspector.ui.log.workspace import LogWorkspace
@@ -134,6 +135,7 @@ class SessionViewer(QMainWindow):
         self.path = Path(path)
         self.setObjectName("sessionViewer")
         self.setWindowTitle(f"{self.path.name} — read-only — socketio-inspector")
+        self.setWindowIcon(app_icon())
         self.resize(1200, 780)
         self.fetcher = Fetcher(self.path)
         self.model = LogModel(self, fetch=self.fetcher)
