@@ -258,6 +258,9 @@ class DetailView(QWidget):
         self.links.setVisible(False)
         self.copyCodeButton = QToolButton(objectName="copyCodeButton", text="Copy as code")
         self.copyCodeButton.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # the style's menu arrow is drawn over the end of the text: the arrow is in the text
+        self.copyCodeButton.setText("Copy as code ▾")
+        self.copyCodeButton.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
         self.copyCodeButton.setToolTip("The python-socketio or socket.io-client call that sends this emit again")
         code_menu = QMenu(self.copyCodeButton)
         code_menu.addAction("Python (python-socketio)", lambda: self.copy_code("python"))

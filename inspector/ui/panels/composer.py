@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSizePolicy,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -93,8 +92,7 @@ class EmitPanel(QWidget):
         self.eventEdit.setCompleter(completer)
         self.eventEdit.installEventFilter(self)         # Up/Down: the emits sent before
         self.note_events(self.history.events())         # completions: the events sent, and seen
-        self.templatesButton = QToolButton(objectName="templatesButton", text="Templates")
-        self.templatesButton.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.templatesButton = QPushButton("Templates", objectName="templatesButton")
         self.templatesButton.setToolTip("Saved emits: fill the composer from one (its ${name} "
                                         "variables from the last 'name' event received), or save "
                                         "this one under a name")
