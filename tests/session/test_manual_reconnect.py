@@ -6,7 +6,7 @@ from __future__ import annotations
 from inspector.log.entry import IN, OUT, Kind
 from inspector.session.session import Session
 from inspector.session.state import NamespaceState, RoomState
-from inspector.wire.options import ConnectionOptions
+from inspector.wire.options import ConnectionOptions, Transport
 from tests.helpers import Recorder, run, until
 
 
@@ -84,16 +84,17 @@ def test_a_failed_connect_keeps_what_the_next_one_reopens(demo_server):
 
 def test_a_passing_note_leaves_the_status_line_and_a_closed_refusal_too(demo_server):
     async def scenario():
-        session = Session(ConnectionOptions(url=demo_server.url, reconnection_delay=0.1,
-                                            reconnection_delay_max=0.2, randomization_factor=0.0))
-        session.note_seconds = 0.3
+        session = Session(ConnectionOptions(url=demo_server.url, transport=Transport.WEBSOCKET,
+                                            reconnection_delay=0.1, reconnection_delay_max=0.2,
+                                            randomization_factor=0.0))
+        session.note_seconds = 1.5
         await session.connect()
-        steady = session.status
-        assert steady.startswith("Connected to")
         await session.drop_transport()
         await until(lambda: " back after " in session.status, what="the back-after note")
-        assert session.status.startswith(steady + " — / back after ")
-        await until(lambda: session.status == steady, what="the steady status again")
+        noted = session.status
+        await until(lambda: session.status != noted, what="the steady status again")
+        steady = session.status
+        assert steady.startswith("Connected to") and noted.startswith(steady + " — / back after ")
         refused = await session.open_namespace("/admin")           # no auth: refused
         assert isinstance(refused, Exception)
         assert session.status.startswith("/admin refused")
