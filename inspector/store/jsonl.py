@@ -47,6 +47,23 @@ def export_jsonl(store: SessionStore, path: str | Path, seqs: Iterable[int] | No
     return done
 
 
+def first_time(src: str | Path, look: int = 100) -> float | None:
+    """When the first entry of a JSON Lines file happened (its `t`), from its first lines;
+    None when they hold none."""
+    try:
+        with open(src, "rb") as f:
+            for _, raw in zip(range(look), f, strict=False):
+                try:
+                    t = json.loads(raw).get("t")
+                except (ValueError, AttributeError, UnicodeDecodeError):
+                    continue
+                if isinstance(t, (int, float)) and not isinstance(t, bool):
+                    return float(t)
+    except OSError:
+        return None
+    return None
+
+
 def import_jsonl(src: str | Path, dest: str | Path,
                  progress: Callable[[int, int], bool] | None = None) -> int:
     """Read a JSON Lines file into a new session file `dest`; returns how many entries.

@@ -42,7 +42,7 @@ def test_back_after_leaves_the_status_line_when_it_is_old(inspector):
 
 def test_news_goes_and_an_imported_session_says_when_it_was_recorded(inspector, tmp_path, monkeypatch):
     ui = inspector
-    monkeypatch.setattr(message_line, "NEWS_SECONDS", 0.5)
+    monkeypatch.setattr(message_line, "NEWS_SECONDS", 2.0)    # long enough to be seen under load
     recorded = time.mktime((2024, 5, 1, 12, 30, 0, 0, 0, -1))
     src = tmp_path / "yesterday.jsonl"
     src.write_text("\n".join(LogEntry(i, recorded + i, IN, Kind.EVENT, "/", "tick", [i]).to_jsonl()
@@ -50,6 +50,7 @@ def test_news_goes_and_an_imported_session_says_when_it_was_recorded(inspector, 
     ui.window.import_jsonl(src)
     ui.qtbot.waitUntil(lambda: ui.message.startswith("Imported yesterday.jsonl"), timeout=10000)
     [viewer] = ui.window.viewers
+    assert viewer.path.name == "imported-yesterday-2024-05-01_12-30-01.sqlite"     # its first entry's time
     ui.qtbot.waitUntil(lambda: viewer.done_loading, timeout=10000)
     assert "2 entries, recorded 2024-05-01 12:30, imported from yesterday.jsonl" in viewer.banner.text()
     ui.qtbot.waitUntil(lambda: ui.message == "", timeout=5000)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from inspector.log.chunk import chunk_from_rows
 from inspector.log.words import plural
-from inspector.store.jsonl import export_jsonl, import_jsonl
+from inspector.store.jsonl import export_jsonl, first_time, import_jsonl
 from inspector.store.paths import default_session_path, free_name, user_sessions_dir
 from inspector.store.reader import Fetcher, SessionStore
 from inspector.store.rows import StoreError
@@ -33,6 +33,7 @@ from inspector.ui.icon import app_icon
 from inspector.ui.jobs import Job, run_with_progress
 from inspector.ui.log.model import LogModel
 from inspector.ui.log.workspace import LogWorkspace
+from inspector.ui.message_line import MessageLine
 
 SESSION_FILTER = "Session files (*.sqlite);;JSON Lines (*.jsonl *.json);;All files (*)"
 JSONL_FILTER = "JSON Lines (*.jsonl);;All files (*)"
@@ -157,7 +158,8 @@ class SessionViewer(QMainWindow):
         self.setCentralWidget(central)
         self.messageLabel = QLabel(objectName="messageLabel")
         self.statusBar().addPermanentWidget(self.messageLabel)
-        self.workspace.message.connect(self.messageLabel.setText)
+        self.messages = MessageLine(self.messageLabel, self)      # news goes after a while
+        self.workspace.message.connect(self.messages.show)
         menu = self.menuBar().addMenu("&File")
         self.exportAllAction = QAction("&Export session as JSON Lines…", self)
         self.exportAllAction.triggered.connect(lambda: self.export(filtered=False))
@@ -209,7 +211,7 @@ class SessionViewer(QMainWindow):
             return None
         shown = shown_rows(self.model, self.logView) if filtered else None
         return export_session(self, lambda: self.path, dest, shown, None,
-                              lambda n: self.messageLabel.setText(f"Exported {plural(n, 'entry')} to {dest}"),
+                              lambda n: self.messages.show(f"Exported {plural(n, 'entry')} to {dest}"),
                               lambda m: QMessageBox.warning(self, "Export failed", m))
 
     def closeEvent(self, event) -> None:  # noqa: N802
@@ -221,7 +223,11 @@ class SessionViewer(QMainWindow):
 
 
 def import_path_for(directory: Path, src: Path) -> Path:
-    return free_name(directory, f"imported-{src.stem}-{time.strftime('%Y-%m-%d_%H-%M-%S')}")
+    """imported-<name>-<when it was recorded>.sqlite (the time of the import when the file
+    says none): the Open dialog lists sessions by when they happened."""
+    recorded = first_time(src)
+    stamp = time.strftime('%Y-%m-%d_%H-%M-%S', time.localtime(recorded))     # None: now
+    return free_name(directory, f"imported-{src.stem}-{stamp}")
 
 
 def start_import(parent: QWidget, src: Path, directory: Path,
