@@ -169,3 +169,26 @@ def test_template_variables_are_the_scenarios_own(tmp_path):
     assert again.names() == ["A", "b"] and again.get("A").form == EmitForm("y", "1", ack=True)
     again.remove("b")
     assert EmitTemplates(tmp_path / "t.json").names() == ["A"]
+
+
+def test_a_huge_emit_is_recalled_in_this_run_but_not_written_to_the_file(tmp_path):
+    from inspector.ui.panels.emit_history import FILE_ARGS_MAX
+    history = EmitHistory(tmp_path / "h.json")
+    history.add("/", EmitForm("small", "1"))
+    history.add("/", EmitForm("blob", '"' + "x" * FILE_ARGS_MAX + '"'))
+    assert [f.event for f in history.of("/")] == ["small", "blob"]
+    assert [f.event for f in EmitHistory(tmp_path / "h.json").of("/")] == ["small"]
+
+
+def test_emit_again_sends_bytes_as_bytes(inspector):
+    ui = inspector
+    ui.connect()
+    ui.emit("echo", b"\x00\xffbin", ack=True)
+    sent = ui.wait_for(kind=Kind.EVENT, dir=OUT, event="echo")
+    ui.wait_for(kind=Kind.ACK, dir=IN, event="echo")
+    row = ui.window.model.rowCount() - 2
+    shown = ui.window.model.entry(row)                   # what the context menu is given
+    assert shown.seq == sent.seq
+    ui.window.reemit(shown, edit=False)
+    again = ui.wait_for(kind=Kind.EVENT, dir=OUT, event="echo", count=2)
+    assert again.args == [b"\x00\xffbin"] and Flag.BINARY in again.flags

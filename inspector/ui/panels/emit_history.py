@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 
 HISTORY_FILE = "emit-history.json"
 KEEP = 200                   # emits kept per namespace, the oldest go first
+FILE_ARGS_MAX = 64_000       # longer arguments (a pasted blob) are recalled in this run only
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,9 @@ class EmitHistory:
         if self.path is None:
             return
         try:
-            write_json(self.path, {"namespaces": {ns: [asdict(f) for f in forms]
-                                                  for ns, forms in self._by_ns.items()}})
+            write_json(self.path, {"namespaces": {
+                ns: [asdict(f) for f in forms if len(f.args) <= FILE_ARGS_MAX]
+                for ns, forms in self._by_ns.items()}})
         except OSError as exc:          # the history is a convenience: the emit went anyway
             log.info("emit history not saved to %s: %s", self.path, exc)
 
