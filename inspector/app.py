@@ -30,6 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--open", metavar="FILE", dest="open_file",
                         help="open an old session (a session file or a JSON Lines export) read-only")
     parser.add_argument("--screenshot", metavar="PNG", help=argparse.SUPPRESS)
+    parser.add_argument("--install-desktop-entry", action="store_true",
+                        help="put the inspector in the desktop's application menu, with its icon "
+                             "(a .desktop file and icons under $XDG_DATA_HOME or ~/.local/share)")
+    parser.add_argument("--uninstall-desktop-entry", action="store_true",
+                        help="remove what --install-desktop-entry wrote")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli.add_commands(sub)
     return parser
@@ -89,11 +94,14 @@ def run_gui(args: argparse.Namespace) -> int:
     from inspector.session.session import Session
     from inspector.ui.bridge import NetworkThread, SessionBridge
     from inspector.ui.event_loop import close_qasync_loop, install_qasync_loop
+    from inspector.ui.icon import app_icon
     from inspector.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("socketio-inspector")
     app.setOrganizationName("socketio-inspector")
+    app.setDesktopFileName("socketio-inspector")     # the desktop entry's name (Wayland's app id)
+    app.setWindowIcon(app_icon())
     loop = install_qasync_loop(app)      # the window's handlers run on it, as in the tests
     network = NetworkThread().start()
     demo = None
@@ -151,6 +159,9 @@ def _say_goodbye(network, session, demo) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        from inspector.ui import desktop_entry
+        return desktop_entry.run(install_it=args.install_desktop_entry)
     if args.command:
         from inspector import cli
         return cli.run(args)

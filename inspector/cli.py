@@ -24,6 +24,7 @@ from typing import Any, Callable, TextIO
 
 from inspector import profile_cli
 from inspector.log.entry import IN, Kind, LogEntry
+from inspector.log.words import duration, plural
 from inspector.scenarios import file as scenario_file
 from inspector.scenarios import junit
 from inspector.scenarios.runner import FAILED, SKIPPED, ScenarioRunner
@@ -616,7 +617,7 @@ async def run_scenarios(args: argparse.Namespace, out: TextIO = sys.stdout) -> i
                 code = EXIT_CONNECT
     if len(suites) > 1:
         bad = sum(1 for s in suites if any(r.status == FAILED for r in s.results))
-        print(f"{len(suites)} scenarios: {len(suites) - bad} passed, {bad} failed", file=out, flush=True)
+        print(f"{plural(len(suites), 'scenario')}: {len(suites) - bad} passed, {bad} failed", file=out, flush=True)
     return code
 
 
@@ -629,7 +630,7 @@ async def _run_one(sc: "scenario_file.Scenario", url: str | None, out: TextIO,
     if sc.connection.get("reconnection", True):
         session.subscribe(_attempts_shower("`reconnection: false` in its connection"))
     started = time.time()
-    lines = [f"{sc.file}: {sc.name} ({len(sc.steps)} steps) on {runner.url}"]
+    lines = [f"{sc.file}: {sc.name} ({plural(len(sc.steps), 'step')}) on {runner.url}"]
     print(lines[0], file=out, flush=True)
 
     def show(result) -> None:
@@ -650,7 +651,7 @@ async def _run_one(sc: "scenario_file.Scenario", url: str | None, out: TextIO,
         summary = (f"  FAILED at {'the connection' if r.index == 0 else f'step {r.index}'} ({where}): "
                    f"{sum(1 for x in results[1:] if x.passed)} passed, 1 failed, {skipped} not run")
     else:
-        summary = f"  passed: {len(results) - 1} steps in {seconds:.2f} s"
+        summary = f"  passed: {plural(len(results) - 1, 'step')} in {duration(seconds)}"
     lines.append(summary)
     print(summary, file=out, flush=True)
     suite = junit.SuiteReport(sc.file, sc.name, runner.url, results, started, "\n".join(lines) + "\n")

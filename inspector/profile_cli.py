@@ -16,6 +16,7 @@ import sys
 from dataclasses import replace
 from typing import Any, TextIO
 
+from inspector.log.words import plural
 from inspector.scenarios.recorder import secret_env
 from inspector.session.profiles import Profile, ProfileError, ProfileStore, describe_slot, masked
 
@@ -68,10 +69,10 @@ def profile_command(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
             if missing:
                 raise ProfileError(f"no profile named {', '.join(missing)}")
             n = store.export(args.file, args.names or None)
-            print(f"exported {n} profile{'s' if n != 1 else ''} to {args.file} (secrets left out)", file=out)
+            print(f"exported {plural(n, 'profile')} to {args.file} (secrets left out)", file=out)
         else:
             names = store.import_file(args.file)
-            print(f"imported {len(names)} profile{'s' if len(names) != 1 else ''}: {', '.join(names)}"
+            print(f"imported {plural(len(names), 'profile')}: {', '.join(names)}"
                   + (" (their secrets are asked for when each is used)" if names else ""), file=out)
     except ProfileError as exc:
         print(f"socketio-inspector: {exc}", file=sys.stderr)

@@ -42,7 +42,7 @@ from inspector.ui.main_window import MainWindow
 from inspector.ui.panels.busy import is_busy
 from inspector.ui.profile_window import PROFILES_DIR
 from inspector.ui.scenario.model import COL_STEP, COL_TIME, StepProgress
-from inspector.ui.settings import SESSIONS_DIR, Settings
+from inspector.ui.settings import DATA_DIR, SESSIONS_DIR, Settings
 from inspector.wire.payload import to_jsonable
 
 DEFAULT_TIMEOUT = 10.0
@@ -77,6 +77,8 @@ class InspectorDriver:
             settings.set(SESSIONS_DIR, str(Path(settings_dir) / "sessions"))
         if not settings.get(PROFILES_DIR):      # and their profiles too
             settings.set(PROFILES_DIR, str(Path(settings_dir) / "config"))
+        if not settings.get(DATA_DIR):          # the composer's history and templates too
+            settings.set(DATA_DIR, str(Path(settings_dir) / "data"))
         self.session = Session()
         self.bridge = SessionBridge(self.session, self.network)
         self.window = MainWindow(self.bridge, settings)

@@ -106,4 +106,4 @@ def test_run_takes_the_server_and_the_secrets_from_a_profile(env, tmp_path, demo
     assert code == 2 and "SIO_ADMIN_AUTH_TOKEN is not set" in err
     code, out, err = cli("run", scenario, "--profile", "admin")
     assert code == 0, out + err
-    assert f"on {demo_server.url}" in out and "passed: 1 steps" in out
+    assert f"on {demo_server.url}" in out and "passed: 1 step in" in out

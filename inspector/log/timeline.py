@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Iterable
 
 from inspector.log.entry import Flag, Kind, LogEntry
+from inspector.log.words import duration, plural
 from inspector.wire.reasons import DisconnectReason
 
 
@@ -63,23 +64,23 @@ class Period:
         else:
             text = f"{self.ns} down ({self.reason or 'unknown reason'})"
         if self.duration is not None:
-            text += f" for {self.duration:.2f} s"
+            text += f" for {duration(self.duration)}"
         elif self.state != UP:
             text += ", still"
         if self.state == DOWN:
             failed = [a for a in self.attempts if a.get("error")]
             if self.attempts:
-                text += f"\n{len(self.attempts)} reconnect attempt(s)"
+                text += f"\n{plural(len(self.attempts), 'reconnect attempt')}"
                 if failed:
                     text += f", {len(failed)} failed (last: {failed[-1]['error']})"
             if self.gave_up:
                 text += "\ngave up reconnecting"
             if self.recovered is True:
-                text += f"\nrecovered: the server replayed {self.recovered_events} event(s)"
+                text += f"\nrecovered: the server replayed {plural(self.recovered_events, 'event')}"
             elif self.recovered is False:
                 text += "\nnot recovered" + (f": {self.why_not_recovered}" if self.why_not_recovered else "")
             if self.missed:
-                text += f"\n{self.missed} numbered event(s) known missed"
+                text += f"\n{plural(self.missed, 'numbered event')} known missed"
         return text
 
 
@@ -101,6 +102,15 @@ class Timeline:
 
     def clear(self) -> None:
         self.__init__()
+
+    def carry_on(self, connected: Iterable[str], t: float, seq: int) -> None:
+        """After the log was cleared: the namespaces still connected go on, up from `t`
+        (their earlier periods went with the rows)."""
+        self.clear()
+        for ns in connected:
+            self.periods[ns] = [Period(ns, UP, t, seq)]
+        if self.periods:
+            self.start = self.end = t
 
     def namespaces(self) -> list[str]:
         return list(self.periods)

@@ -2,6 +2,7 @@
 compress flag with no effect, a reconnect that was or was not recovered."""
 from __future__ import annotations
 
+from inspector.log.words import plural
 from inspector.wire.options import Transport
 
 # the warning whenever certificate checking is off: CLI (stderr), the connect rows' detail.tls
@@ -52,7 +53,7 @@ def why_not_recovered(info: dict, recovery_on: bool) -> str:
 
 def recovery_note(recovered: bool | None, replayed: int, why_not: str | None) -> str:
     if recovered is True:
-        return f"recovered ({replayed} missed event(s) replayed)"
+        return f"recovered ({plural(replayed, 'missed event')} replayed)"
     if recovered is False:
         return f"not recovered: {why_not}"
     return "no recovery (the server does not offer it)"

@@ -49,6 +49,9 @@ class RoomBook:
     def forget(self, ns: str) -> None:
         self._rooms.pop(ns, None)
 
+    def namespaces(self) -> list[str]:
+        return list(self._rooms)
+
     def joined(self, ns: str) -> list[str]:
         return list(self._rooms.get(ns, {}))
 

@@ -12,8 +12,10 @@ import logging
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 from inspector.log.entry import IN, OUT, SYS, Direction, Flag, Kind, LogEntry
+from inspector.log.words import duration, plural
 from inspector.session.acks import FROM_OPTIONS, AckOutcome, AckTracker, PendingAck
 from inspector.session.explain import (
     TLS_UNCHECKED,
@@ -44,6 +46,11 @@ from inspector.wire.urls import redact_url
 log = logging.getLogger(__name__)
 
 __all__ = ["Session", "EmitResult", "EmitOutcome", "NotConnected", "ConnectError", "NamespaceRefused"]
+
+
+# How long a status that is true for a moment ("/chat back after 0.56 s") stays on the status
+# line before it says the steady state again
+NOTE_SECONDS = 10.0
 
 
 class NotConnected(Exception):
@@ -88,6 +95,11 @@ class Session:
         self._links = PacketLinks()     # raw capture: decoded entries point at their packets
         self._describe, self._mask = raw_reader(self.options.parser)    # how raw packets are read
         self._failed_subs: set[int] = set()   # id() of the subscribers whose failure was shown
+        self.note_seconds = NOTE_SECONDS
+        # what a manual Disconnect (or a reconnect series that gave up) left: the namespaces
+        # that were open, reopened by the next connect() to the same server, with their rooms
+        self._to_reopen: dict[str, list[str]] = {}      # namespace -> its rooms
+        self._reopen_for: tuple[str, str] | None = None
 
     # -- subscribers ---------------------------------------------------------
     def subscribe(self, fn: Callable[[LogEntry], None]) -> Callable[[], None]:
@@ -166,7 +178,15 @@ class Session:
         opts.validate()
         if self.client is not None and (self.client.engine_connected or self.client.reconnecting):
             raise ConnectError("already connected: disconnect first")
-        namespaces = namespaces or [opts.base_namespace]
+        # the user's Connect after their Disconnect, to the same server: what was open comes back
+        again = namespaces is None and self._reopen_for == _server_of(opts)
+        reopen = [ns for ns in self._to_reopen if ns != opts.base_namespace] if again else []
+        rejoin = {ns: self._to_reopen.get(ns, []) for ns in [opts.base_namespace, *reopen]} if again else {}
+        for ns in self.rooms.namespaces():
+            self.rooms.forget(ns)           # joined again below, once their namespace is back
+        if reopen:
+            auth = {**{ns: self._ns_auth[ns] for ns in reopen if ns in self._ns_auth}, **(auth or {})}
+        namespaces = namespaces or [opts.base_namespace, *reopen]
         kept: dict = {}
         if self.client is not None:
             kept = self.client.take_buffers(namespaces)     # they go out over the new one
@@ -204,9 +224,35 @@ class Session:
             raise
         finally:
             self._connect_task = None
+        self._to_reopen, self._reopen_for = {}, None      # taken (kept while no connection was made)
         # in parallel: each namespace's timeout runs from now, they do not add up
-        outcomes = await asyncio.gather(*(self._wait_namespace(ns, w) for ns, w in waits.items()))
-        return dict(zip(waits, outcomes, strict=True))
+        outcomes = dict(zip(waits, await asyncio.gather(
+            *(self._wait_namespace(ns, w) for ns, w in waits.items())), strict=True))
+        await self._rejoin_after_connect(rejoin, outcomes, reopen)
+        return outcomes
+
+    async def _rejoin_after_connect(self, rejoin: dict[str, list[str]], outcomes: dict[str, Any],
+                                    reopened: list[str]) -> None:
+        """After a manual reconnect: the rooms that were joined, joined again (the server
+        forgot them with the old connection), and the status line says what came back."""
+        rooms = 0
+        for ns, names in rejoin.items():
+            if isinstance(outcomes.get(ns), Exception):
+                continue
+            for room in names:
+                try:
+                    await self.join_room(ns, room)
+                    rooms += 1
+                except NotConnected:
+                    pass
+        back = [ns for ns in reopened if not isinstance(outcomes.get(ns), Exception)]
+        if (back or rooms) and self.state == ConnectionState.CONNECTED:
+            words = []
+            if back:
+                words.append("reopened " + ", ".join(back))
+            if rooms:
+                words.append(f"joined {plural(rooms, 'room')} again")
+            self._publish_note(f"{self._connected_status()} — {' and '.join(words)}")
 
     async def _open_first(self, opts: ConnectionOptions) -> None:
         """The first connection.  With reconnection on, a failure starts the reconnect
@@ -248,6 +294,7 @@ class Session:
     async def disconnect(self) -> None:
         if self._connect_task is not None and self._connect_task is not asyncio.current_task():
             self._connect_task.cancel()
+        self._remember_open((NamespaceState.CONNECTED, NamespaceState.CONNECTING, NamespaceState.RECONNECTING))
         if self.client is not None:
             await self.client.disconnect()
         # namespaces that were waiting to come back will not: say so, and close their gaps
@@ -259,6 +306,23 @@ class Session:
         self._reconnecting = False
         self.state = ConnectionState.DISCONNECTED
         self._publish("Disconnected (by you)")
+
+    def _remember_open(self, states: tuple[NamespaceState, ...]) -> None:
+        """What the next connect() to this server reopens: the namespaces in `states` now."""
+        opened = [ns for ns, st in self.ns_state.items() if st in states]
+        if opened:        # (a connect stopped before it was made keeps the rooms it was to join)
+            self._to_reopen = {ns: self.rooms.joined(ns) or self._to_reopen.get(ns, []) for ns in opened}
+            self._reopen_for = _server_of(self.options)
+
+    def _publish_note(self, status: str) -> None:
+        """A status true for a moment: after note_seconds the line says the steady state
+        again, unless something else was said meanwhile."""
+        self._publish(status)
+        asyncio.get_running_loop().call_later(self.note_seconds, self._note_expired, status)
+
+    def _note_expired(self, status: str) -> None:
+        if self.status == status and self.state == ConnectionState.CONNECTED:
+            self._publish(self._connected_status())
 
     def namespace_auth(self) -> dict[str, Any]:
         """The auth given for each namespace of this session (for a recorded scenario;
@@ -301,7 +365,9 @@ class Session:
         self.gaps.forget(ns)
         self.rooms.forget(ns)
         await self.client.close_namespace(ns)
-        self._publish()
+        # "/admin refused: ..." is no longer what the line should say once /admin is gone
+        about_it = self.status.startswith(f"{ns} ") and self.state == ConnectionState.CONNECTED
+        self._publish(self._connected_status() if about_it else None)
 
     def set_sequence_rules(self, rules: list[SequenceRule]) -> None:
         """Which event carries a counter in which field (raises PathError on a bad path)."""
@@ -470,7 +536,7 @@ class Session:
             if not info.get("recovered") and self.options.rejoin_rooms:
                 for room in self.rooms.joined(ns):
                     asyncio.ensure_future(self._rejoin(ns, room))
-            self._publish(f"{self._connected_status()} — {ns} back after {gap.duration:.2f} s, "
+            self._publish_note(f"{self._connected_status()} — {ns} back after {duration(gap.duration)}, "
                           + recovery_note(gap.recovered, gap.recovered_events, gap.why_not_recovered))
             return
         self._publish(self._connected_status())
@@ -535,6 +601,7 @@ class Session:
         self._publish(f"Reconnect attempt {attempt} failed: {error}")
 
     def reconnect_failed(self, attempts: int, why: str | None = None) -> None:
+        self._remember_open((NamespaceState.RECONNECTING,))
         self._reconnecting = False
         self.state = ConnectionState.DISCONNECTED
         for ns, st in self.ns_state.items():
@@ -545,7 +612,7 @@ class Session:
         if why is not None:
             detail["why"] = why           # e.g. reconnection turned off during the series
         self._log(SYS, Kind.DISCONNECT, detail=detail)
-        self._publish(f"Gave up reconnecting after {attempts} attempts"
+        self._publish(f"Gave up reconnecting after {plural(attempts, 'attempt')}"
                       + (f" ({why})" if why else ""))
 
     def event_in(self, ns: str, event: str, args: list, ack_id: int | None, size: int,
@@ -668,6 +735,13 @@ def subscriber_name(fn: Callable) -> str:
         return repr(fn)
     module = getattr(fn, "__module__", None)
     return f"{module}.{qualname}" if module else qualname
+
+
+def _server_of(opts: ConnectionOptions) -> tuple[str, str]:
+    """Which server a connection goes to (scheme, host and port; the handshake path), so a
+    reconnect to another one does not reopen this one's namespaces."""
+    parts = urlsplit(opts.url)
+    return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}".lower(), opts.path
 
 
 def normalize_namespace(ns: str) -> str:

@@ -47,6 +47,23 @@ def export_jsonl(store: SessionStore, path: str | Path, seqs: Iterable[int] | No
     return done
 
 
+def first_time(src: str | Path, look: int = 100) -> float | None:
+    """When the first entry of a JSON Lines file happened (its `t`), from its first lines;
+    None when they hold none."""
+    try:
+        with open(src, "rb") as f:
+            for _, raw in zip(range(look), f, strict=False):
+                try:
+                    t = deep_json.loads(raw.decode("utf-8")).get("t")
+                except (ValueError, AttributeError, UnicodeDecodeError):
+                    continue
+                if isinstance(t, (int, float)) and not isinstance(t, bool):
+                    return float(t)
+    except OSError:
+        return None
+    return None
+
+
 def import_jsonl(src: str | Path, dest: str | Path,
                  progress: Callable[[int, int], bool] | None = None) -> int:
     """Read a JSON Lines file into a new session file `dest`; returns how many entries.
@@ -79,6 +96,10 @@ def import_jsonl(src: str | Path, dest: str | Path,
                         raise _Stopped
             conn.executemany(INSERT, batch)
             n += len(batch)
+        # when it was recorded (its first entry), not when it was imported ('created')
+        first = conn.execute("SELECT MIN(t) FROM entries").fetchone()[0]
+        if first is not None:
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('recorded', ?)", (repr(first),))
         conn.commit()
         conn.close()
     except BaseException as exc:

@@ -20,7 +20,12 @@ def free_name(directory: str | Path, stem: str, suffix: str = ".sqlite") -> Path
     return path
 
 
+def user_data_dir() -> Path:
+    """The platform's per-user data directory of the inspector (~/.local/share/socketio-inspector)."""
+    import platformdirs
+    return Path(platformdirs.user_data_dir("socketio-inspector", appauthor=False))
+
+
 def user_sessions_dir() -> Path:
     """Where session files live by default: the platform's per-user data directory."""
-    import platformdirs
-    return Path(platformdirs.user_data_dir("socketio-inspector", appauthor=False)) / "sessions"
+    return user_data_dir() / "sessions"

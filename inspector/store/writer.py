@@ -41,6 +41,10 @@ _ROW_VALUES = operator.attrgetter("seq", "t", "dir", "kind", "ns", "event", "arg
                                   "rtt_ms", "bytes", "flags", "detail")     # COLUMNS' order
 
 
+class _Checkpoint(threading.Event):
+    """A flush marker that also asks for a checkpoint."""
+
+
 class StoreWriter:
     """Appends entries to a session file from a thread of its own.
 
@@ -94,6 +98,17 @@ class StoreWriter:
             return False
         marker = threading.Event()
         self._queue.append(marker)        # committed in order with the entries before it
+        self._wake.set()
+        return marker.wait(timeout) and self.error is None
+
+    def checkpoint(self, timeout: float = 10.0) -> bool:
+        """flush(), then move the write-ahead log into the file itself, so that the file's
+        size on disk (what a file dialog shows) is the session's (SQLite does it by itself
+        only every 4 MB)."""
+        if self.error is not None or not self._thread.is_alive():
+            return False
+        marker = _Checkpoint()
+        self._queue.append(marker)
         self._wake.set()
         return marker.wait(timeout) and self.error is None
 
@@ -154,7 +169,7 @@ class StoreWriter:
         q = self._queue
         while q:
             x = q.popleft()
-            if x.__class__ is threading.Event:
+            if isinstance(x, threading.Event):
                 x.set()
 
     def _write_pending(self) -> None:
@@ -163,9 +178,9 @@ class StoreWriter:
         if not n:
             return
         batch = [q.popleft() for _ in range(n)]
-        markers = [x for x in batch if x.__class__ is threading.Event]
+        markers = [x for x in batch if isinstance(x, threading.Event)]
         if markers:
-            batch = [x for x in batch if x.__class__ is not threading.Event]
+            batch = [x for x in batch if not isinstance(x, threading.Event)]
         try:
             if batch:
                 if self._conn is None:
@@ -173,6 +188,8 @@ class StoreWriter:
                 self._insert(batch)
                 self._conn.commit()
                 self.written += len(batch)
+            if self._conn is not None and any(m.__class__ is _Checkpoint for m in markers):
+                self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         finally:
             for m in markers:
                 m.set()

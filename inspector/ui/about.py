@@ -4,9 +4,11 @@ from __future__ import annotations
 from importlib import metadata
 
 import PySide6
-from PySide6.QtCore import qVersion
+from PySide6.QtCore import Qt, qVersion
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from inspector import __version__
+from inspector.ui.icon import app_icon
 
 # what python-socketio 5 and python-engineio 4 speak (socket.io-client 3 and 4 do too)
 SOCKETIO_PROTOCOL = 5
@@ -27,6 +29,17 @@ def versions() -> dict[str, str]:
             "python-socketio": _version("python-socketio"),
             "python-engineio": _version("python-engineio"),
             "protocol": f"Socket.IO {SOCKETIO_PROTOCOL} over Engine.IO {ENGINEIO_PROTOCOL}"}
+
+
+def show_about(parent: QWidget) -> QMessageBox:
+    """Help > About, with the application's icon."""
+    box = QMessageBox(QMessageBox.Icon.NoIcon, "About socketio-inspector", about_text(),
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("aboutBox")
+    box.setIconPixmap(app_icon().pixmap(64, 64))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.show()
+    return box
 
 
 def about_text() -> str:

@@ -2,7 +2,9 @@
 its detail in the middle, the emit composer below."""
 from __future__ import annotations
 
+import json
 import logging
+import time
 from pathlib import Path
 from typing import Any, Callable, Coroutine
 
@@ -14,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -22,13 +23,16 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.log.chunk import Chunk
+from inspector.log.entry import OUT, Flag, LogEntry
+from inspector.log.words import plural
+from inspector.session.acks import FROM_OPTIONS
 from inspector.session.server_acks import AckReply
 from inspector.session.session import ConnectError, EmitOutcome, NotConnected
-from inspector.session.state import ConnectionState, SessionState
+from inspector.session.state import ConnectionState, NamespaceState, SessionState
 from inspector.ui import appearance, palette, profile_window
 from inspector.ui import settings as S
 from inspector.ui import shortcuts as K
-from inspector.ui.about import about_text
+from inspector.ui.about import show_about
 from inspector.ui.bridge import SessionBridge
 from inspector.ui.files.session_files import (
     JSONL_FILTER,
@@ -42,12 +46,15 @@ from inspector.ui.files.session_files import (
     shown_rows,
     start_import,
 )
+from inspector.ui.icon import app_icon
 from inspector.ui.jobs import Job, run_with_progress
 from inspector.ui.log.model import EntryRole, LogModel
 from inspector.ui.log.workspace import LogWorkspace
+from inspector.ui.message_line import MessageLine, Stale, connected, namespace_settled
 from inspector.ui.panels.busy import hold, is_busy
 from inspector.ui.panels.composer import EmitPanel, EmitRequest
 from inspector.ui.panels.connection import ConnectionPanel
+from inspector.ui.panels.emit_history import EmitForm
 from inspector.ui.panels.namespaces import NamespacePanel
 from inspector.ui.panels.sequence import SequencePanel
 from inspector.ui.panels.server_acks import ServerAckPanel
@@ -55,6 +62,7 @@ from inspector.ui.scenario.panel import ScenarioDock, ScenarioPanel
 from inspector.ui.shortcuts import ShortcutsDialog
 from inspector.ui.tasks import Tasks
 from inspector.wire.options import ConnectionOptions
+from inspector.wire.payload import to_jsonable
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +73,26 @@ USER_ERRORS = (ConnectError, NotConnected, ValueError)
 
 def _nothing() -> None:
     pass
+
+
+def form_of(entry: LogEntry) -> EmitForm:
+    """The composer's fields for an event row: its arguments as JSON lines (bytes as
+    {"_bytes": ...}); an outgoing one's ack and flags as they were."""
+    args = "\n".join(json.dumps(to_jsonable(a), ensure_ascii=False) for a in entry.args or [])
+    detail = entry.detail or {}
+    if entry.dir != OUT:
+        return EmitForm(entry.event or "", args)
+    timeout = detail.get("timeout_s")
+    return EmitForm(entry.event or "", args, entry.ack_id is not None,
+                    S.NO_TIMEOUT if timeout is None else float(timeout),
+                    Flag.COMPRESSED in entry.flags or "compress" in detail, Flag.VOLATILE in entry.flags)
+
+
+def window_title(st: SessionState | None) -> str:
+    """The server (its URL, credentials masked, as the session gives it) and the state."""
+    if st is None or not st.url:
+        return "socketio-inspector"
+    return f"{st.url} — {st.state} — socketio-inspector"
 
 
 class MainWindow(QMainWindow):
@@ -79,6 +107,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or S.Settings()
         appearance.apply_saved(self.settings)     # before the widgets take their colours
         self.setWindowTitle("socketio-inspector")
+        self.setWindowIcon(app_icon())
         self.resize(1280, 820)
         self.viewers: list[SessionViewer] = []
         self.jobs: list = []
@@ -144,6 +173,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.messageLabel = QLabel(objectName="messageLabel")
         self.statusBar().addWidget(self.messageLabel, 1)
+        self.messages = MessageLine(self.messageLabel, self)
         self.sessionFileLabel = QLabel(objectName="sessionFileLabel")
         palette.style(self.sessionFileLabel, lambda: f"color: {palette.MUTED.css()}; padding-right: 6px;")
         self.statusBar().addPermanentWidget(self.sessionFileLabel)
@@ -193,6 +223,9 @@ class MainWindow(QMainWindow):
         self.emitPanel.emitRequested.connect(lambda req: start(
             self.emit(req), f"Emit {req.event} failed", self.emitPanel.in_flight()))
         self.logView.clearRequested.connect(self.clear_log)
+        nss.namespaceSelected.connect(self.emitPanel.set_namespace)     # the composer follows the list
+        self.logView.reemitRequested.connect(self.reemit)
+        self.emitPanel.last_args = lambda name: getattr(self.model.last_incoming(name), "args", None)
         self.workspace.message.connect(self.show_message)
         start(self.set_room_events(self.namespaces.joinEventEdit.text(),
                                    self.namespaces.leaveEventEdit.text()), "Room events not applied")
@@ -270,7 +303,8 @@ class MainWindow(QMainWindow):
         keys = QAction("&Keyboard shortcuts", self)
         keys.triggered.connect(self.show_shortcuts)
         about = QAction("&About", self)
-        about.triggered.connect(lambda: QMessageBox.about(self, "About socketio-inspector", about_text()))
+        about.setObjectName("aboutAction")
+        about.triggered.connect(lambda: show_about(self))
         help_menu.addActions([keys, about])
 
     def show_shortcuts(self) -> ShortcutsDialog:
@@ -355,16 +389,19 @@ class MainWindow(QMainWindow):
         why = str(error) or type(error).__name__
         if not isinstance(error, USER_ERRORS):
             why = f"{type(error).__name__}: {why} (a bug in the inspector; the log has the details)"
-        self.show_message(f"{what}: {why}", error=True)
+        self.show_message(f"{what}: {why}", error=True,
+                          stale=connected if what == "Connection failed" else None)
 
     async def connect_to(self, options: ConnectionOptions, namespaces: list[str] | None = None) -> None:
         self.show_message("")
         plan = self.profileBar.plan()       # an open profile's namespaces (with auth) and rooms
         result = await self.bridge.call(self.session.connect(
             options, namespaces or (plan.namespaces if plan else None), plan.ns_auth if plan else None))
-        refused = [f"{ns}: {r}" for ns, r in (result or {}).items() if isinstance(r, Exception)]
+        refused = {ns: r for ns, r in (result or {}).items() if isinstance(r, Exception)}
         if refused:
-            self.show_message("; ".join(refused), error=True)
+            stale = [namespace_settled(ns) for ns in refused]
+            self.show_message("; ".join(f"{ns}: {r}" for ns, r in refused.items()), error=True,
+                              stale=lambda st: all(s(st) for s in stale))
         for ns, rooms in (plan.rooms if plan else {}).items():
             if ns in (result or {}) and not isinstance(result[ns], Exception):
                 for room in rooms:
@@ -379,7 +416,7 @@ class MainWindow(QMainWindow):
     async def open_namespace(self, ns: str, auth: Any = None) -> None:
         result = await self.bridge.call(self.session.open_namespace(ns, auth))
         if isinstance(result, Exception):     # refused, or no answer in time
-            self.show_message(str(result) or type(result).__name__, error=True)
+            self.show_message(str(result) or type(result).__name__, error=True, stale=namespace_settled(ns))
 
     async def close_namespace(self, ns: str) -> None:
         await self.bridge.call(self.session.close_namespace(ns))
@@ -395,7 +432,8 @@ class MainWindow(QMainWindow):
             req.ns, req.event, req.args, ack=req.ack, timeout=req.timeout,
             compress=req.compress, volatile=req.volatile))
         if result.outcome == EmitOutcome.BUFFERED:
-            self.show_message("Not connected: the emit is held and goes out when the namespace is back")
+            self.show_message("Not connected: the emit is held and goes out when the namespace is back",
+                              stale=namespace_settled(req.ns))
         elif result.outcome == EmitOutcome.DROPPED:
             self.show_message("Volatile emit dropped: the transport was not ready", error=True)
         elif result.outcome == EmitOutcome.QUEUED:
@@ -403,9 +441,26 @@ class MainWindow(QMainWindow):
         else:
             self.show_message("")
 
-    def show_message(self, text: str, error: bool = False) -> None:
-        self.messageLabel.setText(text)
-        palette.style(self.messageLabel, lambda: f"color: {palette.ERROR.css()};" if error else "")
+    def reemit(self, entry: LogEntry, edit: bool) -> None:
+        """A log row's event sent again (an incoming one: back to the server), or put in the
+        composer to be changed first."""
+        form = form_of(entry)
+        if edit:
+            self.emitPanel.set_form(form, entry.ns or "/")
+            self.emitPanel.eventEdit.setFocus()
+            return
+        ack = entry.dir == OUT and entry.ack_id is not None
+        req = EmitRequest(entry.ns or "/", entry.event, list(entry.args or []), ack,
+                          (entry.detail or {}).get("timeout_s") if ack else FROM_OPTIONS,
+                          form.compress, form.volatile)
+        self.emitPanel.remember(req.ns, form)
+        self._start(self.emit(req), f"Emit {req.event} failed", self.emitPanel.in_flight())
+
+    def show_message(self, text: str, error: bool = False, *, stale: Stale | None = None,
+                     lasts: float | None = None) -> None:
+        """The status bar's message, until it is no longer true (message_line.py): news goes
+        after a while, an error when `stale(state)` says so or another message comes."""
+        self.messages.show(text, error, stale=stale, lasts=lasts)
 
     async def set_raw_capture(self, on: bool) -> None:
         self.rawAction.setChecked(on)
@@ -427,8 +482,15 @@ class MainWindow(QMainWindow):
 
     # -- what the session reports -------------------------------------------------
     def clear_log(self) -> None:
+        """A fresh start of the view (the session file keeps everything): the rows, the
+        entry shown in the detail pane, the statistics; the timeline goes on from now for
+        the namespaces still connected."""
         self.model.clear()
-        self.timeline.clear()
+        up = [v.name for v in (self._state.namespaces if self._state else ())
+              if v.state == NamespaceState.CONNECTED]
+        self.timeline.carry_on(up, time.time(), self.session.last_seq)
+        self.detail.show_entry(None)
+        self.stats.refresh_soon()
 
     def _on_entries(self, chunk: Chunk) -> None:
         first = self.model.rowCount()
@@ -439,6 +501,8 @@ class MainWindow(QMainWindow):
         self.emitPanel.note_events(self.model.incoming_event_names(first))
 
     def _on_state(self, st: SessionState) -> None:
+        self.setWindowTitle(window_title(st))
+        self.messages.state_changed(st)
         self.connection.set_state(st)
         self.namespaces.set_state(st)
         self.emitPanel.set_state(st)
@@ -496,7 +560,7 @@ class MainWindow(QMainWindow):
         rec = self.recording
         job = export_session(
             self, lambda: rec.path, dest, shown, rec.writer.flush,
-            lambda n: self.show_message(f"Exported {n:,} entries to {dest}"),
+            lambda n: self.show_message(f"Exported {plural(n, 'entry')} to {dest}"),
             lambda m: self.show_message(f"Export failed: {m}", error=True))
         self.jobs.append(job)
         return job
@@ -520,6 +584,8 @@ class MainWindow(QMainWindow):
         return job
 
     def _open_clicked(self) -> None:
+        if self.recording is not None:      # the live session's file at its current size
+            self.recording.writer.checkpoint(2.0)
         name, _ = QFileDialog.getOpenFileName(self, "Open a session", str(sessions_dir(self.settings)),
                                               SESSION_FILTER)
         if name:

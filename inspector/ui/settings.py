@@ -5,10 +5,12 @@ Secrets (auth payloads, header values) are never stored here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings
 
+from inspector.store.paths import user_data_dir
 from inspector.wire.options import Parser, Protocol, Transport
 
 
@@ -50,6 +52,8 @@ DETAIL_SIZE = Setting("window/detail_size", 0)     # the detail pane's height, k
 COLOUR_SCHEME = Setting("window/colour_scheme", "system")    # appearance.Choice
 # where new session files go; empty: the platform's per-user data directory
 SESSIONS_DIR = Setting("sessions/dir", "")
+# where the composer keeps its history and templates; empty: the per-user data directory
+DATA_DIR = Setting("data/dir", "")
 
 
 class Settings:
@@ -75,3 +79,8 @@ class Settings:
 
     def sync(self) -> None:
         self._q.sync()
+
+
+def data_dir(settings: Settings) -> Path:
+    """The directory of the small files the window keeps (emit history, templates)."""
+    return Path(settings.get(DATA_DIR) or user_data_dir())

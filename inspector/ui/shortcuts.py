@@ -38,6 +38,8 @@ FOCUS_URL = Shortcut("Ctrl+U", "Put the cursor in the URL field")
 # -- the composer ------------------------------------------------------------------------
 EMIT = Shortcut("Ctrl+Return, Ctrl+Enter", "Emit", "in any field of the composer (Return too, in Event)")
 FOCUS_COMPOSER = Shortcut("Ctrl+E", "Put the cursor in the composer's Event field")
+HISTORY = Shortcut("Up, Down", "Recall the emits sent before on this namespace (kept across runs)",
+                   "in the composer's Event field")
 # -- the log --------------------------------------------------------------------------------
 FOCUS_FILTER = Shortcut("Ctrl+F", "Put the cursor in the log's filter")
 CLEAR_FILTER = Shortcut("Esc", "Clear the filter", "in the filter field")

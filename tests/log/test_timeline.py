@@ -34,7 +34,7 @@ def test_periods_attempts_and_counts_from_a_real_drop():
     by_seq = {e.seq: e for e in entries}
     assert by_seq[first].kind == Kind.DISCONNECT and by_seq[last].kind == Kind.GAP
     assert [p.state for p in tl.periods["/chat"]] == [UP, DOWN, UP, CLOSED]
-    assert "transport close" in down.describe() and "3 numbered event(s) known missed" in down.describe()
+    assert "transport close" in down.describe() and "3 numbered events known missed" in down.describe()
     assert tl.at("/", down.start + 0.0001) is down
 
 
@@ -60,5 +60,5 @@ def test_failed_attempts_refusals_and_recovery_counts():
     assert [a["error"] for a in down.attempts] == ["cannot connect", None]
     assert down.recovered is True and down.recovered_events == 2
     assert down.seq_range() == (3, 9)
-    assert "recovered: the server replayed 2 event(s)" in down.describe()
+    assert "recovered: the server replayed 2 events" in down.describe()
     assert "1 failed (last: cannot connect)" in down.describe()

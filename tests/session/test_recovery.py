@@ -59,7 +59,7 @@ def test_recovery_replays_every_missed_event_marked_recovered(node_server):
         assert reconnect.detail["recovered"] is True
         assert gap.detail["recovered"] is True and gap.detail["recovered_events"] == 5
         assert reconnect.seq < gap.seq < numbers[0].seq
-        assert "/ back after" in session.status and "recovered (5 missed event(s) replayed)" in session.status
+        assert "/ back after" in session.status and "recovered (5 missed events replayed)" in session.status
         # recovered: the server restored the room, so nothing is joined again
         assert len(rec.find(kind=Kind.EVENT, dir=OUT, event="join")) == 1
         await session.disconnect()

@@ -90,6 +90,8 @@ def test_export_is_the_json_lines_schema_and_imports_back(tmp_path):
     with SessionStore(back) as store:
         assert store.entries() == sample()
         assert store.meta()["imported_from"] == "all.jsonl"
+        # when its entries were recorded, beside when the file was made (the import)
+        assert float(store.meta()["recorded"]) == sample()[0].t
     w.close()
 
 

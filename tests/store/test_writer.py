@@ -94,3 +94,19 @@ def test_a_move_after_the_writer_is_closed_says_so(tmp_path):
     writer.close()
     with pytest.raises(StoreError, match="closed"):
         writer.move_to(tmp_path / "t.sqlite", timeout=5)
+
+
+def test_a_checkpoint_puts_what_was_written_into_the_file_itself(tmp_path):
+    """What a file dialog shows is the file's size: after checkpoint() it is the session's,
+    not the few pages before the write-ahead log (SQLite moves it only every 4 MB)."""
+    path = tmp_path / "live.sqlite"
+    writer = StoreWriter(path)
+    try:
+        for i in range(1, 201):
+            writer.submit(LogEntry(i, 1700000000.0 + i, "in", "event", "/", "e", ["x" * 1000]))
+        assert writer.flush()
+        before = path.stat().st_size
+        assert writer.checkpoint()
+        assert path.stat().st_size > 200_000 > before
+    finally:
+        writer.close()

@@ -24,7 +24,7 @@ MAIN_WIDGETS = ("urlEdit", "connectButton", "disconnectButton", "optionsButton",
                 "countLabel", "latestButton", "filterEdit", "eventFilterButton", "flagFilterButton",
                 "logView", "detailHeader", "detailTree", "emitNamespaceCombo", "eventEdit", "argsEdit",
                 "ackCheck", "ackTimeoutSpin", "compressCheck", "volatileCheck", "bytesFileButton",
-                "emitButton", "sessionFileLabel")
+                "emitButton", "templatesButton", "sessionFileLabel")
 
 
 def save(image: QImage, name: str, tmp_path) -> None:
@@ -57,6 +57,7 @@ def down_between_up(xs: dict[str, list[int]], down: str) -> bool:
 def test_main_window_screenshot(inspector, tmp_path):
     ui = inspector
     ui.window.resize(1360, 820)
+    ui.session.note_seconds = 0.5        # "/chat back after …" is true for a moment, then goes
     ui.widget("delaySpin").setValue(0.2)
     ui.connect()
     ui.open_namespace("/chat")
@@ -72,6 +73,7 @@ def test_main_window_screenshot(inspector, tmp_path):
     ui.emit("drop")
     ui.wait_for(kind=Kind.GAP, ns="/chat", timeout=20)
     ui.wait_for_status("Connected")
+    ui.qtbot.waitUntil(lambda: " back after " not in ui.status, timeout=5000)
     ui.window.logView.scroll_to_seq(echo.seq)
     ui.type_into("eventEdit", "echo")
     ui.type_into("argsEdit", '"ping"\n{"n": 1}')
@@ -80,7 +82,7 @@ def test_main_window_screenshot(inspector, tmp_path):
     save(image, "screenshot-main.png", tmp_path)
     assert (image.width(), image.height()) == (ui.window.width(), ui.window.height()) == (1360, 820)
     assert_shown_whole(ui.window, *MAIN_WIDGETS)
-    assert ui.status.startswith(f"Connected to {ui.url} over websocket")
+    assert ui.status.startswith(f"Connected to {ui.url} over websocket") and "back after" not in ui.status
     assert ui.window.namespaces.namespace_states() == {"/": "connected", "/chat": "connected"}
     assert ui.window.namespaces.roomList.item(0).text().startswith("lobby    joined")
     # the echo's answer is the selected row, whole in the log, and the detail pane shows it

@@ -21,16 +21,19 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.log.chunk import chunk_from_rows
-from inspector.store.jsonl import export_jsonl, import_jsonl
+from inspector.log.words import plural
+from inspector.store.jsonl import export_jsonl, first_time, import_jsonl
 from inspector.store.paths import default_session_path, free_name, user_sessions_dir
 from inspector.store.reader import Fetcher, SessionStore
 from inspector.store.rows import StoreError
 from inspector.store.writer import StoreWriter
 from inspector.ui import palette
 from inspector.ui import settings as S
+from inspector.ui.icon import app_icon
 from inspector.ui.jobs import Job, run_with_progress
 from inspector.ui.log.model import LogModel
 from inspector.ui.log.workspace import LogWorkspace
+from inspector.ui.message_line import MessageLine
 
 SESSION_FILTER = "Session files (*.sqlite);;JSON Lines (*.jsonl *.json);;All files (*)"
 JSONL_FILTER = "JSON Lines (*.jsonl);;All files (*)"
@@ -133,6 +136,7 @@ class SessionViewer(QMainWindow):
         self.path = Path(path)
         self.setObjectName("sessionViewer")
         self.setWindowTitle(f"{self.path.name} — read-only — socketio-inspector")
+        self.setWindowIcon(app_icon())
         self.resize(1200, 780)
         self.fetcher = Fetcher(self.path)
         self.model = LogModel(self, fetch=self.fetcher)
@@ -154,7 +158,8 @@ class SessionViewer(QMainWindow):
         self.setCentralWidget(central)
         self.messageLabel = QLabel(objectName="messageLabel")
         self.statusBar().addPermanentWidget(self.messageLabel)
-        self.workspace.message.connect(self.messageLabel.setText)
+        self.messages = MessageLine(self.messageLabel, self)      # news goes after a while
+        self.workspace.message.connect(self.messages.show)
         menu = self.menuBar().addMenu("&File")
         self.exportAllAction = QAction("&Export session as JSON Lines…", self)
         self.exportAllAction.triggered.connect(lambda: self.export(filtered=False))
@@ -176,14 +181,18 @@ class SessionViewer(QMainWindow):
 
     def _loaded(self, loaded: Loaded) -> None:
         n = self.rows_loaded = loaded.rows
-        created = loaded.meta.get("created")
+        meta = loaded.meta
+        # an imported file was made when it was imported: it says when its entries were recorded
+        recorded = meta.get("recorded") or (None if "imported_from" in meta else meta.get("created"))
         when = ""
-        if created:
+        if recorded:
             try:
-                when = ", recorded " + time.strftime("%Y-%m-%d %H:%M", time.localtime(float(created)))
+                when = ", recorded " + time.strftime("%Y-%m-%d %H:%M", time.localtime(float(recorded)))
             except ValueError:
                 pass
-        self._set_banner(f"{n:,} entries{when}")
+        if "imported_from" in meta:
+            when += f", imported from {meta['imported_from']}"
+        self._set_banner(f"{plural(n, 'entry')}{when}")
         self.workspace.timeline.add(loaded.lifecycle)
         self.stats.refresh_soon(then=lambda _stats: self._ready(n))
 
@@ -202,7 +211,7 @@ class SessionViewer(QMainWindow):
             return None
         shown = shown_rows(self.model, self.logView) if filtered else None
         return export_session(self, lambda: self.path, dest, shown, None,
-                              lambda n: self.messageLabel.setText(f"Exported {n:,} entries to {dest}"),
+                              lambda n: self.messages.show(f"Exported {plural(n, 'entry')} to {dest}"),
                               lambda m: QMessageBox.warning(self, "Export failed", m))
 
     def closeEvent(self, event) -> None:  # noqa: N802
@@ -214,7 +223,11 @@ class SessionViewer(QMainWindow):
 
 
 def import_path_for(directory: Path, src: Path) -> Path:
-    return free_name(directory, f"imported-{src.stem}-{time.strftime('%Y-%m-%d_%H-%M-%S')}")
+    """imported-<name>-<when it was recorded>.sqlite (the time of the import when the file
+    says none): the Open dialog lists sessions by when they happened."""
+    recorded = first_time(src)
+    stamp = time.strftime('%Y-%m-%d_%H-%M-%S', time.localtime(recorded))     # None: now
+    return free_name(directory, f"imported-{src.stem}-{stamp}")
 
 
 def start_import(parent: QWidget, src: Path, directory: Path,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtCore import Qt
 
 from inspector.log.entry import DIRECTIONS, FLAGS, IN, OUT, SYS, Flag, Kind, LogEntry
+from inspector.log.words import duration
 from inspector.wire.packets import summary
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def event_label(e: LogEntry) -> str:
         return f"reconnected (attempt {d.get('attempt', '?')})"
     if e.kind == Kind.GAP:
         dur = d.get("duration_s")
-        text = f"gap: down {dur:.2f} s ({d.get('reason', '')})" if dur is not None else "gap"
+        text = f"gap: down {duration(dur)} ({d.get('reason', '')})" if dur is not None else "gap"
         if d.get("recovered") is True:
             text += ", recovered"
         elif d.get("recovered") is False:

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from inspector.log import codegen
 from inspector.log.entry import Flag, Kind, LogEntry
 from inspector.log.json_form import dumps
+from inspector.log.words import duration_ms
 from inspector.ui.log.columns import event_label, format_size, format_time
 from inspector.ui.panels.json_field import monospace_font
 from inspector.wire import deep_json
@@ -68,7 +69,7 @@ def describe(e: LogEntry) -> str:
     if e.ack_id is not None:
         parts.append(f"ack id {e.ack_id}")
     if e.rtt_ms is not None:
-        parts.append(f"round trip {e.rtt_ms:.1f} ms")
+        parts.append(f"round trip {duration_ms(e.rtt_ms)}")
     if e.bytes is not None:
         parts.append(format_size(e.bytes))
     if e.flags:
@@ -390,6 +391,9 @@ class DetailView(QWidget):
         self.links.setVisible(False)
         self.copyCodeButton = QToolButton(objectName="copyCodeButton", text="Copy as code")
         self.copyCodeButton.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # the style's menu arrow is drawn over the end of the text: the arrow is in the text
+        self.copyCodeButton.setText("Copy as code ▾")
+        self.copyCodeButton.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
         self.copyCodeButton.setToolTip("The python-socketio or socket.io-client call that sends this emit again")
         code_menu = QMenu(self.copyCodeButton)
         code_menu.addAction("Python (python-socketio)", lambda: self.copy_code("python"))

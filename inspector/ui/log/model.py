@@ -20,6 +20,7 @@ from PySide6.QtGui import QFont
 from inspector.log.chunk import Chunk, chunk_from_entries
 from inspector.log.entry import DIRECTIONS, IN, KINDS, OUT, SYS, Flag, Kind, LogEntry
 from inspector.log.table import LogTable
+from inspector.log.words import duration_ms
 from inspector.ui import palette
 from inspector.ui.log.columns import COLUMNS, ColumnKey, event_label, position
 
@@ -145,9 +146,9 @@ class LogModel(QAbstractTableModel):
         if Flag.TIMEOUT in flags:
             text = "timeout"
         elif Flag.LATE in flags:
-            text = f"late, {rtt:.1f} ms"
+            text = f"late, {duration_ms(rtt)}"
         else:
-            text = f"✓ {rtt:.1f} ms" if rtt == rtt else "✓"
+            text = f"✓ {duration_ms(rtt)}" if rtt == rtt else "✓"
         self._ack_text[emit_row] = text
         self._ack_text[row] = text
         self._forget_rows(emit_row, row)
@@ -195,6 +196,16 @@ class LogModel(QAbstractTableModel):
         mask = (cols.dir.view()[first:] == DIRECTIONS.index(IN)) & (cols.kind.view()[first:] == _EVENT)
         names = cols.event_names.values
         return {names[i] for i in np.unique(cols.event.view()[first:][mask]).tolist() if names[i]}
+
+    def last_incoming(self, event: str) -> LogEntry | None:
+        """The last `event` the server sent that is still in the log (None: none)."""
+        cols = self.cols
+        code = cols.event_names.id_of(event)
+        if code is None:
+            return None
+        rows = np.flatnonzero((cols.event.view() == code) & (cols.dir.view() == DIRECTIONS.index(IN))
+                              & (cols.kind.view() == _EVENT))
+        return self.entry(int(rows[-1])) if len(rows) else None
 
     def ack_text(self, row: int) -> str:
         return self._ack_text.get(row, "")

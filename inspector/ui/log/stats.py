@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from inspector.log.stats import Stats, compute, compute_whole
 from inspector.log.table import LogTable
+from inspector.log.words import duration_ms
 from inspector.ui import palette
 from inspector.ui.jobs import Job
 from inspector.ui.log.columns import format_size
@@ -51,7 +52,7 @@ def nice_ceiling(v: float) -> float:
 
 
 def _ms(v: float | None) -> str:
-    return "–" if v is None else (f"{v:.1f} ms" if v < 1000 else f"{v / 1000:.2f} s")
+    return duration_ms(v)
 
 
 class Plot(QWidget):

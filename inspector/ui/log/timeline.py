@@ -62,6 +62,12 @@ class TimelineView(QWidget):
         self._update_height()
         self.update()
 
+    def carry_on(self, connected: list[str], t: float, seq: int) -> None:
+        """Cleared, the namespaces still connected going on as up from `t`."""
+        self.timeline.carry_on(connected, t, seq)
+        self._update_height()
+        self.update()
+
     def _update_height(self) -> None:
         rows = max(1, len(self.timeline.periods))
         self.setFixedHeight(AXIS_H + rows * ROW_H + 2 * PAD)

@@ -7,7 +7,7 @@ timeline and the detail pane's links).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.log import codegen
-from inspector.log.entry import LogEntry
+from inspector.log.entry import IN, OUT, Kind, LogEntry
 from inspector.log.filter import FilterError, LogFilter
+from inspector.log.words import plural
 from inspector.ui import palette
 from inspector.ui.log.columns import COLUMNS
 from inspector.ui.log.delegate import LogDelegate
@@ -56,6 +57,7 @@ class LogTable(QTableView):
         self.setAlternatingRowColors(True)
         self.setShowGrid(False)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         vh = self.verticalHeader()
         vh.setVisible(False)
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -70,6 +72,12 @@ class LogTable(QTableView):
         self._follow_timer = QTimer(self, singleShot=True, interval=FOLLOW_MS)
         self._follow_timer.timeout.connect(self._scroll_if_following)
         self._scrolling = False
+        # rows do not move under the pointer: following waits while the mouse is over the
+        # rows or a button is pressed on them (a click would land on another row), and
+        # catches up when it leaves or is let go
+        self._pointer_over = False
+        self._pressed = False
+        self._held_back = False          # a follow scroll was due while paused
         # following is what the user chose by scrolling: at the bottom, follow; anywhere
         # else, stay there.  Rows arriving do not change it (they only grow the range).
         self.verticalScrollBar().valueChanged.connect(self._user_scrolled)
@@ -121,8 +129,34 @@ class LogTable(QTableView):
         if self._follow and not self._follow_timer.isActive():
             self._follow_timer.start()
 
+    @property
+    def paused(self) -> bool:
+        """Following waits: the pointer is over the rows or a button is pressed on them."""
+        return self._pointer_over or self._pressed
+
+    def viewportEvent(self, event) -> bool:  # noqa: N802 (Qt name)
+        kind = event.type()
+        if kind == QEvent.Type.Enter:
+            self._pointer_over = True
+        elif kind == QEvent.Type.Leave:
+            self._pointer_over = False
+            self._resume()
+        elif kind == QEvent.Type.MouseButtonPress:
+            self._pressed = True
+        elif kind == QEvent.Type.MouseButtonRelease:
+            self._pressed = False
+            self._resume()
+        return super().viewportEvent(event)
+
+    def _resume(self) -> None:
+        if self._held_back and not self.paused:
+            self._held_back = False
+            self._after_insert()
+
     def _scroll_if_following(self) -> None:
-        if self._follow:
+        if self._follow and self.paused:
+            self._held_back = True
+        elif self._follow:
             self._scroll_to_bottom()
 
     def _scroll_to_bottom(self) -> None:
@@ -191,6 +225,7 @@ class LogView(QWidget):
     entrySelected = Signal(object)     # LogEntry or None
     clearRequested = Signal()
     copied = Signal(str)               # what was put on the clipboard, in words
+    reemitRequested = Signal(object, bool)   # an event row to send again; True: edit it first
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -274,9 +309,9 @@ class LogView(QWidget):
         if self.filtered.filtered:
             pending = self.filtered.deep.pending
             more = f" (reading {pending:,} long rows in full…)" if pending else ""
-            self.countLabel.setText(f"{shown:,} of {total:,} entries{more}")
+            self.countLabel.setText(f"{shown:,} of {plural(total, 'entry')}{more}")
         else:
-            self.countLabel.setText(f"{total:,} entries")
+            self.countLabel.setText(plural(total, 'entry'))
 
     # -- selection by seq ------------------------------------------------------------
     def current_seq(self) -> int | None:
@@ -324,7 +359,25 @@ class LogView(QWidget):
             menu.addAction(act)
         menu.addSeparator()
         menu.addAction(self.copyJsonAction)
+        for act in self.reemit_actions(entry):
+            menu.insertAction(menu.actions()[0], act)
+        if entry.kind == Kind.EVENT:
+            menu.insertSeparator(menu.actions()[2])
         menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def reemit_actions(self, entry: LogEntry) -> list[QAction]:
+        """"Emit again" / "Emit this back" and "Edit and emit" for an event row."""
+        if entry.kind != Kind.EVENT or entry.dir not in (IN, OUT):
+            return []
+        again = QAction("Emit this back" if entry.dir == IN else "Emit again", self,
+                        objectName="reemitAction")
+        again.setToolTip("Send this event again now: same namespace, event and arguments"
+                         + (", ack and flags" if entry.dir == OUT else ""))
+        again.triggered.connect(lambda: self.reemitRequested.emit(entry, False))
+        edit = QAction("Edit and emit…", self, objectName="editEmitAction")
+        edit.setToolTip("Put this event in the composer, to change it before emitting")
+        edit.triggered.connect(lambda: self.reemitRequested.emit(entry, True))
+        return [edit, again]
 
     def _copy_code(self, language: str) -> None:
         idx = self.table.currentIndex()
@@ -335,7 +388,7 @@ class LogView(QWidget):
         entries = self.selected_entries()
         if entries:
             QGuiApplication.clipboard().setText("\n".join(e.to_jsonl() for e in entries))
-            self.copied.emit(f"Copied {len(entries)} entr{'y' if len(entries) == 1 else 'ies'} as JSON Lines")
+            self.copied.emit(f"Copied {plural(len(entries), 'entry')} as JSON Lines")
 
 
 def copy_as_code(entry: LogEntry, language: str, report=None) -> bool:

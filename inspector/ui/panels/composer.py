@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from typing import Callable
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -14,8 +14,10 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -28,6 +30,8 @@ from inspector.session.state import ConnectionState, NamespaceState, SessionStat
 from inspector.ui import palette, shortcuts
 from inspector.ui import settings as S
 from inspector.ui.panels.busy import hold, is_busy
+from inspector.ui.panels.emit_history import HISTORY_FILE, EmitForm, EmitHistory, Recall
+from inspector.ui.panels.emit_templates import TEMPLATES_FILE, EmitTemplate, EmitTemplates, VariableError, filled_text
 from inspector.ui.panels.json_field import JsonTextEdit
 from inspector.wire.options import Transport
 from inspector.wire.payload import PayloadError, parse_args
@@ -69,6 +73,12 @@ class EmitPanel(QWidget):
         self._settings = settings
         self._live = False
         self._seen_events: set[str] = set()
+        # what was sent, per namespace (Up/Down), and the saved templates: files of their own
+        # in the per-user data directory (emit_history.py, emit_templates.py)
+        self.history = EmitHistory(S.data_dir(settings) / HISTORY_FILE)
+        self.templates = EmitTemplates(S.data_dir(settings) / TEMPLATES_FILE)
+        self._recall = Recall()
+        self.last_args: Callable[[str], list | None] = lambda _name: None   # ${name} in templates
 
         self.namespaceCombo = QComboBox(objectName="emitNamespaceCombo")
         self.namespaceCombo.setEditable(True)
@@ -80,6 +90,15 @@ class EmitPanel(QWidget):
         completer = QCompleter(self._completions, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.eventEdit.setCompleter(completer)
+        self.eventEdit.installEventFilter(self)         # Up/Down: the emits sent before
+        self.note_events(self.history.events())         # completions: the events sent, and seen
+        self.templatesButton = QPushButton("Templates", objectName="templatesButton")
+        self.templatesButton.setToolTip("Saved emits: fill the composer from one (its ${name} "
+                                        "variables from the last 'name' event received), or save "
+                                        "this one under a name")
+        self.templatesMenu = QMenu(self.templatesButton, objectName="templatesMenu")
+        self.templatesMenu.aboutToShow.connect(self._fill_templates_menu)
+        self.templatesButton.setMenu(self.templatesMenu)
         self.argsError = QLabel(objectName="argsError")
         palette.style(self.argsError, lambda: f"color: {palette.ERROR.css()};")
         self.argsEdit = JsonTextEdit(_check_args, self.argsError, objectName="argsEdit")
@@ -145,6 +164,7 @@ class EmitPanel(QWidget):
         top.addWidget(self.eventEdit, 1)
         top.addWidget(self.ackCheck)
         top.addWidget(self.ackTimeoutSpin)
+        top.addWidget(self.templatesButton)
         top.addWidget(self.emitButton)
         grid.addLayout(top, 0, 0, 1, 2)
         grid.addWidget(self.argsEdit, 1, 0)
@@ -225,7 +245,104 @@ class EmitPanel(QWidget):
             return
         self._settings.set(S.LAST_EVENT, req.event)
         self._settings.set(S.ACK_TIMEOUT, self.ackTimeoutSpin.value())
+        self.remember(req.ns, self.form())
         self.emitRequested.emit(req)
+
+    # -- history and templates -----------------------------------------------------
+    def remember(self, ns: str, form: EmitForm) -> None:
+        """An emit sent (from here or a log row): recalled with Up, offered as a completion."""
+        self.history.add(ns, form)
+        self._recall.reset()
+        self.note_events([form.event])
+
+    def form(self) -> EmitForm:
+        """What the fields hold."""
+        return EmitForm(self.eventEdit.text().strip(), self.argsEdit.toPlainText(), self.ackCheck.isChecked(),
+                        self.ackTimeoutSpin.value(), self.compressCheck.isChecked(),
+                        self.volatileCheck.isChecked())
+
+    def set_form(self, form: EmitForm, ns: str | None = None) -> None:
+        """Fill the fields (and the namespace, when given) from `form`."""
+        if ns is not None:
+            self.set_namespace(ns)
+        self.eventEdit.setText(form.event)
+        self.argsEdit.setPlainText(form.args)
+        self.ackCheck.setChecked(form.ack)
+        self.ackTimeoutSpin.setValue(form.timeout)
+        self.compressCheck.setChecked(form.compress)
+        self.volatileCheck.setChecked(form.volatile)
+
+    def current_ns(self) -> str:
+        ns = self.namespaceCombo.currentText().strip() or "/"
+        return ns if ns.startswith("/") else "/" + ns
+
+    def recall(self, older: bool) -> bool:
+        """Up (older) / Down (newer) through the emits sent on the current namespace."""
+        items = self.history.of(self.current_ns())
+        form = self._recall.older(items, self.form()) if older else self._recall.newer(items)
+        if form is None:
+            return False
+        self.set_form(form)
+        self.eventEdit.end(False)
+        return True
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if (watched is self.eventEdit and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down)
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+                and not (self.eventEdit.completer() and self.eventEdit.completer().popup().isVisible())):
+            self.recall(event.key() == Qt.Key.Key_Up)
+            return True
+        return super().eventFilter(watched, event)
+
+    def save_template(self, name: str) -> EmitTemplate:
+        template = EmitTemplate(name.strip(), self.form())
+        self.templates.put(template)
+        return template
+
+    def use_template(self, name: str) -> str:
+        """Fill the composer from a template, its variables replaced; returns what went
+        wrong ("" when nothing did: then the arguments are the template's, as written)."""
+        template = self.templates.get(name)
+        if template is None:
+            return f"no template {name!r}"
+        self.set_form(template.form)
+        try:
+            self.argsEdit.setPlainText(filled_text(template.form.args, self.last_args))
+        except (VariableError, PayloadError) as exc:
+            return f"Template {name}: {exc}"
+        return ""
+
+    def _fill_templates_menu(self) -> None:
+        menu = self.templatesMenu
+        menu.clear()
+        save = menu.addAction("Save this emit as a template…")
+        save.setEnabled(bool(self.eventEdit.text().strip()))
+        save.triggered.connect(self._ask_template_name)
+        names = self.templates.names()
+        if names:
+            menu.addSeparator()
+        for name in names:
+            t = self.templates.get(name)
+            act = menu.addAction(name)
+            act.setToolTip(f"{t.form.event} {t.form.args}".strip())
+            act.triggered.connect(lambda _checked=False, n=name: self._template_chosen(n))
+        if names:
+            remove = menu.addMenu("Remove template")
+            for name in names:
+                remove.addAction(name).triggered.connect(
+                    lambda _checked=False, n=name: self.templates.remove(n))
+
+    def _ask_template_name(self) -> None:
+        name, ok = QInputDialog.getText(self, "Save as template", "Template name:",
+                                        text=self.eventEdit.text().strip())
+        if ok and name.strip():
+            self.save_template(name)
+
+    def _template_chosen(self, name: str) -> None:
+        problem = self.use_template(name)
+        self.argsError.setText(problem)
+        self.argsError.setVisible(bool(problem))
 
     def _update_button(self) -> None:
         reason = ""
@@ -244,6 +361,14 @@ class EmitPanel(QWidget):
             reason = "Sending the last emit…"
         self.emitButton.setEnabled(not reason)
         self.emitButton.setToolTip(reason or "Emit (Ctrl+Return)")
+
+    def set_namespace(self, ns: str) -> None:
+        """Emit on `ns` (the namespace selected in the list)."""
+        i = self.namespaceCombo.findText(ns)
+        if i >= 0:
+            self.namespaceCombo.setCurrentIndex(i)
+        else:
+            self.namespaceCombo.setCurrentText(ns)
 
     def note_events(self, names) -> None:
         """Event names seen in the log, offered as completions."""

@@ -69,7 +69,8 @@ class ConnectionPanel(QWidget):
         self.connectButton.setToolTip(CONNECT_TIP)
         self.disconnectButton = QPushButton("Disconnect", objectName="disconnectButton")
         self.disconnectButton.setEnabled(False)
-        self.disconnectButton.setToolTip("Close the connection and every namespace (Ctrl+K)")
+        self.disconnectButton.setToolTip("Close the connection and every namespace; Connect opens "
+                                         "them again, with their rooms (Ctrl+K)")
         self.optionsButton = QToolButton(objectName="optionsButton", text="Options…")
         self.optionsButton.setCheckable(True)
         self.optionsButton.setToolTip("Handshake path, transports, auth, headers, reconnection, "

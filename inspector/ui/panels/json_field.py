@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
@@ -16,6 +16,17 @@ LARGE_TEXT = 100_000      # beyond this, check after a pause in typing, not on e
 def invalid_style() -> str:
     """The style sheet body of a field whose text does not parse."""
     return f"border: 1px solid {palette.INVALID_BORDER.css()}; background: {palette.INVALID_BACKGROUND.css()};"
+
+
+def keep_room(label: QLabel, lines: int = 2) -> QLabel:
+    """An error line under a field that keeps its room when it has nothing to say, so the
+    widgets around it do not jump as the text becomes valid and invalid while typed."""
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
+    label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + 2)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    return label
 
 
 def monospace_font():
@@ -102,6 +113,9 @@ class JsonLineEdit(QLineEdit):
         self._valid = True
         self._value: Any = None
         self._error = ""
+        # its height whatever the style: the invalid style's border would change it, and
+        # move what is under the field as the text becomes valid and invalid
+        self.setFixedHeight(self.sizeHint().height())
         self.textChanged.connect(self.revalidate)
         self.revalidate()
 

@@ -37,6 +37,7 @@ class NamespacePanel(QWidget):
     joinRequested = Signal(str, str)        # namespace, room
     leaveRequested = Signal(str, str)
     roomEventsChanged = Signal(str, str)    # join event, leave event
+    namespaceSelected = Signal(str)         # the user picked a namespace in the list
 
     def __init__(self, settings: S.Settings, parent: QWidget | None = None):
         super().__init__(parent)
@@ -54,7 +55,7 @@ class NamespacePanel(QWidget):
         self.openNamespaceButton.setToolTip("Open this namespace over the current connection")
         self.openNamespaceButton.clicked.connect(self._open_clicked)
         self.namespaceList = QListWidget(objectName="namespaceList")
-        self.namespaceList.currentItemChanged.connect(lambda *_: self._refresh_rooms())
+        self.namespaceList.currentItemChanged.connect(self._selected)
         self.closeNamespaceButton = QPushButton("Close namespace", objectName="closeNamespaceButton")
         self.closeNamespaceButton.setToolTip("Leave the selected namespace (a DISCONNECT packet for it); "
                                              "the others stay open")
@@ -121,6 +122,11 @@ class NamespacePanel(QWidget):
         if item is not None:
             return item.data(Qt.ItemDataRole.UserRole)
         return self.namespaceList.item(0).data(Qt.ItemDataRole.UserRole) if self.namespaceList.count() else "/"
+
+    def _selected(self, item: QListWidgetItem | None, _previous=None) -> None:
+        self._refresh_rooms()
+        if item is not None:
+            self.namespaceSelected.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def _open_clicked(self) -> None:
         ns = self.namespaceEdit.text().strip()

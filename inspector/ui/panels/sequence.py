@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from inspector.session.sequence_gaps import PathError, SequenceRule, parse_path
 from inspector.ui import palette
+from inspector.ui.panels.json_field import keep_room
 
 
 class SequencePanel(QGroupBox):
@@ -44,6 +45,7 @@ class SequencePanel(QGroupBox):
         self.note = QLabel(objectName="sequenceNote")
         palette.style(self.note, lambda: f"color: {palette.ERROR.css()};")
         self.note.setWordWrap(True)
+        keep_room(self.note)
         self.note.setVisible(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.addButton)

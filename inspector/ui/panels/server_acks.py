@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from inspector.session.server_acks import AckReply
 from inspector.ui import palette
-from inspector.ui.panels.json_field import JsonLineEdit
+from inspector.ui.panels.json_field import JsonLineEdit, keep_room
 from inspector.wire.payload import PayloadError, parse_args
 
 
@@ -48,6 +48,7 @@ class ServerAckPanel(QGroupBox):
         self.note = QLabel(objectName="ackReplyNote")
         palette.style(self.note, lambda: f"color: {palette.ERROR.css()};")
         self.note.setWordWrap(True)
+        keep_room(self.note)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.addButton)

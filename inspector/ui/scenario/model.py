@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from inspector.log.words import duration_ms
 from inspector.scenarios.runner import FAILED, PASSED, SKIPPED, StepOutcome, StepResult
 from inspector.ui import palette
 
@@ -89,7 +90,7 @@ class StepListModel(QAbstractTableModel):
             if col == COL_STEP:
                 return self._labels[row]
             if col == COL_TIME:
-                return f"{result.duration_ms:.0f} ms" if result is not None and status in (PASSED, FAILED) else ""
+                return duration_ms(result.duration_ms) if result is not None and status in (PASSED, FAILED) else ""
         if role == Qt.ItemDataRole.ForegroundRole:
             coloured = col in (COL_MARK, COL_TIME) or status in (FAILED, SKIPPED)
             return _COLOR[status].brush() if coloured else None

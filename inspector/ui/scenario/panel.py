@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.log.entry import LogEntry
+from inspector.log.words import duration, duration_ms, plural
 from inspector.scenarios import file as scenario_file
 from inspector.scenarios import recorder
 from inspector.scenarios.runner import FAILED, SKIPPED, ScenarioRunner, StepResult
@@ -308,7 +309,7 @@ class ScenarioPanel(QWidget):
             return False
         self._drop_runner()
         self.scenario = sc
-        self.title.setText(f"{Path(path).name} · {sc.name} · {len(sc.steps)} steps")
+        self.title.setText(f"{Path(path).name} · {sc.name} · {plural(len(sc.steps), 'step')}")
         self.urlEdit.setText(sc.url or self._current_url())
         self._reset_rows()
         self._set_summary("Ready: Step runs one step (the first connects), Run to end runs them all.")
@@ -357,7 +358,7 @@ class ScenarioPanel(QWidget):
             self.open_scenario(path)
             note = (f" It needs {', '.join(rec.secrets)} set in the environment to run."
                     if rec.secrets else "")
-            self._set_summary(f"Saved {rec.steps} steps to {path}.{note}")
+            self._set_summary(f"Saved {plural(rec.steps, 'step')} to {path}.{note}")
 
         self.tasks.spawn(save(), lambda error: self._set_summary(f"Not saved: {error}", error=True),
                          name="ScenarioPanel.save_scenario")
@@ -510,7 +511,7 @@ class ScenarioPanel(QWidget):
         failed = [r for r in results.values() if r.status == FAILED]
         if not failed:
             total = sum(r.duration_ms for r in results.values()) / 1000.0
-            self._set_summary(f"Passed: {len(results) - 1} steps in {total:.2f} s.", ok=True)
+            self._set_summary(f"Passed: {plural(len(results) - 1, 'step')} in {duration(total)}.", ok=True)
         elif not self.summary.text().startswith("Failed"):
             self._set_summary(f"Failed at step {failed[0].index}.", error=True)
         self.finished.emit(not failed)
@@ -530,7 +531,7 @@ class ScenarioPanel(QWidget):
         if result is None:
             self.message.setPlainText(f"{self.model.label(row)}: {self.model.status(row)}")
             return
-        lines = [f"{result.label}: {result.status}, {result.duration_ms:.0f} ms"]
+        lines = [f"{result.label}: {result.status}, {duration_ms(result.duration_ms)}"]
         if result.message:
             lines += [result.message, *result.details]
         self.message.setPlainText("\n".join(lines))

@@ -34,7 +34,7 @@ def test_each_column_answers_its_roles():
         return model.index(0, position(key)).data(role)
     assert [cell(k) for k in (ColumnKey.SEQ, ColumnKey.DIR, ColumnKey.NS, ColumnKey.EVENT, ColumnKey.ARGS,
                               ColumnKey.SIZE, ColumnKey.ACK)] == \
-        ["1", "↑ out", "/chat", "slow", "1", "1.5 KB", "late, 9000.0 ms"]
+        ["1", "↑ out", "/chat", "slow", "1", "1.5 KB", "late, 9.00 s"]
     fg = Qt.ItemDataRole.ForegroundRole
     assert cell(ColumnKey.DIR, fg).color() == palette.DIR_OUT.qcolor()
     assert cell(ColumnKey.ACK, fg).color() == palette.ACK_LATE.qcolor()
