@@ -28,7 +28,7 @@ from inspector.session.state import ConnectionState, NamespaceState, SessionStat
 from inspector.ui import palette, shortcuts
 from inspector.ui import settings as S
 from inspector.ui.panels.busy import hold, is_busy
-from inspector.ui.panels.json_field import JsonTextEdit
+from inspector.ui.panels.json_field import NO_LIMIT, JsonTextEdit
 from inspector.wire.options import Transport
 from inspector.wire.payload import PayloadError, parse_args
 
@@ -74,7 +74,7 @@ class EmitPanel(QWidget):
         self.namespaceCombo.setEditable(True)
         self.namespaceCombo.addItem("/")
         self.namespaceCombo.setMinimumContentsLength(8)
-        self.eventEdit = QLineEdit(settings.get(S.LAST_EVENT), objectName="eventEdit")
+        self.eventEdit = QLineEdit(settings.get(S.LAST_EVENT), objectName="eventEdit", maxLength=NO_LIMIT)
         self.eventEdit.setPlaceholderText("event name")
         self._completions = QStringListModel(self)
         completer = QCompleter(self._completions, self)

@@ -11,6 +11,9 @@ from inspector.ui import palette
 from inspector.wire.payload import PayloadError
 
 LARGE_TEXT = 100_000      # beyond this, check after a pause in typing, not on every key
+# a QLineEdit cuts what is typed or pasted at 32,767 characters without a word (its default
+# maxLength): a field given this keeps all of it
+NO_LIMIT = 2**31 - 1
 
 
 def invalid_style() -> str:
@@ -102,6 +105,7 @@ class JsonLineEdit(QLineEdit):
         self._valid = True
         self._value: Any = None
         self._error = ""
+        self.setMaxLength(NO_LIMIT)
         self.textChanged.connect(self.revalidate)
         self.revalidate()
 
