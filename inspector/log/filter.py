@@ -8,6 +8,7 @@ expression raises FilterError with the reason in words.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 
 
@@ -51,8 +52,12 @@ class LogFilter:
                     source, lowered = low, True
                 else:
                     flags = re.IGNORECASE
-            re.compile(self.text)       # its own error message, with its own positions
-            return re.compile(f"(?:{source})[^\n]*", flags | re.MULTILINE), lowered
+            # "[[" and the like warn that their meaning may change in a later Python (a
+            # FutureWarning, an exception under -W error): they mean today what they say
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)
+                re.compile(self.text)       # its own error message, with its own positions
+                return re.compile(f"(?:{source})[^\n]*", flags | re.MULTILINE), lowered
         except re.error as exc:
             where = f" at position {exc.pos}" if exc.pos is not None else ""
             raise FilterError(f"invalid regular expression: {exc.msg}{where}") from None

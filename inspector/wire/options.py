@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import ssl
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -39,6 +40,12 @@ class OptionsError(ValueError):
     pass
 
 
+# RFC 9110: a header name is a token; a value has no control character but a tab (a new line
+# would end the header: aiohttp sends a bad name as it is, and the server answers 400)
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_VALUE_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
 @dataclass
 class ConnectionOptions:
     url: str = "http://127.0.0.1:5000"
@@ -67,7 +74,10 @@ class ConnectionOptions:
     parser: str = Parser.JSON            # a Parser: json or msgpack
 
     def validate(self) -> None:
-        parts = urlsplit(self.url)
+        try:
+            parts = urlsplit(self.url)
+        except ValueError as exc:       # urlsplit's own: "http://[::1", a bracketed non-address
+            raise OptionsError(f"URL is not valid: {exc} (got {self.url!r})") from None
         if parts.scheme not in ("http", "https", "ws", "wss"):
             raise OptionsError(
                 f"URL must start with http://, https://, ws:// or wss:// (got {self.url!r})"
@@ -80,6 +90,12 @@ class ConnectionOptions:
             raise OptionsError(f"URL has an invalid port: {self.url!r}") from None
         if self.ca_file:
             self._check_ca_file()
+        for name, value in self.headers.items():
+            if not _HEADER_NAME.fullmatch(name):
+                raise OptionsError(f"headers: {name[:40]!r} is not a header name (letters, digits "
+                                   "and !#$%&'*+-.^_`|~ only)")
+            if _HEADER_VALUE_BAD.search(value):
+                raise OptionsError(f"headers: the value of {name} has a control character")
         if self.transport not in TRANSPORTS:
             raise OptionsError(f"unknown transport {self.transport!r}")
         if self.parser not in set(Parser):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,9 +40,19 @@ def _finite_float(text: str) -> float:
     return value
 
 
-# Python's decoder takes NaN, Infinity and 1e999 (as inf), which no JSON parser on the other
-# side does (a socket.io server drops the connection): refused here, before the wire
-_decoder = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
+def _finite_int(text: str) -> int:
+    value = int(text)       # over 4,300 digits: Python's own ValueError, caught by parse_args
+    if len(text.lstrip("-")) > 308 and abs(value) > sys.float_info.max:
+        raise _NotJson(f"{text[:12]}… ({len(text.lstrip('-')):,} digits) is out of the range of a JSON number (a "
+                       "JavaScript server reads it as Infinity, python-socketio refuses it)", text[:12])
+    return value
+
+
+# Python's decoder takes NaN, Infinity and 1e999 (as inf), and integers past a double's range,
+# which no JSON parser on the other side does (a socket.io server drops the connection or
+# reads Infinity): refused here, before the wire
+_decoder = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float,
+                            parse_int=_finite_int)
 _WS = " \t\r\n"
 BYTES_KEYS = ("_bytes", "_hex", "_file")
 

@@ -72,8 +72,8 @@ def test_bad_input_on_emit_is_one_line_and_exit_2(shared_demo_server, name):
 
 
 @pytest.mark.parametrize("url, message", [
-    ("http://[::1", "the URL 'http://[::1' is not valid: Invalid IPv6 URL"),
-    ("http://127.0.0.1:[x]/", "the URL 'http://127.0.0.1:[x]/' is not valid: 'x' does not appear to be"),
+    ("http://[::1", "URL is not valid: Invalid IPv6 URL (got 'http://[::1')"),
+    ("http://127.0.0.1:[x]/", "URL is not valid: 'x' does not appear to be"),
     ("http://127.0.0.1:99999", "URL has an invalid port"),
     ("ftp://example.com", "URL must start with http://"),
 ])

@@ -111,3 +111,11 @@ def test_what_is_not_json_is_refused_before_the_wire(text, message):
         parse_args(text)
     assert str(caught.value).startswith(message)
     assert parse_args("1.5e308 -0.0") == [1.5e308, -0.0]
+
+
+@pytest.mark.parametrize("text, digits", [("2" + "0" * 308, 309), ("-" + "9" * 400, 400), ("9" * 4300, 4300)])
+def test_an_integer_past_a_double_is_not_json_for_the_other_side(text, digits):
+    with pytest.raises(PayloadError) as err:
+        parse_args(f"[{text}]")
+    assert f"({digits:,} digits) is out of the range of a JSON number" in err.value.message
+    assert parse_args("9" * 308) == [int("9" * 308)]       # what a double holds still goes

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from inspector.log.entry import IN, OUT, SYS, Flag
 from inspector.log.filter import LogFilter, validate
 from inspector.ui import palette, shortcuts
+from inspector.ui.panels.json_field import NO_LIMIT
 
 TEXT_DELAY_MS = 150
 ALL_NAMESPACES = "All namespaces"
@@ -119,7 +120,7 @@ class FilterBar(QWidget):
         self.eventButton.setMenu(menu)
         choices.addWidget(self.eventButton)
 
-        self.filterEdit = QLineEdit(objectName="filterEdit")
+        self.filterEdit = QLineEdit(objectName="filterEdit", maxLength=NO_LIMIT)
         self.filterEdit.setPlaceholderText("Filter arguments: text, or a regular expression with .*")
         self.filterEdit.setClearButtonEnabled(True)
         self.filterEdit.setMinimumWidth(120)

@@ -32,7 +32,7 @@ from inspector.ui import settings as S
 from inspector.ui.panels.busy import hold, is_busy
 from inspector.ui.panels.emit_history import HISTORY_FILE, EmitForm, EmitHistory, Recall
 from inspector.ui.panels.emit_templates import TEMPLATES_FILE, EmitTemplate, EmitTemplates, VariableError, filled_text
-from inspector.ui.panels.json_field import JsonTextEdit
+from inspector.ui.panels.json_field import NO_LIMIT, JsonTextEdit
 from inspector.wire.options import Transport
 from inspector.wire.payload import PayloadError, parse_args
 
@@ -84,7 +84,7 @@ class EmitPanel(QWidget):
         self.namespaceCombo.setEditable(True)
         self.namespaceCombo.addItem("/")
         self.namespaceCombo.setMinimumContentsLength(8)
-        self.eventEdit = QLineEdit(settings.get(S.LAST_EVENT), objectName="eventEdit")
+        self.eventEdit = QLineEdit(settings.get(S.LAST_EVENT), objectName="eventEdit", maxLength=NO_LIMIT)
         self.eventEdit.setPlaceholderText("event name")
         self._completions = QStringListModel(self)
         completer = QCompleter(self._completions, self)

@@ -1,6 +1,7 @@
 """The connection panel: URL, Connect / Disconnect, status line, and the connection options."""
 from __future__ import annotations
 
+import re
 from typing import Callable
 from urllib.parse import urlsplit, urlunsplit
 
@@ -29,7 +30,7 @@ from inspector.session.state import ConnectionState, NamespaceState, SessionStat
 from inspector.ui import palette, shortcuts
 from inspector.ui import settings as S
 from inspector.ui.panels.busy import hold, is_busy
-from inspector.ui.panels.json_field import JsonLineEdit, invalid_style, monospace_font
+from inspector.ui.panels.json_field import NO_LIMIT, JsonLineEdit, invalid_style, monospace_font
 from inspector.wire.options import ConnectionOptions, OptionsError, Parser, Protocol, Transport
 from inspector.wire.payload import PayloadError, parse_optional_object, parse_pairs
 
@@ -60,7 +61,7 @@ class ConnectionPanel(QWidget):
         self._settings = settings
         self._state = ConnectionState.DISCONNECTED
 
-        self.urlEdit = QLineEdit(settings.get(S.URL), objectName="urlEdit")
+        self.urlEdit = QLineEdit(settings.get(S.URL), objectName="urlEdit", maxLength=NO_LIMIT)
         self.urlEdit.setPlaceholderText("http://host:port  (a path names a namespace: http://host/chat)")
         self.urlEdit.returnPressed.connect(self._connect_clicked)
         shortcuts.on_keys(shortcuts.CONNECT_FROM_URL, [self.urlEdit], self._connect_clicked)
@@ -126,7 +127,7 @@ class ConnectionPanel(QWidget):
 
         left = QFormLayout()
         left.setHorizontalSpacing(8)        # labels never touch their fields
-        self.pathEdit = QLineEdit(s.get(S.PATH), objectName="pathEdit")
+        self.pathEdit = QLineEdit(s.get(S.PATH), objectName="pathEdit", maxLength=NO_LIMIT)
         self.transportCombo = QComboBox(objectName="transportCombo")
         for label, key in TRANSPORT_CHOICES:
             self.transportCombo.addItem(label, key)
@@ -399,7 +400,10 @@ class OptionsDialog(QDialog):
 
 def url_to_remember(url: str) -> str:
     """Settings hold no secrets: a user:password or a query string is not kept."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:          # "http://[::1" (closing the window saves it): cut by hand
+        return re.sub(r"//[^/]*@", "//", re.split(r"[?#]", url, maxsplit=1)[0])
     netloc = parts.netloc.rsplit("@", 1)[-1]
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 

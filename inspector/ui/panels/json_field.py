@@ -11,6 +11,9 @@ from inspector.ui import palette
 from inspector.wire.payload import PayloadError
 
 LARGE_TEXT = 100_000      # beyond this, check after a pause in typing, not on every key
+# a QLineEdit cuts what is typed or pasted at 32,767 characters without a word (its default
+# maxLength): a field given this keeps all of it
+NO_LIMIT = 2**31 - 1
 
 
 def invalid_style() -> str:
@@ -113,6 +116,7 @@ class JsonLineEdit(QLineEdit):
         self._valid = True
         self._value: Any = None
         self._error = ""
+        self.setMaxLength(NO_LIMIT)
         # its height whatever the style: the invalid style's border would change it, and
         # move what is under the field as the text becomes valid and invalid
         self.setFixedHeight(self.sizeHint().height())

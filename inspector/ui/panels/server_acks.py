@@ -21,6 +21,8 @@ from inspector.ui import palette
 from inspector.ui.panels.json_field import JsonLineEdit, keep_room
 from inspector.wire.payload import PayloadError, parse_args
 
+MAX_DELAY = 86_400          # seconds: a day
+
 
 class ServerAckPanel(QGroupBox):
     repliesChanged = Signal(object, object)     # default AckReply, {event: AckReply}
@@ -119,9 +121,12 @@ class ServerAckPanel(QGroupBox):
                 cells[1].setBackground(palette.INVALID_BACKGROUND.brush())
                 continue
             try:
-                delay = max(0.0, float(cells[2].text())) if cells[2] and cells[2].text().strip() else 0.0
+                delay = float(cells[2].text()) if cells[2] and cells[2].text().strip() else 0.0
+                if not delay <= MAX_DELAY:        # nan, inf and 1e999 too: an answer never sent
+                    raise ValueError(delay)
+                delay = max(0.0, delay)
             except ValueError:
-                problems.append(f"{event}: delay is not a number")
+                problems.append(f"{event}: delay is not a number of seconds up to {MAX_DELAY:,}")
                 cells[2].setBackground(palette.INVALID_BACKGROUND.brush())
                 continue
             by_event[event] = AckReply(args, delay, enabled)
