@@ -36,13 +36,9 @@ python-socketio.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import time
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, Protocol
-from urllib.parse import urlencode
+from typing import Any
 
 import aiohttp
 import engineio
@@ -50,6 +46,7 @@ import socketio
 from engineio import packet as eio_packet
 from socketio import packet as sio_packet
 
+from inspector.wire.connect_errors import describe_connect_error
 from inspector.wire.eio import (
     CLIENT_DISCONNECT,
     PING_TIMEOUT,
@@ -64,8 +61,21 @@ from inspector.wire.large_packets import SlicedPacket
 from inspector.wire.options import ConnectionOptions, Parser
 from inspector.wire.parsers import PARSER_NAMES, JsonPacket, other_parser, packet_class, parser_mismatch
 from inspector.wire.payload import decode_error_text
-from inspector.wire.reasons import DisconnectReason
-from inspector.wire.refusals import describe_refusal, describe_request_error
+from inspector.wire.sio_types import (
+    BUFFERED,
+    DROPPED,
+    PARSE_ERROR,
+    QUEUED,
+    REFUSED,
+    SENT,
+    ConnectError,
+    EmitOutcome,
+    NamespaceRefused,
+    Observer,
+    Outgoing,
+    WantedNamespace,
+)
+from inspector.wire.sio_v2 import V2_SERVER, ProtocolV2
 from inspector.wire.tls import Certificate, client_context, peer_certificate
 from inspector.wire.urls import redact_url
 
@@ -74,77 +84,7 @@ __all__ = ["InspectorClient", "Observer", "Outgoing", "ConnectError", "Namespace
            "PING_TIMEOUT", "EmitOutcome", "SENT", "BUFFERED", "DROPPED", "REFUSED", "QUEUED"]
 
 
-class EmitOutcome(StrEnum):
-    """What became of an emit (emit_event's answer, Session.emit's EmitResult.outcome)."""
-    SENT = "sent"
-    BUFFERED = "buffered"      # held until the namespace is connected again
-    DROPPED = "dropped"        # volatile, and the connection could not take it now
-    REFUSED = "refused"        # not connected, and the offline buffer is off
-    QUEUED = "queued"          # retries on: waits for the emits before it to be acked
-
-
-SENT, BUFFERED, DROPPED, REFUSED, QUEUED = EmitOutcome
-PARSE_ERROR = DisconnectReason.PARSE_ERROR
-
-
-class ConnectError(Exception):
-    """The connection could not be made; the message says why in plain words."""
-
-
-class Observer(Protocol):
-    """What the client reports.  Called on the network loop, synchronously, in wire order."""
-
-    def engine_open(self, info: dict) -> None: ...
-    def namespace_connected(self, ns: str, info: dict, size: int) -> None: ...
-    def namespace_refused(self, ns: str, data: Any, size: int) -> None: ...
-    def namespace_disconnected(self, ns: str, reason: str) -> None: ...
-    def event_in(self, ns: str, event: str, args: list, ack_id: int | None,
-                 size: int, binary: bool, offset: str | None, recovered: bool) -> None: ...
-    def ack_in(self, ns: str, ack_id: int, args: list, size: int, binary: bool) -> None: ...
-    def sent(self, item: "Outgoing", size: int, compressed: bool) -> None: ...
-    def dropped(self, item: "Outgoing", reason: str) -> None: ...
-    def transport_closed(self, reason: str, detail: str | None, will_reconnect: bool) -> None: ...
-    def reconnect_attempt(self, attempt: int, delay: float) -> None: ...
-    def reconnect_error(self, attempt: int, error: str) -> None: ...
-    def reconnect_failed(self, attempts: int, why: str | None = None) -> None: ...
-    def protocol_error(self, message: str, data: Any) -> None: ...
-    def parser_mismatch(self, message: str) -> None: ...
-
-
-@dataclass(eq=False)
-class Outgoing:
-    """One Socket.IO packet on its way out, and what the caller wants to know of it."""
-
-    kind: str                      # "event" or "ack"
-    ns: str
-    event: str | None
-    args: list
-    ack_id: int | None = None
-    compress: bool = False
-    volatile: bool = False
-    buffered_at: float | None = None   # monotonic time it entered the offline buffer
-    context: Any = None            # the caller's own data, handed back in Observer.sent
-    parts: int = 0                 # Engine.IO packets still to be written
-    size: int = 0                  # encoded Engine.IO packets, summed over attachments
-    wire_bytes: int = 0            # what was written to the socket (frame headers, deflate)
-    compressed: bool = False
-    binary: bool = False
-
-
-@dataclass
-class _Namespace:
-    auth: Any = None
-    connected: bool = False
-    sid: str | None = None
-    pid: str | None = None          # connection state recovery session id
-    offset: str | None = None       # last offset seen, sent back on reconnect
-    buffer: list[Outgoing] = field(default_factory=list)
-    held: list[tuple] = field(default_factory=list)    # events that came before CONNECT
-    waiter: asyncio.Future | None = None
-    opening: bool = False           # a CONNECT is out, its answer not in: never send a second
-
-
-class InspectorClient(socketio.AsyncClient):
+class InspectorClient(ProtocolV2, socketio.AsyncClient):
     """A Socket.IO client that reports everything to an Observer."""
 
     def __init__(self, observer: Observer, options: ConnectionOptions):
@@ -160,7 +100,7 @@ class InspectorClient(socketio.AsyncClient):
         self.observer = observer
         if self.packet_class is JsonPacket:
             self.packet_class = SlicedPacket      # a 50 MB event decoded without freezing the window
-        self.ns: dict[str, _Namespace] = {}
+        self.ns: dict[str, WantedNamespace] = {}
         self._ack_ids: dict[str, int] = {}
         self._binary: tuple[Any, int] | None = None
         self._closing = False
@@ -279,7 +219,7 @@ class InspectorClient(socketio.AsyncClient):
         except engineio.exceptions.ConnectionError as exc:
             cert = await self._failed_certificate()
             await self._abort_engine()
-            raise ConnectError(_describe_connect_error(exc, opts, self.eio, cert)) from None
+            raise ConnectError(describe_connect_error(exc, opts, self.eio, cert)) from None
         except (aiohttp.ClientError, OSError, ValueError) as exc:
             await self._abort_engine()
             raise ConnectError(f"{type(exc).__name__}: {exc}") from None
@@ -336,7 +276,7 @@ class InspectorClient(socketio.AsyncClient):
         for ns, st in self.ns.items():
             self._send_connect(ns, st)
 
-    def _send_connect(self, ns: str, st: _Namespace) -> None:
+    def _send_connect(self, ns: str, st: WantedNamespace) -> None:
         auth = st.auth if st.auth is not None else self.options.auth
         if self.v2:
             self._send_connect_v2(ns, auth, st)
@@ -348,20 +288,6 @@ class InspectorClient(socketio.AsyncClient):
         self._asked.add(ns)
         self._queue(self.packet_class(sio_packet.CONNECT, data=auth or None, namespace=ns))
 
-    def _send_connect_v2(self, ns: str, auth: Any, st: _Namespace) -> None:
-        """Protocol 4: "/" is connected by the server unasked (its CONNECT is only waited
-        for); another namespace is `40/nsp?query,`, its auth as the query."""
-        st.opening = True
-        self._asked.add(ns)
-        if ns == "/":
-            if self._v2_root:
-                self._on_connect("/", None, 0)
-            elif self._v2_root_closed:      # closed by us: a 2.x server makes a new one on `40`
-                self._queue(sio_packet.Packet(sio_packet.CONNECT, namespace="/"))
-            return
-        query = v2_query(auth)
-        self._queue(sio_packet.Packet(sio_packet.CONNECT, namespace=f"{ns}?{query}" if query else ns))
-
     def open_namespace(self, ns: str, auth: Any = None) -> asyncio.Future:
         """Ask for a namespace; the future ends with its CONNECT info or raises on refusal.
         One socket per namespace, as socket.io-client's Manager keeps: asking for one that
@@ -369,7 +295,7 @@ class InspectorClient(socketio.AsyncClient):
         loop = asyncio.get_running_loop()
         st = self.ns.get(ns)
         if st is None:
-            st = self.ns[ns] = _Namespace(auth=auth)
+            st = self.ns[ns] = WantedNamespace(auth=auth)
         else:
             st.auth = auth if auth is not None else st.auth
         if st.waiter is None or st.waiter.done():
@@ -536,7 +462,7 @@ class InspectorClient(socketio.AsyncClient):
         for st in self.ns.values():
             self._drop_buffer(st, reason)
 
-    def _drop_buffer(self, st: _Namespace, reason: str) -> None:
+    def _drop_buffer(self, st: WantedNamespace, reason: str) -> None:
         held, st.buffer = st.buffer, []
         for item in held:
             self.observer.dropped(item, reason)
@@ -675,7 +601,7 @@ class InspectorClient(socketio.AsyncClient):
             self.observer.ack_in(ns, pkt.id, data if isinstance(data, list) else [],
                                  size, binary)
 
-    def _deliver(self, ns: str, st: _Namespace | None, data: list, ack_id: int | None,
+    def _deliver(self, ns: str, st: WantedNamespace | None, data: list, ack_id: int | None,
                  size: int, binary: bool, recovered: bool) -> None:
         args = data[1:]
         offset = None
@@ -686,7 +612,7 @@ class InspectorClient(socketio.AsyncClient):
             st.offset = offset
         self.observer.event_in(ns, data[0], args, ack_id, size, binary, offset, recovered)
 
-    def _release_held(self, ns: str, st: _Namespace, recovered: bool) -> None:
+    def _release_held(self, ns: str, st: WantedNamespace, recovered: bool) -> None:
         held, st.held = st.held, []
         for data, ack_id, size, binary in held:
             self._deliver(ns, st, data, ack_id, size, binary, recovered)
@@ -733,24 +659,6 @@ class InspectorClient(socketio.AsyncClient):
         if st.waiter is not None and not st.waiter.done():
             st.waiter.set_result(info)
 
-    def _v2_sid(self, ns: str) -> str:
-        """The socket id a socket.io 2.x client has (2.x's CONNECT carries none): the
-        engine's sid for "/", `<nsp>#<engine sid>` for another namespace."""
-        return self.eio.sid if ns == "/" else f"{ns}#{self.eio.sid}"
-
-    def _v2_connect_notes(self, ns: str, st: _Namespace) -> dict:
-        """What a connect entry says about a socket.io 2.x server."""
-        notes: dict = {"server": V2_SERVER}
-        if self.eio.eio3_seen:      # protocol auto: how it was told
-            notes["recognised"] = f"protocol auto: {self.eio.eio3_seen}"
-        auth = st.auth if st.auth is not None else self.options.auth
-        if auth:
-            notes["auth"] = (V2_ROOT_AUTH if ns == "/" else V2_AUTH_AS_QUERY)
-        if self.options.recovery and not self._v2_told_recovery:
-            self._v2_told_recovery = True
-            notes["recovery"] = V2_NO_RECOVERY
-        return notes
-
     def _on_connect_error(self, ns: str, data: Any, size: int) -> None:
         if self.v2 and self._v2_error_on_open(ns, data):
             return
@@ -763,20 +671,6 @@ class InspectorClient(socketio.AsyncClient):
             self._drop_buffer(st, f"{ns} was refused by the server")
         if st is not None and st.waiter is not None and not st.waiter.done():
             st.waiter.set_exception(NamespaceRefused(ns, data))
-
-    def _v2_error_on_open(self, ns: str, data: Any) -> bool:
-        """Protocol 4's ERROR packet is also what a socket.use() middleware sends for a
-        refused packet on a connected namespace: reported, and the namespace stays open
-        (as socket.io-client 2 emits "error" and stays connected).  An ERROR for "/" that
-        nobody asked for is reported as a refusal too: the server's implicit "/" connection
-        was refused (and a 2.x server connects no other namespace before "/")."""
-        st = self.ns.get(ns)
-        if st is not None and st.connected:
-            self.observer.protocol_error(f"the server sent an ERROR packet on {ns} "
-                                         f"(socket.io 2.x: a middleware refused a packet): {data!r}",
-                                         data)
-            return True
-        return False
 
     def _on_server_disconnect(self, ns: str) -> None:
         st = self.ns.pop(ns, None)  # the server said goodbye: no automatic reconnect
@@ -850,23 +744,6 @@ class InspectorClient(socketio.AsyncClient):
             self.observer.sent(item, item.size, item.compressed)
 
 
-V2_SERVER = "socket.io 2.x (Engine.IO 3, Socket.IO protocol 4)"
-V2_AUTH_AS_QUERY = ("sent as the namespace's query (40/nsp?key=value,): "
-                    "socket.io 2.x has no CONNECT payload")
-V2_ROOT_AUTH = ("not sent: socket.io 2.x connects / at the handshake, without a CONNECT "
-                "packet (put it in the query option instead)")
-V2_NO_RECOVERY = "socket.io 2.x has no connection state recovery: nothing is replayed after a reconnect"
-
-
-def v2_query(auth: Any) -> str:
-    """A namespace's auth as protocol 4's CONNECT query: strings as they are, other
-    values as JSON (a 2.x server's handshake.query holds strings only)."""
-    if not isinstance(auth, dict) or not auth:
-        return ""
-    return urlencode({k: v if isinstance(v, str) else json.dumps(v, separators=(",", ":"))
-                      for k, v in auth.items()})
-
-
 GOODBYE_TIMEOUT = 2.0   # s: how long Disconnect waits for its DISCONNECT packets to be written
 MAX_MESSAGE = 256 * 1024 * 1024   # aiohttp's default (4 MiB) would drop the connection on a big event
 
@@ -887,31 +764,3 @@ def describe_awaited(pkt) -> str:
             and isinstance(data[0], str) else f" id {pkt.id}" if pkt.id is not None else "")
     return (f"attachment {len(pkt.attachments) + 1} of {pkt.attachment_count} of "
             f"{kind}{what} on {pkt.namespace or '/'}")
-
-
-class NamespaceRefused(Exception):
-    def __init__(self, ns: str, data: Any):
-        self.ns, self.data = ns, data
-        message = data.get("message", data) if isinstance(data, dict) else data
-        super().__init__(f"{ns} refused: {message}")
-
-
-def _describe_connect_error(exc: engineio.exceptions.ConnectionError, opts: ConnectionOptions,
-                            engine: InspectorEngine, cert: Certificate | None = None) -> str:
-    message = str(exc.args[0]) if exc.args else "connection failed"
-    if engine.refusal is not None:          # the server answered: its words, not a dict
-        return describe_refusal(engine.refusal, redact_url(opts.url), opts.path, opts.base_namespace)
-    if engine.request_error is not None and (message == "Connection error" or isinstance(
-            engine.request_error, aiohttp.ClientSSLError)):     # long-polling: aiohttp's text
-        return describe_request_error(engine.request_error, redact_url(opts.url), cert, opts.ca_file)
-    extra = exc.args[1] if len(exc.args) > 1 else None
-    if "certificate" in message.lower() or "SSLError" in message:
-        return f"TLS error: {message} (certificate checking is on)"
-    if "Cannot connect to host" in message and "[" in message:
-        why = message[message.find("[") + 1:message.rfind("]")] or message
-        return f"cannot connect to {redact_url(opts.url)} ({why})"
-    if message == "Connection refused by the server" or "Cannot connect" in message:
-        return f"cannot connect to {redact_url(opts.url)}: {message}"
-    if extra:
-        return f"{message}: {extra}"
-    return message

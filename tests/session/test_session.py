@@ -530,7 +530,7 @@ def test_held_emits_that_can_no_longer_go_are_reported_dropped():
 def test_reconnect_delays_stay_within_the_maximum_for_ever():
     import random
 
-    from inspector.wire.sio import InspectorClient, _Namespace
+    from inspector.wire.sio import InspectorClient, WantedNamespace
 
     class Probe:
         def __init__(self):
@@ -554,7 +554,7 @@ def test_reconnect_delays_stay_within_the_maximum_for_ever():
             from inspector.wire.sio import ConnectError
             raise ConnectError("down")
         client._open_engine = fail          # the server stays down: every attempt fails
-        client.ns = {"/": _Namespace()}     # a namespace is still wanted
+        client.ns = {"/": WantedNamespace()}     # a namespace is still wanted
         await client._reconnect_loop()
         return probe.delays
     random.seed(1)
