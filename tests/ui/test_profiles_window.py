@@ -3,6 +3,7 @@
 recent URLs; a --demo URL is never restored dead."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QSettings
 
 from inspector.log.entry import IN, OUT, Kind
@@ -110,3 +111,36 @@ def test_recent_urls_and_a_dead_demo_url_is_never_restored(inspector_at, demo_se
         today.disconnect()
     finally:
         today.close()
+
+
+def test_emit_templates_live_in_the_open_profile_and_the_default_set_without_one(inspector_at, demo_server,
+                                                                                  memory_keyring):
+    from inspector.ui.panels.emit_history import EmitForm
+    ui = inspector_at(demo_server.url)
+    panel, bar = ui.window.emitPanel, ui.window.profileBar
+    panel.set_form(EmitForm("echo", '"everyone"'))
+    panel.save_template("shared")                        # no profile: the default set's file
+    default_file = panel.templates.path
+    assert bar.save_as("dev")                            # a new profile starts with the set shown
+    panel.set_form(EmitForm("whoami", '{"token": "${env:API_TOKEN}"}', ack=True))
+    panel.save_template("mine")                          # written into the profile at once
+    assert not bar.saveButton.isVisible()
+    assert [t["name"] for t in bar.store.get("dev").templates] == ["mine", "shared"]
+    assert "mine" not in default_file.read_text()
+    ui.window.connection.authEdit.setText(f'{{"token": "{AUTH}"}}')
+    assert bar.save_as("dev")
+    panel.set_form(EmitForm("whoami", f'"{AUTH}"'))
+    with pytest.raises(ValueError, match="auth token as typed"):
+        panel.save_template("leaky")
+    assert panel.templates.names() == ["mine", "shared"] and AUTH not in bar.store.path.read_text()
+    bar.close_profile()                                  # back to the default set
+    assert panel.templates.names() == ["shared"]
+
+    nxt = inspector_at(demo_server.url)                  # the next window opens the profile: its templates
+    nxt.window.profileBar.store = ProfileStore(ui.window.settings.get(PROFILES_DIR))
+    nxt.window.profileBar._reload()
+    assert nxt.window.profileBar.open("dev")
+    npanel = nxt.window.emitPanel
+    assert npanel.templates.names() == ["mine", "shared"]
+    assert npanel.use_template("mine").startswith("Template mine: ")     # ${env:API_TOKEN} unset: said
+    assert npanel.eventEdit.text() == "whoami" and npanel.ackCheck.isChecked()
