@@ -1,6 +1,6 @@
 """Saved emit templates: a name, an event, arguments with `${...}` variables (as scenarios
-have them: inspector/scenarios/variables.py), ack and flags (no Qt here). With no profile open they are the default set, in a file of
-their own in the per-user data directory; an open connection profile carries its own
+have them: inspector/scenarios/variables.py), ack and flags (no Qt here).
+With no profile open they are the default set, in a file of their own in the per-user data directory; an open connection profile carries its own
 (inspector/session/profiles.py: saved, exported and imported with it), and a profile saved
 from the window starts with the set the composer holds then.
 
