@@ -68,6 +68,7 @@ class FilterBar(QWidget):
         super().__init__(parent)
         self._valid_icon = _dot_icon(palette.VALID_BORDER, "✓")
         self._invalid_icon = _dot_icon(palette.INVALID_BORDER, "!")
+        palette.on_scheme_changed(self._scheme_changed)     # the icons are drawn once per scheme
 
         self.dirGroup = QButtonGroup(self)
         self.dirGroup.setExclusive(True)
@@ -319,6 +320,11 @@ class FilterBar(QWidget):
         self.flagButton.setText("Flags: " + (flags[0] if len(flags) == 1 else str(len(flags)) if flags else "any"))
         self.flagButton.setToolTip("Showing rows flagged " + " or ".join(flags) if flags else
                                    "Show only entries with one of the ticked flags")
+
+    def _scheme_changed(self, _scheme) -> None:
+        self._valid_icon = _dot_icon(palette.VALID_BORDER, "✓")
+        self._invalid_icon = _dot_icon(palette.INVALID_BORDER, "!")
+        self._show_state()
 
     def _show_state(self) -> None:
         f = self.current()

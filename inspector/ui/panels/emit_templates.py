@@ -1,8 +1,10 @@
 """Saved emit templates: a name, an event, arguments with `${...}` variables (as scenarios
 have them: inspector/scenarios/variables.py), ack and flags (no Qt here).
-With no profile open they are the default set, in a file of their own in the per-user data directory; an open connection profile carries its own
-(inspector/session/profiles.py: saved, exported and imported with it), and a profile saved
-from the window starts with the set the composer holds then.
+
+With no profile open they are the default set, in a file of their own in the per-user
+data directory; an open connection profile carries its own (inspector/session/profiles.py:
+saved, exported and imported with it), and a profile saved from the window starts with
+the set the composer holds then.
 
 A template's arguments are stored as typed: a secret is written as `${env:NAME}`, never
 as its value (a profile refuses a template holding one of its own secrets).
