@@ -84,6 +84,10 @@ def test_colours_set_once_as_item_data_switch_with_the_scheme(qtbot, tmp_path, g
         assert colours() == expected("light") and icon_is(icon(), palette.VALID_BORDER.light)
         w.schemeActions[Choice.DARK].trigger()
         assert colours() == expected("dark") and icon_is(icon(), palette.VALID_BORDER.dark)
+        for button in (filter_bar.eventButton, filter_bar.flagButton):       # their sheet, read again
+            image = button.grab().toImage()
+            ground = image.pixelColor(image.width() // 2, 2)
+            assert ground.lightness() < 80, (button.text(), ground.name())
         filter_bar.regexButton.setChecked(True)
         ui.type_into("filterEdit", "(")                        # an invalid regex, drawn in the dark
         assert filter_bar.errorLabel.text()

@@ -150,12 +150,15 @@ class FilterBar(QWidget):
         choices.addWidget(self.flagButton)
 
         for b in (self.eventButton, self.flagButton):
-            # room for the menu arrow, which the style draws over the text otherwise
-            b.setStyleSheet("QToolButton { padding-right: 16px; padding-left: 4px;"
-                            " background-color: palette(button); color: palette(button-text);"
-                            " border: 1px solid palette(mid); border-radius: 2px; }"
-                            "QToolButton::menu-indicator { subcontrol-origin: padding;"
-                            " subcontrol-position: right center; right: 3px; }")
+            # room for the menu arrow, which the style draws over the text otherwise; set
+            # again at each change of scheme (palette(...) is read when a sheet is set: the
+            # buttons stayed light in the dark), the scheme named so the sheet differs
+            palette.style(b, lambda: f"/* {palette.scheme()} */"
+                          "QToolButton { padding-right: 16px; padding-left: 4px;"
+                          " background-color: palette(button); color: palette(button-text);"
+                          " border: 1px solid palette(mid); border-radius: 2px; }"
+                          "QToolButton::menu-indicator { subcontrol-origin: padding;"
+                          " subcontrol-position: right center; right: 3px; }")
         self.errorLabel = QLabel(objectName="filterError")
         palette.style(self.errorLabel, lambda: f"color: {palette.ERROR.css()};")
         self.errorLabel.setVisible(False)
