@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from inspector.ui.main_window import MainWindow
 
 PROFILES_DIR = S.Setting("profiles/dir", "")     # empty: the per-user config directory
+LAST_PROFILE = S.Setting("profiles/last_open", "")  # the profile open when the window closed
 
 
 def install(window: "MainWindow") -> ProfileBar:
@@ -46,7 +47,28 @@ def install(window: "MainWindow") -> ProfileBar:
         window.connection.urlEdit.clear()        # never the dead URL of yesterday's demo
         offer.setVisible(True)
         window.connection.statusLabel.setText("Not connected — the demo server of last time is gone")
+    reopen_last(window, bar)
+    bar.changed.connect(lambda: settings.set(LAST_PROFILE, bar.current.name if bar.current else ""))
     return bar
+
+
+def reopen_last(window: "MainWindow", bar: ProfileBar) -> None:
+    """The next morning the profile of yesterday is open again (its secrets from the keyring;
+    where none holds them, no dialog at start: opening it from the list asks for them)."""
+    last = window.settings.get(LAST_PROFILE)
+    if not last or last not in bar.names():
+        return
+    try:
+        profile = bar.store.get(last)
+    except ProfileError:
+        return
+    if url_to_remember(profile.options.url) == window.settings.get(DEMO_URL):
+        return                   # a --demo server's profile: its port is gone (the offer stands)
+    if profile.missing:
+        window.show_message(f"Profile {last} was open last time: choose it in the list to give its "
+                            "secrets", False)
+    else:
+        bar.open(last)
 
 
 def bind_templates(window: "MainWindow", bar: ProfileBar) -> None:

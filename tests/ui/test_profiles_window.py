@@ -144,3 +144,38 @@ def test_emit_templates_live_in_the_open_profile_and_the_default_set_without_one
     assert npanel.templates.names() == ["mine", "shared"]
     assert npanel.use_template("mine").startswith("Template mine: ")     # ${env:API_TOKEN} unset: said
     assert npanel.eventEdit.text() == "whoami" and npanel.ackCheck.isChecked()
+
+
+def test_the_profile_open_when_the_window_closed_is_open_in_the_next(qtbot, tmp_path, gui_asyncio_loop,
+                                                                    memory_keyring):
+    from inspector.ui.panels.emit_history import EmitForm
+    ui = InspectorDriver(qtbot, demo=True, settings_dir=tmp_path)
+    try:
+        ui.window.connection.retriesSpin.setValue(4)
+        ui.window.emitPanel.set_form(EmitForm("echo", '"hi"'))
+        assert ui.window.profileBar.save_as("work")
+        ui.window.emitPanel.save_template("hi")
+    finally:
+        ui.close()
+    nxt = InspectorDriver(qtbot, settings_dir=tmp_path)
+    try:
+        bar = nxt.window.profileBar
+        assert bar.current is not None and bar.current.name == "work"
+        assert bar.combo.currentText() == "work" and not bar.saveButton.isVisible()
+        assert nxt.window.connection.retriesSpin.value() == 4
+        assert nxt.window.emitPanel.templates.names() == ["hi"]
+        bar.close_profile()                       # closed: the next window opens none
+    finally:
+        nxt.close()
+    last = InspectorDriver(qtbot, settings_dir=tmp_path)
+    try:
+        assert last.window.profileBar.current is None
+        assert last.window.profileBar.open("work")          # a --demo server's URL: never reopened dead
+        last.window.settings.set(DEMO_URL, last.window.profileBar.current.options.url)
+    finally:
+        last.close()
+    again = InspectorDriver(qtbot, settings_dir=tmp_path)
+    try:
+        assert again.window.profileBar.current is None
+    finally:
+        again.close()
