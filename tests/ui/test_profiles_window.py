@@ -179,3 +179,22 @@ def test_the_profile_open_when_the_window_closed_is_open_in_the_next(qtbot, tmp_
         assert again.window.profileBar.current is None
     finally:
         again.close()
+
+
+def test_the_profile_menu_renames_duplicates_deletes_exports_and_imports(inspector_at, demo_server, tmp_path,
+                                                                          memory_keyring):
+    ui = inspector_at(demo_server.url)
+    bar = ui.window.profileBar
+    ui.window.connection.headersEdit.setPlainText(f"Authorization: {HEADER}")
+    assert bar.save_as("dev")
+    assert bar.rename("staging") and bar.names() == ["staging"] and bar.combo.currentText() == "staging"
+    assert bar.duplicate() == "staging copy" and bar.current.name == "staging copy"
+    assert bar.names() == ["staging", "staging copy"]
+    assert bar.current.options.headers == {"Authorization": HEADER}     # the secret came along
+    bar.delete()
+    assert bar.names() == ["staging"] and bar.current is None and bar.combo.currentText() == "No profile"
+    shared = tmp_path / "team.json"
+    assert bar.export_to(str(shared)) == 1 and "secrets left out" in ui.message
+    assert HEADER not in shared.read_text()
+    assert bar.import_from(str(shared)) == ["staging (2)"] and ui.message == "Imported 1 profile: staging (2)"
+    assert bar.names() == ["staging", "staging (2)"]
