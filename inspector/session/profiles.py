@@ -11,6 +11,13 @@ the system keyring (secrets.py) under "profile/NAME/SLOT".  Where there is no ke
 they are not stored at all: a profile read back lists them in `missing`, and whoever
 opens it (the window, the command line) asks for them.  An exported file is the same
 format with the secrets left out, to share with a team.
+
+A profile also carries its saved emit templates (name, event, arguments as typed, ack,
+flags; the composer's ui/panels/emit_templates.py form, kept here as plain JSON).  Their
+arguments are written as typed, so they must not hold a secret: a template names one as
+`${env:NAME}` (or `${event.field}`, from what the server sent) and it is filled when the
+template is used.  A template whose arguments hold one of the profile's own secret values
+is refused (ProfileError), so the file never holds it by that road either.
 """
 from __future__ import annotations
 
@@ -52,6 +59,7 @@ class Profile:
     leave_event: str = "leave"
     default_ack: AckReply = field(default_factory=AckReply)
     server_acks: dict[str, AckReply] = field(default_factory=dict)
+    templates: list[dict] = field(default_factory=list)         # saved emits: {"name", "event", "args", ...}
     # secrets the file names but that could not be read back (no keyring): to ask for
     missing: list[str] = field(default_factory=list, compare=False)
 
@@ -109,7 +117,25 @@ def to_json(profile: Profile) -> tuple[dict, dict[str, Any]]:
     data["room_events"] = {"join": profile.join_event, "leave": profile.leave_event}
     data["server_acks"] = {"default": _ack_json(profile.default_ack),
                            "events": {e: _ack_json(r) for e, r in profile.server_acks.items()}}
+    data["templates"] = [dict(t) for t in profile.templates]
+    check_templates(profile.templates, secrets)
     return data, secrets
+
+
+def check_templates(templates: list[dict], secrets: dict[str, Any]) -> None:
+    """Refuse a template whose arguments hold one of the profile's secret values as typed."""
+    values = [(slot, str(v)) for slot, v in secrets.items() if len(str(v)) >= 4]
+    for t in templates:
+        text = str(t.get("args", ""))
+        for slot, value in values:
+            if value in text:
+                raise ProfileError(f"template {t.get('name')!r} holds the {describe_slot(slot)} as typed; "
+                                   "write it as ${env:NAME} so the profile file never holds it")
+
+
+def _templates_from(value: Any) -> list[dict]:
+    return [dict(t) for t in value if isinstance(t, dict) and isinstance(t.get("name"), str)
+            and t["name"].strip() and isinstance(t.get("event"), str)] if isinstance(value, list) else []
 
 
 def from_json(data: dict, secrets: dict[str, Any] | None = None) -> Profile:
@@ -163,7 +189,7 @@ def from_json(data: dict, secrets: dict[str, Any] | None = None) -> Profile:
         join_event=str(events.get("join", "join")), leave_event=str(events.get("leave", "leave")),
         default_ack=_ack_from(acks.get("default")),
         server_acks={e: _ack_from(r) for e, r in (acks.get("events") or {}).items()},
-        missing=missing)
+        templates=_templates_from(data.get("templates")), missing=missing)
 
 
 def _all_namespaces(profile: Profile) -> list[str]:
@@ -278,6 +304,17 @@ class ProfileStore:
         rows.insert(at, data)
         self._write(rows)
         return not_kept
+
+    def set_templates(self, name: str, templates: list[dict]) -> None:
+        """Write a profile's templates alone (the composer saved or removed one while it was
+        open): its other fields stay as saved, unsaved edits of the form are not written."""
+        profile = self.get(name)
+        check_templates(templates, to_json(replace(profile, templates=[]))[1])
+        rows = self._read()
+        for data in rows:
+            if data["name"] == name:
+                data["templates"] = [dict(t) for t in templates]
+        self._write(rows)
 
     def delete(self, name: str) -> None:
         data = self.get_json(name)

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QPushButton
 
-from inspector.session.profiles import Profile, ProfileStore
+from inspector.session.profiles import Profile, ProfileError, ProfileStore
 from inspector.session.state import NamespaceState, RoomState
 from inspector.ui import settings as S
 from inspector.ui.panels.connection import url_to_remember
+from inspector.ui.panels.emit_templates import EmitTemplates
 from inspector.ui.panels.profiles import DEMO_URL, ProfileBar, attach_recent_urls, remember_url
 from inspector.wire.payload import to_jsonable
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from inspector.ui.main_window import MainWindow
 
 PROFILES_DIR = S.Setting("profiles/dir", "")     # empty: the per-user config directory
+LAST_PROFILE = S.Setting("profiles/last_open", "")  # the profile open when the window closed
 
 
 def install(window: "MainWindow") -> ProfileBar:
@@ -27,6 +29,7 @@ def install(window: "MainWindow") -> ProfileBar:
     store = ProfileStore(settings.get(PROFILES_DIR) or None)
     bar = ProfileBar(store, lambda name: gather(window, name), lambda p: apply(window, p), window.connection)
     bar.message.connect(window.show_message)
+    bar.changed.connect(lambda: bind_templates(window, bar))
     top = window.connection.layout().itemAt(0).layout()      # the URL row
     top.insertWidget(0, bar)
     urls = attach_recent_urls(window.connection.urlEdit, settings)
@@ -44,7 +47,45 @@ def install(window: "MainWindow") -> ProfileBar:
         window.connection.urlEdit.clear()        # never the dead URL of yesterday's demo
         offer.setVisible(True)
         window.connection.statusLabel.setText("Not connected — the demo server of last time is gone")
+    reopen_last(window, bar)
+    bar.changed.connect(lambda: settings.set(LAST_PROFILE, bar.current.name if bar.current else ""))
     return bar
+
+
+def reopen_last(window: "MainWindow", bar: ProfileBar) -> None:
+    """The next morning the profile of yesterday is open again (its secrets from the keyring;
+    where none holds them, no dialog at start: opening it from the list asks for them)."""
+    last = window.settings.get(LAST_PROFILE)
+    if not last or last not in bar.names():
+        return
+    try:
+        profile = bar.store.get(last)
+    except ProfileError:
+        return
+    if url_to_remember(profile.options.url) == window.settings.get(DEMO_URL):
+        return                   # a --demo server's profile: its port is gone (the offer stands)
+    if profile.missing:
+        window.show_message(f"Profile {last} was open last time: choose it in the list to give its "
+                            "secrets", False)
+    else:
+        bar.open(last)
+
+
+def bind_templates(window: "MainWindow", bar: ProfileBar) -> None:
+    """The composer's templates are the open profile's (a template saved or removed is written
+    into it at once), or with no profile open the default set's file."""
+    profile = bar.current
+    if profile is None:
+        window.emitPanel.use_templates(None)
+        return
+
+    def changed(rows: list[dict]) -> None:
+        try:
+            bar.store.set_templates(profile.name, rows)
+        except ProfileError as exc:
+            raise ValueError(str(exc)) from None
+        profile.templates = [dict(r) for r in rows]
+    window.emitPanel.use_templates(EmitTemplates(None, profile.templates, on_change=changed))
 
 
 def demo_started(window: "MainWindow", url: str) -> None:
@@ -88,7 +129,7 @@ def gather(window: "MainWindow", name: str) -> Profile:
     return Profile(name=name, options=options, namespaces=namespaces, ns_auth=ns_auth, rooms=rooms,
                    join_event=window.namespaces.joinEventEdit.text().strip() or "join",
                    leave_event=window.namespaces.leaveEventEdit.text().strip() or "leave",
-                   default_ack=default, server_acks=by_event)
+                   default_ack=default, server_acks=by_event, templates=window.emitPanel.templates.rows())
 
 
 def apply(window: "MainWindow", profile: Profile) -> None:

@@ -118,3 +118,42 @@ def test_a_newer_or_foreign_file_is_refused_with_words(tmp_path):
         ProfileStore(tmp_path).names()
     with pytest.raises(ProfileError, match="no profile named 'x'"):
         ProfileStore(tmp_path / "empty").get("x")
+
+
+TEMPLATE = {"name": "who am I", "event": "echo", "args": '{"token": "${env:API_TOKEN}"}', "ack": True,
+            "timeout": 2.5, "compress": True, "volatile": False}
+
+
+def test_a_profile_carries_its_emit_templates_through_the_file_export_and_import(tmp_path, memory_keyring):
+    mine = ProfileStore(tmp_path / "me")
+    profile = full_profile()
+    profile.templates = [TEMPLATE]
+    mine.save(profile)
+    assert mine.get("dev").templates == [TEMPLATE]
+    mine.set_templates("dev", [TEMPLATE, {**TEMPLATE, "name": "ping", "event": "ping", "args": ""}])
+    assert [t["name"] for t in mine.get("dev").templates] == ["who am I", "ping"]
+    assert mine.get("dev").options.parser == "msgpack"        # the rest as saved
+    shared = tmp_path / "team.json"
+    mine.export(shared)
+    theirs = ProfileStore(tmp_path / "them", SecretStore(MemoryKeyring()))
+    theirs.import_file(shared)
+    assert [t["name"] for t in theirs.get("dev").templates] == ["who am I", "ping"]
+    # a file written before profiles had templates reads as none
+    doc = json.loads(mine.path.read_text())
+    del doc["profiles"][0]["templates"]
+    mine.path.write_text(json.dumps(doc))
+    assert mine.get("dev").templates == []
+
+
+def test_a_template_holding_a_secret_of_its_profile_is_refused(tmp_path, memory_keyring):
+    store = ProfileStore(tmp_path)
+    profile = full_profile()
+    profile.templates = [{**TEMPLATE, "args": '{"token": "s3cret-auth-token"}'}]
+    with pytest.raises(ProfileError, match=r"holds the auth token as typed; write it as \$\{env:NAME\}"):
+        store.save(profile)
+    profile.templates = [TEMPLATE]
+    store.save(profile)
+    with pytest.raises(ProfileError, match="holds the header Authorization"):
+        store.set_templates("dev", [{**TEMPLATE, "args": '"Bearer hdr-s3cret"'}])
+    assert_no_secret(store.path)
+    assert store.get("dev").templates == [TEMPLATE]

@@ -3,6 +3,7 @@
 recent URLs; a --demo URL is never restored dead."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QSettings
 
 from inspector.log.entry import IN, OUT, Kind
@@ -110,3 +111,90 @@ def test_recent_urls_and_a_dead_demo_url_is_never_restored(inspector_at, demo_se
         today.disconnect()
     finally:
         today.close()
+
+
+def test_emit_templates_live_in_the_open_profile_and_the_default_set_without_one(inspector_at, demo_server,
+                                                                                  memory_keyring):
+    from inspector.ui.panels.emit_history import EmitForm
+    ui = inspector_at(demo_server.url)
+    panel, bar = ui.window.emitPanel, ui.window.profileBar
+    panel.set_form(EmitForm("echo", '"everyone"'))
+    panel.save_template("shared")                        # no profile: the default set's file
+    default_file = panel.templates.path
+    assert bar.save_as("dev")                            # a new profile starts with the set shown
+    panel.set_form(EmitForm("whoami", '{"token": "${env:API_TOKEN}"}', ack=True))
+    panel.save_template("mine")                          # written into the profile at once
+    assert not bar.saveButton.isVisible()
+    assert [t["name"] for t in bar.store.get("dev").templates] == ["mine", "shared"]
+    assert "mine" not in default_file.read_text()
+    ui.window.connection.authEdit.setText(f'{{"token": "{AUTH}"}}')
+    assert bar.save_as("dev")
+    panel.set_form(EmitForm("whoami", f'"{AUTH}"'))
+    with pytest.raises(ValueError, match="auth token as typed"):
+        panel.save_template("leaky")
+    assert panel.templates.names() == ["mine", "shared"] and AUTH not in bar.store.path.read_text()
+    bar.close_profile()                                  # back to the default set
+    assert panel.templates.names() == ["shared"]
+
+    nxt = inspector_at(demo_server.url)                  # the next window opens the profile: its templates
+    nxt.window.profileBar.store = ProfileStore(ui.window.settings.get(PROFILES_DIR))
+    nxt.window.profileBar._reload()
+    assert nxt.window.profileBar.open("dev")
+    npanel = nxt.window.emitPanel
+    assert npanel.templates.names() == ["mine", "shared"]
+    assert npanel.use_template("mine").startswith("Template mine: ")     # ${env:API_TOKEN} unset: said
+    assert npanel.eventEdit.text() == "whoami" and npanel.ackCheck.isChecked()
+
+
+def test_the_profile_open_when_the_window_closed_is_open_in_the_next(qtbot, tmp_path, gui_asyncio_loop,
+                                                                    memory_keyring):
+    from inspector.ui.panels.emit_history import EmitForm
+    ui = InspectorDriver(qtbot, demo=True, settings_dir=tmp_path)
+    try:
+        ui.window.connection.retriesSpin.setValue(4)
+        ui.window.emitPanel.set_form(EmitForm("echo", '"hi"'))
+        assert ui.window.profileBar.save_as("work")
+        ui.window.emitPanel.save_template("hi")
+    finally:
+        ui.close()
+    nxt = InspectorDriver(qtbot, settings_dir=tmp_path)
+    try:
+        bar = nxt.window.profileBar
+        assert bar.current is not None and bar.current.name == "work"
+        assert bar.combo.currentText() == "work" and not bar.saveButton.isVisible()
+        assert nxt.window.connection.retriesSpin.value() == 4
+        assert nxt.window.emitPanel.templates.names() == ["hi"]
+        bar.close_profile()                       # closed: the next window opens none
+    finally:
+        nxt.close()
+    last = InspectorDriver(qtbot, settings_dir=tmp_path)
+    try:
+        assert last.window.profileBar.current is None
+        assert last.window.profileBar.open("work")          # a --demo server's URL: never reopened dead
+        last.window.settings.set(DEMO_URL, last.window.profileBar.current.options.url)
+    finally:
+        last.close()
+    again = InspectorDriver(qtbot, settings_dir=tmp_path)
+    try:
+        assert again.window.profileBar.current is None
+    finally:
+        again.close()
+
+
+def test_the_profile_menu_renames_duplicates_deletes_exports_and_imports(inspector_at, demo_server, tmp_path,
+                                                                          memory_keyring):
+    ui = inspector_at(demo_server.url)
+    bar = ui.window.profileBar
+    ui.window.connection.headersEdit.setPlainText(f"Authorization: {HEADER}")
+    assert bar.save_as("dev")
+    assert bar.rename("staging") and bar.names() == ["staging"] and bar.combo.currentText() == "staging"
+    assert bar.duplicate() == "staging copy" and bar.current.name == "staging copy"
+    assert bar.names() == ["staging", "staging copy"]
+    assert bar.current.options.headers == {"Authorization": HEADER}     # the secret came along
+    bar.delete()
+    assert bar.names() == ["staging"] and bar.current is None and bar.combo.currentText() == "No profile"
+    shared = tmp_path / "team.json"
+    assert bar.export_to(str(shared)) == 1 and "secrets left out" in ui.message
+    assert HEADER not in shared.read_text()
+    assert bar.import_from(str(shared)) == ["staging (2)"] and ui.message == "Imported 1 profile: staging (2)"
+    assert bar.names() == ["staging", "staging (2)"]

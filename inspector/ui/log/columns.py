@@ -130,7 +130,8 @@ COLUMNS: tuple[LogColumn, ...] = (
               lambda m, row: _DIR_TEXTS[m.cols.dir.a[row]], tint=Tint.DIRECTION),
     LogColumn(ColumnKey.NS, "Namespace", "The Socket.IO namespace", 80,
               lambda m, row: m.cols.ns_names.values[m.cols.ns.a[row]] or ""),
-    LogColumn(ColumnKey.EVENT, "Event", "The event name, or what happened to the connection", 140,
+    # 116: "ack (message)" whole, and at 1024x700 the arguments keep 120 px (they had 90)
+    LogColumn(ColumnKey.EVENT, "Event", "The event name, or what happened to the connection", 116,
               lambda m, row: m.row_label(row), tint=Tint.KIND, tooltip_is_text=True),
     LogColumn(ColumnKey.ARGS, "Arguments", "The arguments as JSON (long ones cut: the detail pane has all)",
               None, lambda m, row: m.preview_text(row), monospace=True),

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from inspector.log import codegen
 from inspector.log.entry import Flag, Kind, LogEntry
 from inspector.log.json_form import dumps
-from inspector.log.words import duration_ms
+from inspector.log.words import duration_ms, plural
 from inspector.ui.log.columns import event_label, format_size, format_time
 from inspector.ui.panels.json_field import monospace_font
 from inspector.wire import deep_json
@@ -132,11 +132,11 @@ def seq_links(detail: dict | None) -> list[tuple[str, list[int]]]:
 
 def _value_text(v: Any) -> str:
     if isinstance(v, (bytes, bytearray)):
-        return f"<{len(v)} bytes>"
+        return f"<{len(v)} bytes>"          # as the Arguments column and the filter read it
     if isinstance(v, dict):
-        return f"{{{len(v)} keys}}"
+        return f"{{{plural(len(v), 'key')}}}"
     if isinstance(v, list):
-        return f"[{len(v)} items]"
+        return f"[{plural(len(v), 'item')}]"
     if isinstance(v, str) and len(v) > VALUE_CHARS:
         return json.dumps(v[:VALUE_CHARS], ensure_ascii=False)[:-1] + f"…\" ({len(v):,} characters)"
     return json.dumps(v, ensure_ascii=False)

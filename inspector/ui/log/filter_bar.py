@@ -69,6 +69,7 @@ class FilterBar(QWidget):
         super().__init__(parent)
         self._valid_icon = _dot_icon(palette.VALID_BORDER, "✓")
         self._invalid_icon = _dot_icon(palette.INVALID_BORDER, "!")
+        palette.on_scheme_changed(self._scheme_changed)     # the icons are drawn once per scheme
 
         self.dirGroup = QButtonGroup(self)
         self.dirGroup.setExclusive(True)
@@ -150,12 +151,15 @@ class FilterBar(QWidget):
         choices.addWidget(self.flagButton)
 
         for b in (self.eventButton, self.flagButton):
-            # room for the menu arrow, which the style draws over the text otherwise
-            b.setStyleSheet("QToolButton { padding-right: 16px; padding-left: 4px;"
-                            " background-color: palette(button); color: palette(button-text);"
-                            " border: 1px solid palette(mid); border-radius: 2px; }"
-                            "QToolButton::menu-indicator { subcontrol-origin: padding;"
-                            " subcontrol-position: right center; right: 3px; }")
+            # room for the menu arrow, which the style draws over the text otherwise; set
+            # again at each change of scheme (palette(...) is read when a sheet is set: the
+            # buttons stayed light in the dark), the scheme named so the sheet differs
+            palette.style(b, lambda: f"/* {palette.scheme()} */"
+                          "QToolButton { padding-right: 16px; padding-left: 4px;"
+                          " background-color: palette(button); color: palette(button-text);"
+                          " border: 1px solid palette(mid); border-radius: 2px; }"
+                          "QToolButton::menu-indicator { subcontrol-origin: padding;"
+                          " subcontrol-position: right center; right: 3px; }")
         self.errorLabel = QLabel(objectName="filterError")
         palette.style(self.errorLabel, lambda: f"color: {palette.ERROR.css()};")
         self.errorLabel.setVisible(False)
@@ -320,6 +324,11 @@ class FilterBar(QWidget):
         self.flagButton.setText("Flags: " + (flags[0] if len(flags) == 1 else str(len(flags)) if flags else "any"))
         self.flagButton.setToolTip("Showing rows flagged " + " or ".join(flags) if flags else
                                    "Show only entries with one of the ticked flags")
+
+    def _scheme_changed(self, _scheme) -> None:
+        self._valid_icon = _dot_icon(palette.VALID_BORDER, "✓")
+        self._invalid_icon = _dot_icon(palette.INVALID_BORDER, "!")
+        self._show_state()
 
     def _show_state(self) -> None:
         f = self.current()

@@ -158,9 +158,11 @@ class EmitPanel(QWidget):
         grid.setVerticalSpacing(2)
         top = QHBoxLayout()
         top.addWidget(QLabel("Namespace"))
+        top.addSpacing(4)                       # a label keeps off its field (they touched)
         top.addWidget(self.namespaceCombo)
         top.addSpacing(8)
         top.addWidget(QLabel("Event"))
+        top.addSpacing(4)
         top.addWidget(self.eventEdit, 1)
         top.addWidget(self.ackCheck)
         top.addWidget(self.ackTimeoutSpin)
@@ -295,6 +297,11 @@ class EmitPanel(QWidget):
             return True
         return super().eventFilter(watched, event)
 
+    def use_templates(self, templates: EmitTemplates | None) -> None:
+        """The templates the menu offers: an open profile's, or (None) the default set's file."""
+        self.templates = templates if templates is not None else EmitTemplates(
+            S.data_dir(self._settings) / TEMPLATES_FILE)
+
     def save_template(self, name: str) -> EmitTemplate:
         template = EmitTemplate(name.strip(), self.form())
         self.templates.put(template)
@@ -334,10 +341,16 @@ class EmitPanel(QWidget):
                     lambda _checked=False, n=name: self.templates.remove(n))
 
     def _ask_template_name(self) -> None:
-        name, ok = QInputDialog.getText(self, "Save as template", "Template name:",
+        name, ok = QInputDialog.getText(self, "Save as template",
+                                        "Template name (its arguments are kept as typed:\n"
+                                        "write a secret as ${env:NAME}, never its value):",
                                         text=self.eventEdit.text().strip())
         if ok and name.strip():
-            self.save_template(name)
+            try:
+                self.save_template(name)
+            except ValueError as exc:
+                self.argsError.setText(f"Template not saved: {exc}")
+                self.argsError.setVisible(True)
 
     def _template_chosen(self, name: str) -> None:
         problem = self.use_template(name)

@@ -1,6 +1,13 @@
 """Saved emit templates: a name, an event, arguments with `${...}` variables (as scenarios
-have them: inspector/scenarios/variables.py), ack and flags. Kept in a file of their own in
-the per-user data directory (no Qt here), so that connection profiles can take them in.
+have them: inspector/scenarios/variables.py), ack and flags (no Qt here).
+
+With no profile open they are the default set, in a file of their own in the per-user
+data directory; an open connection profile carries its own (inspector/session/profiles.py:
+saved, exported and imported with it), and a profile saved from the window starts with
+the set the composer holds then.
+
+A template's arguments are stored as typed: a secret is written as `${env:NAME}`, never
+as its value (a profile refuses a template holding one of its own secrets).
 
 In the composer a template's `${name}` is the arguments of the last `name` event the server
 sent (`${welcome.sid}`: the sid in the last welcome), as a scenario's `save_as` names what a
@@ -66,16 +73,24 @@ def filled_text(args_text: str, last_args: Callable[[str], list | None], env=Non
 
 
 class EmitTemplates:
-    """The saved templates, by name (saving one under a name taken replaces it)."""
+    """The saved templates, by name (saving one under a name taken replaces it): read from
+    and written to `path`, or (a profile's) given as JSON rows and handed to `on_change`."""
 
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, rows: list | None = None,
+                 on_change: Callable[[list[dict]], None] | None = None):
         self.path = path
+        self.on_change = on_change
         self._items: dict[str, EmitTemplate] = {}
-        raw = read_json(path) if path is not None else None
-        if isinstance(raw, dict):
-            for t in map(EmitTemplate.from_json, raw.get("templates", [])):
-                if t is not None:
-                    self._items[t.name] = t
+        if rows is None:
+            raw = read_json(path) if path is not None else None
+            rows = raw.get("templates", []) if isinstance(raw, dict) else []
+        for t in map(EmitTemplate.from_json, rows if isinstance(rows, list) else []):
+            if t is not None:
+                self._items[t.name] = t
+
+    def rows(self) -> list[dict]:
+        """The templates' JSON form, as a file or a profile holds them."""
+        return [self._items[n].to_json() for n in self.names()]
 
     def names(self) -> list[str]:
         return sorted(self._items, key=str.lower)
@@ -84,8 +99,17 @@ class EmitTemplates:
         return self._items.get(name)
 
     def put(self, template: EmitTemplate) -> None:
+        """Raises ValueError (and keeps what was there) when the template cannot be kept."""
+        old = self._items.get(template.name)
         self._items[template.name] = template
-        self.save()
+        try:
+            self.save()
+        except ValueError:
+            if old is None:
+                del self._items[template.name]
+            else:
+                self._items[template.name] = old
+            raise
 
     def remove(self, name: str) -> None:
         if self._items.pop(name, None) is not None:
@@ -93,7 +117,9 @@ class EmitTemplates:
 
     def save(self) -> None:
         if self.path is not None:
-            write_json(self.path, {"templates": [self._items[n].to_json() for n in self.names()]})
+            write_json(self.path, {"templates": self.rows()})
+        if self.on_change is not None:
+            self.on_change(self.rows())
 
 
 __all__ = ["EmitTemplate", "EmitTemplates", "fill", "filled_text", "names_used", "PayloadError", "VariableError"]

@@ -72,6 +72,7 @@ class NamespacePanel(QWidget):
         room_box = QGroupBox("Rooms")
         self.roomNamespaceLabel = QLabel(objectName="roomNamespaceLabel")
         palette.style(self.roomNamespaceLabel, lambda: f"color: {palette.MUTED.css()};")
+        palette.on_scheme_changed(self._scheme_changed)     # the items' colours are set once, as data
         self.roomEdit = QLineEdit(objectName="roomEdit")
         self.roomEdit.setPlaceholderText("room name")
         self.roomEdit.returnPressed.connect(self._join_clicked)
@@ -184,6 +185,10 @@ class NamespacePanel(QWidget):
         self.namespaceList.blockSignals(False)
         self._refresh_rooms()
         self._update_buttons()
+
+    def _scheme_changed(self, _scheme) -> None:
+        if self._state is not None:
+            self.set_state(self._state)
 
     def _refresh_rooms(self) -> None:
         ns = self.current_namespace()

@@ -48,6 +48,7 @@ class ConnectPlan:
 
 class ProfileBar(QWidget):
     message = Signal(str, bool)          # text, is an error
+    changed = Signal()                   # the open profile (or none) was opened, saved, renamed, closed
 
     def __init__(self, store: ProfileStore, gather: Callable[[str], Profile],
                  apply: Callable[[Profile], None], parent: QWidget | None = None):
@@ -104,6 +105,7 @@ class ProfileBar(QWidget):
         self.combo.blockSignals(False)
         for key in ("rename", "duplicate", "delete"):
             self.actions[key].setEnabled(self.current is not None)
+        self.changed.emit()
         self._refresh_dirty()
 
     def names(self) -> list[str]:

@@ -44,6 +44,7 @@ class SequencePanel(QGroupBox):
         self.removeButton.setToolTip("Remove the selected check")
         self.note = QLabel(objectName="sequenceNote")
         palette.style(self.note, lambda: f"color: {palette.ERROR.css()};")
+        palette.on_scheme_changed(self._scheme_changed)     # the invalid cells' ground is item data
         self.note.setWordWrap(True)
         keep_room(self.note)
         self.note.setVisible(False)
@@ -99,6 +100,9 @@ class SequencePanel(QGroupBox):
             rules.append(SequenceRule(event, path, ns or None))
         self.table.blockSignals(False)
         return rules, problems
+
+    def _scheme_changed(self, _scheme) -> None:
+        self.rules()            # paints the invalid cells again, in the new scheme
 
     def _changed(self, *_args) -> None:
         rules, problems = self.rules()

@@ -49,6 +49,7 @@ class ServerAckPanel(QGroupBox):
         self.removeButton.setToolTip("Remove the selected row")
         self.note = QLabel(objectName="ackReplyNote")
         palette.style(self.note, lambda: f"color: {palette.ERROR.css()};")
+        palette.on_scheme_changed(self._scheme_changed)     # the invalid cells' ground is item data
         self.note.setWordWrap(True)
         keep_room(self.note)
 
@@ -132,6 +133,9 @@ class ServerAckPanel(QGroupBox):
             by_event[event] = AckReply(args, delay, enabled)
         self.table.blockSignals(False)
         return AckReply(default_args, 0.0, enabled), by_event, problems
+
+    def _scheme_changed(self, _scheme) -> None:
+        self.replies()          # paints the invalid cells again, in the new scheme
 
     def _changed(self, *_args) -> None:
         default, by_event, problems = self.replies()

@@ -18,6 +18,7 @@ def converse(ui) -> None:
     ui.wait_for(kind=Kind.ACK, dir=IN, event="echo")
     ui.emit("binary", 16, ack=True)
     ui.wait_for_event("binary_data")
+    ui.wait_for(kind=Kind.ACK, dir=IN, event="binary")     # its ack too: it may come after the event
 
 
 def wait_job(ui, job, timeout=10000) -> None:

@@ -33,6 +33,8 @@ def test_the_tree_expands_and_copies_values_and_paths(qtbot):
     assert [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())] == ["[0]", "[1]"]
     item = tree.item_at_path([1, "data", "items", 2])
     assert item is not None and item.text(1) == "{2 keys}" and item.text(2) == "object"
+    one = shown(qtbot, LogEntry(2, 1.0, IN, Kind.EVENT, "/", "one", [{"n": 1}, [7]])).tree
+    assert [one.topLevelItem(i).text(1) for i in range(2)] == ["{1 key}", "[1 item]"]      # plurals
     tree.setCurrentItem(item)
     assert tree.copy_path() == "$[1].data.items[2]"
     assert QGuiApplication.clipboard().text() == "$[1].data.items[2]"
