@@ -37,6 +37,7 @@ def concurrently(writer: StoreWriter, held_file: Path, *moves: Path) -> tuple[di
     def read() -> None:
         while not stop_reading.is_set():
             seen.add(writer.path)
+        seen.add(writer.path)   # and once after: under load it may not have run since the last move
 
     blocker = sqlite3.connect(str(held_file))
     blocker.execute("BEGIN EXCLUSIVE")           # the writer's next commit waits for this
