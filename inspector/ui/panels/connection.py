@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QToolButton,
@@ -29,7 +28,7 @@ from inspector.session.state import ConnectionState, NamespaceState, SessionStat
 from inspector.ui import palette, shortcuts
 from inspector.ui import settings as S
 from inspector.ui.panels.busy import hold, is_busy
-from inspector.ui.panels.json_field import JsonLineEdit, invalid_style, monospace_font
+from inspector.ui.panels.json_field import JsonLineEdit, PlainTextEdit, invalid_style, monospace_font
 from inspector.wire.options import ConnectionOptions, OptionsError, Parser, Protocol, Transport
 from inspector.wire.payload import PayloadError, parse_optional_object, parse_pairs
 
@@ -158,11 +157,11 @@ class ConnectionPanel(QWidget):
                                          objectName="logSecretsCheck")
         self.logSecretsCheck.setToolTip("Off: a raw CONNECT packet is logged with its auth values "
                                         "masked as ••••")
-        self.queryEdit = QPlainTextEdit(objectName="queryEdit")
+        self.queryEdit = PlainTextEdit(objectName="queryEdit")   # keeps a no-break space
         self.queryEdit.setPlaceholderText("name=value, one per line")
         self.queryEdit.setFont(monospace_font())
         self.queryEdit.setFixedHeight(48)
-        self.headersEdit = QPlainTextEdit(objectName="headersEdit")
+        self.headersEdit = PlainTextEdit(objectName="headersEdit")   # keeps a no-break space
         self.headersEdit.setPlaceholderText("Name: value, one per line")
         self.headersEdit.setFont(monospace_font())
         self.headersEdit.setFixedHeight(48)
@@ -399,7 +398,12 @@ class OptionsDialog(QDialog):
 
 def url_to_remember(url: str) -> str:
     """Settings hold no secrets: a user:password or a query string is not kept."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:      # e.g. "http://[::1" (being typed): as typed, less those two
+        head, sep, rest = url.partition("://")
+        host, slash, path = rest.split("?", 1)[0].split("#", 1)[0].partition("/")
+        return head + sep + host.rsplit("@", 1)[-1] + slash + path if sep else url.split("?", 1)[0]
     netloc = parts.netloc.rsplit("@", 1)[-1]
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
