@@ -1,6 +1,7 @@
 """The connection panel: URL, Connect / Disconnect, status line, and the connection options."""
 from __future__ import annotations
 
+import re
 from typing import Callable
 from urllib.parse import urlsplit, urlunsplit
 
@@ -400,10 +401,8 @@ def url_to_remember(url: str) -> str:
     """Settings hold no secrets: a user:password or a query string is not kept."""
     try:
         parts = urlsplit(url)
-    except ValueError:      # e.g. "http://[::1" (being typed): as typed, less those two
-        head, sep, rest = url.partition("://")
-        host, slash, path = rest.split("?", 1)[0].split("#", 1)[0].partition("/")
-        return head + sep + host.rsplit("@", 1)[-1] + slash + path if sep else url.split("?", 1)[0]
+    except ValueError:          # "http://[::1" (closing the window saves it): cut by hand
+        return re.sub(r"//[^/]*@", "//", re.split(r"[?#]", url, maxsplit=1)[0])
     netloc = parts.netloc.rsplit("@", 1)[-1]
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 

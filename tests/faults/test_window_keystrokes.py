@@ -19,8 +19,6 @@ from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTableWidgetItem  # noqa: E402
 
 from inspector.log.entry import OUT, Kind  # noqa: E402
-from inspector.ui import settings as S  # noqa: E402
-from inspector.ui.panels.connection import url_to_remember  # noqa: E402
 from inspector.wire.payload import PayloadError, parse_args  # noqa: E402
 from tests.faults.raw_server import nested  # noqa: E402
 
@@ -170,22 +168,3 @@ def test_what_the_composer_emits_is_what_was_typed_and_json(inspector_at, shared
     print(outcomes)
     assert outcomes["sent"] and outcomes["refused"]         # both ways were tried
 
-
-@pytest.mark.parametrize(("typed", "kept"), [
-    ("http://[::1", "http://[::1"),                              # urlsplit raises on these:
-    ("http://u:secret@[::1/chat?token=x", "http://[::1/chat"),   # closing the window raised in
-    ("ws://127.0.0.1]:5000/?t=1#f", "ws://127.0.0.1]:5000/"),    # closeEvent, settings unsaved
-    ("http://u:p@h:1/x?t=1", "http://h:1/x")])
-def test_a_url_the_parser_refuses_is_remembered_without_secrets(typed, kept):
-    assert url_to_remember(typed) == kept
-
-
-def test_closing_the_window_with_a_half_typed_ipv6_url_saves_the_settings(inspector, qtbot):
-    ui = inspector
-    ui.type_into("urlEdit", "http://user:pw@[::1")
-    ui.type_into("pathEdit", "/sock")
-    with qtbot.captureExceptions() as raised:
-        ui.window.connection.save()
-    assert not raised
-    assert ui.window.settings.get(S.URL) == "http://[::1"
-    assert ui.window.settings.get(S.PATH) == "/sock"
