@@ -70,8 +70,10 @@ def test_fifty_reconnect_cycles_leak_nothing_and_lose_nothing(node_server, trans
     run(scenario(), timeout=120)
     warm, end = counts["warm"], counts["end"]
     print(f"{transport}: {CYCLES} cycles; after {WARM_UP}: {warm}; after {CYCLES}: {end}")
-    assert end["threads"] == warm["threads"]
-    assert end["fds"] == warm["fds"]
+    # no growth; fewer is allowed: in the full suite a thread or pipe an earlier test left
+    # (a server's output reader, a closing subprocess) may end during the cycles
+    assert end["threads"] <= warm["threads"]
+    assert end["fds"] <= warm["fds"]
     assert end["rss_mb"] - warm["rss_mb"] < RSS_GROWTH_MB
 
 
