@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from inspector.log.json_form import finite
+from inspector.log.json_form import escape_surrogates, finite
 from inspector.log.kinds import Direction, Flag, Kind
 from inspector.wire import deep_json
 from inspector.wire.payload import from_jsonable, to_jsonable
@@ -63,15 +63,16 @@ class LogEntry:
     def to_jsonl(self) -> str:
         """One line of JSON, always valid JSON: NaN and ±Infinity (which a server can send)
         are written as the strings "NaN", "Infinity", "-Infinity", and the flag `nonfinite`
-        says so; the raw packet entries keep the text as it came."""
+        says so; the raw packet entries keep the text as it came.  A lone surrogate is its
+        escape (\\ud800), so the line is UTF-8 too."""
         obj = self.to_json()
         try:
-            return deep_json.dumps(obj, allow_nan=False)
+            return escape_surrogates(deep_json.dumps(obj, allow_nan=False))
         except ValueError:
             flags = [*obj.get("flags", ()), Flag.NONFINITE]
             obj = {k: flags if k == "flags" else finite(obj[k]) if k in ("args", "detail") else obj[k]
                    for k in ("seq", "t", "dir", "kind", *_OPTIONAL) if k in obj or k == "flags"}
-            return deep_json.dumps(obj)
+            return escape_surrogates(deep_json.dumps(obj))
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> "LogEntry":

@@ -4,6 +4,7 @@ form, without a Python walk of the values that hold no bytes)."""
 from __future__ import annotations
 
 import base64
+import re
 
 from inspector.wire import deep_json
 
@@ -14,6 +15,18 @@ def bytes_to_json(value):
     if isinstance(value, (bytes, bytearray, memoryview)):
         return {"_bytes": base64.b64encode(bytes(value)).decode("ascii")}
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(text: str) -> str:
+    """JSON text with each lone surrogate (a server's "\\ud800": JSON and Python take it,
+    UTF-8 has not) written as that escape, as JavaScript's JSON.stringify writes it: text any
+    UTF-8 file or pipe takes, read back the same."""
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def dumps(value) -> str:

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from inspector.log.entry import Flag, LogEntry, check_json
-from inspector.log.json_form import dumps, finite, sliced_dumps
+from inspector.log.json_form import dumps, escape_surrogates, finite, sliced_dumps
 from inspector.wire import deep_json
 from inspector.wire.payload import from_jsonable
 
@@ -85,6 +85,21 @@ def row_of(e: LogEntry, sliced: bool = False) -> tuple:
             e.ack_id, e.rtt_ms, e.bytes,
             dumps(list(e.flags)) if e.flags else None,
             None if e.detail is None else dumps(e.detail))
+
+
+_JSON_COLUMNS = (6, 10, 11)          # args, flags, detail: JSON text (in row_of's order)
+
+
+def storable(row: tuple) -> tuple:
+    """A row SQLite can take when one of its strings holds a lone surrogate: in the JSON
+    columns as its escape (read back the same), in the plain ones (ns, event) as U+FFFD."""
+    def fix(i: int, v):
+        if not isinstance(v, str) or v.isascii():
+            return v
+        if i in _JSON_COLUMNS:
+            return escape_surrogates(v)
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in v)   # short
+    return tuple(fix(i, v) for i, v in enumerate(row))
 
 
 def entry_of(row: tuple) -> LogEntry:

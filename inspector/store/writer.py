@@ -28,7 +28,7 @@ from typing import Callable
 from inspector.log.entry import LogEntry
 from inspector.log.json_form import bytes_to_json
 from inspector.log.row_text import LARGE_ROW
-from inspector.store.rows import COLUMNS, INSERT, StoreError, open_file, row_of
+from inspector.store.rows import COLUMNS, INSERT, StoreError, open_file, row_of, storable
 from inspector.wire.loop import courtesy
 
 FLUSH_S = 0.2
@@ -220,7 +220,7 @@ class StoreWriter:
                 # a large entry's JSON in slices: one C call over it would hold the GIL (the
                 # window) for all of it (a quarter of a second for 50 MB)
                 large = [e for e in part if (e.bytes or 0) > LARGE_ROW]
-                conn.executemany(INSERT, [row_of(e, sliced=True) for e in large])
+                self._insert_rows([row_of(e, sliced=True) for e in large])
                 part = [e for e in part if (e.bytes or 0) <= LARGE_ROW]
                 if not part:
                     continue
@@ -230,9 +230,18 @@ class StoreWriter:
             except (TypeError, ValueError, RecursionError):
                 doc = None          # NaN, an odd value or deep nesting: row by row, as Python sees it
             if doc is not None:
-                conn.execute(INSERT_JSON, (doc,))
-            else:
-                conn.executemany(INSERT, [row_of(e) for e in part])
+                try:
+                    conn.execute(INSERT_JSON, (doc,))
+                    continue
+                except UnicodeEncodeError:      # a lone surrogate: row by row, made storable
+                    pass
+            self._insert_rows([row_of(e) for e in part])
+
+    def _insert_rows(self, rows: list[tuple]) -> None:
+        try:
+            self._conn.executemany(INSERT, rows)
+        except UnicodeEncodeError:              # rare: only then are the strings looked through
+            self._conn.executemany(INSERT, [storable(r) for r in rows])
 
     def _do_moves(self) -> None:
         """The moves asked for, in order, each caller told of its own."""

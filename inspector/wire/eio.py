@@ -331,7 +331,9 @@ class InspectorEngine(engineio.AsyncClient):
             self.last_pong = self.last_rx
             self.pong_event.set()
         elif ptype == eio_packet.CLOSE:
-            self.close_cause = (SERVER_DISCONNECT, "the server closed the Engine.IO session")
+            # socket.io-client's words: the transport closed ("transport close"), so it
+            # reconnects; "server disconnect" is a Socket.IO DISCONNECT, which stays closed
+            self.close_cause = (TRANSPORT_CLOSE, "the server closed the Engine.IO session")
             await self.disconnect(abort=True, reason=self.reason.SERVER_DISCONNECT)
 
     def tap(self, direction: str, data, transport: str) -> None:

@@ -104,9 +104,10 @@ function parseArgs(argv) {
   return { flag, value, number: (name, dflt) => Number(value(name, dflt)) };
 }
 
-// Listen on 127.0.0.1, port 0, print READY, close on SIGTERM / SIGINT.
+// Listen on 127.0.0.1, port 0 (or `--port N`: a server restarted on the port of the one it
+// replaces), print READY, close on SIGTERM / SIGINT.
 function serve(httpServer, io) {
-  httpServer.listen(0, "127.0.0.1", () => {
+  httpServer.listen(parseArgs(process.argv).number("--port", 0), "127.0.0.1", () => {
     const { port } = httpServer.address();
     console.log(`READY http://127.0.0.1:${port}`);
   });

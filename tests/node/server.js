@@ -10,6 +10,7 @@
 //   --connect-delay MS    every namespace answers a CONNECT MS later (a slow middleware)
 //   --transports LIST     the transports the server accepts, comma-separated (default both)
 //   --refuse MESSAGE      allowRequest refuses every handshake with MESSAGE (HTTP 403 on polling)
+//   --port N              listen on port N instead of a free one (a restart on the same port)
 //
 // Namespaces and handlers: handlers.js (shared with server_v3.js and server_v2.js).
 const http = require("http");

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QToolButton,
@@ -30,7 +29,7 @@ from inspector.session.state import ConnectionState, NamespaceState, SessionStat
 from inspector.ui import palette, shortcuts
 from inspector.ui import settings as S
 from inspector.ui.panels.busy import hold, is_busy
-from inspector.ui.panels.json_field import NO_LIMIT, JsonLineEdit, invalid_style, monospace_font
+from inspector.ui.panels.json_field import NO_LIMIT, JsonLineEdit, PlainTextEdit, invalid_style, monospace_font
 from inspector.wire.options import ConnectionOptions, OptionsError, Parser, Protocol, Transport
 from inspector.wire.payload import PayloadError, parse_optional_object, parse_pairs
 
@@ -159,11 +158,11 @@ class ConnectionPanel(QWidget):
                                          objectName="logSecretsCheck")
         self.logSecretsCheck.setToolTip("Off: a raw CONNECT packet is logged with its auth values "
                                         "masked as ••••")
-        self.queryEdit = QPlainTextEdit(objectName="queryEdit")
+        self.queryEdit = PlainTextEdit(objectName="queryEdit")   # keeps a no-break space
         self.queryEdit.setPlaceholderText("name=value, one per line")
         self.queryEdit.setFont(monospace_font())
         self.queryEdit.setFixedHeight(48)
-        self.headersEdit = QPlainTextEdit(objectName="headersEdit")
+        self.headersEdit = PlainTextEdit(objectName="headersEdit")   # keeps a no-break space
         self.headersEdit.setPlaceholderText("Name: value, one per line")
         self.headersEdit.setFont(monospace_font())
         self.headersEdit.setFixedHeight(48)

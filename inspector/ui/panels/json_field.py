@@ -36,7 +36,20 @@ def monospace_font():
     return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
 
-class JsonTextEdit(QPlainTextEdit):
+class PlainTextEdit(QPlainTextEdit):
+    """A QPlainTextEdit whose toPlainText() is what was typed: Qt's makes a no-break space
+    (U+00A0) a plain space, which would change a string argument, a query or header value."""
+
+    def toPlainText(self) -> str:  # noqa: N802 (Qt's name)
+        raw = self.document().toRawText()
+        if "\xa0" not in raw:
+            return super().toPlainText()
+        for separator in ("\u2029", "\u2028", "\ufdd0", "\ufdd1"):  # what Qt's makes a newline
+            raw = raw.replace(separator, "\n")
+        return raw
+
+
+class JsonTextEdit(PlainTextEdit):
     """A multi-line JSON editor with a companion error label.
 
     `parser` turns the text into a value or raises PayloadError; the result
