@@ -360,16 +360,22 @@ def test_reconnect_delay_increases_every_time(support_server):
     run(scenario())
 
 
+async def disconnect_at_the_first_attempt(session) -> None:
+    """Connect to a server that never answers, then Disconnect once the reconnect series
+    has made its first attempt (the connect call ends either way)."""
+    connecting = asyncio.ensure_future(session.connect())
+    await until(lambda: session.attempt >= 1, what="a first reconnect attempt")
+    await session.disconnect()
+    with contextlib.suppress(ConnectError, asyncio.CancelledError):
+        await connecting
+
+
 def test_disconnect_at_the_first_attempt_stops_reconnection(support_server):
     # "should stop reconnecting when force closed" (issue 10, behaviour 7)
     async def scenario():
         session = timing_out(support_server, "/invalid")
         rec = Recorder(session)
-        connecting = asyncio.ensure_future(session.connect())
-        await until(lambda: session.attempt >= 1, what="a first reconnect attempt")
-        await session.disconnect()
-        with contextlib.suppress(ConnectError, asyncio.CancelledError):
-            await connecting
+        await disconnect_at_the_first_attempt(session)
         assert session.state == "disconnected" and not session.client.reconnecting
         assert session.attempt == 1 and len(rec.find(kind="reconnect_attempt")) <= 1
     run(scenario())
@@ -380,11 +386,7 @@ def test_connect_after_stopping_reconnection_reconnects(support_server):
     async def scenario():
         session = timing_out(support_server, "/invalid")
         rec = Recorder(session)
-        first = asyncio.ensure_future(session.connect())
-        await until(lambda: session.attempt >= 1, what="a first reconnect attempt")
-        await session.disconnect()
-        with contextlib.suppress(ConnectError, asyncio.CancelledError):
-            await first
+        await disconnect_at_the_first_attempt(session)
         mark = rec.entries[-1].seq
         second = asyncio.ensure_future(session.connect())
         await rec.wait_for(kind="reconnect_attempt", where=lambda e: e.seq > mark)
