@@ -69,6 +69,7 @@ class Session:
                  clock: Callable[[], float] = time.time):
         self.options = options or ConnectionOptions()
         self._clock = clock
+        self.name: str | None = None       # the client's name in a workspace (on every entry)
         self._seq = 0
         self._subs: list[Callable[[LogEntry], None]] = []
         self._state_subs: list[Callable[[SessionState], None]] = []
@@ -116,7 +117,7 @@ class Session:
              size: int | None = None, flags: tuple = (), detail: dict | None = None) -> LogEntry:
         self._seq += 1
         entry = LogEntry(self._seq, self._clock(), direction, kind, ns, event, args,
-                         ack_id, rtt_ms, size, flags, detail)
+                         ack_id, rtt_ms, size, flags, detail, self.name)
         for fn in self._subs:
             try:
                 fn(entry)
