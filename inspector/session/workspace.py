@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -69,6 +70,7 @@ class Workspace:
         self._clients: dict[str, Client] = {}
         self._subs: list[Callable[[LogEntry], None]] = []
         self._unsubs: dict[str, Callable[[], None]] = {}
+        self._seq = itertools.count(1).__next__     # one seq for every client's entries
 
     # -- the list ---------------------------------------------------------------------
     def names(self) -> list[str]:
@@ -122,6 +124,7 @@ class Workspace:
         if options is not None:
             session.options = options
         session.name = name
+        session.share_seq(self._seq)
         client = Client(name, session, self._free_colour(), list(namespaces or []), dict(auth or {}),
                         {ns: list(r) for ns, r in (rooms or {}).items()})
         self._clients[name] = client
