@@ -627,6 +627,9 @@ async def _run_one(sc: "scenario_file.Scenario", url: str | None, out: TextIO,
     if log is not None:
         session.subscribe(Printer(log))
     runner = ScenarioRunner(sc, session, url=url, env=env)
+    for other in runner.sessions.values():     # a scenario's other clients: in the log too
+        if other is not session and log is not None:
+            other.subscribe(Printer(log))
     if sc.connection.get("reconnection", True):
         session.subscribe(_attempts_shower("`reconnection: false` in its connection"))
     started = time.time()
@@ -654,7 +657,12 @@ async def _run_one(sc: "scenario_file.Scenario", url: str | None, out: TextIO,
         summary = f"  passed: {plural(len(results) - 1, 'step')} in {duration(seconds)}"
     lines.append(summary)
     print(summary, file=out, flush=True)
-    suite = junit.SuiteReport(sc.file, sc.name, runner.url, results, started, "\n".join(lines) + "\n")
+    stats = runner.stats() if sc.clients else None      # several clients: who received what
+    if stats is not None:
+        lines.append(f"  {stats.words()}")
+        print(lines[-1], file=out, flush=True)
+    suite = junit.SuiteReport(sc.file, sc.name, runner.url, results, started, "\n".join(lines) + "\n",
+                              stats)
     return suite, bool(failed), runner.connect_failed
 
 

@@ -9,6 +9,7 @@ It shows what the inspector can see without a server of your own:
            `slow_echo` (an ack after a delay), `history` (what the server received)
   /chat    join / leave, `message` {"room", "text"} broadcast to the room, echo
   /admin   needs auth {"token": "demo-token"}; `stats`, `kick`
+  /cheatsheet  every server-side emit form on request (demo/cheatsheet.py)
 
 Run it alone with `python -m inspector.demo.server [--port 0]`: it prints
 `READY <url>` once it listens.
@@ -26,6 +27,8 @@ from typing import Any
 import socketio
 from aiohttp import web
 
+from inspector.demo import cheatsheet
+
 DEMO_TOKEN = "demo-token"
 
 
@@ -33,8 +36,10 @@ class DemoServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *,
                  tick_interval: float = 2.0, admin_token: str = DEMO_TOKEN,
                  ping_interval: float = 25.0, ping_timeout: float = 20.0,
-                 path: str = "socket.io", parser: str = "json"):
+                 path: str = "socket.io", parser: str = "json",
+                 client_manager: Any = None, node: str = ""):
         self.host, self.port = host, port
+        self.node = node                    # its name in a cluster (demo/cluster.py), e.g. "A"
         self.tick_interval = tick_interval
         self.admin_token = admin_token
         self.sio = socketio.AsyncServer(
@@ -42,7 +47,8 @@ class DemoServer:
             ping_interval=ping_interval, ping_timeout=ping_timeout,
             max_http_buffer_size=64 * 1024 * 1024,
             # "msgpack": python-socketio's msgpack serializer (what socket.io-msgpack-parser speaks)
-            serializer="msgpack" if parser == "msgpack" else "default")
+            serializer="msgpack" if parser == "msgpack" else "default",
+            **({"client_manager": client_manager} if client_manager is not None else {}))
         self.app = web.Application(middlewares=[self._track_transports])
         self.sio.attach(self.app, socketio_path=path.strip("/"))
         self.received: list[tuple[str, str, list]] = []   # (ns, event, args), in order
@@ -140,7 +146,8 @@ class DemoServer:
             self.received.append((namespace, event, list(args)))
             return {"unknown_event": event}
 
-        for ns in ("/", "/chat", "/admin"):
+        cheatsheet.register(self)           # /cheatsheet: every server-side emit form
+        for ns in ("/", "/chat", "/admin", cheatsheet.NS):
             self._on("echo", ns)(self._echo)
             self._on("join", ns)(self._make_join(ns))
             self._on("leave", ns)(self._make_leave(ns))
@@ -285,6 +292,9 @@ class DemoServer:
 
 
 async def _serve(args) -> None:
+    if args.cluster:
+        from inspector.demo.cluster import serve_cluster
+        return await serve_cluster(args)
     server = DemoServer(args.host, args.port, tick_interval=args.tick,
                         ping_interval=args.ping_interval, ping_timeout=args.ping_timeout,
                         path=args.path, parser=args.parser)
@@ -313,6 +323,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parser", choices=["json", "msgpack"], default="json",
                         help="the Socket.IO parser: json (default) or msgpack (python-socketio's "
                              "msgpack serializer, as socket.io-msgpack-parser)")
+    parser.add_argument("--cluster", action="store_true",
+                        help="two nodes sharing a Redis adapter (needs redis-server, started on a free "
+                             "port unless --redis is given); --port and --port+1 (0: free ports)")
+    parser.add_argument("--redis", metavar="URL", help="with --cluster: this Redis instead of starting one")
     args = parser.parse_args(argv)
     asyncio.run(_serve(args))
     return 0

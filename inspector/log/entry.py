@@ -25,7 +25,7 @@ DIRECTIONS: tuple[Direction, ...] = tuple(Direction)
 KINDS: tuple[Kind, ...] = tuple(Kind)
 FLAGS: tuple[Flag, ...] = tuple(Flag)
 
-_OPTIONAL = ("ns", "event", "args", "ack_id", "rtt_ms", "bytes", "flags", "detail")
+_OPTIONAL = ("ns", "event", "args", "ack_id", "rtt_ms", "bytes", "flags", "detail", "client")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,7 @@ class LogEntry:
     bytes: int | None = None
     flags: tuple[str, ...] = ()
     detail: dict | None = field(default=None)
+    client: str | None = None        # which client of a workspace; None: the only one (files before)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON-able dict of this entry; bytes become {"_bytes": base64}."""
@@ -86,6 +87,7 @@ class LogEntry:
             ack_id=obj.get("ack_id"), rtt_ms=obj.get("rtt_ms"), bytes=obj.get("bytes"),
             flags=tuple(obj.get("flags") or ()),
             detail=from_jsonable(detail) if detail is not None else None,
+            client=obj.get("client"),
         )
 
     @classmethod
@@ -125,3 +127,6 @@ def check_json(obj: Any) -> None:
         raise ValueError("ack_id and bytes must be integers")
     if rtt_ms is not None and not isinstance(rtt_ms, (int, float)):
         raise ValueError("rtt_ms must be a number")
+    client = obj.get("client")
+    if client is not None and not isinstance(client, str):
+        raise ValueError("client must be a string")

@@ -220,6 +220,7 @@ def semantic_problems(sc, node: yaml.Node) -> list[Problem]:
     """Namespaces not open at a step, variables used before they are saved, bad patterns and bytes."""
     problems: list[Problem] = []
     open_ns = {ns for ns, _ in sc.namespaces}
+    open_ns |= {ns for name in sc.clients for ns, _ in sc.client_namespaces(name)}   # any client's
     saved: set[str] = set()
     for step in sc.steps:
         f, where = step.fields, f"step {step.index} ({step.kind})"
@@ -228,6 +229,9 @@ def semantic_problems(sc, node: yaml.Node) -> list[Problem]:
             line = key_line(node, ["steps", step.index - 1], key) if key else step.line
             problems.append(Problem(sc.file, line, f"{where}: {message}"))
 
+        if "client" in f and f["client"] not in sc.clients:
+            known = ", ".join(sc.clients) or "none: the scenario has no `clients:`"
+            add(f"no client named {f['client']!r} (clients: {known})", "client")
         if step.kind in ("open",):
             open_ns.add(step.value)
         elif step.kind == "close":

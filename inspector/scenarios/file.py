@@ -80,6 +80,49 @@ class Scenario:
     rooms: dict = field(default_factory=dict)
     server_acks: dict = field(default_factory=dict)
     lines: dict = field(default_factory=dict)     # top-level key -> line
+    clients: dict = field(default_factory=dict)   # name -> its overrides (empty: one client as before)
+
+    def client_names(self) -> list[str]:
+        """Every client, copies of a `repeat` one spelled out (bob-1 ... bob-N); [] for one client."""
+        return [c for name in self.clients for c in self.copies(name)]
+
+    def copies(self, name: str) -> list[str]:
+        n = (self.clients.get(name) or {}).get("repeat")
+        return [f"{name}-{i}" for i in range(1, n + 1)] if n else [name]
+
+    def step_clients(self, step: "Step") -> list[str | None]:
+        """Who runs a step: the copies of its `client` (default the first); [None] for one client."""
+        if not self.clients:
+            return [None]
+        return self.copies(step.get("client") or next(iter(self.clients)))
+
+    def client_of(self, copy: str) -> str:
+        """The `clients:` entry a client (or a copy of one) comes from."""
+        if copy in self.clients:
+            return copy
+        return copy.rpartition("-")[0]
+
+    def client_options(self, copy: str, url: str | None = None,
+                       env: Mapping[str, str] | None = None) -> ConnectionOptions:
+        """The scenario's connection with what the client changes (its url, connection keys)."""
+        own = self.clients.get(self.client_of(copy)) or {}
+        try:
+            client_url = substitute(own["url"], {}, env) if own.get("url") else None
+        except VariableError as exc:
+            raise ScenarioError([Problem(self.file, self.lines.get("clients", 1), f"client {copy}: {exc}")]) from None
+        base = self.connection
+        if own.get("connection"):
+            self.connection = {**base, **own["connection"]}
+        try:
+            return self.options(client_url or url, env)
+        finally:
+            self.connection = base
+
+    def client_namespaces(self, copy: str) -> list[tuple[str, dict | None]]:
+        own = self.clients.get(self.client_of(copy)) or {}
+        if not own.get("namespaces"):
+            return self.namespaces
+        return [(i, None) if isinstance(i, str) else (i["name"], i.get("auth")) for i in own["namespaces"]]
 
     @property
     def base_dir(self) -> Path | None:
@@ -271,4 +314,4 @@ def _build(data: dict, node: yaml.Node, file: str) -> Scenario:
         file=file, name=data.get("name") or (Path(file).stem if not file.startswith("<") else "scenario"),
         steps=steps, url=url, connection=data.get("connection") or {}, namespaces=namespaces,
         timeout=float(data.get("timeout", DEFAULT_TIMEOUT)), rooms=data.get("rooms") or {},
-        server_acks=acks, lines=lines)
+        server_acks=acks, lines=lines, clients=data.get("clients") or {})

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from inspector.scenarios.run_stats import RunStats
 from inspector.scenarios.runner import FAILED, SKIPPED, StepResult
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -27,6 +28,7 @@ class SuiteReport:
     results: list[StepResult]
     started: float = field(default_factory=time.time)
     output: str = ""
+    stats: RunStats | None = None        # a run with several clients: deliveries, ack percentiles
 
     @property
     def classname(self) -> str:
@@ -48,6 +50,8 @@ def build(suites: list[SuiteReport]) -> ET.Element:
                            hostname=socket.gethostname())
         props = ET.SubElement(el, "properties")
         ET.SubElement(props, "property", name="url", value=suite.url or "")
+        for name, value in (suite.stats.properties() if suite.stats else {}).items():
+            ET.SubElement(props, "property", name=_clean(name), value=value)
         for r in suite.results:
             case = ET.SubElement(el, "testcase", classname=suite.classname,
                                  name=_clean(f"{r.index:02d} {r.label}"),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import itertools
 import os
 import time
 from dataclasses import dataclass, field
@@ -26,9 +27,11 @@ from enum import StrEnum
 from typing import Any, Callable, Mapping
 
 from inspector.log.entry import IN, OUT, Kind, LogEntry
+from inspector.scenarios import run_stats
 from inspector.scenarios.file import DEFAULT_WITHIN, Scenario, ScenarioError, Step
 from inspector.scenarios.journal import Journal
 from inspector.scenarios.matching import mismatch, show
+from inspector.scenarios.run_stats import RunStats
 from inspector.scenarios.variables import VariableError, substitute
 from inspector.session.acks import AckFailed, AckTimeout
 from inspector.session.errors import ConnectError
@@ -89,9 +92,25 @@ class ScenarioRunner:
     """connect(), then next() step by step, or run() to the end; close() when done."""
 
     def __init__(self, scenario: Scenario, session: Session, *, url: str | None = None,
-                 env: Mapping[str, str] | None = None):
+                 env: Mapping[str, str] | None = None,
+                 session_factory: Callable[[], Session] = Session):
         self.scenario = scenario
-        self.session = session
+        self.session = session          # the first client's (the window's own)
+        # the clients by name (a scenario without `clients:`: the one session, named None)
+        names = scenario.client_names()
+        self._first_name = session.name
+        if names:
+            session.name = names[0]
+            self.sessions: dict[str | None, Session] = {names[0]: session}
+            for name in names[1:]:
+                self.sessions[name] = session_factory()
+                self.sessions[name].name = name
+            counter = itertools.count(session.last_seq + 1).__next__   # one log: seq unique in it
+            for s in self.sessions.values():
+                s.share_seq(counter)
+        else:       # keyed by its own name: the window's session may have one
+            self.sessions = {session.name: session}
+        self._unsubscribes: list[Callable[[], None]] = []
         self.url = url or scenario.url
         self.env = os.environ if env is None else env
         self.journal = Journal()
@@ -109,6 +128,8 @@ class ScenarioRunner:
     @property
     def connect_label(self) -> str:
         names = ", ".join(ns for ns, _ in self.scenario.namespaces)
+        if self.scenario.clients:
+            return f"connect {len(self.sessions)} clients to {self.url or '(no URL)'} ({names})"
         return f"connect {self.url or '(no URL)'} ({names})"
 
     @property
@@ -123,26 +144,46 @@ class ScenarioRunner:
     def passed(self) -> bool:
         return self.done and not self.connect_failed and all(r.passed for r in self.results)
 
+    def stats(self) -> RunStats:
+        """Delivery counts and ack round-trip percentiles over every client of the run."""
+        return run_stats.of(self.journal.entries, len(self.sessions))
+
     # -- running ---------------------------------------------------------------------
     async def connect(self) -> StepResult:
         started = time.monotonic()
         sc = self.scenario
+        plans = {}
         try:
-            options = sc.options(self.url, self.env)
-            ns_auth = sc.namespace_auth(self.env)
-        except ScenarioError as exc:
+            for name in self.sessions:
+                namespaces = sc.client_namespaces(name) if sc.clients else sc.namespaces
+                options = (sc.client_options(name, self.url, self.env) if sc.clients
+                           else sc.options(self.url, self.env))
+                auth = {ns: substitute(a, {}, self.env) for ns, a in namespaces if a is not None}
+                plans[name] = (options, [ns for ns, _ in namespaces], auth or sc.namespace_auth(self.env))
+        except (ScenarioError, VariableError) as exc:
             return self._connect_result(started, FAILED, str(exc))
         self.journal.start()
-        if self.session.state != ConnectionState.DISCONNECTED:
-            await self.session.disconnect()      # a scenario describes its own connection
+        for session in self.sessions.values():
+            if session.state != ConnectionState.DISCONNECTED:
+                await session.disconnect()      # a scenario describes its own connection
         if self._unsubscribe is None:
             self._unsubscribe = self.session.subscribe(self.journal.record)
+            self._unsubscribes = [s.subscribe(self.journal.record) for s in self.sessions.values()
+                                  if s is not self.session]
         self._apply_settings()
-        try:
-            opened = await self.session.connect(options, [ns for ns, _ in sc.namespaces], ns_auth)
-        except ConnectError as exc:
-            return self._connect_result(started, FAILED, f"cannot connect: {exc}")
-        refused = [f"{ns}: {r}" for ns, r in opened.items() if isinstance(r, Exception)]
+        got = await asyncio.gather(*(self.sessions[n].connect(*plan) for n, plan in plans.items()),
+                                   return_exceptions=True)
+        failed, refused = [], []
+        for name, opened in zip(plans, got, strict=True):
+            who = f"{name}: " if sc.clients else ""
+            if isinstance(opened, ConnectError):
+                failed.append(f"{who}{opened}")
+            elif isinstance(opened, BaseException):
+                raise opened
+            else:
+                refused += [f"{who}{ns}: {r}" for ns, r in opened.items() if isinstance(r, Exception)]
+        if failed:
+            return self._connect_result(started, FAILED, "cannot connect: " + "; ".join(failed))
         if refused:
             return self._connect_result(started, FAILED, "namespace not opened: " + "; ".join(refused))
         return self._connect_result(started, PASSED)
@@ -193,17 +234,36 @@ class ScenarioRunner:
     async def close(self, disconnect: bool = True) -> None:
         if disconnect and self.session.state != ConnectionState.DISCONNECTED:
             await self.session.disconnect()
+        # the other clients are the run's own: always disconnected
+        await asyncio.gather(*(s.disconnect() for s in self.sessions.values()
+                               if s is not self.session and s.state != ConnectionState.DISCONNECTED))
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        for unsubscribe in self._unsubscribes:
+            unsubscribe()
+        self._unsubscribes = []
         self._restore_settings()
+        self.session.name = self._first_name
+        if len(self.sessions) > 1:          # the window's session goes on after the run's last seq
+            self.session._seq = max(s.last_seq for s in self.sessions.values())
+            self.session.share_seq(None)
 
     async def run_step(self, step: Step) -> StepResult:
         started = time.monotonic()
         if step.is_action:
             self._floor = len(self.journal)
+        run = getattr(self, f"_{step.kind}")
         try:
-            entries = await getattr(self, f"_{step.kind}")(step)
+            clients = [self.session.name if c is None else c for c in self.scenario.step_clients(step)]
+            if len(clients) == 1:
+                entries = await run(step, clients[0])
+            else:       # every copy of a repeated client at once; the first failure is the step's
+                got = await asyncio.gather(*(run(step, c) for c in clients), return_exceptions=True)
+                bad = next((g for g in got if isinstance(g, BaseException)), None)
+                if bad is not None:
+                    raise bad
+                entries = [e for g in got for e in (g or [])]
         except StepFailed as exc:
             return StepResult(step.index, step.label, FAILED, _ms(started), step.line,
                               self._redact(f"step {step.index} (line {step.line}): {exc}"),
@@ -245,23 +305,24 @@ class ScenarioRunner:
         return self._sub(step.ns)
 
     # -- actions ------------------------------------------------------------------------
-    async def _emit(self, step: Step) -> list[LogEntry]:
+    async def _emit(self, step: Step, client: str | None = None) -> list[LogEntry]:
         ns, event = self._ns(step), self._sub(step.value)
         args = resolve_bytes(self._sub(step.get("args", [])), self.scenario.base_dir)
         ack = bool(step.get("ack")) or "expect_ack" in step.fields or "save_as" in step.fields
         timeout = self._ack_timeout(step)
         before = len(self.journal)
-        result = await self.session.emit(ns, event, args, ack=ack, timeout=timeout,
+        result = await self.sessions[client].emit(ns, event, args, ack=ack, timeout=timeout,
                                          compress=bool(step.get("compress", True)),
                                          volatile=bool(step.get("volatile")))
         if result.outcome == EmitOutcome.DROPPED:
             raise StepFailed(f"the volatile emit {event!r} was dropped: the transport was not ready")
         if not ack:
-            return [e for e in self.journal.entries[before:] if e.dir == OUT and e.event == event][:1]
-        return await self._answer(step, ns, event, result, timeout)
+            return [e for e in self.journal.entries[before:] if e.dir == OUT and e.event == event
+                    and e.client == client][:1]
+        return await self._answer(step, ns, event, result, timeout, client)
 
     async def _answer(self, step: Step, ns: str, event: str, result,
-                      timeout: float | None) -> list[LogEntry]:
+                      timeout: float | None, client: str | None = None) -> list[LogEntry]:
         try:
             answer = await result.answer
         except AckTimeout:
@@ -269,7 +330,7 @@ class ScenarioRunner:
             raise StepFailed(f"no ack for {event!r} on {ns} {within}", self.journal.last_on(ns)) from None
         except AckFailed as exc:        # e.g. the connection ended before the answer came
             raise StepFailed(str(exc), self.journal.last_on(ns)) from None
-        entries = self._ack_entries(ns, result.ack_id)
+        entries = self._ack_entries(ns, result.ack_id, client)
         if "expect_ack" in step.fields:
             pattern = resolve_bytes(self._sub(step.get("expect_ack")), self.scenario.base_dir)
             why = mismatch(pattern, answer.args, "ack")
@@ -280,39 +341,39 @@ class ScenarioRunner:
         self._save(step, answer.args)
         return entries
 
-    def _ack_entries(self, ns: str, ack_id: int | None) -> list[LogEntry]:
-        return [e for e in self.journal.entries if e.ns == ns and e.ack_id == ack_id
+    def _ack_entries(self, ns: str, ack_id: int | None, client: str | None = None) -> list[LogEntry]:
+        return [e for e in self.journal.entries if e.ns == ns and e.ack_id == ack_id and e.client == client
                 and ((e.dir == OUT and e.kind == Kind.EVENT) or (e.dir == IN and e.kind == Kind.ACK))]
 
-    async def _join(self, step: Step) -> list[LogEntry]:
+    async def _join(self, step: Step, client: str | None = None) -> list[LogEntry]:
         ns, room = self._ns(step), self._sub(step.value)
-        result = await self.session.join_room(ns, room, self._timeout(step))
-        return await self._answer(step, ns, f"{self.session.rooms.join_event} {room}", result,
-                                  self._timeout(step))
+        result = await self.sessions[client].join_room(ns, room, self._timeout(step))
+        return await self._answer(step, ns, f"{self.sessions[client].rooms.join_event} {room}", result,
+                                  self._timeout(step), client)
 
-    async def _leave(self, step: Step) -> list[LogEntry]:
+    async def _leave(self, step: Step, client: str | None = None) -> list[LogEntry]:
         ns, room = self._ns(step), self._sub(step.value)
-        result = await self.session.leave_room(ns, room, self._timeout(step))
-        return await self._answer(step, ns, f"{self.session.rooms.leave_event} {room}", result,
-                                  self._timeout(step))
+        result = await self.sessions[client].leave_room(ns, room, self._timeout(step))
+        return await self._answer(step, ns, f"{self.sessions[client].rooms.leave_event} {room}", result,
+                                  self._timeout(step), client)
 
-    async def _open(self, step: Step) -> list[LogEntry]:
+    async def _open(self, step: Step, client: str | None = None) -> list[LogEntry]:
         ns = self._sub(step.value)
         before = len(self.journal)
-        got = await self.session.open_namespace(ns, self._sub(step.get("auth")))
+        got = await self.sessions[client].open_namespace(ns, self._sub(step.get("auth")))
         if isinstance(got, Exception):
             raise StepFailed(f"{ns} was not opened: {got}")
         return [e for e in self.journal.entries[before:] if e.kind == Kind.CONNECT and e.ns == ns]
 
-    async def _close(self, step: Step) -> list[LogEntry]:
-        await self.session.close_namespace(self._sub(step.value))
+    async def _close(self, step: Step, client: str | None = None) -> list[LogEntry]:
+        await self.sessions[client].close_namespace(self._sub(step.value))
         return []
 
-    async def _drop(self, step: Step) -> list[LogEntry]:
-        await self.session.drop_transport()
+    async def _drop(self, step: Step, client: str | None = None) -> list[LogEntry]:
+        await self.sessions[client].drop_transport()
         return []
 
-    async def _wait(self, step: Step) -> list[LogEntry]:
+    async def _wait(self, step: Step, client: str | None = None) -> list[LogEntry]:
         await asyncio.sleep(float(step.value))
         return []
 
@@ -332,7 +393,7 @@ class ScenarioRunner:
         missing = [f for f in flags if f not in e.flags]
         return f"without the flag(s) {', '.join(missing)}" if missing else None
 
-    async def _expect(self, step: Step) -> list[LogEntry]:
+    async def _expect(self, step: Step, client: str | None = None) -> list[LogEntry]:
         ns, event, pattern, flags = self._event_test(step)
         count = int(step.get("count", 1))
         timeout = self._timeout(step)
@@ -346,7 +407,8 @@ class ScenarioRunner:
             while pos < len(indexes) and len(found) < count:
                 e = entries[indexes[pos]]
                 pos += 1
-                if self.journal.taken_by(e) is None and self._why_not(e, pattern, flags) is None:
+                if e.client == client and self.journal.taken_by(e) is None \
+                        and self._why_not(e, pattern, flags) is None:
                     found.append(e)
             return found if len(found) >= count else None
 
@@ -355,14 +417,14 @@ class ScenarioRunner:
             args = f" with args matching {show(pattern, 120)}" if pattern is not None else ""
             flagged = f" flagged {', '.join(flags)}" if flags else ""
             got = f"; {len(found)} came" if count > 1 else ""
-            raise StepFailed(f"expected {what} on {ns}{args}{flagged} within {timeout:g} s{got}",
+            raise StepFailed(f"expected {what} on {ns}{_by(client)}{args}{flagged} within {timeout:g} s{got}",
                              self.journal.nearest(ns, event, lambda e: self._why_not(e, pattern, flags)),
                              found)
         self.journal.take(found, step.index)
         self._save(step, found[-1].args or [])
         return found
 
-    async def _expect_no(self, step: Step) -> list[LogEntry]:
+    async def _expect_no(self, step: Step, client: str | None = None) -> list[LogEntry]:
         ns, event, pattern, flags = self._event_test(step)
         within = float(step.get("within", DEFAULT_WITHIN))
         indexes, entries = self.journal.events(ns, event), self.journal.entries
@@ -373,25 +435,27 @@ class ScenarioRunner:
             while pos < len(indexes):
                 e = entries[indexes[pos]]
                 pos += 1
-                if self.journal.taken_by(e) is None and self._why_not(e, pattern, flags) is None:
+                if e.client == client and self.journal.taken_by(e) is None \
+                        and self._why_not(e, pattern, flags) is None:
                     return e
             return None
 
         bad = await self.journal.until(check, within)
         if bad is not None:
             args = f" matching {show(pattern, 120)}" if pattern is not None else ""
-            raise StepFailed(f"expected no {event!r} on {ns}{args}, but one arrived {self.journal.when(bad)}",
+            raise StepFailed(f"expected no {event!r} on {ns}{_by(client)}{args}, but one arrived "
+                             f"{self.journal.when(bad)}",
                              [self.journal.describe(bad)], [bad])
         return []
 
-    async def _expect_gap(self, step: Step) -> list[LogEntry]:
+    async def _expect_gap(self, step: Step, client: str | None = None) -> list[LogEntry]:
         ns, timeout = self._ns(step), self._timeout(step)
         want = step.get("recovered")
         start = self._floor
 
         def check():
             for e in self.journal.entries[start:]:
-                if e.kind == Kind.GAP and e.ns == ns and self.journal.taken_by(e) is None:
+                if e.kind == Kind.GAP and e.ns == ns and e.client == client and self.journal.taken_by(e) is None:
                     return e
             return None
 
@@ -407,7 +471,7 @@ class ScenarioRunner:
         self._save(step, [detail])
         return [gap]
 
-    async def _expect_recovered(self, step: Step) -> list[LogEntry]:
+    async def _expect_recovered(self, step: Step, client: str | None = None) -> list[LogEntry]:
         ns, timeout = self._ns(step), self._timeout(step)
         start = self._floor
 
@@ -415,8 +479,9 @@ class ScenarioRunner:
             entries = self.journal.entries
             for i in range(start, len(entries)):
                 e = entries[i]
-                if e.kind == Kind.CONNECT and e.ns == ns:
-                    gap = next((g for g in entries[i + 1:i + 3] if g.kind == Kind.GAP and g.ns == ns), None)
+                if e.kind == Kind.CONNECT and e.ns == ns and e.client == client:
+                    gap = next((g for g in entries[i + 1:i + 3] if g.kind == Kind.GAP and g.ns == ns
+                                and g.client == client), None)
                     return e, gap
             return None
 
@@ -436,16 +501,21 @@ class ScenarioRunner:
     def _apply_settings(self) -> None:
         s, sc = self.session, self.scenario
         self._saved_settings = (s.rooms.join_event, s.rooms.leave_event, dict(s.server_acks.by_event))
-        s.rooms.join_event = sc.rooms.get("join_event", s.rooms.join_event)
-        s.rooms.leave_event = sc.rooms.get("leave_event", s.rooms.leave_event)
-        for event, reply in sc.server_acks.items():
-            s.server_acks.set(event, AckReply(list(reply.get("args", [])), float(reply.get("delay", 0))))
+        for s in self.sessions.values():          # every client: the same room events and answers
+            s.rooms.join_event = sc.rooms.get("join_event", s.rooms.join_event)
+            s.rooms.leave_event = sc.rooms.get("leave_event", s.rooms.leave_event)
+            for event, reply in sc.server_acks.items():
+                s.server_acks.set(event, AckReply(list(reply.get("args", [])), float(reply.get("delay", 0))))
 
     def _restore_settings(self) -> None:
         if self._saved_settings is not None:
             s = self.session
             s.rooms.join_event, s.rooms.leave_event, s.server_acks.by_event = self._saved_settings
             self._saved_settings = None
+
+
+def _by(client: str | None) -> str:
+    return f" for {client}" if client else ""
 
 
 def _recovery_words(detail: dict) -> str:

@@ -69,7 +69,9 @@ class Session:
                  clock: Callable[[], float] = time.time):
         self.options = options or ConnectionOptions()
         self._clock = clock
+        self.name: str | None = None       # the client's name in a workspace (on every entry)
         self._seq = 0
+        self._seq_counter: Callable[[], int] | None = None     # share_seq()
         self._subs: list[Callable[[LogEntry], None]] = []
         self._state_subs: list[Callable[[SessionState], None]] = []
         self.client: InspectorClient | None = None
@@ -101,6 +103,11 @@ class Session:
         self._to_reopen: dict[str, list[str]] = {}      # namespace -> its rooms
         self._reopen_for: tuple[str, str] | None = None
 
+    def share_seq(self, counter: Callable[[], int] | None) -> None:
+        """Number entries from `counter` (shared by the clients of a workspace, so that seq
+        stays unique in their one log); None: from this session's own last seq again."""
+        self._seq_counter = counter
+
     # -- subscribers ---------------------------------------------------------
     def subscribe(self, fn: Callable[[LogEntry], None]) -> Callable[[], None]:
         self._subs.append(fn)
@@ -114,9 +121,9 @@ class Session:
     def _log(self, direction: Direction, kind: Kind, ns: str | None = None, event: str | None = None,
              args: list | None = None, ack_id: int | None = None, rtt_ms: float | None = None,
              size: int | None = None, flags: tuple = (), detail: dict | None = None) -> LogEntry:
-        self._seq += 1
+        self._seq = self._seq + 1 if self._seq_counter is None else self._seq_counter()
         entry = LogEntry(self._seq, self._clock(), direction, kind, ns, event, args,
-                         ack_id, rtt_ms, size, flags, detail)
+                         ack_id, rtt_ms, size, flags, detail, self.name)
         for fn in self._subs:
             try:
                 fn(entry)

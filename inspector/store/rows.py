@@ -38,11 +38,12 @@ CREATE TABLE IF NOT EXISTS entries (
     rtt_ms REAL,
     bytes INTEGER,
     flags TEXT,
-    detail TEXT
+    detail TEXT,
+    client TEXT
 );
 """
-COLUMNS = "seq, t, dir, kind, ns, event, args, ack_id, rtt_ms, bytes, flags, detail"
-INSERT = f"INSERT OR REPLACE INTO entries ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+COLUMNS = "seq, t, dir, kind, ns, event, args, ack_id, rtt_ms, bytes, flags, detail, client"
+INSERT = f"INSERT OR REPLACE INTO entries ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
 
 
 class StoreError(Exception):
@@ -71,9 +72,22 @@ def open_file(path: str | Path, *, create: bool) -> sqlite3.Connection:
             if fmt is None or not str(fmt[0]).startswith("socketio-inspector-session/"):
                 conn.close()
                 raise StoreError(f"{path}: not a socketio-inspector session file")
+        add_client_column(conn)         # (both ways: a writer may append to an old file)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: {exc}") from None
     return conn
+
+
+def add_client_column(conn: sqlite3.Connection) -> None:
+    """A file written before workspaces had no `client` column: added (NULL, the one client);
+    a file that cannot be written gets a temporary view with it instead, shadowing the table."""
+    if any(r[1] == "client" for r in conn.execute("PRAGMA table_info(entries)")):
+        return
+    try:
+        conn.execute("ALTER TABLE entries ADD COLUMN client TEXT")
+        conn.commit()
+    except sqlite3.OperationalError:
+        conn.execute("CREATE TEMP VIEW entries AS SELECT *, NULL AS client FROM main.entries")
 
 
 def row_of(e: LogEntry, sliced: bool = False) -> tuple:
@@ -84,7 +98,7 @@ def row_of(e: LogEntry, sliced: bool = False) -> tuple:
             None if e.args is None else encode(e.args),
             e.ack_id, e.rtt_ms, e.bytes,
             dumps(list(e.flags)) if e.flags else None,
-            None if e.detail is None else dumps(e.detail))
+            None if e.detail is None else dumps(e.detail), e.client)
 
 
 _JSON_COLUMNS = (6, 10, 11)          # args, flags, detail: JSON text (in row_of's order)
@@ -104,12 +118,12 @@ def storable(row: tuple) -> tuple:
 
 def entry_of(row: tuple) -> LogEntry:
     """The LogEntry of one row (the column order of COLUMNS)."""
-    seq, t, d, kind, ns, event, args, ack_id, rtt_ms, size, flags, detail = row
+    seq, t, d, kind, ns, event, args, ack_id, rtt_ms, size, flags, detail, client = row
     return LogEntry(seq, t, d, kind, ns, event,
                     None if args is None else from_jsonable(deep_json.loads(args)),
                     ack_id, rtt_ms, size,
                     tuple(json.loads(flags)) if flags else (),
-                    None if detail is None else from_jsonable(deep_json.loads(detail)))
+                    None if detail is None else from_jsonable(deep_json.loads(detail)), client)
 
 
 def _finite_text(text: str | None) -> tuple[str | None, bool]:
@@ -128,7 +142,7 @@ def _finite_text(text: str | None) -> tuple[str | None, bool]:
 def jsonl_of(row: tuple) -> str:
     """One row in the JSON Lines form (LogEntry.to_jsonl's), without parsing its JSON columns
     (but those that hold NaN or Infinity, which JSON Lines writes as strings)."""
-    seq, t, d, kind, ns, event, args, ack_id, rtt_ms, size, flags, detail = row
+    seq, t, d, kind, ns, event, args, ack_id, rtt_ms, size, flags, detail, client = row
     args, odd_args = _finite_text(args)
     detail, odd_detail = _finite_text(detail)
     if odd_args or odd_detail:
@@ -150,6 +164,8 @@ def jsonl_of(row: tuple) -> str:
         parts.append(f',"flags":{flags}')
     if detail is not None:
         parts.append(f',"detail":{detail}')
+    if client is not None:
+        parts.append(f',"client":{json.dumps(client, ensure_ascii=False)}')
     parts.append("}")
     return "".join(parts)
 
@@ -161,4 +177,4 @@ def row_of_json(obj) -> tuple:
     return (obj["seq"], float(obj["t"]), obj["dir"], obj["kind"], obj.get("ns"), obj.get("event"),
             None if args is None else dumps(args), obj.get("ack_id"), obj.get("rtt_ms"),
             obj.get("bytes"), dumps(list(flags)) if flags else None,
-            None if detail is None else dumps(detail))
+            None if detail is None else dumps(detail), obj.get("client"))

@@ -36,9 +36,10 @@ SUB_BATCH = 500      # rows per json.dumps: a C call that keeps the GIL, kept to
 INSERT_JSON = (f"INSERT OR REPLACE INTO entries ({COLUMNS}) SELECT "
                + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(10))
                + ", nullif(json_extract(value, '$[10]'), '[]'), json_extract(value, '$[11]')"
+               ", json_extract(value, '$[12]')"
                " FROM json_each(?)")
 _ROW_VALUES = operator.attrgetter("seq", "t", "dir", "kind", "ns", "event", "args", "ack_id",
-                                  "rtt_ms", "bytes", "flags", "detail")     # COLUMNS' order
+                                  "rtt_ms", "bytes", "flags", "detail", "client")   # COLUMNS' order
 
 
 class _Checkpoint(threading.Event):

@@ -115,6 +115,20 @@ PLOT_GRID = Swatch("#d0d7de", "#30363d")
 PLOT_IN = Swatch("#1f6feb", "#58a6ff")
 PLOT_OUT = Swatch("#1a7f37", "#3fb950")
 
+# -- the clients of a workspace (session/workspace.py hands out an index into these) --------
+CLIENT_COLOURS = (
+    Swatch("#0969da", "#58a6ff"),     # blue
+    Swatch("#bf3989", "#db61a2"),     # pink
+    Swatch("#1a7f37", "#3fb950"),     # green
+    Swatch("#9a6700", "#d29922"),     # amber
+    Swatch("#8250df", "#a371f7"),     # purple
+    Swatch("#bc4c00", "#db6d28"),     # orange
+    Swatch("#1b7c83", "#39c5cf"),     # teal
+    Swatch("#57606a", "#8b949e"),     # grey
+)
+DELIVERY_RECEIVED = Swatch("#dafbe1", "#12261e")   # a matrix cell: this client got it
+DELIVERY_MISSED = Swatch("#ffebe9", "#3c1618")     # ... did not
+
 
 def swatches() -> dict[str, Swatch]:
     """Every role by its name."""

@@ -33,7 +33,7 @@ import engineio
 from engineio import packet as eio_packet
 from engineio import payload as eio_payload
 
-from inspector.wire import eio3
+from inspector.wire import eio3, refusals
 from inspector.wire.eio_packets import BadPacket, decode_packet
 from inspector.wire.loop import courtesy
 from inspector.wire.options import Protocol
@@ -264,8 +264,9 @@ class InspectorEngine(engineio.AsyncClient):
                     cause = (TRANSPORT_ERROR, r)
                 break
             if r.status < 200 or r.status >= 300:
+                words = await refusals.error_words(r)     # e.g. "Session ID unknown": not sticky
                 r.release()
-                cause = (TRANSPORT_CLOSE, f"HTTP {r.status} from the server")
+                cause = (TRANSPORT_CLOSE, f"HTTP {r.status} from the server" + (f" ({words})" if words else ""))
                 break
             try:
                 body = (await r.read()).decode("utf-8")
@@ -662,13 +663,17 @@ class InspectorEngine(engineio.AsyncClient):
                                      timeout=self.request_timeout)
         for _ in packets:
             self.queue.task_done()
+        words = ""
         if r is not None and not isinstance(r, str):
+            if not 200 <= r.status < 300:
+                words = await refusals.error_words(r)     # e.g. "Session ID unknown": not sticky
             r.release()     # its "ok" is not read: without this the connection is left unclosed
         if r is None or isinstance(r, str) or not 200 <= r.status < 300:
             # the server may or may not have read the body: nothing is sent again
             self.unwritten = [(pkt, True) for pkt in packets]
             self.close_cause = self.close_cause or (TRANSPORT_ERROR, r if isinstance(r, str) else
-                                                    f"HTTP {getattr(r, 'status', '?')} on POST")
+                                                    f"HTTP {getattr(r, 'status', '?')} on POST"
+                                                    + (f" ({words})" if words else ""))
             return False
         for pkt in packets:
             encoded = eio3.encode_packet(pkt) if self.eio3 else pkt.encode(b64=True)

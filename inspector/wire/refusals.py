@@ -25,6 +25,29 @@ ENGINE_IO_ERRORS = {
 }
 
 
+SESSION_UNKNOWN = ENGINE_IO_ERRORS[1]
+NOT_STICKY = ("a request reached a server that did not make this session: behind a load balancer "
+              "without sticky sessions, each long-polling request may go to another node; make the "
+              "balancer sticky (by cookie or client address) or choose WebSocket only")
+
+
+def session_unknown(detail: str | None) -> str | None:
+    """The words for a long-polling request refused with "Session ID unknown" after the
+    handshake (wire/eio.py puts the server's words in the close detail), else None."""
+    # engine.io says "Session ID unknown" ({"code": 1}), python-engineio "Invalid session <sid>"
+    if detail and (SESSION_UNKNOWN in detail or "Invalid session" in detail):
+        return f"Session ID unknown: the server answered {detail}; {NOT_STICKY}"
+    return None
+
+
+async def error_words(r: aiohttp.ClientResponse) -> str:
+    """The server's words in a failed request's body (engine.io's {"code", "message"}), or ""."""
+    try:
+        return server_words((await r.content.read(BODY_LIMIT)).decode("utf-8", "replace"))
+    except (aiohttp.ClientError, OSError, ValueError):
+        return ""
+
+
 @dataclass(frozen=True)
 class Refusal:
     """An HTTP answer other than 2xx / 101 to a handshake request."""
@@ -77,6 +100,8 @@ def describe_refusal(refusal: Refusal, url: str, path: str, namespace: str) -> s
             message += " — it does not accept WebSocket: choose long-polling"
         else:
             message += " — it does not accept long-polling: choose WebSocket only"
+    elif words == SESSION_UNKNOWN:
+        message += " — " + NOT_STICKY
     elif words == "Unsupported protocol version":
         message += " — it speaks another Engine.IO version: choose protocol auto"
     return message

@@ -61,6 +61,7 @@ from inspector.wire.large_packets import SlicedPacket
 from inspector.wire.options import ConnectionOptions, Parser
 from inspector.wire.parsers import PARSER_NAMES, JsonPacket, other_parser, packet_class, parser_mismatch
 from inspector.wire.payload import decode_error_text
+from inspector.wire.refusals import session_unknown
 from inspector.wire.sio_types import (
     BUFFERED,
     DROPPED,
@@ -357,7 +358,11 @@ class InspectorClient(ProtocolV2, socketio.AsyncClient):
         cause, detail = self.eio.close_cause or (
             CLIENT_DISCONNECT if reason == self.reason.CLIENT_DISCONNECT else TRANSPORT_ERROR, None)
         self.eio.close_cause = None
-        if self._mismatch is None and self._closed_on_connect(cause):
+        if self._mismatch is None and session_unknown(detail):
+            # not the parser: a node that never saw the handshake (no sticky sessions); like
+            # a parser mismatch it ends the connection attempt with its own words
+            self._mismatch = session_unknown(detail)
+        elif self._mismatch is None and self._closed_on_connect(cause):
             self._mismatch = parser_mismatch(
                 self.options.parser, "the server closed the connection as soon as it got CONNECT")
         mismatch = self._mismatch

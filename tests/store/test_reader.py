@@ -57,7 +57,7 @@ def test_the_file_is_wal_synchronous_normal_and_made_at_the_first_entry(tmp_path
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     columns = [r[1] for r in conn.execute("PRAGMA table_info(entries)")]
     assert columns == ["seq", "t", "dir", "kind", "ns", "event", "args", "ack_id", "rtt_ms", "bytes",
-                       "flags", "detail"]
+                       "flags", "detail", "client"]
     conn.close()
     w.close()
     assert w._conn is None

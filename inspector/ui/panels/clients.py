@@ -1,0 +1,138 @@
+"""The client list: a workspace's clients with their colour, name, node and state; buttons to
+add, duplicate, rename and remove one, and to connect or disconnect one or all.
+
+Fed by plain rows (ClientRow: name, colour index, node, state word); what a button asks for
+goes out as a signal naming the client, for whoever holds the Workspace (the window, once
+it hosts several clients) to do on the network loop and feed the new rows back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.ui import palette
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    name: str
+    colour: int            # index into palette.CLIENT_COLOURS (session/workspace.py's)
+    node: str              # host:port it talks to (a cluster's node)
+    state: str             # the session's connection state word
+
+
+def client_colour(index: int) -> palette.Swatch:
+    return palette.CLIENT_COLOURS[index % len(palette.CLIENT_COLOURS)]
+
+
+def _dot(swatch: palette.Swatch, size: int = 12) -> QIcon:
+    pix = QPixmap(size, size)
+    pix.fill(palette.CLEAR.qcolor())
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setBrush(QColor(swatch.css()))
+    p.setPen(Qt.PenStyle.NoPen)
+    p.drawEllipse(1, 1, size - 2, size - 2)
+    p.end()
+    return QIcon(pix)
+
+
+class ClientListPanel(QGroupBox):
+    addRequested = Signal()
+    duplicateRequested = Signal(str)
+    renameRequested = Signal(str, str)        # old, new
+    removeRequested = Signal(str)
+    connectRequested = Signal(str)            # "" : every client
+    disconnectRequested = Signal(str)         # "" : every client
+    selected = Signal(str)                    # its namespaces and rooms are shown
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("Clients", parent)
+        self.list = QListWidget(objectName="clientList")
+        self.addButton = QPushButton("Add", objectName="addClientButton")
+        self.duplicateButton = QPushButton("Duplicate", objectName="duplicateClientButton")
+        self.renameButton = QPushButton("Rename…", objectName="renameClientButton")
+        self.removeButton = QPushButton("Remove", objectName="removeClientButton")
+        self.connectButton = QPushButton("Connect", objectName="connectClientButton")
+        self.connectAllButton = QPushButton("Connect all", objectName="connectAllButton")
+        self.disconnectButton = QPushButton("Disconnect", objectName="disconnectClientButton")
+        self.disconnectAllButton = QPushButton("Disconnect all", objectName="disconnectAllButton")
+        edit, conn = QHBoxLayout(), QHBoxLayout()
+        for b in (self.addButton, self.duplicateButton, self.renameButton, self.removeButton):
+            edit.addWidget(b)
+        for b in (self.connectButton, self.connectAllButton, self.disconnectButton, self.disconnectAllButton):
+            conn.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addLayout(edit)
+        layout.addLayout(conn)
+        self._rows: list[ClientRow] = []
+        self.addButton.clicked.connect(self.addRequested)
+        self.duplicateButton.clicked.connect(lambda: self._for_current(self.duplicateRequested.emit))
+        self.removeButton.clicked.connect(lambda: self._for_current(self.removeRequested.emit))
+        self.renameButton.clicked.connect(lambda: self._for_current(self._ask_rename))
+        self.connectButton.clicked.connect(lambda: self._for_current(self.connectRequested.emit))
+        self.disconnectButton.clicked.connect(lambda: self._for_current(self.disconnectRequested.emit))
+        self.connectAllButton.clicked.connect(lambda: self.connectRequested.emit(""))
+        self.disconnectAllButton.clicked.connect(lambda: self.disconnectRequested.emit(""))
+        self.list.currentRowChanged.connect(self._current_changed)
+        self._current_changed(-1)
+
+    # -- fed by plain rows ---------------------------------------------------------------
+    def set_clients(self, rows: list[ClientRow]) -> None:
+        """Show these clients (the selection stays on the same name when it is still there)."""
+        keep = self.current()
+        self._rows = list(rows)
+        self.list.blockSignals(True)
+        self.list.clear()
+        for row in rows:
+            item = QListWidgetItem(_dot(client_colour(row.colour)), f"{row.name}   {row.node}   {row.state}")
+            item.setData(Qt.ItemDataRole.UserRole, row.name)
+            item.setToolTip(f"{row.name}: {row.state}, on {row.node}")
+            self.list.addItem(item)
+        names = [r.name for r in rows]
+        self.list.setCurrentRow(names.index(keep) if keep in names else (0 if rows else -1))
+        self.list.blockSignals(False)
+        self._current_changed(self.list.currentRow())
+
+    def current(self) -> str | None:
+        item = self.list.currentItem()
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+    def select(self, name: str) -> None:
+        names = [r.name for r in self._rows]
+        if name in names:
+            self.list.setCurrentRow(names.index(name))
+
+    # -- what the buttons ask -------------------------------------------------------------
+    def _for_current(self, fn) -> None:
+        name = self.current()
+        if name is not None:
+            fn(name)
+
+    def _ask_rename(self, name: str) -> None:
+        new, ok = QInputDialog.getText(self, "Rename client", f"New name for {name}:", text=name)
+        if ok and new.strip() and new.strip() != name:
+            self.renameRequested.emit(name, new.strip())
+
+    def _current_changed(self, row: int) -> None:
+        has = row >= 0
+        for b in (self.duplicateButton, self.renameButton, self.removeButton, self.connectButton,
+                  self.disconnectButton):
+            b.setEnabled(has)
+        self.connectAllButton.setEnabled(bool(self._rows))
+        self.disconnectAllButton.setEnabled(bool(self._rows))
+        if has:
+            self.selected.emit(self.current())

@@ -1,0 +1,46 @@
+"""The delivery view, built on its own and fed plain deliveries: the matrix a user reads."""
+from __future__ import annotations
+
+from inspector.log import delivery
+from inspector.log.entry import LogEntry
+from inspector.ui.log.delivery_view import NOT_RECEIVED, DeliveryView
+
+
+def ev(seq, t, client, event, args, dir="in"):
+    return LogEntry(seq, t, dir, "event", "/cheatsheet", event, args, client=client)
+
+
+ENTRIES = [
+    ev(1, 1.0, "alice", "join", ["room1"], "out"), ev(2, 1.0, "bob", "join", ["room1"], "out"),
+    ev(3, 1.0, "carol", "join", ["room2"], "out"),
+    ev(4, 2.0, "alice", "to_room", [{}], "out"),
+    ev(5, 2.010, "bob", "to_room", [{"line": "to_room"}]),
+    ev(6, 3.5, "alice", "all", [{"line": "all"}]), ev(7, 3.525, "bob", "all", [{"line": "all"}]),
+    ev(8, 3.530, "carol", "all", [{"line": "all"}]),
+]
+CLIENTS = ["alice", "bob", "carol"]
+
+
+def test_the_matrix_shows_who_received_when_and_who_did_not(qtbot):
+    view = DeliveryView()
+    qtbot.addWidget(view)
+    view.set_deliveries(delivery.group(ENTRIES), CLIENTS)
+    assert view.table.rowCount() == 2
+    assert [view.table.horizontalHeaderItem(i).text() for i in range(view.table.columnCount())][-3:] == CLIENTS
+    assert [view.cell(0, c) for c in CLIENTS] == [NOT_RECEIVED, "first", NOT_RECEIVED]
+    assert [view.cell(1, c) for c in CLIENTS] == ["first", "+25 ms", "+30 ms"]
+    view.incompleteCheck.setChecked(True)
+    assert view.table.rowCount() == 1 and view.table.item(0, 2).text() == "to_room"
+    view.incompleteCheck.setChecked(False)
+    view.filterEdit.setText("al")
+    assert view.table.rowCount() == 1 and view.table.item(0, 2).text() == "all"
+
+
+def test_an_emit_picked_as_cause_shows_what_it_caused_and_the_rooms_then(qtbot):
+    view = DeliveryView()
+    qtbot.addWidget(view)
+    view.show_cause(delivery.cause_of(ENTRIES[3], ENTRIES), CLIENTS)
+    assert view.table.rowCount() == 1
+    assert [view.cell(0, c) for c in CLIENTS] == [NOT_RECEIVED, "first", NOT_RECEIVED]
+    assert view.causeLabel.text() == ("After alice's to_room: 1 deliveries. "
+                                      "Rooms then: alice: room1; bob: room1; carol: room2")
