@@ -9,6 +9,8 @@ It shows what the inspector can see without a server of your own:
            `slow_echo` (an ack after a delay), `history` (what the server received)
   /chat    join / leave, `message` {"room", "text"} broadcast to the room, echo
   /admin   needs auth {"token": "demo-token"}; `stats`, `kick`
+  /admin-ui  with admin_ui=True (--admin-ui; the window's --demo): python-socketio's
+           instrument(), the Admin UI protocol, username "admin", password "demo-admin"
 
 Run it alone with `python -m inspector.demo.server [--port 0]`: it prints
 `READY <url>` once it listens.
@@ -26,6 +28,8 @@ from typing import Any
 import socketio
 from aiohttp import web
 
+from inspector.demo import admin_ui as admin_ui_module
+
 DEMO_TOKEN = "demo-token"
 
 
@@ -33,7 +37,7 @@ class DemoServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *,
                  tick_interval: float = 2.0, admin_token: str = DEMO_TOKEN,
                  ping_interval: float = 25.0, ping_timeout: float = 20.0,
-                 path: str = "socket.io", parser: str = "json"):
+                 path: str = "socket.io", parser: str = "json", admin_ui: bool = False):
         self.host, self.port = host, port
         self.tick_interval = tick_interval
         self.admin_token = admin_token
@@ -54,6 +58,8 @@ class DemoServer:
         self._poll_transports: dict[str, Any] = {}
         self._all_transports: weakref.WeakSet = weakref.WeakSet()
         self._register()
+        # the Admin UI namespace (demo/admin_ui.py): once per process, so never by default
+        self.instrumented = admin_ui_module.instrument(self.sio) if admin_ui else None
 
     # -- lifecycle -------------------------------------------------------------
     async def start(self, ssl_context=None) -> str:
@@ -74,6 +80,8 @@ class DemoServer:
         """Stop listening and cut every connection, as a crashed server would."""
         if self._ticker is not None:
             self._ticker.cancel()
+        if self.instrumented is not None:
+            await self.instrumented.shutdown()
         for transport in list(self._all_transports):
             transport.abort()
         if self._runner is not None:
@@ -287,8 +295,10 @@ class DemoServer:
 async def _serve(args) -> None:
     server = DemoServer(args.host, args.port, tick_interval=args.tick,
                         ping_interval=args.ping_interval, ping_timeout=args.ping_timeout,
-                        path=args.path, parser=args.parser)
+                        path=args.path, parser=args.parser, admin_ui=args.admin_ui)
     url = await server.start()
+    if args.admin_ui:
+        print(admin_ui_module.banner(url), flush=True)
     print(f"READY {url}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -313,6 +323,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parser", choices=["json", "msgpack"], default="json",
                         help="the Socket.IO parser: json (default) or msgpack (python-socketio's "
                              "msgpack serializer, as socket.io-msgpack-parser)")
+    parser.add_argument("--admin-ui", action="store_true",
+                        help="serve the Admin UI namespace (python-socketio's instrument()) at "
+                             f"{admin_ui_module.ADMIN_UI_NAMESPACE}, username "
+                             f"{admin_ui_module.ADMIN_USERNAME!r}, password {admin_ui_module.ADMIN_PASSWORD!r}")
     args = parser.parse_args(argv)
     asyncio.run(_serve(args))
     return 0
