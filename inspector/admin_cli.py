@@ -84,7 +84,7 @@ async def admin(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
 
     def watch(entry: LogEntry) -> None:
         if entry.dir == SYS and entry.kind == Kind.DISCONNECT and entry.ns in (ns, None) and not stop.is_set():
-            closed.append(str((entry.detail or {}).get("reason", "disconnected")))
+            closed.append(str((entry.detail or {}).get("reason", "no reason given")))
             stop.set()
     server.view.listen(_Lines(out, stop))
     try:

@@ -50,12 +50,13 @@ def refusal_words(ns: str, error: Exception) -> str:
 
 class ServerAdmin:
     def __init__(self, session: Any, namespace: str = DEFAULT_NAMESPACE, view: ServerView | None = None,
-                 answer_timeout: float = ANSWER_TIMEOUT):
+                 answer_timeout: float = ANSWER_TIMEOUT, subscribe: bool = True):
+        """subscribe=False: `view` is fed by its owner (a scenario run feeds its own)."""
         self.session = session
         self.namespace = namespace
         self.view = view or ServerView(namespace)
         self.answer_timeout = answer_timeout
-        self._unsubscribe = session.subscribe(self.view.feed)
+        self._unsubscribe = session.subscribe(self.view.feed) if subscribe else (lambda: None)
 
     def close(self) -> None:
         self._unsubscribe()
@@ -124,6 +125,16 @@ class ServerAdmin:
                                    lambda m: m["event"] == AdminEvent.EVENT_SENT and m["ns"] == ns
                                    and m["name"] == event, extra={"emit": event})
 
+    async def _config_heard(self, timeout: float) -> None:
+        heard = asyncio.Event()
+        stop = self.view.listen(lambda m: heard.set() if m["event"] == AdminEvent.CONFIG else None)
+        try:
+            await asyncio.wait_for(heard.wait(), timeout)
+        except asyncio.TimeoutError:
+            pass
+        finally:
+            stop()
+
     def _targets(self, ns: str, room: str | None) -> set[str] | None:
         """The sockets the server listed for the filter; None when it lists none (production)."""
         return self.view.members(ns, room) if self.view.development else None
@@ -131,6 +142,8 @@ class ServerAdmin:
     async def _command(self, command: AdminCommand, wire_args: list, ns: str, target: str | None,
                        waiting: set[str] | None, matches, extra: dict) -> dict:
         detail: dict[str, Any] = {"command": str(command), "ns": ns, "to": target, **extra}
+        if self.view.features is None:          # just attached: the config is on its way
+            await self._config_heard(self.answer_timeout)
         if not self.view.takes(command):
             listed = ", ".join(self.view.features) if self.view.features else "no feature"
             why = ("the server has not sent its config yet" if self.view.features is None else

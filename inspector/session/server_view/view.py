@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Callable
 
 from inspector.log.entry import IN, SYS, Kind, LogEntry
@@ -27,7 +28,7 @@ STATS_KEPT = 900          # samples per node: 30 minutes at the servers' 2 s
 EVENTS_KEPT = 5000
 
 
-class EventDirection:
+class EventDirection(StrEnum):
     RECEIVED = "received"     # by the server, from a client
     SENT = "sent"             # by the server, to a client
 
