@@ -117,3 +117,23 @@ def test_what_is_not_the_protocol_does_not_break_the_view():
     assert view.features == () and view.sockets == {} and view.messages == 6
     assert normalize("something_new", [1]) == {"kind": "server", "event": "something_new", "args": [1],
                                                "unknown": True}
+
+
+def test_who_the_server_listed_in_a_room_at_a_given_moment():
+    view = _fed(("all_sockets", [[NODE_SOCKET, PY_SOCKET]]),                       # t = 1001
+                ("room_joined", ["/", "room1", NODE_SOCKET["id"], "x"]),             # t = 1002
+                ("room_left", ["/", "room1", NODE_SOCKET["id"], "x"]))               # t = 1003
+    assert view.members_at("/", "room1", 1000.5) is None                            # nothing said yet
+    assert view.members_at("/", "room1", 1001.5) == []
+    assert view.members_at("/", "room1", 1002.5) == [NODE_SOCKET["id"]]
+    assert view.members_at("/", "room1", 1003.5) == []
+    assert view.members_at("/chat", "lobby", 1003.5) == ["pySid"]
+
+
+def test_the_admin_password_is_a_namespace_secret_in_a_profile():
+    from inspector.session.profiles import Profile, to_json
+    from inspector.wire.options import ConnectionOptions
+    profile = Profile("prod", ConnectionOptions(url="http://h"), namespaces=["/", "/admin"],
+                      ns_auth={"/admin": {"username": "admin", "password": "s3cret"}})
+    data, secrets = to_json(profile)
+    assert "s3cret" not in str(data) and secrets["ns:/admin:password"] == "s3cret"

@@ -9,6 +9,7 @@ window can keep one on its thread, a command runner on the network loop.
 """
 from __future__ import annotations
 
+import bisect
 from collections import deque
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -26,6 +27,7 @@ from inspector.session.server_view.protocol import (
 
 STATS_KEPT = 900          # samples per node: 30 minutes at the servers' 2 s
 EVENTS_KEPT = 5000
+ROOM_HISTORY_KEPT = 2000  # room lists kept, one per change (for "who was in the room then")
 
 
 class EventDirection(StrEnum):
@@ -88,7 +90,12 @@ class ServerView:
         self.stats: dict[str, deque[StatsSample]] = {}
         self.events: deque[ServerEvent] = deque(maxlen=EVENTS_KEPT)
         self.own_ids: set[str] = set()        # the inspector's own sockets (highlighted)
+        # (time, rooms as after that message), at each change: the delivery view asks who the
+        # server listed in a room when a broadcast went out
+        self.room_history: deque[tuple[float, dict[tuple[str, str], tuple[str, ...]]]] = \
+            deque(maxlen=ROOM_HISTORY_KEPT)
         self.messages = 0
+        self._rooms_changed = False
         self._listeners: list[Callable[[dict], None]] = []
 
     # -- input -----------------------------------------------------------------
@@ -105,6 +112,7 @@ class ServerView:
         if entry.dir == SYS and entry.kind == Kind.CONNECT:
             self.sockets.clear()
             self.features = None
+            self._rooms_changed = True      # what the server lists next is the whole of it
             return None
         if entry.dir != IN or entry.kind != Kind.EVENT or entry.event is None:
             return None
@@ -136,17 +144,24 @@ class ServerView:
             if known is not None:
                 known.update(sock)
         elif event == AdminEvent.SOCKET_DISCONNECTED:
-            self.sockets.pop((m["ns"], m["id"]), None)
+            gone = self.sockets.pop((m["ns"], m["id"]), None)
+            self._rooms_changed |= gone is not None and bool(gone.rooms)
         elif event in (AdminEvent.ROOM_JOINED, AdminEvent.ROOM_LEFT):
             # a socket the table does not hold is not made up: python-socketio sends room
             # changes with its next stats, after a socket_disconnected that came at once
             known = self.sockets.get((m["ns"], m["id"]))
             if known is not None and isinstance(m["room"], str) and m["room"] != m["id"]:
+                before = len(known.rooms)
                 (known.rooms.add if event == AdminEvent.ROOM_JOINED else known.rooms.discard)(m["room"])
+                self._rooms_changed |= len(known.rooms) != before
         elif event in (AdminEvent.EVENT_RECEIVED, AdminEvent.EVENT_SENT):
             self.events.append(ServerEvent(
                 t, EventDirection.RECEIVED if event == AdminEvent.EVENT_RECEIVED else EventDirection.SENT,
                 m["ns"], m["id"], m["name"], m["args"]))
+        if self._rooms_changed or not self.room_history and event == AdminEvent.ALL_SOCKETS:
+            # only on a change: python-socketio sends every socket again at each ping
+            self._rooms_changed = False
+            self.room_history.append((t, {key: tuple(ids) for key, ids in self.rooms().items()}))
         for fn in list(self._listeners):
             fn(m)
 
@@ -157,7 +172,9 @@ class ServerView:
         known = self.sockets.get(key)
         if known is None:
             known = self.sockets[key] = ServerSocket(sock["id"], sock["ns"])
+        before = set(known.rooms)
         known.update(sock)
+        self._rooms_changed |= known.rooms != before
 
     # -- what it says ------------------------------------------------------------
     @property
@@ -202,6 +219,15 @@ class ServerView:
         if room is None:
             return {s.id for s in self.sockets.values() if s.ns == ns}
         return {s.id for s in self.sockets.values() if s.ns == ns and (room in s.rooms or s.id == room)}
+
+    def members_at(self, ns: str, room: str, t: float) -> list[str] | None:
+        """Who the server listed in `room` at time `t` (entry time), None when it had said
+        nothing about its rooms by then (or that moment is older than what is kept)."""
+        times = [when for when, _ in self.room_history]
+        i = bisect.bisect_right(times, t) - 1
+        if i < 0:
+            return None
+        return list(self.room_history[i][1].get((ns, room), ()))
 
     def nodes(self) -> list[str]:
         return sorted(self.stats)
