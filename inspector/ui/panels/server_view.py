@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.log.json_form import dumps
 from inspector.log.words import plural
 from inspector.session.server_view.protocol import AdminCommand
 from inspector.session.server_view.view import EventDirection, ServerView
@@ -129,6 +130,7 @@ class ServerPanel(QWidget):
             table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             table.horizontalHeader().setStretchLastSection(True)
+            table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
 
         # the actions
         self.roomEdit = QLineEdit(objectName="serverRoomEdit", placeholderText="room")
@@ -259,7 +261,7 @@ class ServerPanel(QWidget):
         for row, e in enumerate(reversed(shown)):       # the newest first
             arrow = "→ server" if e.direction == EventDirection.RECEIVED else "server →"
             for col, value in enumerate((_since(e.t), arrow, f"{e.ns} {e.socket_id}", str(e.name),
-                                         ", ".join(map(str, e.args)))):
+                                         ", ".join(dumps(a)[:200] for a in e.args))):
                 self.eventTable.setItem(row, col, QTableWidgetItem(value))
 
     def _draw_actions(self) -> None:
