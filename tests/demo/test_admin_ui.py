@@ -2,6 +2,9 @@
 demo's clients and rooms, its commands work, and the demo credentials are the ones said."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from inspector.demo.admin_ui import ADMIN_PASSWORD, ADMIN_UI_NAMESPACE, ADMIN_USERNAME, instrument
@@ -26,6 +29,23 @@ def test_the_banner_and_the_readme_say_the_credentials_the_server_takes(instrume
     from tests.conftest import ROOT
     readme = (ROOT / "README.md").read_text()
     assert f"`{ADMIN_USERNAME}`" in readme and f"`{ADMIN_PASSWORD}`" in readme and ADMIN_UI_NAMESPACE in readme
+
+
+def test_the_demo_server_says_its_admin_credentials_on_its_banner():
+    proc = subprocess.Popen([sys.executable, "-m", "inspector.demo.server", "--port", "0", "--tick", "0",
+                             "--admin-ui"], stdout=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("READY "):
+                break
+        assert any(f"namespace {ADMIN_UI_NAMESPACE}" in x and f"password {ADMIN_PASSWORD!r}" in x
+                   for x in lines), lines
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        proc.stdout.close()
 
 
 def test_the_demo_is_seen_from_the_server_side_and_moved_between_rooms(instrumented_demo):
