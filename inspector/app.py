@@ -107,11 +107,13 @@ def run_gui(args: argparse.Namespace) -> int:
     demo = None
     url = args.url
     if args.demo:
+        from inspector.demo.admin_ui import banner
         from inspector.demo.server import DemoServer
-        demo = DemoServer(tick_interval=2.0)
+        demo = DemoServer(tick_interval=2.0, admin_ui=True)       # the server view needs no set-up
         url = network.submit(demo.start()).result(10)
         print(f"socketio-inspector: the demo server listens on {url} (it stops with the window)",
               flush=True)
+        print(f"socketio-inspector: {banner(url)}", flush=True)
     session = Session()
     bridge = SessionBridge(session, network)
     window = MainWindow(bridge, session_file=args.session_file)
@@ -120,7 +122,7 @@ def run_gui(args: argparse.Namespace) -> int:
     def start_demo() -> str:       # the window's "Start the demo server" (the last URL was a demo's)
         nonlocal demo
         from inspector.demo.server import DemoServer
-        demo = demo or DemoServer(tick_interval=2.0)
+        demo = demo or DemoServer(tick_interval=2.0, admin_ui=True)
         return demo.url or network.submit(demo.start()).result(10)
     window.start_demo = start_demo
     if args.open_file:

@@ -22,7 +22,7 @@ import sys
 import time
 from typing import Any, Callable, TextIO
 
-from inspector import profile_cli
+from inspector import admin_cli, profile_cli
 from inspector.log.entry import IN, Kind, LogEntry
 from inspector.log.words import duration, plural
 from inspector.scenarios import file as scenario_file
@@ -135,6 +135,8 @@ def add_commands(sub) -> None:
     run.add_argument("--profile", metavar="NAME", help="run against this profile's server, its auth and "
                      "header values filling the scenario's ${env:...} secrets (set variables win)")
     profile_cli.add_profile_command(sub)
+    admin_cli.add_arguments(_subcommand(sub, "admin", help="print the server's own view (its Admin UI namespace) "
+                                        "as JSON Lines", description=admin_cli.__doc__.split("\n\n")[1]), seconds)
 
 
 def _add_connection_args(p: argparse.ArgumentParser) -> None:
@@ -672,6 +674,7 @@ COMMANDS = {"listen": listen, "emit": emit, "run": run_scenarios}
 async def _profile(args: argparse.Namespace) -> int:
     return profile_cli.profile_command(args)
 COMMANDS["profile"] = _profile
+COMMANDS["admin"] = admin_cli.admin
 
 
 async def _until_interrupted(command: str, args: argparse.Namespace) -> int:
@@ -693,7 +696,7 @@ async def _until_interrupted(command: str, args: argparse.Namespace) -> int:
     except asyncio.CancelledError:
         if not interrupted:
             raise
-        return EXIT_OK if command == "listen" else EXIT_INTERRUPTED
+        return EXIT_OK if command in ("listen", "admin") else EXIT_INTERRUPTED
 
 
 def run(args: argparse.Namespace) -> int:
@@ -705,4 +708,4 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         # stopping `listen` is how it ends; an interrupted `run` did not pass, nor an
         # `emit` (it may be waiting for its connection, retried for ever by default)
-        return EXIT_OK if args.command == "listen" else EXIT_INTERRUPTED
+        return EXIT_OK if args.command in ("listen", "admin") else EXIT_INTERRUPTED

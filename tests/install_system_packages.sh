@@ -5,7 +5,7 @@
 # tests the openssl command, the interop tests Node.js and npm, the demo cluster's tests
 # redis-server (they start it themselves on a free loopback port).
 set -uo pipefail
-command -v apt-get >/dev/null 2>&1 || { echo "no apt-get here: install by hand if tests cannot start: Qt's libEGL/libGL/libxkbcommon/fontconfig, openssl, Node.js and npm"; exit 0; }
+command -v apt-get >/dev/null 2>&1 || { echo "no apt-get here: install by hand if tests cannot start: Qt's libEGL/libGL/libxkbcommon/fontconfig, openssl, Node.js and npm, redis-server"; exit 0; }
 missing=()
 for pkg in libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-dejavu-core openssl redis-server; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -64,3 +64,5 @@ def test_demo_says_its_servers_url_in_the_terminal(tmp_path):
     found = re.search(r"demo server listens on (http://127\.0\.0\.1:\d+)", done.stdout)
     assert found, done.stdout
     assert shot.exists()
+    # and its Admin UI namespace, with the credentials (issue 13)
+    assert f"namespace /admin-ui on {found.group(1)}, username 'admin', password 'demo-admin'" in done.stdout

@@ -124,7 +124,8 @@ def test_bad_files_are_refused_with_their_lines_before_anything_connects(tmp_pat
     assert code == 2 and out == ""
     assert err.splitlines() == [
         f"socketio-inspector: {typo}:3: step 2: unknown step 'expct' (did you mean 'expect'?); a step is one "
-        "of emit, join, leave, open, close, expect, expect_no, wait, drop, expect_gap, expect_recovered",
+        "of emit, join, leave, open, close, expect, expect_no, wait, drop, expect_gap, expect_recovered, "
+        "expect_server, server_emit",
         f"socketio-inspector: {syntax}:4: YAML syntax error: expected ',' or ']', but got '<stream end>' "
         "(while parsing a flow sequence that starts on line 3)",
         f"socketio-inspector: {types}:3: step 1 (wait), wait: expected a number, got \"soon\"",

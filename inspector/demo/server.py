@@ -10,6 +10,8 @@ It shows what the inspector can see without a server of your own:
   /chat    join / leave, `message` {"room", "text"} broadcast to the room, echo
   /admin   needs auth {"token": "demo-token"}; `stats`, `kick`
   /cheatsheet  every server-side emit form on request (demo/cheatsheet.py)
+  /admin-ui  with admin_ui=True (--admin-ui; the window's --demo): python-socketio's
+           instrument(), the Admin UI protocol, username "admin", password "demo-admin"
 
 Run it alone with `python -m inspector.demo.server [--port 0]`: it prints
 `READY <url>` once it listens.
@@ -27,6 +29,7 @@ from typing import Any
 import socketio
 from aiohttp import web
 
+from inspector.demo import admin_ui as admin_ui_module
 from inspector.demo import cheatsheet
 
 DEMO_TOKEN = "demo-token"
@@ -37,7 +40,7 @@ class DemoServer:
                  tick_interval: float = 2.0, admin_token: str = DEMO_TOKEN,
                  ping_interval: float = 25.0, ping_timeout: float = 20.0,
                  path: str = "socket.io", parser: str = "json",
-                 client_manager: Any = None, node: str = ""):
+                 client_manager: Any = None, node: str = "", admin_ui: bool = False):
         self.host, self.port = host, port
         self.node = node                    # its name in a cluster (demo/cluster.py), e.g. "A"
         self.tick_interval = tick_interval
@@ -60,6 +63,8 @@ class DemoServer:
         self._poll_transports: dict[str, Any] = {}
         self._all_transports: weakref.WeakSet = weakref.WeakSet()
         self._register()
+        # the Admin UI namespace (demo/admin_ui.py): once per process, so never by default
+        self.instrumented = admin_ui_module.instrument(self.sio) if admin_ui else None
 
     # -- lifecycle -------------------------------------------------------------
     async def start(self, ssl_context=None) -> str:
@@ -80,6 +85,8 @@ class DemoServer:
         """Stop listening and cut every connection, as a crashed server would."""
         if self._ticker is not None:
             self._ticker.cancel()
+        if self.instrumented is not None:
+            await self.instrumented.shutdown()
         for transport in list(self._all_transports):
             transport.abort()
         if self._runner is not None:
@@ -297,8 +304,10 @@ async def _serve(args) -> None:
         return await serve_cluster(args)
     server = DemoServer(args.host, args.port, tick_interval=args.tick,
                         ping_interval=args.ping_interval, ping_timeout=args.ping_timeout,
-                        path=args.path, parser=args.parser)
+                        path=args.path, parser=args.parser, admin_ui=args.admin_ui)
     url = await server.start()
+    if args.admin_ui:
+        print(admin_ui_module.banner(url), flush=True)
     print(f"READY {url}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -327,6 +336,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="two nodes sharing a Redis adapter (needs redis-server, started on a free "
                              "port unless --redis is given); --port and --port+1 (0: free ports)")
     parser.add_argument("--redis", metavar="URL", help="with --cluster: this Redis instead of starting one")
+    parser.add_argument("--admin-ui", action="store_true",
+                        help="serve the Admin UI namespace (python-socketio's instrument()) at "
+                             f"{admin_ui_module.ADMIN_UI_NAMESPACE}, username "
+                             f"{admin_ui_module.ADMIN_USERNAME!r}, password {admin_ui_module.ADMIN_PASSWORD!r}")
     args = parser.parse_args(argv)
     asyncio.run(_serve(args))
     return 0

@@ -29,6 +29,7 @@ class Kind(StrEnum):
     DROPPED = "dropped"                      # an emit that was not sent
     ERROR = "error"
     PACKET = "packet"                        # one raw Engine.IO / Socket.IO packet (raw capture)
+    SERVER = "server"                        # a command through the server's admin namespace, its answer
 
 
 class Flag(StrEnum):

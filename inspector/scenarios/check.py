@@ -30,8 +30,9 @@ def _schema_path() -> Path:
 
 SCHEMA_PATH = _schema_path()
 STEP_KINDS = ("emit", "join", "leave", "open", "close", "expect", "expect_no", "wait", "drop",
-              "expect_gap", "expect_recovered")
+              "expect_gap", "expect_recovered", "expect_server", "server_emit")
 BARE_STEPS = ("drop", "expect_gap", "expect_recovered")
+SERVER_STEPS = ("expect_server", "server_emit")      # through the server's admin namespace (`via`)
 _USES_NS = ("emit", "join", "leave", "expect", "expect_no", "expect_gap", "expect_recovered")
 
 
@@ -246,8 +247,12 @@ def semantic_problems(sc, node: yaml.Node) -> list[Problem]:
             why = check_reference(expr, saved)
             if why:
                 add(why)
+        if step.kind in SERVER_STEPS and step.via not in open_ns and "${" not in step.via:
+            opened = ", ".join(sorted(open_ns)) or "none"
+            add(f"the admin namespace {step.via} is not open at this step (open: {opened}); add it to "
+                "`namespaces:` with the admin username and password as its auth", "via" if "via" in f else None)
         for key in ("args", "expect_ack"):
-            if key in f and step.kind in ("expect", "expect_no", "join", "leave", "emit"):
+            if key in f and step.kind in ("expect", "expect_no", "join", "leave", "emit", "expect_server"):
                 if key == "args" and step.kind == "emit":
                     try:
                         resolve_bytes(f[key], sc.base_dir)

@@ -28,12 +28,13 @@ from inspector.scenarios.check import (
 )
 from inspector.scenarios.matching import show
 from inspector.scenarios.variables import VariableError, references, substitute
+from inspector.session.server_view.protocol import DEFAULT_NAMESPACE as ADMIN_NAMESPACE
 from inspector.wire.options import ConnectionOptions, OptionsError
 
 __all__ = ["Scenario", "Step", "ScenarioError", "Problem", "load", "loads", "describe", "schema",
            "SCHEMA_PATH", "STEP_KINDS", "BARE_STEPS"]
 
-ACTIONS = ("emit", "join", "leave", "open", "close", "drop")   # they move expect_no's window
+ACTIONS = ("emit", "join", "leave", "open", "close", "drop", "server_emit")   # they move expect_no's window
 DEFAULT_TIMEOUT = 5.0
 DEFAULT_WITHIN = 1.0
 _CONNECTION_FIELDS = ("path", "transport", "auth", "query", "headers", "verify_tls", "connect_timeout",
@@ -58,6 +59,11 @@ class Step:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.fields.get(key, default)
+
+    @property
+    def via(self) -> str:
+        """The admin namespace of an expect_server / server_emit step."""
+        return self.fields.get("via") or ADMIN_NAMESPACE
 
     @property
     def is_action(self) -> bool:
@@ -222,6 +228,12 @@ def describe(step: Step) -> str:
         return f"expect {v}{n}{on}{args}"
     if k == "expect_no":
         return f"expect no {v}{on} for {_secs(f.get('within', DEFAULT_WITHIN))}"
+    if k == "expect_server":
+        args = f" {show(f['args'], 50)}" if "args" in f else ""
+        return f"expect the server: {v}{args}"
+    if k == "server_emit":
+        to = f" to {f['to']}" if f.get("to") else " to everyone"
+        return f"server emits {v}{to}{on}"
     if k == "wait":
         return f"wait {_secs(v)}"
     if k == "drop":

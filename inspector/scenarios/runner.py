@@ -32,11 +32,15 @@ from inspector.scenarios.file import DEFAULT_WITHIN, Scenario, ScenarioError, St
 from inspector.scenarios.journal import Journal
 from inspector.scenarios.matching import mismatch, show
 from inspector.scenarios.run_stats import RunStats
+from inspector.scenarios.server_lists import SERVER_LISTS, server_list
 from inspector.scenarios.variables import VariableError, substitute
 from inspector.session.acks import AckFailed, AckTimeout
 from inspector.session.errors import ConnectError
 from inspector.session.reserved import ReservedEventName
 from inspector.session.server_acks import AckReply
+from inspector.session.server_view.admin import AdminRefused, ServerAdmin
+from inspector.session.server_view.protocol import normalize
+from inspector.session.server_view.view import ServerView
 from inspector.session.session import EmitOutcome, NotConnected, Session
 from inspector.session.state import ConnectionState
 from inspector.wire.payload import PayloadError, resolve_bytes
@@ -123,6 +127,8 @@ class ScenarioRunner:
         self._unsubscribe: Callable[[], None] | None = None
         self._saved_settings: tuple | None = None
         self._secrets: list[str] | None = None
+        self._server_views: dict[tuple[str, str], ServerView] = {}   # (client, admin namespace) -> what the server said
+        self._server_unsubscribes: list[Callable[[], None]] = []
 
     # -- what the UI lists -----------------------------------------------------------
     @property
@@ -243,6 +249,9 @@ class ScenarioRunner:
         for unsubscribe in self._unsubscribes:
             unsubscribe()
         self._unsubscribes = []
+        for stop in self._server_unsubscribes:
+            stop()
+        self._server_unsubscribes.clear()
         self._restore_settings()
         self.session.name = self._first_name
         if len(self.sessions) > 1:          # the window's session goes on after the run's last seq
@@ -377,7 +386,75 @@ class ScenarioRunner:
         await asyncio.sleep(float(step.value))
         return []
 
+    async def _server_emit(self, step: Step, client: str | None = None) -> list[LogEntry]:
+        via = self._sub(step.via)
+        ns = self._sub(step.get("ns") or step.default_ns)
+        to = self._sub(step.get("to")) if step.get("to") is not None else None
+        args = resolve_bytes(self._sub(step.get("args", [])), self.scenario.base_dir)
+        session = self.sessions[client] if client else self.session
+        admin = ServerAdmin(session, via, view=self._server_view(via, session), subscribe=False,
+                            answer_timeout=self._timeout(step))
+        before = len(self.journal)
+        try:
+            answer = await admin.emit(ns, self._sub(step.value), args, to=to)
+        except AdminRefused as exc:
+            raise StepFailed(f"server_emit refused: {exc}") from None
+        if answer["missing"]:
+            raise StepFailed(f"server_emit {step.value!r}: {answer['answer']}")
+        return [e for e in self.journal.entries[before:] if e.kind == Kind.SERVER][:1]
+
     # -- expectations -------------------------------------------------------------------
+    def _server_view(self, via: str, session: Any) -> ServerView:
+        """The server's view through `via` of the client `session`, from every entry of that
+        client since the run connected on."""
+        view = self._server_views.get((session.name, via))
+        if view is None:
+            view = self._server_views[(session.name, via)] = ServerView(via)
+            for e in self.journal.entries:
+                if e.client == session.name:
+                    view.feed(e)
+            self._server_unsubscribes.append(session.subscribe(view.feed))
+        return view
+
+    async def _expect_server(self, step: Step, client: str | None = None) -> list[LogEntry]:
+        via, what = self._sub(step.via), self._sub(step.value)
+        pattern = self._sub(step.get("args")) if step.get("args") is not None else None
+        timeout = self._timeout(step)
+        session = self.sessions[client] if client else self.session
+        view = self._server_view(via, session)
+        pos = 0
+
+        def matching(items: list[dict]) -> dict | None:
+            return next((m for m in items if pattern is None or mismatch(pattern, m) is None), None)
+
+        def check():
+            nonlocal pos
+            if what in SERVER_LISTS:          # the server's list as it is now
+                return matching(server_list(view, what))
+            entries = self.journal.entries
+            while pos < len(entries):
+                e = entries[pos]
+                pos += 1
+                if e.ns == via and e.dir == IN and e.kind == Kind.EVENT and e.event == what \
+                        and e.client == session.name and self.journal.taken_by(e) is None:
+                    message = normalize(e.event, e.args)
+                    if pattern is None or mismatch(pattern, message) is None:
+                        self.journal.take([e], step.index)
+                        return message
+            return None
+
+        found = await self.journal.until(check, timeout)
+        if found is None:
+            args = f" matching {show(pattern, 120)}" if pattern is not None else ""
+            listed = "" if what not in SERVER_LISTS else \
+                f"; it lists {show(server_list(view, what), 200)}"
+            note = f" ({view.events_note})" if view.events_note else ""
+            raise StepFailed(f"expected the server ({via}) to {'list a ' if what in SERVER_LISTS else 'send '}"
+                             f"{what}{args} within {timeout:g} s{listed}{note}")
+        if step.get("save_as"):
+            self.variables[step.get("save_as")] = [found]
+        return []
+
     def _event_test(self, step: Step) -> tuple[str, str, Any, list[str]]:
         pattern = step.get("args")
         if pattern is not None:

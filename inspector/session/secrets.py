@@ -71,3 +71,27 @@ class SecretStore:
             self._keyring().delete_password(SERVICE, key)
         except Exception:           # not there (PasswordDeleteError), or the keyring refuses
             pass
+
+
+# -- secrets in what a server reports about other clients (its Admin UI namespace) ---
+# A handshake's header and query values are shown masked when their name says they are a
+# credential: the exact names below, or a name holding one of the parts (python-socketio
+# reports headers as `x_api_key`, Node as `x-api-key`: both are read as `x-api-key`).
+SECRET_NAMES = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie",
+                          "x-csrf-token", "x-xsrf-token"})
+SECRET_PARTS = ("token", "secret", "password", "passwd", "auth", "key", "session", "signature",
+                "credential", "jwt", "cookie")
+
+
+def is_secret_name(name: str) -> bool:
+    """A header or query parameter whose value is a secret by its name."""
+    key = str(name).lower().replace("_", "-")
+    return key in SECRET_NAMES or any(part in key for part in SECRET_PARTS)
+
+
+def mask_secrets(values: Any, mask: str) -> dict:
+    """`values` (a mapping of header or query values) with each secret's value as `mask`;
+    anything that is not a mapping gives {}."""
+    if not isinstance(values, dict):
+        return {}
+    return {k: (mask if is_secret_name(k) else v) for k, v in values.items()}

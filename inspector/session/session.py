@@ -386,6 +386,11 @@ class Session:
             self.client.set_raw_observer(self._raw_packet if on else None)
         self._publish()
 
+    def server_note(self, ns: str, event: str, args: list | None, detail: dict) -> LogEntry:
+        """A `sys` entry of kind `server` (session/server_view/admin.py): a command given
+        through the server's admin namespace and what the server answered."""
+        return self._log(SYS, Kind.SERVER, ns, event, args, detail=detail)
+
     # -- intent: emits, rooms, acks ------------------------------------------
     def next_ack_id(self, ns: str) -> int:
         n = self._ack_ids.get(ns, -1) + 1

@@ -87,6 +87,7 @@ TLS_OFF_TEXT = Swatch("#ffffff", "#ffffff")       # the "TLS certificate checkin
 TLS_OFF_BACKGROUND = Swatch("#cf222e", "#da3633")
 BANNER_TEXT = Swatch("#0969da", "#58a6ff")        # "this is a saved session" over the viewer
 BANNER_BACKGROUND = Swatch("#ddf4ff", "#121d2f")
+OWN_SOCKET = Swatch("#ddf4ff", "#121d2f")         # the inspector's own sockets in the server's list
 
 # -- the log ----------------------------------------------------------------------------
 DIR_IN = Swatch("#1f6feb", "#58a6ff")

@@ -49,7 +49,7 @@ def test_the_code_order_of_the_table_is_kept():
     # log.table stores each as its index in these tuples: new words go at the end
     assert DIRECTIONS == ("in", "out", "sys")
     assert KINDS == ("event", "ack", "connect", "disconnect", "connect_error", "reconnect_attempt",
-                     "reconnect", "gap", "dropped", "error", "packet")
+                     "reconnect", "gap", "dropped", "error", "packet", "server")
     assert FLAGS == ("compressed", "volatile", "binary", "buffered", "recovered", "late", "timeout",
                      "nonfinite")
     assert all(isinstance(k, Kind) for k in KINDS)

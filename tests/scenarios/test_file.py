@@ -72,7 +72,7 @@ def test_unknown_step_and_unknown_field_are_named_with_a_suggestion():
     problems = refused("steps:\n  - emit: echo\n  - emitt: x\n  - wait: 1\n    within: 3\n")
     assert problems == [
         "bad.yaml:3: step 2: unknown step 'emitt' (did you mean 'emit'?); a step is one of emit, join, "
-        "leave, open, close, expect, expect_no, wait, drop, expect_gap, expect_recovered",
+        "leave, open, close, expect, expect_no, wait, drop, expect_gap, expect_recovered, expect_server, server_emit",
         "bad.yaml:5: step 3 (wait): unknown field 'within' (allowed: wait, name, ns, timeout)",
     ]
 

@@ -166,7 +166,7 @@ def test_a_bad_file_is_refused_in_the_dock_before_anything_connects(inspector_at
     assert str(info.value) == (
         f"{path}:4: step 2 (expect), timeout: expected a number, got \"soon\"\n"
         f"{path}:5: step 3: unknown step 'jion' (did you mean 'join'?); a step is one of emit, join, leave, "
-        "open, close, expect, expect_no, wait, drop, expect_gap, expect_recovered")
+        "open, close, expect, expect_no, wait, drop, expect_gap, expect_recovered, expect_server, server_emit")
     assert ui.scenario_summary == "The scenario was refused; nothing was run:"
     assert not ui.widget("stepButton").isEnabled() and not ui.widget("runButton").isEnabled()
     assert ui.scenario_steps() == []
