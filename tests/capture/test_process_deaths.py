@@ -1,0 +1,73 @@
+"""Either side killed: the window (here a stand-in that records) killed under the capture
+process, which then finishes the session file with every row; the capture process killed
+under its client, which says so once and fails what was in flight."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from inspector.capture.client import CaptureClient, RemoteSession
+from inspector.capture.protocol import CaptureLost
+from inspector.log.entry import Kind
+from inspector.store.reader import SessionStore
+from inspector.wire.options import ConnectionOptions
+from tests.helpers import run, until
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _ended(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.faults
+def test_the_window_killed_under_capture_the_session_file_is_finished_with_every_row(demo_server, tmp_path):
+    path = tmp_path / "killed.sqlite"
+    window = subprocess.Popen([sys.executable, "-m", "tests.capture.attached", demo_server.url, str(path), "5000"],
+                              cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        line = window.stdout.readline()
+        assert line.startswith("ATTACHED"), line
+        _, pid, seen = line.split()
+        window.send_signal(signal.SIGKILL)
+        window.wait(10)
+    finally:
+        if window.poll() is None:
+            window.kill()
+            window.wait()
+        window.stdout.close()
+    run(until(lambda: _ended(int(pid)), timeout=30, what="the capture process to end"))
+    with SessionStore(path) as store:
+        rows = store.entries()
+    assert len(rows) >= int(seen)
+    assert [e.seq for e in rows] == list(range(1, len(rows) + 1))
+    assert sum(1 for e in rows if e.event == "burst" and e.dir == "in") == 5000
+    assert rows[-1].kind == Kind.DISCONNECT        # it said goodbye to the server, then closed the file
+
+
+def test_capture_killed_under_its_client_is_said_once_and_fails_what_was_in_flight(demo_server):
+    async def scenario():
+        client = await CaptureClient.spawn()
+        lost: list[str] = []
+        client.on_lost = lost.append
+        session = RemoteSession(client)
+        await session.connect(ConnectionOptions(url=demo_server.url), ["/"])
+        sent = await session.emit("/", "slow_echo", [{"delay": 30}], ack=True, timeout=60)
+        os.kill(client.process.pid, signal.SIGKILL)
+        with pytest.raises(CaptureLost, match="killed"):
+            await sent.answer
+        await until(lambda: lost)
+        assert lost == ["the capture process was killed (SIGKILL)"]
+        with pytest.raises(CaptureLost, match="killed"):
+            await session.emit("/", "echo", [])
+        await client.close()
+    run(scenario())
