@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import signal
 import socket
 import sys
 
 from inspector.capture import protocol as P
-from inspector.capture.host import Capture
+from inspector.capture.host import Capture, ToWindow
 from inspector.wire.loop import run
 
 
@@ -33,16 +34,17 @@ def build_parser() -> argparse.ArgumentParser:
 async def main_async(args: argparse.Namespace) -> int:
     capture = Capture(session_file=args.session_file, token=os.environ.pop(P.TOKEN_ENV, None))
     loop = asyncio.get_running_loop()
+    logging.getLogger().addHandler(ToWindow(capture, loop))
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     server = None
-    ended = capture.detached.wait()
     if args.fd is not None:          # the one window there will be: its connection's end is ours
         sock = socket.socket(fileno=args.fd)
         reader, writer = await asyncio.open_connection(sock=sock, limit=P.MAX_FRAME)
         ended = capture.handle(reader, writer)
     else:
+        ended = capture.detached.wait()
         if args.socket:
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             old = os.umask(0o177)         # the socket is the user's alone

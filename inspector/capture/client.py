@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 from dataclasses import asdict, dataclass, is_dataclass
+from types import SimpleNamespace
 from typing import Any, Callable
 
 from inspector.capture import protocol as P
@@ -42,11 +43,16 @@ class CaptureClient:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                  process: subprocess.Popen | None = None):
         self.reader, self.writer, self.process = reader, writer, process
-        self.on_entries: Callable[[list[LogEntry]], None] = lambda entries: None
-        self.on_state: Callable[[SessionState, int], None] = lambda state, seq: None
-        self.on_lost: Callable[[str], None] = lambda reason: None
+        # until someone takes them (attach_handlers), deliveries wait here, in order
+        self._early: list[tuple[str, tuple]] = []
+        self.on_entries: Callable[[list[LogEntry]], None] = lambda entries: self._early.append(("e", (entries,)))
+        self.on_state: Callable[[SessionState, int], None] = lambda *a: self._early.append(("s", a))
+        self.on_lost: Callable[[str], None] = lambda reason: self._early.append(("l", (reason,)))
         self.on_protocol_error: Callable[[str], None] = lambda message: log.warning("capture: %s", message)
         self.welcome: dict = {}
+        # True: large arguments are handed over undecoded (protocol.LargeArgs), for the taker
+        # to decode off its GUI thread with protocol.resolve_large
+        self.defer_large = False
         self.lost: str | None = None          # why the capture is gone, once it is
         self._ids = 0
         self._calls: dict[int, asyncio.Future] = {}
@@ -97,6 +103,14 @@ class CaptureClient:
         self.welcome = message["welcome"]
         self._read_task = asyncio.ensure_future(self._read())
 
+    def attach_handlers(self, on_entries: Callable[[list[LogEntry]], None],
+                        on_state: Callable[[SessionState, int], None], on_lost: Callable[[str], None]) -> None:
+        """Take the deliveries from now on, after the ones that came before (in order)."""
+        self.on_entries, self.on_state, self.on_lost = on_entries, on_state, on_lost
+        early, self._early = self._early, []
+        for kind, args in early:
+            {"e": on_entries, "s": on_state, "l": on_lost}[kind](*args)
+
     # -- calls -----------------------------------------------------------------------------
     async def call(self, name: str, *args: Any, **kw: Any) -> Any:
         """One command; its result, or the error it raised in the capture process."""
@@ -109,6 +123,10 @@ class CaptureClient:
         try:
             self.writer.write(P.pack({"id": call_id, "call": name, "args": list(args), "kw": kw}))
             return P.revive(await future)
+        except asyncio.CancelledError:
+            if self.lost is None and not self.writer.is_closing():
+                self.writer.write(P.pack({"cancel": call_id}))     # it stops there too
+            raise
         finally:
             self._calls.pop(call_id, None)
 
@@ -162,23 +180,38 @@ class CaptureClient:
 
     def _dispatch(self, message: dict) -> None:
         if "entries" in message:
-            self.on_entries([P.entry_from_wire(row) for row in message["entries"]])
+            entries = [P.entry_from_wire(row) for row in message["entries"]]
+            if not self.defer_large:
+                entries = [P.resolve_large(e) for e in entries]
+            self.on_entries(entries)
         elif "state" in message:
             self.on_state(P.state_from_wire(message["state"]), message.get("seq", 0))
         elif "answer" in message:
             future = self._answers.pop(message["answer"], None)
             if future is not None and not future.done():
                 if "error" in message:
-                    future.set_exception(P.error_from_wire(message["error"]))
+                    error = P.error_from_wire(message["error"])
+                    if isinstance(error, asyncio.CancelledError):
+                        future.cancel()
+                    else:
+                        future.set_exception(error)
                 else:
                     future.set_result(AckAnswer(**message["ok"]))
         elif "id" in message and message["id"] is not None:
             future = self._calls.get(message["id"])
             if future is not None and not future.done():
                 if "error" in message:
-                    future.set_exception(P.error_from_wire(message["error"]))
+                    error = P.error_from_wire(message["error"])
+                    if isinstance(error, asyncio.CancelledError):
+                        future.cancel()
+                    else:
+                        future.set_exception(error)
                 else:
                     future.set_result(message.get("ok"))
+        elif "log" in message:
+            record = message["log"]
+            logging.getLogger("inspector.capture.process").log(
+                int(record.get("level", logging.WARNING)), "%s: %s", record.get("name"), record.get("message"))
         elif "error" in message:
             self.on_protocol_error(str(message["error"].get("message")))
 
@@ -219,12 +252,31 @@ def _plain(value: Any) -> Any:
 
 class RemoteSession:
     """The Session's methods the window calls, with their names and arguments, run in
-    the capture process."""
+    the capture process; and, read without a call, what the window last heard or said:
+    `options` (of the last connect), `state` and `last_seq` (as delivered), `rooms`'
+    join/leave event names and `server_acks`' answers (as last set)."""
 
     def __init__(self, client: CaptureClient):
+        from inspector.session.server_acks import ServerAckReplies
+        from inspector.session.state import ConnectionState
+        from inspector.wire.options import ConnectionOptions
         self.client = client
+        self.options = ConnectionOptions()
+        self.state = ConnectionState.DISCONNECTED
+        self.last_seq = 0
+        self.rooms = SimpleNamespace(join_event="join", leave_event="leave")
+        self.server_acks = ServerAckReplies()
+
+    def heard(self, state: SessionState | None = None, last_seq: int | None = None) -> None:
+        """What the window was handed (called by whoever takes the client's deliveries)."""
+        if state is not None:
+            self.state = state.state
+        if last_seq is not None:
+            self.last_seq = max(self.last_seq, last_seq)
 
     async def connect(self, options=None, namespaces: list[str] | None = None, auth: dict | None = None):
+        if options is not None:
+            self.options = options
         return await self.client.call("connect", _plain(options), namespaces, auth)
 
     async def disconnect(self) -> None:
@@ -266,8 +318,10 @@ class RemoteSession:
 
     async def set_room_events(self, join: str, leave: str) -> None:
         await self.client.call("set_room_events", join, leave)
+        self.rooms.join_event, self.rooms.leave_event = join, leave
 
     async def set_ack_replies(self, default, by_event: dict) -> None:
+        self.server_acks.default, self.server_acks.by_event = default, dict(by_event)
         await self.client.call("set_ack_replies", _plain(default),
                                {event: _plain(reply) for event, reply in by_event.items()})
 

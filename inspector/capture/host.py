@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from inspector.capture import protocol as P
+from inspector.capture.scenario_commands import COMMANDS as SCENARIO_COMMANDS
 from inspector.log.entry import LogEntry
 from inspector.session.sequence_gaps import SequenceRule
 from inspector.session.server_acks import AckReply
@@ -32,7 +33,7 @@ from inspector.wire.options import ConnectionOptions
 log = logging.getLogger(__name__)
 
 BATCH_DELAY_S = 0.01       # entries wait at most this long for more to share their frame
-MAX_BATCH = 5000           # entries per frame at most
+MAX_BATCH = 1000           # entries per frame at most: the window unpacks one on its GUI thread
 _OPTION_NAMES = {f.name for f in fields(ConnectionOptions)}
 
 
@@ -67,6 +68,8 @@ class Capture:
         self._batch_timer: asyncio.TimerHandle | None = None
         self._answers = 0
         self._tasks: set[asyncio.Task] = set()
+        self._calls: dict[int, asyncio.Task] = {}      # in flight, by call id (a `cancel` names one)
+        self.runners: dict[int, Any] = {}               # scenario runs (capture/scenario_commands.py)
         self._unsubs = [self.session.subscribe(self._entry), self.session.subscribe_state(self._state)]
 
     # -- serving ------------------------------------------------------------------
@@ -134,6 +137,11 @@ class Capture:
             message: dict = {}
             try:
                 message = P.unpack(body)
+                if "cancel" in message:         # the window gave up on a call (a scenario's Stop)
+                    task = self._calls.get(message["cancel"])
+                    if task is not None:
+                        task.cancel()
+                    continue
                 call_id, name = message.get("id"), message.get("call")
                 if not isinstance(call_id, int):
                     raise P.ProtocolError("a call without an integer id")
@@ -149,7 +157,9 @@ class Capture:
                 continue
             task = asyncio.ensure_future(self._run(call_id, command, args, kw))
             self._tasks.add(task)
+            self._calls[call_id] = task
             task.add_done_callback(self._tasks.discard)
+            task.add_done_callback(lambda _t, i=call_id: self._calls.pop(i, None))
 
     async def _run(self, call_id: int, command, args: list, kw: dict) -> None:
         try:
@@ -158,7 +168,7 @@ class Capture:
                 result = await result
         except asyncio.CancelledError:
             self._try_send({"id": call_id, "error": {"type": "CancelledError", "message": "cancelled"}})
-            raise
+            return
         except Exception as exc:       # the caller's to show, as a Session call raising in-process
             self._try_send({"id": call_id, "error": P.error_to_wire(exc)})
             return
@@ -234,11 +244,35 @@ class Capture:
             await asyncio.wait_for(self.session.disconnect(), timeout)
         except Exception:
             log.warning("disconnecting failed; finishing the session file anyway", exc_info=True)
+        for runner in list(self.runners.values()):
+            try:
+                await runner.close(disconnect=False)
+            except Exception:
+                log.warning("ending a scenario run failed", exc_info=True)
         for unsubscribe in self._unsubs:
             unsubscribe()
         if self.writer is not None:
             writer = self.writer
             await asyncio.get_running_loop().run_in_executor(None, writer.close)
+
+
+class ToWindow(logging.Handler):
+    """The capture process's warnings and errors, sent to the window, which logs them under
+    `inspector.capture.process` (its log file, its terminal, the tests' strict check)."""
+
+    def __init__(self, capture: Capture, loop: asyncio.AbstractEventLoop):
+        super().__init__(logging.WARNING)
+        self.capture, self.loop = capture, loop
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            text += f" ({type(record.exc_info[1]).__name__}: {record.exc_info[1]})"
+        message = {"log": {"level": record.levelno, "name": record.name, "message": text}}
+        try:
+            self.loop.call_soon_threadsafe(self.capture._try_send, message)
+        except RuntimeError:
+            pass            # the loop is closed: the process is ending (stderr has it)
 
 
 # -- the commands: Session methods under their own names, and the capture's own --------
@@ -292,7 +326,8 @@ async def _flush(c: Capture) -> bool:
 
 def _info(c: Capture) -> dict:
     s = c.session
-    return {"last_seq": s.last_seq, "join_event": s.rooms.join_event, "leave_event": s.rooms.leave_event,
+    return {"last_seq": s.last_seq, "sid": s.client.sid if s.client is not None else None,
+            "join_event": s.rooms.join_event, "leave_event": s.rooms.leave_event,
             "pending_acks": len(s.acks), "session_file": c.session_file(),
             "written": c.writer.written if c.writer else 0}
 
@@ -318,3 +353,5 @@ COMMANDS: dict[str, Callable[..., Any]] = {
     "flush": _flush,
     "ping": lambda c: "pong",
 }
+
+COMMANDS.update(SCENARIO_COMMANDS)

@@ -62,6 +62,11 @@ from inspector.session.state import (
 VERSION = 1
 MAX_FRAME = 512 * 1024 * 1024     # a 50 MB event, hex-heavy, with its raw packet, fits
 EXT_BIGINT = 1
+EXT_LARGE_ARGS = 2
+# an entry's arguments this large cross as their JSON text in a bin (one memcpy to unpack)
+# and are decoded in slices off the window's GUI thread (resolve_large): one msgpack str of
+# 50 MB is one C call of tens of milliseconds holding the window's GIL
+LARGE_ARGS = 1 << 20
 TOKEN_ENV = "INSPECTOR_CAPTURE_TOKEN"
 _HEADER = struct.Struct(">I")
 _ENTRY_FIELDS = [f.name for f in fields(LogEntry)]
@@ -94,9 +99,19 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot send a {type(value).__name__} to the window")
 
 
+class LargeArgs:
+    """An entry's large arguments as they crossed: JSON text, not decoded yet."""
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+
 def _ext_hook(code: int, data: bytes) -> Any:
     if code == EXT_BIGINT:
         return int(data.decode())
+    if code == EXT_LARGE_ARGS:
+        return LargeArgs(data)
     return msgpack.ExtType(code, data)
 
 
@@ -139,7 +154,10 @@ async def read_frame(reader: asyncio.StreamReader) -> bytes | None:
 
 # -- errors --------------------------------------------------------------------------
 def error_to_wire(error: BaseException) -> dict:
-    return {"type": type(error).__name__, "message": str(error)}
+    out = {"type": type(error).__name__, "message": str(error)}
+    if type(error).__name__ == "NamespaceRefused":
+        out["ns"], out["data"] = error.ns, error.data
+    return out
 
 
 def _error_classes() -> dict[str, type[BaseException]]:
@@ -159,6 +177,11 @@ def error_from_wire(obj: dict) -> BaseException:
     """The exception an ERROR stands for: the same class where the window knows it (so
     `except NotConnected` works as before), else RemoteError naming it."""
     name, message = str(obj.get("type", "Error")), str(obj.get("message", ""))
+    if name == "CancelledError":      # the call was cancelled there (a disconnect ends a connect)
+        return asyncio.CancelledError(message)
+    if name == "NamespaceRefused" and "ns" in obj:
+        from inspector.session.errors import NamespaceRefused
+        return NamespaceRefused(obj["ns"], obj.get("data"))
     cls = ERRORS.get(name)
     if cls is not None:
         return cls(message)
@@ -176,8 +199,24 @@ def revive(value: Any) -> Any:
 
 # -- entries and states --------------------------------------------------------------
 def entry_to_wire(e: LogEntry) -> list:
-    return [e.seq, e.t, e.dir, e.kind, e.ns, e.event, e.args, e.ack_id, e.rtt_ms, e.bytes,
+    args = e.args
+    if args is not None and (e.bytes or 0) > LARGE_ARGS:
+        from inspector.wire import deep_json
+        from inspector.wire.payload import to_jsonable
+        args = msgpack.ExtType(EXT_LARGE_ARGS, deep_json.dumps(to_jsonable(args)).encode())
+    return [e.seq, e.t, e.dir, e.kind, e.ns, e.event, args, e.ack_id, e.rtt_ms, e.bytes,
             e.flags, e.detail]
+
+
+def resolve_large(e: LogEntry) -> LogEntry:
+    """The entry with its large arguments decoded (in slices: call it off the GUI thread)."""
+    if not isinstance(e.args, LargeArgs):
+        return e
+    from dataclasses import replace
+
+    from inspector.wire import deep_json
+    from inspector.wire.payload import from_jsonable
+    return replace(e, args=from_jsonable(deep_json.loads_sliced(e.args.data.decode())))
 
 
 def entry_from_wire(row: list) -> LogEntry:

@@ -25,9 +25,8 @@ class Seen:
 
     def __init__(self, client: CaptureClient):
         self.entries, self.states, self.lost = [], [], []
-        client.on_entries = self.entries.extend
-        client.on_state = lambda state, seq: self.states.append((state, seq))
-        client.on_lost = self.lost.append
+        client.attach_handlers(self.entries.extend, lambda state, seq: self.states.append((state, seq)),
+                               self.lost.append)
 
     def find(self, **match):
         return [e for e in self.entries if all(getattr(e, k) == v for k, v in match.items())]

@@ -1,6 +1,6 @@
 """The Scenario dock: save the session as a scenario, open one, run it step by step or to the end.
 
-The runner works on the network thread (through SessionBridge.run), on the
+The runner works in the capture process (capture/remote_runner.py), on the
 window's own Session, so what a scenario sends and receives is in the log as
 usual; this panel lists the steps with their pass / fail, time and message.
 """
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.capture.remote_runner import RemoteRunner, remote_context
 from inspector.log.entry import LogEntry
 from inspector.scenarios import file as scenario_file
 from inspector.scenarios import recorder
@@ -248,6 +249,7 @@ class ScenarioPanel(QWidget):
             return False
         self._drop_runner()
         self.scenario = sc
+        self._scenario_path = Path(path)
         self.title.setText(f"{Path(path).name} · {sc.name} · {len(sc.steps)} steps")
         self.urlEdit.setText(sc.url or self._current_url())
         self._reset_rows()
@@ -276,7 +278,7 @@ class ScenarioPanel(QWidget):
         selected = [e.seq for e in self._selected()]
 
         async def save() -> None:
-            ctx = await self.bridge.call(recorder.context_of(self.bridge.session))
+            ctx = await self.bridge.call(remote_context(self.bridge.client))
             try:
                 rec = recorder.record(entries, ctx, name=name, events=events, selected=selected,
                                       include_secrets=include_secrets, loose=loose)
@@ -332,7 +334,7 @@ class ScenarioPanel(QWidget):
                 self.message.setPlainText(str(exc))
                 return False
             self._drop_runner()
-            self.runner = ScenarioRunner(self.scenario, self.bridge.session, url=url)
+            self.runner = RemoteRunner(self.scenario, self._scenario_path, self.bridge.client, url=url)
             self._reset_rows()
         return True
 
