@@ -150,7 +150,18 @@ class CaptureClient:
                 body = await P.read_frame(self.reader)
                 if body is None:
                     break
-                self._dispatch(P.unpack(body))
+                message = P.unpack(body)
+                if message.get("blobs"):          # the batch's large arguments follow, raw
+                    blobs = []
+                    for _ in range(int(message["blobs"])):
+                        blob = await P.read_frame(self.reader)
+                        if blob is None:
+                            raise P.ProtocolError("the stream ended before a batch's blobs")
+                        blobs.append(blob)
+                    for row in message.get("entries") or ():
+                        if isinstance(row[6], P.BlobRef):
+                            row[6] = P.LargeArgs(blobs[row[6].index])
+                self._dispatch(message)
         except asyncio.CancelledError:
             reason = "the window detached"
             raise

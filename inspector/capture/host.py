@@ -20,6 +20,8 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any, Callable
 
+import msgpack
+
 from inspector.capture import protocol as P
 from inspector.capture.scenario_commands import COMMANDS as SCENARIO_COMMANDS
 from inspector.log.entry import LogEntry
@@ -203,6 +205,18 @@ class Capture:
             self._batch_timer = None
         batch, self._batch = self._batch, []
         if batch:
+            # large arguments follow the batch as raw frames of their own (protocol.py):
+            # the window reads them as bytes, with no unpacking on its GUI thread
+            blobs: list[bytes] = []
+            for row in batch:
+                if isinstance(row[6], msgpack.ExtType) and row[6].code == P.EXT_LARGE_ARGS:
+                    blobs.append(row[6].data)
+                    row[6] = msgpack.ExtType(P.EXT_BLOB, str(len(blobs) - 1).encode())
+            if blobs and self._out is not None and not self._out.is_closing():
+                self._send({"entries": batch, "blobs": len(blobs)})
+                for blob in blobs:
+                    self._out.write(P.raw_frame(blob))
+                return
             try:
                 self._send({"entries": batch})
             except (TypeError, P.ProtocolError):     # one entry cannot travel: send the rest

@@ -32,6 +32,9 @@ The conversation (window -> capture on the left, capture -> window on the right)
 - an emit (and join_room/leave_room) that asked for an ack replies with
   {"outcome", "ack_id", "answer": TOKEN}; the ack's answer (or its timeout) comes later as
   an `answer` message with that TOKEN.
+- an entry whose arguments are over LARGE_ARGS bytes carries ext EXT_BLOB (an index) in
+  their place, its batch message says `"blobs": N`, and the N frames after it are those
+  arguments' JSON texts, raw (read as bytes, decoded off the window's GUI thread).
 - Values inside results, arguments and entries are msgpack values; an exception inside a
   result (connect's per-namespace refusals) is {"__error__": ERROR}; a tuple arrives as a
   list.  An integer msgpack cannot hold (beyond 64 bits) travels as ext type EXT_BIGINT
@@ -63,6 +66,7 @@ VERSION = 1
 MAX_FRAME = 512 * 1024 * 1024     # a 50 MB event, hex-heavy, with its raw packet, fits
 EXT_BIGINT = 1
 EXT_LARGE_ARGS = 2
+EXT_BLOB = 3           # an entry's large arguments: the Nth raw frame after its batch
 # an entry's arguments this large cross as their JSON text in a bin (one memcpy to unpack)
 # and are decoded in slices off the window's GUI thread (resolve_large): one msgpack str of
 # 50 MB is one C call of tens of milliseconds holding the window's GIL
@@ -112,7 +116,24 @@ def _ext_hook(code: int, data: bytes) -> Any:
         return int(data.decode())
     if code == EXT_LARGE_ARGS:
         return LargeArgs(data)
+    if code == EXT_BLOB:
+        return BlobRef(int(data.decode()))
     return msgpack.ExtType(code, data)
+
+
+class BlobRef:
+    """Where an entry's large arguments are: the index of a raw frame after its batch."""
+    __slots__ = ("index",)
+
+    def __init__(self, index: int):
+        self.index = index
+
+
+def raw_frame(data: bytes) -> bytes:
+    """A frame whose body is not msgpack: a blob announced by the message before it."""
+    if len(data) > MAX_FRAME:
+        raise ProtocolError(f"a blob of {len(data):,} bytes is over the {MAX_FRAME:,}-byte limit")
+    return _HEADER.pack(len(data)) + data
 
 
 def pack(message: dict) -> bytes:

@@ -171,3 +171,22 @@ def test_a_hello_without_the_token_is_refused():
 def test_values_that_msgpack_cannot_hold_natively_still_travel():
     row = P.unpack(P.pack({"v": [2 ** 70, -(2 ** 80), {"k": (1, 2)}, float("nan")]})[4:])["v"]
     assert row[:3] == [2 ** 70, -(2 ** 80), {"k": [1, 2]}] and row[3] != row[3]
+
+
+def test_large_arguments_cross_as_raw_frames_after_their_batch_and_arrive_whole(demo_server):
+    big = {"text": "é" + "x" * (3 << 20), "b": b"\x00\xff"}      # over protocol.LARGE_ARGS
+
+    async def scenario():
+        client = await CaptureClient.spawn()
+        seen = Seen(client)
+        session = RemoteSession(client)
+        await session.connect(ConnectionOptions(url=demo_server.url), ["/"])
+        sent = await session.emit("/", "echo", [big, 1], ack=True, timeout=30)
+        assert (await sent.answer).args == [big, 1]
+        await until(lambda: seen.find(kind=Kind.ACK, dir=IN, ack_id=sent.ack_id), timeout=30)
+        [out] = seen.find(kind=Kind.EVENT, event="echo")
+        [back] = seen.find(kind=Kind.ACK, dir=IN, ack_id=sent.ack_id)
+        assert out.bytes > P.LARGE_ARGS and out.args == [big, 1] and back.args == [big, 1]
+        assert await client.call("ping") == "pong"          # the stream is still in step
+        await client.close()
+    run(scenario(), timeout=120)
