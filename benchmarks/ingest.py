@@ -46,16 +46,15 @@ async def bare(url: str, n: int) -> dict:
     return {"events": got, "seconds": elapsed, "events_per_s": got / elapsed}
 
 
-# -- the inspector: network thread + Session + session file + bridge + window ---------------
+# -- the inspector: capture process (Session + session file) + bridge + window -------------
 def inspector(url: str, n: int, session_file: str) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import numpy as np
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from inspector.session.session import Session
     from inspector.store.reader import SessionStore
-    from inspector.ui.bridge import NetworkThread, SessionBridge
+    from inspector.ui.bridge import SessionBridge, start_capture
     from inspector.ui.event_loop import close_qasync_loop, install_qasync_loop
     from inspector.ui.main_window import MainWindow
     from inspector.ui.settings import Settings
@@ -65,12 +64,11 @@ def inspector(url: str, n: int, session_file: str) -> dict:
     loop = install_qasync_loop(app)          # the app's loop set-up (app.py)
     tmp = tempfile.TemporaryDirectory(prefix="inspector-bench-")
     settings = Settings(QSettings(str(Path(tmp.name) / "s.ini"), QSettings.Format.IniFormat))
-    network = NetworkThread().start()
-    session = Session()
-    bridge = SessionBridge(session, network)
+    bridge = SessionBridge(start_capture())     # as app.py: capture in a process of its own
+    session = bridge.session
     window = MainWindow(bridge, settings, session_file=session_file)
     window.show()
-    model, writer = window.model, window.recording.writer
+    model = window.model
 
     gaps = {"last": None, "max": 0.0, "on": False, "all": []}
 
@@ -115,12 +113,12 @@ def inspector(url: str, n: int, session_file: str) -> dict:
             pass
         in_model = burst_rows()
         t_model = arrived["t"] or time.perf_counter()
-        # the file: everything the session published so far is committed (flushed on the
-        # writer's thread; the GUI thread goes on meanwhile)
-        await asyncio.get_running_loop().run_in_executor(None, writer.flush, 60.0)
+        # the file: everything the session published so far is committed (flushed by the
+        # capture process's writer; the GUI thread goes on meanwhile)
+        await bridge.client.call("flush")
         t_file = time.perf_counter()
         gaps["on"] = False
-        with SessionStore(writer.path) as store:
+        with SessionStore((await bridge.client.call("info"))["session_file"]) as store:
             in_file = store._conn.execute(
                 "SELECT count(*) FROM entries WHERE event='burst' AND dir='in'").fetchone()[0]
         elapsed = max(t_model, t_file) - t0
@@ -140,10 +138,9 @@ def inspector(url: str, n: int, session_file: str) -> dict:
         result = task.result()
     finally:
         heartbeat.stop()
-        bridge.close()
         window.close()
+        bridge.close()
         close_qasync_loop(loop, app)
-        network.stop()
         tmp.cleanup()
     return result
 

@@ -61,9 +61,9 @@ def run(n: int, session_file: str) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from inspector.log.filter import LogFilter
-    from inspector.session.session import Session
     from inspector.store.reader import SessionStore
-    from inspector.ui.bridge import NetworkThread, SessionBridge
+    from inspector.store.writer import StoreWriter
+    from inspector.ui.bridge import SessionBridge, start_capture
     from inspector.ui.event_loop import install_qasync_loop
     from inspector.ui.main_window import MainWindow
     from inspector.ui.settings import Settings
@@ -72,13 +72,15 @@ def run(n: int, session_file: str) -> dict:
     install_qasync_loop(app)        # the window's handlers run on it (processEvents runs it here)
     tmp = tempfile.TemporaryDirectory(prefix="inspector-scale-")
     settings = Settings(QSettings(str(Path(tmp.name) / "s.ini"), QSettings.Format.IniFormat))
-    network = NetworkThread().start()
-    bridge = SessionBridge(Session(), network)
+    bridge = SessionBridge(start_capture())
     window = MainWindow(bridge, settings, session_file=session_file)
     window.resize(1280, 820)
     window.show()
     app.processEvents()
-    model, view, writer = window.model, window.logView, window.recording.writer
+    # synthetic entries: into the window's model, and into its session file written here as
+    # the capture process's writer would (that one is handed no entries: nothing connects)
+    writer = StoreWriter(session_file)
+    model, view = window.model, window.logView
     rss0 = psutil.Process().memory_info().rss
 
     rng = random.Random(5)
@@ -88,7 +90,7 @@ def run(n: int, session_file: str) -> dict:
     for first in range(1, n + 1, batch):
         entries = synthetic(first, min(batch, n + 1 - first), rng, t_start)
         for e in entries:
-            writer.submit(e)           # what the Session subscriber does on the network thread
+            writer.submit(e)           # what the Session subscriber does in the capture process
         model.append(entries)          # what the bridge does on the GUI thread
         app.processEvents()
     load_s = time.perf_counter() - t0
@@ -153,9 +155,9 @@ def run(n: int, session_file: str) -> dict:
         "select_last_ms": round(select_ms, 1), "selected_shows": shown[:60],
         "file_mib": round(Path(writer.path).stat().st_size / 2**20, 1),
     }
-    bridge.close()
     window.close()
-    network.stop()
+    bridge.close()
+    writer.close()
     tmp.cleanup()
     return result
 

@@ -1,4 +1,4 @@
-"""Entry point: the GUI (QApplication + qasync loop, network on its own thread) or a CLI command."""
+"""Entry point: the GUI (QApplication + qasync loop, capture in its own process) or a CLI command."""
 from __future__ import annotations
 
 import argparse
@@ -91,8 +91,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from inspector.session.session import Session
-    from inspector.ui.bridge import NetworkThread, SessionBridge
+    from inspector.ui.bridge import NetworkThread, SessionBridge, start_capture
     from inspector.ui.event_loop import close_qasync_loop, install_qasync_loop
     from inspector.ui.icon import app_icon
     from inspector.ui.main_window import MainWindow
@@ -103,25 +102,25 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setDesktopFileName("socketio-inspector")     # the desktop entry's name (Wayland's app id)
     app.setWindowIcon(app_icon())
     loop = install_qasync_loop(app)      # the window's handlers run on it, as in the tests
-    network = NetworkThread().start()
-    demo = None
+    network = demo = None
     url = args.url
-    if args.demo:
+    if args.demo:       # the demo server runs in the window's process; capture reaches it over TCP
         from inspector.demo.admin_ui import banner
         from inspector.demo.server import DemoServer
+        network = NetworkThread().start()
         demo = DemoServer(tick_interval=2.0, admin_ui=True)       # the server view needs no set-up
         url = network.submit(demo.start()).result(10)
         print(f"socketio-inspector: the demo server listens on {url} (it stops with the window)",
               flush=True)
         print(f"socketio-inspector: {banner(url)}", flush=True)
-    session = Session()
-    bridge = SessionBridge(session, network)
+    bridge = SessionBridge(start_capture())    # capture runs in a process of its own
     window = MainWindow(bridge, session_file=args.session_file)
     from inspector.ui import profile_window
 
     def start_demo() -> str:       # the window's "Start the demo server" (the last URL was a demo's)
-        nonlocal demo
+        nonlocal demo, network
         from inspector.demo.server import DemoServer
+        network = network or NetworkThread().start()     # only --demo started one already
         demo = demo or DemoServer(tick_interval=2.0, admin_ui=True)
         return demo.url or network.submit(demo.start()).result(10)
     window.start_demo = start_demo
@@ -140,23 +139,17 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         app.exec()              # Qt's loop runs qasync's callbacks: it is the asyncio loop too
     finally:
+        # detach: the capture process disconnects, finishes the session file and ends
+        code = bridge.close()
+        if code:
+            log.warning("the capture process ended with exit status %s", code)
         close_qasync_loop(loop, app)
-        bridge.close()
-        _say_goodbye(network, session, demo)
-        network.stop()
+        if demo is not None:
+            error = network.settle(demo.stop(), 5.0)
+            if error is not None:
+                log.warning("stopping the demo server failed; quitting anyway", exc_info=error)
+            network.stop()
     return 0
-
-
-def _say_goodbye(network, session, demo) -> None:
-    """Disconnect (the window did already, when it recorded) and stop the demo server;
-    what fails is logged (the window is gone) and the shutdown goes on."""
-    goodbyes = [("disconnecting", session.disconnect())]
-    if demo is not None:
-        goodbyes.append(("stopping the demo server", demo.stop()))
-    for what, coro in goodbyes:
-        error = network.settle(coro, 5.0)
-        if error is not None:
-            log.warning("%s failed; quitting anyway", what, exc_info=error)
 
 
 def main(argv: list[str] | None = None) -> int:

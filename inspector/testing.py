@@ -33,9 +33,8 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QLineEdit, QPlainTextEdit, QPu
 
 from inspector.log.entry import IN, Kind, LogEntry
 from inspector.scenarios.runner import StepOutcome
-from inspector.session.session import Session
 from inspector.session.state import NamespaceState
-from inspector.ui.bridge import NetworkThread, SessionBridge
+from inspector.ui.bridge import NetworkThread, SessionBridge, start_capture, wait_for
 from inspector.ui.event_loop import close_qasync_loop, install_qasync_loop
 from inspector.ui.log.model import EntryRole
 from inspector.ui.main_window import MainWindow
@@ -79,8 +78,9 @@ class InspectorDriver:
             settings.set(PROFILES_DIR, str(Path(settings_dir) / "config"))
         if not settings.get(DATA_DIR):          # the composer's history and templates too
             settings.set(DATA_DIR, str(Path(settings_dir) / "data"))
-        self.session = Session()
-        self.bridge = SessionBridge(self.session, self.network)
+        # the window attaches to a capture process of its own, as the app's does
+        self.bridge = SessionBridge(start_capture())
+        self.session = self.bridge.session
         self.window = MainWindow(self.bridge, settings)
         qtbot.addWidget(self.window)
         if url:
@@ -377,20 +377,24 @@ class InspectorDriver:
                 sel.select(index, QItemSelectionModel.SelectionFlag.Select
                            | QItemSelectionModel.SelectionFlag.Rows)
 
+    def capture_info(self, timeout: float = DEFAULT_TIMEOUT) -> dict:
+        """What the capture process says of its Session (last_seq, sid, session_file...)."""
+        return wait_for(self.bridge.client.call("info"), timeout)
+
     def close(self) -> None:
         """Disconnect, stop the demo server, close the window; a goodbye that failed or
         hung is the inspector's fault, so it fails the test (once everything is closed)."""
         failed = []
-        goodbyes = [("disconnecting", self.session.disconnect())]
-        if self.demo is not None:
-            goodbyes.append(("stopping the demo server", self.demo.stop()))
         try:
-            for what, coro in goodbyes:
-                error = self.network.settle(coro, DEFAULT_TIMEOUT)
+            # detach: the capture process disconnects, finishes the session file and ends
+            code = self.bridge.close(DEFAULT_TIMEOUT)
+            if code and self.bridge.lost is None:
+                failed.append(f"the capture process ended with exit status {code}")
+            if self.demo is not None:
+                error = self.network.settle(self.demo.stop(), DEFAULT_TIMEOUT)
                 if error is not None:
-                    failed.append(f"{what}: {type(error).__name__}: {error}")
+                    failed.append(f"stopping the demo server: {type(error).__name__}: {error}")
         finally:
-            self.bridge.close()
             self.window.close()
             self.network.stop()
             if self._tmp is not None:

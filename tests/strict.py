@@ -1,8 +1,9 @@
 """A test fails on an error nobody expected (as qutebrowser's tests do on an unexpected log line):
 
 - an `error` LogEntry (kind "error") logged by any Session in this process: the CLI and the
-  scenario runner run in-process, the window's bridge on its network thread, helpers on a loop
-  of their own; every Session made while the tests run is watched from its creation;
+  scenario runner run in-process, helpers on a loop of their own; every Session made while the
+  tests run is watched from its creation; and the window's Session, in its capture process, as
+  its entries reach the window (its warnings come as `inspector.capture.process` records);
 - a logging record at WARNING or above from the `inspector` loggers (e.g. "a log subscriber
   failed", which the session logs and then carries on from), or from `asyncio`, where a task
   that died with nobody awaiting it and an unclosed aiohttp session are reported.
@@ -30,6 +31,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from inspector.capture.client import CaptureClient
+from inspector.capture.protocol import entry_from_wire
 from inspector.log.entry import LogEntry
 from inspector.session.session import Session
 
@@ -105,17 +108,31 @@ def _watched_init(self, *args, **kwargs) -> None:
     self.subscribe(_on_entry)
 
 
+_original_dispatch = CaptureClient._dispatch
+
+
+@functools.wraps(_original_dispatch)
+def _watched_dispatch(self, message: dict) -> None:
+    # the window's Session is in its capture process: its error entries are watched as they arrive
+    _original_dispatch(self, message)
+    for row in message.get("entries") or ():
+        if row[3] == "error":
+            _on_entry(entry_from_wire(list(row)))
+
+
 def pytest_configure(config) -> None:
     config.addinivalue_line(
         "markers", "expect_error(pattern, strict=True): the test expects an error entry or an "
                    "inspector or asyncio log record at WARNING or above that matches this regular expression")
     Session.__init__ = _watched_init
+    CaptureClient._dispatch = _watched_dispatch
     for name in WATCHED_LOGGERS:
         logging.getLogger(name).addHandler(_handler)
 
 
 def pytest_unconfigure(config) -> None:
     Session.__init__ = _original_init
+    CaptureClient._dispatch = _original_dispatch
     for name in WATCHED_LOGGERS:
         logging.getLogger(name).removeHandler(_handler)
 

@@ -29,7 +29,6 @@ from inspector.log.entry import LogEntry
 from inspector.log.json_form import bytes_to_json
 from inspector.log.row_text import LARGE_ROW
 from inspector.store.rows import COLUMNS, INSERT, StoreError, open_file, row_of, storable
-from inspector.wire.loop import courtesy
 
 FLUSH_S = 0.2
 SUB_BATCH = 500      # rows per json.dumps: a C call that keeps the GIL, kept to about a millisecond
@@ -214,8 +213,6 @@ class StoreWriter:
     def _insert(self, batch: list[LogEntry]) -> None:
         conn = self._conn
         for i in range(0, len(batch), SUB_BATCH):
-            if courtesy.wanted:
-                courtesy.step_aside()
             part = batch[i:i + SUB_BATCH]
             if any((e.bytes or 0) > LARGE_ROW for e in part):
                 # a large entry's JSON in slices: one C call over it would hold the GIL (the

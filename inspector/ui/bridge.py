@@ -1,48 +1,65 @@
-"""The bridge between the GUI thread and the network thread.
+"""The bridge between the window and the capture process.
 
-The network runs on its own plain asyncio loop (uvloop where there is one) in
-one worker thread, so heartbeats are answered and bursts are taken whatever
-the GUI is doing.  The window's handlers await calls there with `call()` and
-`call_fn()` (from the GUI thread's qasync loop); `run()` hands back a
-concurrent future instead.  LogEntry objects come back through a thread-safe
-deque, and each state the session publishes through another, as one (state,
-last seq logged before it) pair: a state is shown once the entries logged
-before it are, never before.  A preparation thread turns the entries into
-ready rows (log.chunk.Chunk: the cell texts, the flags, built in Python), so
-the GUI thread's turn is only the insert and the paint; a QTimer hands the
-ready chunks over, one insert per chunk.
+Capture runs in a process of its own (inspector/capture/, as Wireshark's dumpcap
+does): the network loop, the Session and the session-file writer are there, so
+the window never holds their GIL, and a frozen or crashed window never delays a
+PONG or loses an entry.  The window talks to it over a local socket on its own
+qasync loop (capture/client.py): `bridge.session` has the Session's method
+names (`await bridge.call(bridge.session.emit(...))`, as before the split;
+`call_fn(fn, *args)` awaits a plain call or a coroutine's), `run()` hands back
+the task instead.  Entries come in batches, in order, and each state the
+session publishes as one (state, last seq logged before it) pair: a state is
+shown once the entries logged before it are, never before.  A preparation
+thread turns the entries into ready rows (log.chunk.Chunk: the cell texts, the
+flags, built in Python), so the GUI thread's turn is only the insert and the
+paint; a QTimer hands the ready chunks over, one insert per chunk.  When the
+capture process is gone, `captureLost` says why, once, after the entries it
+sent, with a `sys` error row and a status line saying so.
 """
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
 import gc
+import socket
+import subprocess
 import sys
 import threading
 import time
 from collections import deque
 from typing import Any, Awaitable, Callable, Coroutine
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 
+from inspector.capture.client import CaptureClient, RemoteSession
+from inspector.capture.protocol import resolve_large
 from inspector.log.chunk import Chunk, chunk_from_entries
-from inspector.log.entry import LogEntry
-from inspector.session.session import Session
-from inspector.session.state import SessionState
+from inspector.log.entry import SYS, Kind, LogEntry
+from inspector.session.state import ConnectionState, SessionState
 from inspector.wire.loop import courtesy, new_network_loop
 
 FLUSH_MS = 30
+STATE_WAIT_S = 2.0     # a call's answer waits at most this long for the states sent before it
 # While entries pour in, the next batch waits BUSY_FLUSH_MS: each insert makes the table
 # lay out and repaint (hundreds of calls into the Python model), so 10 inserts a second
-# instead of 33 leave that much more of the GIL to the network thread.
+# instead of 33 keep the window's own thread free for the user.
 BUSY_FLUSH_MS = 100
 BUSY_BATCH = 300
+# At most this many entries per insert: a bigger backlog goes in several inserts, one per
+# turn of the event loop, so no single slot holds the GUI thread for long.
+MAX_BATCH = 5000
+# While the row-preparing thread is busy (a burst), every time the GUI thread needs the GIL
+# it waits until the holder is asked to drop it: one switch interval, 5 ms by default.  At
+# 0.2 ms the window stays responsive (the capture process, with the network, is not
+# affected: it has a GIL of its own).
+SWITCH_INTERVAL_S = 0.0002
 # Python's cyclic GC walks every live container each time enough new ones survive: in a
-# burst every entry survives a while (queued, shown, written), so collections come often
-# and last tens of milliseconds, all threads stopped, a third of the throughput (measured).
-# A burst makes no cycles (measured: 2 unreachable objects after 100,000 events), so the
-# collector is paused while entries pour in and resumed once they stop; a storm that does
-# not stop still gets a full collection every GC_MAX_PAUSE_S.
+# burst every entry the window is handed survives (queued, shown), so collections come
+# often and last tens of milliseconds with the window stopped.  A burst makes no cycles
+# (measured: 2 unreachable objects after 100,000 events), so the window's collector is
+# paused while entries pour in and resumed once they stop; a storm that does not stop
+# still gets a full collection every GC_MAX_PAUSE_S.  (The capture process keeps its
+# collector: it holds an entry only until it is written and sent.)
 GC_RESUME_IDLE_S = 1.0
 GC_MAX_PAUSE_S = 30.0
 _gc_pausers: set = set()
@@ -60,18 +77,11 @@ def _resume_gc(owner) -> None:
         _gc_pausers.discard(owner)
         if not _gc_pausers:
             gc.enable()
-# While the network thread is busy (a burst), every time the GUI thread needs the GIL it
-# waits until the holder is asked to drop it: one switch interval, 5 ms by default.  A
-# Qt event that calls into Python costs that wait; at 0.2 ms the window stays responsive
-# during a burst, and the network thread is not slower for it (measured: benchmarks/).
-SWITCH_INTERVAL_S = 0.0002
-# At most this many entries per insert: a bigger backlog goes in several inserts, one per
-# turn of the event loop, so no single slot holds the GUI thread for long.
-MAX_BATCH = 5000
 
 
 class NetworkThread:
-    """One daemon thread running one asyncio loop until stop()."""
+    """One daemon thread running one asyncio loop until stop(): what the window's process
+    still serves itself (the bundled demo server of --demo and of the GUI tests)."""
 
     def __init__(self, name: str = "inspector-network"):
         self.loop = new_network_loop()
@@ -79,7 +89,6 @@ class NetworkThread:
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
     def start(self) -> "NetworkThread":
-        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         self._thread.start()
         self._ready.wait()
         return self
@@ -88,7 +97,6 @@ class NetworkThread:
         asyncio.set_event_loop(self.loop)
         self.loop.call_soon(self._ready.set)
         self.loop.run_forever()
-        # let cancelled tasks finish their clean-up
         pending = [t for t in asyncio.all_tasks(self.loop) if not t.done()]
         for t in pending:
             t.cancel()
@@ -96,19 +104,12 @@ class NetworkThread:
             self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         self.loop.close()
 
-    def submit(self, coro: Awaitable) -> concurrent.futures.Future:
+    def submit(self, coro: Awaitable):
         return asyncio.run_coroutine_threadsafe(coro, self.loop)
 
-    def run_sync(self, fn: Callable[[], Any], timeout: float = 10.0) -> Any:
-        """Run a plain function on the network loop and wait for its result."""
-        async def wrapper():
-            return fn()
-        return self.submit(wrapper()).result(timeout)
-
     def settle(self, coro: Coroutine[Any, Any, Any], timeout: float) -> BaseException | None:
-        """Run `coro` on the network loop and wait up to `timeout` s: None when it ended
-        well, else what went wrong (TimeoutError when it did not end in time).  For the
-        goodbyes of a shutdown, where a failure is logged and the shutdown goes on."""
+        """Run `coro` on this loop and wait up to `timeout` s: None when it ended well, else
+        what went wrong (TimeoutError when it did not end in time).  For shutdowns."""
         fut = self.submit(coro)
         done, _ = concurrent.futures.wait([fut], timeout)
         if not done:
@@ -124,58 +125,111 @@ class NetworkThread:
             self._thread.join(timeout)
 
 
+def wait_for(coro: Coroutine[Any, Any, Any], timeout: float, loop: asyncio.AbstractEventLoop | None = None
+             ) -> Any:
+    """The result of a coroutine run on the window's (qasync) loop, for a caller that cannot
+    await: on the GUI thread a nested Qt event loop runs until it ends (as pytest-qt's waits
+    do), on another thread (a worker's job) that thread waits.  TimeoutError after `timeout`."""
+    loop = loop or asyncio.get_event_loop()
+    if threading.current_thread() is not threading.main_thread():
+        future = asyncio.run_coroutine_threadsafe(coro, loop)
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise TimeoutError(f"no answer within {timeout:g} s") from None
+    task = asyncio.ensure_future(coro, loop=loop)
+    if not task.done():
+        wait = QEventLoop()
+        task.add_done_callback(lambda _t: wait.quit())
+        QTimer.singleShot(int(timeout * 1000), wait.quit)
+        wait.exec()
+    if not task.done():
+        task.cancel()
+        raise TimeoutError(f"no answer within {timeout:g} s")
+    return task.result()
+
+
+def start_capture(session_file: str | None = None, timeout: float = 30.0) -> CaptureClient:
+    """Start the capture process and attach to it, on the window's (qasync) loop, from
+    outside its handlers (the app's bootstrap, a test's set-up)."""
+    return wait_for(CaptureClient.spawn(session_file), timeout)
+
+
 class SessionBridge(QObject):
-    """Hands a Session's entries and state to the GUI thread, and intent back."""
+    """Hands the capture's entries and states to the GUI thread, and intent back."""
 
     entriesReady = Signal(object)      # a Chunk, in order; its .entries are the LogEntry objects
     stateChanged = Signal(object)      # SessionState
-    callDone = Signal(object, object, object)   # (on_done, result, error)
+    captureLost = Signal(str)          # why the capture process is gone (once)
 
-    def __init__(self, session: Session, network: NetworkThread, parent: QObject | None = None):
+    def __init__(self, client: CaptureClient, parent: QObject | None = None):
         super().__init__(parent)
-        self.session = session
-        self.network = network
+        self.client = client
+        self.session = RemoteSession(client)
         self._queue: deque[LogEntry] = deque()
         self._ready: deque[Chunk] = deque()
         self._busy = False
         self._stopping = threading.Event()
-        # (state, the last seq logged before it), appended on the network thread, taken on
-        # the GUI thread: one append, one popleft, so a state never comes apart from its seq
         self._states: deque[tuple[SessionState, int]] = deque()
-        self._state: SessionState | None = None     # the last one shown (GUI thread)
-        self._delivered_seq = 0                      # the last entry handed to the GUI (GUI thread)
+        self._states_in = self._states_out = 0      # states received / shown, counted
+        self._state_waiters: list[tuple[int, asyncio.Future]] = []
+        self._state: SessionState | None = None     # the last one shown
+        self._delivered_seq = 0                      # the last entry handed to the GUI
+        self._received_seq = 0
+        self.lost: str | None = None
+        self._closed = False
         self._busy_since: float | None = None     # the GC is paused for a burst since
         self._last_busy = 0.0
-        # queued even from the GUI thread: a call that ended before run() added its callback
-        # is still delivered after run() returned (its caller keeps the future)
-        self.callDone.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._lost_seq: int | None = None
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
+        client.defer_large = True
+        client.attach_handlers(self._entries, self._set_state, self._lost)
         self._timer = QTimer(self)
         self._timer.setInterval(FLUSH_MS)
         self._timer.timeout.connect(self.flush)
         self._timer.start()
         self._preparer = threading.Thread(target=self._prepare, name="inspector-rows", daemon=True)
         self._preparer.start()
-        network.run_sync(self._attach)
 
-    def _attach(self) -> None:
-        self._unsubs = [self.session.subscribe(self._queue.append),
-                        self.session.subscribe_state(self._set_state)]
+    # -- from the capture (the GUI thread's loop) -----------------------------------------
+    def _entries(self, entries: list[LogEntry]) -> None:
+        self._received_seq = entries[-1].seq
+        self._queue.extend(entries)
 
-    def _set_state(self, state: SessionState) -> None:
-        # network thread; shown once the entries logged before it are (a namespace listed
-        # as connected before its connect row would be a lie)
-        self._states.append((state, self.session.last_seq))
+    def _set_state(self, state: SessionState, seq: int) -> None:
+        self._states.append((state, seq))
+        self._states_in += 1
 
+    def _lost(self, reason: str) -> None:
+        """The capture process is gone: said in a row of the log and on the status line, after
+        the entries it sent; the window stays, with what the user typed."""
+        if self._stopping.is_set():
+            return
+        self.lost = reason
+        seq = self._received_seq + 1
+        message = (f"Capture stopped: {reason}. Nothing more is received or sent; the log above "
+                   "is what was captured (and the session file has it). Restart the inspector to "
+                   "capture again.")
+        self._queue.append(LogEntry(seq, time.time(), SYS, Kind.ERROR, detail={"message": message,
+                                                                               "capture": "lost"}))
+        self._received_seq = seq
+        self._states.append((SessionState(state=ConnectionState.DISCONNECTED,
+                                          status=f"Capture stopped: {reason}"), seq))
+        self._lost_seq = seq
+
+    # -- rows ---------------------------------------------------------------------------------
     def _prepare(self) -> None:
         """The preparation thread: entries -> ready rows, a batch per interval."""
         q = self._queue
         while not self._stopping.is_set():
             n = len(q)
             if n:
-                if courtesy.wanted:
+                if courtesy.wanted:          # the GUI thread is painting: it goes first
                     courtesy.step_aside()
                 take = min(n, MAX_BATCH)
-                self._ready.append(chunk_from_entries([q.popleft() for _ in range(take)]))
+                # a large event's arguments are decoded here, in slices, not on the GUI thread
+                self._ready.append(chunk_from_entries([resolve_large(q.popleft()) for _ in range(take)]))
                 if n > take:
                     continue
             self._busy = n >= BUSY_BATCH
@@ -195,29 +249,6 @@ class SessionBridge(QObject):
         self._gc_policy(busy)
         self._show_state()
 
-    def _hand_over(self) -> None:
-        chunk = self._ready.popleft()
-        with courtesy:
-            self.entriesReady.emit(chunk)
-        self._delivered_seq = chunk.seq[-1]
-
-    def _show_state(self) -> None:
-        """Show the newest state whose entries are all shown (the ones before it are stale)."""
-        states, newest = self._states, None
-        while states and states[0][1] <= self._delivered_seq:
-            newest = states.popleft()[0]
-        if newest is not None:
-            self._state = newest
-            self.stateChanged.emit(newest)
-
-    def _flush_more(self) -> None:
-        if self._ready:
-            self._hand_over()
-            if self._ready:
-                QTimer.singleShot(0, self._flush_more)
-            else:
-                self._show_state()
-
     def _gc_policy(self, busy: bool) -> None:
         now = time.monotonic()
         if busy:
@@ -232,48 +263,115 @@ class SessionBridge(QObject):
             self._busy_since = None
             _resume_gc(self)
 
+    def _hand_over(self) -> None:
+        chunk = self._ready.popleft()
+        with courtesy:
+            self.entriesReady.emit(chunk)
+        self._delivered_seq = chunk.seq[-1]
+        self.session.heard(last_seq=self._delivered_seq)
+
+    def _show_state(self) -> None:
+        """Show the newest state whose entries are all shown (the ones before it are stale)."""
+        states, newest = self._states, None
+        while states and states[0][1] <= self._delivered_seq:
+            newest = states.popleft()[0]
+            self._states_out += 1
+        if newest is not None:
+            self._state = newest
+            self.session.heard(state=newest)
+            self.stateChanged.emit(newest)
+            self._wake_state_waiters()
+        if self._lost_seq is not None and self._delivered_seq >= self._lost_seq:
+            self._lost_seq = None
+            self.captureLost.emit(self.lost)
+
+    def _flush_more(self) -> None:
+        if self._ready:
+            self._hand_over()
+            if self._ready:
+                QTimer.singleShot(0, self._flush_more)
+            else:
+                self._show_state()
+
     @property
     def state(self) -> SessionState | None:
         """The state the window shows (the last one handed to it)."""
         return self._state
 
+    # -- intent ---------------------------------------------------------------------------------
     def run(self, coro: Awaitable, on_done: Callable[[Any, BaseException | None], None] | None = None
-            ) -> concurrent.futures.Future:
-        """Run a Session coroutine on the network loop; on_done(result, error) on the GUI thread."""
-        fut = self.network.submit(coro)
+            ) -> asyncio.Future:
+        """Start a capture call; on_done(result, error) when it ends (on the GUI thread)."""
+        task = asyncio.ensure_future(coro)
         if on_done is not None:
-            def done(f: concurrent.futures.Future) -> None:
-                # the outcome, delivered (not raised) on the GUI thread
-                error = concurrent.futures.CancelledError() if f.cancelled() else f.exception()
-                self.callDone.emit(on_done, None if error is not None else f.result(), error)
-            fut.add_done_callback(done)
-        return fut
+            def done(t: asyncio.Future) -> None:
+                error = asyncio.CancelledError() if t.cancelled() else t.exception()
+                on_done(None if error is not None else t.result(), error)
+            task.add_done_callback(done)
+        return task
 
     async def call(self, coro: Coroutine[Any, Any, Any]) -> Any:
-        """Await a Session coroutine from the GUI thread's (qasync) loop: it runs on the
-        network loop; its result or its exception comes back here."""
+        """Await a capture call (a `bridge.session` method's coroutine); it comes back once
+        the window shows the states the capture sent before its answer, so that what the
+        caller then says ("/admin refused: ...") is never judged against an older state."""
         try:
-            fut = self.network.submit(coro)
-        except RuntimeError:             # the network loop is closed (the app is ending)
-            coro.close()
-            raise
-        return await asyncio.wrap_future(fut)
+            return await coro
+        finally:
+            await self._states_shown(self._states_in)
+
+    async def _states_shown(self, n: int, timeout: float = STATE_WAIT_S) -> None:
+        if self._states_out >= n or self.lost is not None or self._closed:
+            return
+        future = asyncio.get_running_loop().create_future()
+        self._state_waiters.append((n, future))
+        try:
+            await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            pass          # a window far behind a burst: the answer is not held longer
+
+    def _wake_state_waiters(self, everyone: bool = False) -> None:
+        keep = []
+        for n, future in self._state_waiters:
+            if everyone or self._states_out >= n:
+                if not future.done():
+                    future.set_result(None)
+            else:
+                keep.append((n, future))
+        self._state_waiters = keep
 
     async def call_fn(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Await a plain Session call (a setting, say) made on the network loop."""
-        async def on_network_loop() -> Any:
-            return fn(*args)
-        return await self.call(on_network_loop())
+        """Await a plain call, or the coroutine it makes (a `bridge.session` setting, say)."""
+        result = fn(*args)
+        if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
+            result = await result
+        return result
 
-    def _deliver(self, on_done, result, error) -> None:
-        on_done(result, error)
-
-    def close(self) -> None:
+    # -- the end ----------------------------------------------------------------------------------
+    def close(self, timeout: float = 15.0) -> int | None:
+        """Detach from the capture process and wait (blocking: the window is going) until it
+        has disconnected, finished the session file and ended; its exit status."""
+        if self._closed:
+            return self.client.process.returncode if self.client.process else None
+        self._closed = True
+        self._wake_state_waiters(everyone=True)
         self._timer.stop()
         self._stopping.set()
         self._busy_since = None
         _resume_gc(self)
+        client = self.client
+        if client.lost is None:
+            client._fail_pending("the window closed")
+        sock = client.writer.get_extra_info("socket")
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)     # now, not at the loop's next turn
+            except OSError:
+                pass
+        client.writer.close()
+        if client.process is None:
+            return None
         try:
-            self.network.run_sync(lambda: [u() for u in self._unsubs], timeout=2.0)
-        except (RuntimeError, TimeoutError):
-            pass        # the network loop is closed or stopped: nothing more can arrive
+            return client.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            client.process.kill()
+            return client.process.wait()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.capture.protocol import CaptureLost
 from inspector.log.chunk import Chunk
 from inspector.log.entry import OUT, Flag, LogEntry
 from inspector.log.words import plural
@@ -68,7 +69,7 @@ log = logging.getLogger(__name__)
 
 # What a Session call raises for a reason of the user's (a refused connection, a namespace
 # not open, a value the session will not take): shown as it is, logged without a traceback.
-USER_ERRORS = (ConnectError, NotConnected, ValueError)
+USER_ERRORS = (ConnectError, NotConnected, ValueError, CaptureLost)
 
 
 def _nothing() -> None:
@@ -195,6 +196,7 @@ class MainWindow(QMainWindow):
         b = self.bridge
         b.entriesReady.connect(self._on_entries)
         b.stateChanged.connect(self._on_state)
+        b.captureLost.connect(self._capture_lost)
         start, conn, nss = self._start, self.connection, self.namespaces
         # each handler's control says so from the click until its call comes back
         conn.connectRequested.connect(lambda opts: start(
@@ -467,15 +469,10 @@ class MainWindow(QMainWindow):
         await self.bridge.call_fn(self.session.set_raw_capture, on)
 
     async def set_room_events(self, join: str, leave: str) -> None:
-        def apply() -> None:
-            self.session.rooms.join_event, self.session.rooms.leave_event = join, leave
-        await self.bridge.call_fn(apply)
+        await self.bridge.call(self.session.set_room_events(join, leave))
 
     async def set_ack_replies(self, default: AckReply, by_event: dict[str, AckReply]) -> None:
-        def apply() -> None:
-            self.session.server_acks.default = default
-            self.session.server_acks.by_event = dict(by_event)
-        await self.bridge.call_fn(apply)
+        await self.bridge.call(self.session.set_ack_replies(default, by_event))
 
     async def set_sequence_rules(self, rules: list) -> None:
         await self.bridge.call_fn(self.session.set_sequence_rules, rules)
@@ -508,6 +505,11 @@ class MainWindow(QMainWindow):
         self.emitPanel.set_state(st)
         self._state = st
         self._update_actions()
+
+    def _capture_lost(self, reason: str) -> None:
+        """The capture process is gone (the log's last row and the status line say so): what
+        the user typed stays; calls now fail with a message saying why."""
+        self.show_message(f"Capture stopped: {reason}", error=True)
 
     def _update_actions(self) -> None:
         st = self._state
@@ -645,11 +647,8 @@ class MainWindow(QMainWindow):
         for viewer in self.viewers:
             viewer.close()
         if self.recording is not None:
-            # say goodbye first, so the session file ends with the disconnect rows
-            # (otherwise a reopened session looks as if it crashed while connected)
-            error = self.bridge.network.settle(self.session.disconnect(), 5.0)
-            if error is not None:     # the window is going: the log is where it can be said
-                log.warning("the goodbye before closing failed; the session file ends without "
-                            "its disconnect rows", exc_info=error)
+            # the capture process says goodbye to the server, then finishes the session file
+            # (so it ends with the disconnect rows) and ends: waited for here
+            self.bridge.close()
             self.recording.stop()
         super().closeEvent(event)

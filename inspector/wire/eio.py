@@ -35,7 +35,6 @@ from engineio import payload as eio_payload
 
 from inspector.wire import eio3, refusals
 from inspector.wire.eio_packets import BadPacket, decode_packet
-from inspector.wire.loop import courtesy
 from inspector.wire.options import Protocol
 from inspector.wire.reasons import DisconnectReason
 from inspector.wire.refusals import BODY_LIMIT, Refusal
@@ -217,8 +216,6 @@ class InspectorEngine(engineio.AsyncClient):
                     self.on_message(data[1:])
                 except Exception as exc:   # the boundary: a bug above must not end the read loop
                     self._handler_failed(exc, data)
-                if courtesy.wanted:
-                    courtesy.step_aside()
                 continue
             error = await self._receive_frame(data)
             if error is not None:

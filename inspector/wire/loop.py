@@ -24,11 +24,12 @@ class Courtesy:
     """Lets the GUI thread ask the other threads to step aside for a moment.
 
     Two threads that both want the GIL alternate every switch interval, so a
-    20 ms paint on the GUI thread takes 40 to 60 ms while the network thread
-    takes a burst: the window stutters.  Around such work the GUI thread says
-    so (`with courtesy:`); the network, row-preparing and writing threads look
-    at `wanted` between packets or slices and sleep (releasing the GIL) until
-    it is done, never longer than MAX_WAIT_S.  The total work is the same; the
+    20 ms paint on the GUI thread takes 40 to 60 ms while another thread is
+    busy: the window stutters.  Around such work the GUI thread says so (`with
+    courtesy:`); the window's row-preparing thread looks at `wanted` between
+    batches and sleeps (releasing the GIL) until it is done, never longer than
+    MAX_WAIT_S.  (The network loop and the session-file writer run in the
+    capture process, whose GIL the window never holds: they never step aside.)  The total work is the same; the
     GUI's share comes in one piece instead of many.
     """
 

@@ -85,6 +85,12 @@ def _line_col(text: str, pos: int) -> tuple[int, int]:
     return line, col
 
 
+# How deep arguments that are sent may nest: python-socketio's encoder walks them with two
+# Python frames a level (packet.data_is_binary), so ~470 levels reach the recursion limit on
+# the network loop; 900 levels raised RecursionError there (a bug report, not a refusal)
+MAX_SEND_DEPTH = 400
+
+
 def parse_args(text: str, *, base_dir: Path | None = None, read_files: bool = True) -> list[Any]:
     """Parse the composer's text into a list of arguments (bytes markers resolved).
 
@@ -125,6 +131,16 @@ def parse_args(text: str, *, base_dir: Path | None = None, read_files: bool = Tr
             exc.line, exc.col = _line_col(text, pos)
             exc.pos = pos
             raise
+    return args
+
+
+def parse_sendable(text: str, *, base_dir: Path | None = None, read_files: bool = True) -> list[Any]:
+    """parse_args, refusing what python-socketio cannot encode (nested past MAX_SEND_DEPTH)."""
+    args = parse_args(text, base_dir=base_dir, read_files=read_files)
+    # counting brackets is one C call: the walk (pure Python) only for text that could be deep
+    if text.count("[") + text.count("{") > MAX_SEND_DEPTH and deep_json.depth(args) > MAX_SEND_DEPTH + 1:
+        raise PayloadError(f"nested too deep to send ({deep_json.depth(args) - 1:,} levels; "
+                           f"python-socketio encodes at most about {MAX_SEND_DEPTH})", 1, 1, 0)
     return args
 
 

@@ -84,8 +84,9 @@ def arrive(ui, probe: StallProbe):
         return next((r for r in range(rows, model.rowCount()) if model.row_label(r) == "big"), None)
     ui.qtbot.waitUntil(lambda: new_row() is not None, timeout=60_000)
     event = model.cols.kept_whole(new_row())
-    # what follows the row is measured too: its writing to the file, a paint
-    ui.qtbot.waitUntil(lambda: ui.window.recording.writer.written >= event.seq, timeout=60_000)
+    # what follows the row is measured too: its writing to the file (in the capture process;
+    # the wait runs the window's loop, so the probe goes on ticking), a paint
+    ui.flush_session_file(60)
     probe.run_on(ui.qtbot)
     arrival = probe.stop()
     ui.flush_session_file(60)           # (a wait of the GUI thread itself: not measured)

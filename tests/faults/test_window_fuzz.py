@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QPlainTextEdit  # noqa: E402
 from inspector.session.state import ConnectionState  # noqa: E402
 from inspector.testing import InspectorDriver  # noqa: E402
 from inspector.wire.options import OptionsError  # noqa: E402
-from inspector.wire.payload import PayloadError, parse_args, to_jsonable  # noqa: E402
+from inspector.wire.payload import PayloadError, parse_sendable, to_jsonable  # noqa: E402
 from tests.faults.raw_server import nested  # noqa: E402
 
 pytestmark = pytest.mark.faults
@@ -259,7 +259,7 @@ def test_the_composer(connected, gui_loop, shared_demo_server, event, args):
         connected.qtbot.keyClick(composer.eventEdit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         hypothesis.event("emit: sent" if will_send else "emit: refused")
         if will_send:
-            want = to_jsonable(parse_args(kept))
+            want = to_jsonable(parse_sendable(kept))
             name = event.strip()
             connected.qtbot.waitUntil(lambda: any(e.dir == "out" and e.kind == "event"
                                                   for e in connected.entries()[logged:]), timeout=10_000)
@@ -278,7 +278,7 @@ def test_the_composer(connected, gui_loop, shared_demo_server, event, args):
             if not composer.argsEdit.valid:
                 assert not composer.argsError.isHidden() and composer.argsError.text()
                 with pytest.raises(PayloadError):
-                    parse_args(kept)
+                    parse_sendable(kept)
         connected.wait_idle()
         assert shown(composer.eventEdit) == event
         assert shown(composer.argsEdit) == kept
@@ -336,7 +336,7 @@ def test_the_default_answer_to_a_server_ack(connected, gui_loop, answer):
     with nothing_escapes(gui_loop):
         typed(acks.defaultReplyEdit, answer, connected.qtbot)
         try:
-            want = to_jsonable(parse_args(answer))
+            want = to_jsonable(parse_sendable(answer))
         except PayloadError as exc:
             want = []                             # the default answer stays empty, and it says why
             assert not acks.note.isHidden() and str(exc) in acks.note.text()

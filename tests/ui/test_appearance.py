@@ -29,7 +29,7 @@ def test_view_menu_switches_the_scheme_and_every_colour_with_it(qtbot, tmp_path,
         assert palette.INVALID_BORDER.dark in ui.widget("argsEdit").styleSheet()
         dot = ui.window.connection._dot.styleSheet()
         assert palette.OK.dark in dot
-        qtbot.waitUntil(lambda: ui.window.model.rowCount() > 0)     # the connect row, shown
+        ui.wait_for(kind="connect")                # the row, not only the status (they come apart)
         index = ui.window.model.index(0, position(ColumnKey.DIR))
         assert index.data(Qt.ItemDataRole.ForegroundRole).color() == QColor(palette.DIR_SYS.dark)
         ui.window.schemeActions[Choice.LIGHT].trigger()

@@ -40,7 +40,7 @@ def test_a_socket_io_2x_server_from_the_window_and_the_choice_is_remembered(insp
     ui.connect()
     connect = ui.wait_for(kind=Kind.CONNECT, dir=SYS, ns="/")
     assert connect.detail["server"] == "socket.io 2.x (Engine.IO 3, Socket.IO protocol 4)"
-    assert connect.detail["sid"] == ui.session.client.sid
+    assert connect.detail["sid"] == ui.capture_info()["sid"]
     ui.emit("echo", "é", ack=True)
     assert ui.wait_for(kind=Kind.ACK, event="echo", dir="in").args == ["é"]
     ui.disconnect()

@@ -2,6 +2,7 @@
 importing and exporting JSON Lines.  Long work runs on a worker thread with progress."""
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +27,9 @@ from inspector.store.jsonl import export_jsonl, first_time, import_jsonl
 from inspector.store.paths import default_session_path, free_name, user_sessions_dir
 from inspector.store.reader import Fetcher, SessionStore
 from inspector.store.rows import StoreError
-from inspector.store.writer import StoreWriter
 from inspector.ui import palette
 from inspector.ui import settings as S
+from inspector.ui.bridge import wait_for
 from inspector.ui.icon import app_icon
 from inspector.ui.jobs import Job, run_with_progress
 from inspector.ui.log.model import LogModel
@@ -44,14 +45,63 @@ def sessions_dir(settings: S.Settings) -> Path:
     return Path(chosen).expanduser() if chosen else user_sessions_dir()
 
 
-class LiveRecording:
-    """The live session's file: a StoreWriter fed on the network thread, and a Fetcher
-    for the GUI to read whole entries back."""
+class RemoteWriter:
+    """The live session's writer, in the capture process (store/writer.py there): its path
+    and error as last heard, flush() and move_to() as StoreWriter's, called from a worker
+    thread (they wait on a capture call made on the window's loop)."""
 
     def __init__(self, bridge, path: Path, rename_if_taken: bool = False):
         self.bridge = bridge
-        self.writer = StoreWriter(path, rename_if_taken=rename_if_taken)
-        self._unsubscribe = bridge.network.run_sync(lambda: self.writer.attach(bridge.session))
+        self.error: str | None = None
+        self.written = 0
+        self._path = Path(path)
+        self._loop = asyncio.get_event_loop()
+        bridge.run(bridge.client.call("record", str(path), rename_if_taken), self._recording)
+
+    def _recording(self, path, error) -> None:
+        if error is not None:
+            self.error = f"{type(error).__name__}: {error}" if not str(error) else str(error)
+        else:
+            self._path = Path(path)
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def _call(self, timeout: float, name: str, *args):
+        try:
+            return wait_for(self.bridge.client.call(name, *args), timeout, self._loop)
+        except TimeoutError:
+            raise StoreError(f"the capture process did not answer {name} within {timeout:g} s") from None
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        try:
+            return bool(self._call(timeout, "flush"))
+        except Exception:
+            return False
+
+    def checkpoint(self, timeout: float = 10.0) -> bool:
+        try:
+            return bool(self._call(timeout, "checkpoint"))
+        except Exception:
+            return False
+
+    def move_to(self, path: str | Path, timeout: float = 30.0) -> None:
+        try:
+            self._path = Path(self._call(timeout, "move_session_file", str(path)))
+        except StoreError:
+            raise
+        except Exception as exc:      # what the capture said, as the writer would have
+            raise StoreError(str(exc) or type(exc).__name__) from None
+
+
+class LiveRecording:
+    """The live session's file: written by the capture process (RemoteWriter), and a
+    Fetcher for the GUI to read whole entries back."""
+
+    def __init__(self, bridge, path: Path, rename_if_taken: bool = False):
+        self.bridge = bridge
+        self.writer = RemoteWriter(bridge, path, rename_if_taken=rename_if_taken)
         self.fetcher = Fetcher(lambda: self.writer.path)
         self._stopped = False
 
@@ -60,14 +110,10 @@ class LiveRecording:
         return self.writer.path
 
     def stop(self) -> None:
+        """The capture process finishes the file when the window detaches (bridge.close())."""
         if self._stopped:
             return
         self._stopped = True
-        try:
-            self.bridge.network.run_sync(self._unsubscribe, timeout=2.0)
-        except (RuntimeError, TimeoutError):
-            pass            # the network loop is closed or stopped: nothing more can arrive
-        self.writer.close()
         self.fetcher.close()
 
 

@@ -34,7 +34,7 @@ from inspector.ui.panels.emit_history import HISTORY_FILE, EmitForm, EmitHistory
 from inspector.ui.panels.emit_templates import TEMPLATES_FILE, EmitTemplate, EmitTemplates, VariableError, filled_text
 from inspector.ui.panels.json_field import NO_LIMIT, JsonTextEdit
 from inspector.wire.options import Transport
-from inspector.wire.payload import PayloadError, parse_args
+from inspector.wire.payload import PayloadError, parse_sendable
 
 ARGS_HINT = ('Arguments: JSON values one after another, e.g.  "lobby" {"n": 1}   (empty = none)\n'
              'Bytes anywhere: {"_hex": "de ad be ef"}, {"_bytes": "<base64>"}, {"_file": "/path"}')
@@ -42,7 +42,7 @@ ARGS_HINT = ('Arguments: JSON values one after another, e.g.  "lobby" {"n": 1}  
 
 def _check_args(text: str) -> list:
     """As the user types: files are only checked to exist, not read."""
-    return parse_args(text, read_files=False)
+    return parse_sendable(text, read_files=False)
 
 
 def reserved_words(event: str) -> str:
@@ -220,7 +220,7 @@ class EmitPanel(QWidget):
         if not event or not self.argsEdit.valid or reserved_name_error(event):
             return None
         try:
-            args = parse_args(self.argsEdit.toPlainText())
+            args = parse_sendable(self.argsEdit.toPlainText())
         except PayloadError as exc:    # e.g. the file went away since it was typed
             self.argsError.setText(str(exc))
             self.argsError.setVisible(True)

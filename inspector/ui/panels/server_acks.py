@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from inspector.session.server_acks import AckReply
 from inspector.ui import palette
 from inspector.ui.panels.json_field import JsonLineEdit, keep_room
-from inspector.wire.payload import PayloadError, parse_args
+from inspector.wire.payload import PayloadError, parse_sendable
 
 MAX_DELAY = 86_400          # seconds: a day
 
@@ -31,7 +31,7 @@ class ServerAckPanel(QGroupBox):
         super().__init__("Answers to the server's acks", parent)
         self.autoAnswerCheck = QCheckBox("Answer automatically", objectName="autoAnswerCheck")
         self.autoAnswerCheck.setChecked(True)
-        self.defaultReplyEdit = JsonLineEdit(parse_args, objectName="defaultReplyEdit")
+        self.defaultReplyEdit = JsonLineEdit(parse_sendable, objectName="defaultReplyEdit")
         self.defaultReplyEdit.setPlaceholderText("default answer: JSON values (empty = no arguments)")
         self.table = QTableWidget(0, 3, objectName="ackReplyTable")
         self.table.setHorizontalHeaderLabels(["Event", "Answer (JSON)", "Delay s"])
@@ -116,7 +116,7 @@ class ServerAckPanel(QGroupBox):
             if not event:
                 continue
             try:
-                args = parse_args(cells[1].text() if cells[1] else "")
+                args = parse_sendable(cells[1].text() if cells[1] else "")
             except PayloadError as exc:
                 problems.append(f"{event}: {exc}")
                 cells[1].setBackground(palette.INVALID_BACKGROUND.brush())

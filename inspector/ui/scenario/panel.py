@@ -1,6 +1,6 @@
 """The Scenario dock: save the session as a scenario, open one, run it step by step or to the end.
 
-The runner works on the network thread (through SessionBridge.run), on the
+The runner works in the capture process (capture/remote_runner.py), on the
 window's own Session, so what a scenario sends and receives is in the log as
 usual; this panel lists the steps with their pass / fail, time and message.
 """
@@ -33,11 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.capture.remote_runner import RemoteRunner, remote_context
 from inspector.log.entry import LogEntry
 from inspector.log.words import duration, duration_ms, plural
 from inspector.scenarios import file as scenario_file
 from inspector.scenarios import recorder
-from inspector.scenarios.runner import FAILED, SKIPPED, ScenarioRunner, StepResult
+from inspector.scenarios.runner import FAILED, SKIPPED, StepResult
 from inspector.ui import palette
 from inspector.ui.bridge import SessionBridge
 from inspector.ui.panels.json_field import monospace_font
@@ -186,7 +187,7 @@ class ScenarioPanel(QWidget):
         self._entries, self._selected, self._current_url = entries, selected, current_url
         self._row_count = row_count or (lambda: len(entries()))
         self.scenario: scenario_file.Scenario | None = None
-        self.runner: ScenarioRunner | None = None
+        self.runner: RemoteRunner | None = None
         self.tasks = Tasks()                  # the run (or the save) in flight
         self._run_task: asyncio.Task | None = None
         self._row = 0                         # the step running, or the last one run
@@ -309,6 +310,7 @@ class ScenarioPanel(QWidget):
             return False
         self._drop_runner()
         self.scenario = sc
+        self._scenario_path = Path(path)
         self.title.setText(f"{Path(path).name} · {sc.name} · {plural(len(sc.steps), 'step')}")
         self.urlEdit.setText(sc.url or self._current_url())
         self._reset_rows()
@@ -341,7 +343,7 @@ class ScenarioPanel(QWidget):
         user_options, _ns_auth = self._connection()
 
         async def save() -> None:
-            ctx = await self.bridge.call(recorder.context_of(self.bridge.session))
+            ctx = await self.bridge.call(remote_context(self.bridge.client))
             if replayed and user_options is not None:
                 ctx.options = user_options      # the session's are the replay's now
             try:
@@ -405,7 +407,8 @@ class ScenarioPanel(QWidget):
                 self.message.setPlainText(str(exc))
                 return False
             self._drop_runner()
-            self.runner = ScenarioRunner(self.scenario, self.bridge.session, url=url, env=env)
+            self.runner = RemoteRunner(self.scenario, self._scenario_path, self.bridge.client, url=url,
+                                       env=env)
             self._reset_rows()
         return True
 
@@ -496,16 +499,16 @@ class ScenarioPanel(QWidget):
         dialog.open()
 
     @staticmethod
-    def _replay_seqs(runner: ScenarioRunner | None) -> set[int]:
-        return {e.seq for e in runner.journal.entries} if runner is not None else set()
+    def _replay_seqs(runner: RemoteRunner | None) -> set[int]:
+        return set(runner.journal_seqs) if runner is not None else set()
 
-    def _close_runner(self, runner: ScenarioRunner) -> None:
+    def _close_runner(self, runner: RemoteRunner) -> None:
         self._replayed |= self._replay_seqs(runner)
         self.tasks.spawn(self.bridge.call(runner.close(disconnect=False)),
                          lambda error: self._set_summary(f"Could not end the run: {error}", error=True),
                          name="ScenarioPanel.close_runner")
 
-    def _finish(self, runner: ScenarioRunner) -> None:
+    def _finish(self, runner: RemoteRunner) -> None:
         self._close_runner(runner)
         results = {r.index: r for r in runner.results}
         failed = [r for r in results.values() if r.status == FAILED]
@@ -520,7 +523,8 @@ class ScenarioPanel(QWidget):
         sc = self.scenario
         if sc is None:
             return
-        label = ScenarioRunner(sc, self.bridge.session, url=self.urlEdit.text().strip() or None).connect_label
+        label = RemoteRunner(sc, self._scenario_path, self.bridge.client,
+                             url=self.urlEdit.text().strip() or None).connect_label
         self.model.reset([label] + [s.label for s in sc.steps], [sc.lines.get("url")] + [s.line for s in sc.steps])
 
     # -- showing -------------------------------------------------------------------------

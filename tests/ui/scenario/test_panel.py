@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from inspector.capture.remote_runner import RemoteRunner
 from inspector.log.entry import IN, Kind
 from inspector.scenarios.file import loads
-from inspector.scenarios.runner import ScenarioRunner, StepOutcome
+from inspector.scenarios.runner import StepOutcome
 from inspector.ui.scenario.model import StepProgress
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -264,7 +265,7 @@ def test_a_step_that_crashes_is_shown_failed_not_stopped(inspector_at, demo_serv
 
     async def broken(self):
         raise KeyError("the journal is gone")
-    monkeypatch.setattr(ScenarioRunner, "next", broken)
+    monkeypatch.setattr(RemoteRunner, "next", broken)
     status, label, _t = ui.step_scenario()
     assert status == StepOutcome.FAILED and label == "emit echo"
     assert ui.scenario_summary.startswith("Failed at step 1")
