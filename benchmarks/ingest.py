@@ -1,10 +1,13 @@
 """One ingest measurement, run in a process of its own (so runs do not disturb each other):
 
     python benchmarks/ingest.py bare URL N [--uvloop]
-    python benchmarks/ingest.py inspector URL N SESSION_FILE
+    python benchmarks/ingest.py inspector URL N SESSION_FILE [--heartbeat]
 
 prints one JSON object: the rate, and for the inspector what reached the model
 and the session file, and the longest gap of a 10 ms QTimer on the GUI thread.
+--heartbeat (run.py's ping-timeout bursts): the client reconnects as an application
+would (the bare one stops once no event came for IDLE_S), and the inspector reports
+the states its window was given, with the wall-clock time of each (`states`).
 """
 from __future__ import annotations
 
@@ -18,32 +21,48 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+IDLE_S = 30.0           # --heartbeat: a bare client that got nothing for this long is done
+RECONNECT = [False]     # --heartbeat: the clients reconnect
+STATES: list = []       # --heartbeat: (time.time(), state) as the window got them
 
 
 # -- a bare python-socketio AsyncClient counting the events --------------------------------
 async def bare(url: str, n: int) -> dict:
     import socketio
-    sio = socketio.AsyncClient(handle_sigint=False, reconnection=False)
+    sio = socketio.AsyncClient(handle_sigint=False, reconnection=RECONNECT[0])
     got = 0
     done = asyncio.Event()
+    last = [0.0]
+    connects = []
+
+    @sio.on("connect")
+    async def on_connect():
+        connects.append(time.perf_counter())
 
     @sio.on("burst")
-    async def on_burst(_data):
+    async def on_burst(*_data):      # with recovery on, the offset comes as a second argument
         nonlocal got
         got += 1
+        last[0] = time.perf_counter()
         if got == n:
             done.set()
 
     await sio.connect(url, transports=["websocket"])
-    t0 = time.perf_counter()
+    t0 = last[0] = time.perf_counter()
     await sio.emit("burst", {"count": n})
-    try:
-        await asyncio.wait_for(done.wait(), timeout=max(60.0, n / 2000))
-    except asyncio.TimeoutError:
-        pass
-    elapsed = time.perf_counter() - t0
+    deadline = t0 + max(60.0, n / 2000)
+    while not done.is_set() and time.perf_counter() < deadline:
+        now = time.perf_counter()
+        # (the server may take many seconds to queue a large burst after its first event)
+        if RECONNECT[0] and (got > 1 and now - last[0] > IDLE_S or len(connects) > 1 and now - connects[-1] > 3.0):
+            break           # dropped, and python-socketio has no recovery: the rest is lost
+        try:
+            await asyncio.wait_for(done.wait(), timeout=1.0)
+        except asyncio.TimeoutError:
+            pass
+    elapsed = (last[0] if got else time.perf_counter()) - t0
     await sio.disconnect()
-    return {"events": got, "seconds": elapsed, "events_per_s": got / elapsed}
+    return {"events": got, "seconds": elapsed, "events_per_s": got / elapsed if elapsed > 0 else 0.0}
 
 
 # -- the inspector: capture process (Session + session file) + bridge + window -------------
@@ -99,10 +118,11 @@ def inspector(url: str, n: int, session_file: str) -> dict:
             arrived["t"] = time.perf_counter()
             all_in.set()
     model.rowsInserted.connect(on_rows)
+    bridge.stateChanged.connect(lambda st: STATES.append((time.time(), getattr(st.state, "value", st.state))))
 
     async def run() -> dict:
         await bridge.call(session.connect(ConnectionOptions(url=url, transport="websocket",
-                                                            reconnection=False)))
+                                                            reconnection=RECONNECT[0])))
         await asyncio.sleep(0.5)           # settle: the window laid out, the connect rows drawn
         gaps["on"], gaps["last"] = True, time.perf_counter()
         t0 = time.perf_counter()
@@ -147,6 +167,7 @@ def inspector(url: str, n: int, session_file: str) -> dict:
 
 def main(argv: list[str]) -> int:
     mode, url, n = argv[0], argv[1], int(argv[2])
+    RECONNECT[0] = "--heartbeat" in argv
     if mode == "bare":
         if "--uvloop" in argv:
             from inspector.wire.loop import run
@@ -155,6 +176,8 @@ def main(argv: list[str]) -> int:
             result = asyncio.run(bare(url, n))      # a plain asyncio loop
     elif mode == "inspector":
         result = inspector(url, n, argv[3])
+        if RECONNECT[0]:
+            result["states"] = STATES
     else:
         raise SystemExit(f"unknown mode {mode}")
     print(json.dumps(result))

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from inspector.log.json_form import escape_surrogates, finite
+from inspector.log.json_form import compact, escape_surrogates, finite
 from inspector.log.kinds import Direction, Flag, Kind
 from inspector.wire import deep_json
 from inspector.wire.payload import from_jsonable, to_jsonable
@@ -66,7 +66,15 @@ class LogEntry:
         are written as the strings "NaN", "Infinity", "-Infinity", and the flag `nonfinite`
         says so; the raw packet entries keep the text as it came.  A lone surrogate is its
         escape (\\ud800), so the line is UTF-8 too."""
-        obj = self.to_json()
+        obj: dict[str, Any] = {"seq": self.seq, "t": self.t, "dir": self.dir, "kind": self.kind}
+        for name in _OPTIONAL:    # to_json's dict; its bytes are the encoder's (bytes_to_json), not walked
+            value = getattr(self, name)
+            if value is not None and (name != "flags" or value):
+                obj[name] = value
+        try:
+            return escape_surrogates(compact(obj, allow_nan=False))
+        except (RecursionError, ValueError):     # deeper than the C encoder goes; NaN, Infinity
+            obj = self.to_json()
         try:
             return escape_surrogates(deep_json.dumps(obj, allow_nan=False))
         except ValueError:

@@ -4,7 +4,9 @@ form, without a Python walk of the values that hold no bytes)."""
 from __future__ import annotations
 
 import base64
+import json
 import re
+from json.encoder import c_make_encoder, encode_basestring
 
 from inspector.wire import deep_json
 
@@ -29,9 +31,32 @@ def escape_surrogates(text: str) -> str:
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def _c_encoder(allow_nan: bool):
+    """The C encoder json.dumps(ensure_ascii=False, separators=(",", ":"), default=bytes_to_json)
+    builds on every call (most of its cost for a log entry's few values), made once.  No
+    circular-reference check: the values come from JSON text, which cannot hold a cycle."""
+    if c_make_encoder is None:        # pragma: no cover (an interpreter without the C codec)
+        encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=bytes_to_json,
+                                   allow_nan=allow_nan)
+        return lambda value, _level: (encoder.encode(value),)
+    return c_make_encoder(None, bytes_to_json, encode_basestring, None, ":", ",", False, False, allow_nan)
+
+
+_ANY, _FINITE = _c_encoder(True), _c_encoder(False)
+
+
+def compact(value, allow_nan: bool = True) -> str:
+    """dumps(value) in the C encoder only: RecursionError when the value is nested deeper
+    than it goes, ValueError for NaN or Infinity unless allow_nan."""
+    return "".join((_ANY if allow_nan else _FINITE)(value, 0))
+
+
 def dumps(value) -> str:
     """`value` as compact JSON text, bytes as {"_bytes": base64} (any depth)."""
-    return deep_json.dumps(value, default=bytes_to_json)
+    try:
+        return "".join(_ANY(value, 0))
+    except RecursionError:
+        return deep_json.dumps(value, default=bytes_to_json)
 
 
 def sliced_dumps(value) -> str:

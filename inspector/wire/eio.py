@@ -38,6 +38,7 @@ from inspector.wire.eio_packets import BadPacket, decode_packet
 from inspector.wire.options import Protocol
 from inspector.wire.reasons import DisconnectReason
 from inspector.wire.refusals import BODY_LIMIT, Refusal
+from inspector.wire.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +166,7 @@ class InspectorEngine(engineio.AsyncClient):
         self.opening_frame: Any = None
         self.early_frames: list[Any] = []     # read while recognising the server, not yet handled
         self.ping_task: asyncio.Task | None = None
+        self.watchdog: Watchdog | None = None     # the websocket's heartbeat (Engine.IO 4)
         self.last_pong = 0.0
         self.pong_event = asyncio.Event()
 
@@ -186,14 +188,21 @@ class InspectorEngine(engineio.AsyncClient):
         early, self.early_frames = self.early_frames, []
         for data in early:
             await self._receive_frame(data)
+        # one watchdog for the connection, not a timeout per read (wire/watchdog.py);
+        # Engine.IO 3: the ping loop says when the server has gone quiet
+        self.last_rx = time.monotonic()
+        self.watchdog = None if self.eio3 else Watchdog(
+            self.ping_interval + self.ping_timeout, lambda: self.last_rx, self._heartbeat_lost)
+        try:
+            await self._read_websocket_frames(ws_types, cause)
+        finally:
+            if self.watchdog is not None:
+                self.watchdog.cancel()
+
+    async def _read_websocket_frames(self, ws_types, cause) -> None:
         while self.state == "connected" and self.write_loop_task:
             try:
-                # Engine.IO 3: the ping loop says when the server has gone quiet
-                msg = await self.ws.receive(timeout=None if self.eio3 else self.ping_interval + self.ping_timeout)
-            except asyncio.TimeoutError:
-                cause = (PING_TIMEOUT, "no packet from the server within "
-                         f"{self.ping_interval + self.ping_timeout:g} s")
-                break
+                msg = await self.ws.receive()
             except (aiohttp.ClientError, OSError, RuntimeError) as exc:
                 # aiohttp turns most failures into a CLOSED or ERROR message; what it raises
                 # is an answer to a ping that cannot be written (ClientError, OSError) or
@@ -222,6 +231,21 @@ class InspectorEngine(engineio.AsyncClient):
                 cause = (TRANSPORT_ERROR, error)
                 break
         await self._end_read_loop(cause)
+
+    def _heartbeat_lost(self) -> None:
+        """The watchdog: nothing from the server within pingInterval + pingTimeout.  The
+        transport is cut (the pending read then ends) and the cause is ping timeout."""
+        if self.state != "connected":
+            return
+        if self.close_cause is None:
+            self.close_cause = (PING_TIMEOUT, "no packet from the server within "
+                                f"{self.ping_interval + self.ping_timeout:g} s")
+        ws = self.ws
+        conn = ws._response.connection if ws is not None else None
+        if conn is not None and conn.transport is not None:
+            conn.transport.abort()
+        elif ws is not None:
+            asyncio.ensure_future(ws.close())
 
     async def _receive_frame(self, data) -> str | None:
         """One websocket frame that is not a text message; what was wrong with it, if anything."""

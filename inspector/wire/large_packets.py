@@ -4,7 +4,7 @@ A Socket.IO packet is decoded by one json.loads: for a 50 MB event, one C call o
 about 80 ms that holds the GIL, and so freezes the window (its thread waits for the
 GIL) although the decoding happens on the network thread.  SlicedPacket decodes
 texts from deep_json.LARGE_TEXT up with deep_json.loads_sliced: the same values and
-errors (python-engineio's limit on integers included), in many short C calls.
+errors, in many short C calls.
 """
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from inspector.wire.parsers import JsonPacket, refuse_constant
 
 
 def _safe_int(text: str) -> int:
-    """python-engineio's json.loads parse_int: an integer of more than 100 digits is refused."""
+    """python-engineio's json.loads parse_int: an integer of more than 100 digits is refused.
+    Packets are no longer read with it (wire/parsers.py says why); kept for loads_sliced's
+    callers that want python-engineio's limit."""
     if len(text) > 100:
         raise ValueError("Integer is too large")
     return int(text)
@@ -29,7 +31,7 @@ class _SlicedJson:
     @staticmethod
     def loads(text, **kwargs):
         if isinstance(text, str) and len(text) >= deep_json.LARGE_TEXT and not kwargs:
-            return deep_json.loads_sliced(text, parse_int=_safe_int, parse_constant=refuse_constant)
+            return deep_json.loads_sliced(text, parse_constant=refuse_constant)
         return JsonPacket.json.loads(text, **kwargs)
 
 

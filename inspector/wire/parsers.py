@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import json
 from typing import Any
 
 import msgpack
@@ -126,6 +127,14 @@ def refuse_constant(name: str):
     raise ValueError(f"{name} is not JSON (socket.io-client's JSON.parse refuses it: invalid payload)")
 
 
+# Made once: json.loads with any keyword builds a JSONDecoder (and its scanner) per call, and
+# python-engineio's loads passes a Python parse_int, called for every integer; together they
+# were ~15% of the network thread in a burst.  Integers are the C scanner's: Python's own limit
+# (4,300 digits, ValueError past it) guards against the slow conversion python-engineio's
+# 100-digit parse_int was there for, and JSON.parse reads any integer too.
+_DECODER = json.JSONDecoder(parse_constant=refuse_constant)
+
+
 class _StrictJson:
     """The json python-socketio's Packet reads with: JSON.parse's grammar, which has no NaN,
     Infinity or -Infinity (Python's decoder takes them, and the log could not write them as
@@ -135,7 +144,9 @@ class _StrictJson:
 
     @staticmethod
     def loads(text, **kwargs):
-        return sio_packet.Packet.json.loads(text, parse_constant=refuse_constant, **kwargs)
+        if kwargs:
+            return json.loads(text, parse_constant=refuse_constant, **kwargs)
+        return _DECODER.decode(text)
 
 
 class JsonPacket(sio_packet.Packet):

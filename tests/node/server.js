@@ -11,6 +11,8 @@
 //   --transports LIST     the transports the server accepts, comma-separated (default both)
 //   --refuse MESSAGE      allowRequest refuses every handshake with MESSAGE (HTTP 403 on polling)
 //   --port N              listen on port N instead of a free one (a restart on the same port)
+//   --log-connections     print "CONNECT <ms> <sid> <recovered>" and "DISCONNECT <ms> <sid> <reason>"
+//                         for "/" (the server's truth, for benchmarks/run.py)
 //
 // Namespaces and handlers: handlers.js (shared with server_v3.js and server_v2.js).
 const http = require("http");
@@ -55,5 +57,11 @@ if (connectDelay > 0) {
   for (const name of ["/", "/chat", "/admin"]) {
     io.of(name).use((socket, next) => setTimeout(next, connectDelay));
   }
+}
+if (flag("--log-connections")) {
+  io.on("connection", (socket) => {
+    console.log(`CONNECT ${Date.now()} ${socket.id} ${socket.recovered}`);
+    socket.on("disconnect", (reason) => console.log(`DISCONNECT ${Date.now()} ${socket.id} ${reason}`));
+  });
 }
 serve(httpServer, io);
