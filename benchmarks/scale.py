@@ -4,7 +4,12 @@
 
 loads N synthetic entries into the window's log (as the bridge does, one insert per
 batch) and into its session file (through the same writer), then prints one JSON
-object: resident memory, the time to apply filters, the time to scroll to the end.
+object: resident memory, the time to apply filters, the time to scroll to the end, and
+the time to open the file it wrote in a read-only viewer (first rows shown, all loaded).
+
+The entries come as fast as the writer takes them (its backlog is held under BACKLOG):
+a server's burst reaches the writer at the network's pace, not all at once, and a
+backlog of millions of entries would be measured as the log's memory.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ USERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"]
 WORDS = ["hello", "world", "price", "update", "ping", "order", "filled", "cancel", "queue", "ready"]
 EVENTS = ["chat", "tick", "price", "presence", "typing", "order", "notification", "metrics"]
 NAMESPACES = ["/", "/chat", "/market"]
+BACKLOG = 50_000
 
 
 def synthetic(first_seq: int, n: int, rng: random.Random, t0: float) -> list:
@@ -91,6 +97,8 @@ def run(n: int, session_file: str) -> dict:
             writer.submit(e)           # what the Session subscriber does on the network thread
         model.append(entries)          # what the bridge does on the GUI thread
         app.processEvents()
+        if writer.backlog() > BACKLOG:
+            writer.flush(120)
     load_s = time.perf_counter() - t0
     writer.flush(120)
     app.processEvents()
@@ -114,7 +122,7 @@ def run(n: int, session_file: str) -> dict:
                                   namespaces=frozenset({"/market"})),
         "flags_late": LogFilter(flags=frozenset({"late"})),
     }
-    filter_ms, filter_rows = {}, {}
+    filter_ms, filter_rows, filter_runs = {}, {}, {}
     for name, f in filters.items():
         times = []
         for _ in range(3):
@@ -122,6 +130,7 @@ def run(n: int, session_file: str) -> dict:
             times.append(ms)
             timed(LogFilter())
         filter_ms[name] = round(statistics.median(times), 1)
+        filter_runs[name] = [round(min(times), 1), round(statistics.median(times), 1), round(max(times), 1)]
         filter_rows[name] = rows
 
     # scrolling: from the top to the end, painted
@@ -142,6 +151,26 @@ def run(n: int, session_file: str) -> dict:
     app.processEvents()
     select_ms = (time.perf_counter() - t) * 1000.0
     shown = window.detail.header.text()
+    paged = getattr(model.cols.texts, "cached_rows", None)
+    texts_in_memory = paged() if paged is not None else len(model.cols.texts)
+
+    # opening the file just written, read-only, as File > Open does
+    from inspector.ui.files.session_files import SessionViewer
+    opens = []
+    for _ in range(3):
+        t = time.perf_counter()
+        viewer = SessionViewer(writer.path)
+        viewer.show()
+        first = None
+        while not viewer.done_loading:
+            app.processEvents()
+            if first is None and viewer.logView.filtered.rowCount():
+                viewer.logView.table.viewport().repaint()
+                first = time.perf_counter() - t
+        opens.append((first, time.perf_counter() - t))
+        viewer.close()
+        viewer.deleteLater()
+        app.processEvents()
 
     result = {
         "entries": n, "in_model": model.rowCount(), "in_file": in_file,
@@ -152,6 +181,10 @@ def run(n: int, session_file: str) -> dict:
         "scroll_end_ms": round(statistics.median(scrolls), 1),
         "select_last_ms": round(select_ms, 1), "selected_shows": shown[:60],
         "file_mib": round(Path(writer.path).stat().st_size / 2**20, 1),
+        "texts_in_memory": texts_in_memory,
+        "open_first_rows_s": [round(a, 2) for a, _b in opens],
+        "open_all_s": [round(b, 2) for _a, b in opens],
+        "filter_ms_runs": filter_runs,
     }
     bridge.close()
     window.close()
