@@ -40,9 +40,6 @@ def long_candidates(table: LogTable, f: LogFilter, matched: np.ndarray, start: i
         return np.zeros(0, np.int64)
     mask = _mask(table, LogFilter(f.dirs, f.namespaces, f.events, f.flags), start, stop)
     mask &= (table.flags.a[start:stop] & CUT) != 0
-    paged = getattr(table.texts, "base", 0)         # those were judged on their whole text
-    if paged > start:
-        mask[:paged - start] = False
     rows = np.flatnonzero(mask) + start
     return rows[~np.isin(rows, matched)]
 
@@ -67,31 +64,8 @@ def _mask(table: LogTable, f: LogFilter, start: int, stop: int | None) -> np.nda
             bits |= FLAG_BIT.get(name, 0)
         mask &= (table.flags.a[start:stop] & bits) != 0
     if pattern is not None and mask.any():
-        paged = getattr(table.texts, "base", 0)      # rows before it: their text is in the file
-        if start < paged:
-            split = min(stop, paged)
-            mask[:split - start] &= _file_mask(table, f, start, split)
-        if stop > max(start, paged):
-            lo = max(start, paged)
-            mask[lo - start:] &= _text_mask(table, pattern, lowered, f.regex, lo, stop, mask[lo - start:])
+        mask &= _text_mask(table, pattern, lowered, f.regex, start, stop, mask)
     return mask
-
-
-def _file_mask(table: LogTable, f: LogFilter, start: int, stop: int) -> np.ndarray:
-    """The text part over rows the session file holds, judged there on their whole text."""
-    seqs = table.seq.a[start:stop]
-    found = table.texts.pages.matching_seqs(f, int(seqs[0]), int(seqs[-1]))
-    if found is None:       # the file cannot be read: judge the texts it gave before, if any
-        matches = f.text_matcher()
-        return np.fromiter((matches(table.texts.get(r)) for r in range(start, stop)), bool, stop - start)
-    hits = np.zeros(stop - start, bool)
-    if found:
-        found_a = np.asarray(found, np.int64)
-        i = np.searchsorted(seqs, found_a)
-        ok = i < len(seqs)
-        ok[ok] = seqs[i[ok]] == found_a[ok]
-        hits[i[ok]] = True
-    return hits
 
 
 def _text_mask(table: LogTable, pattern: re.Pattern, lowered: bool, regex: bool, start: int, stop: int,

@@ -22,7 +22,6 @@ from inspector.log import search
 from inspector.log.chunk import Chunk
 from inspector.log.entry import DIRECTIONS, KINDS, LogEntry
 from inspector.log.filter import LogFilter
-from inspector.log.paged_texts import PagedTexts
 from inspector.log.row_text import ARGS_NONE, CUT, WHOLE, flag_names
 from inspector.wire import deep_json
 from inspector.wire.payload import from_jsonable
@@ -154,9 +153,7 @@ class LogTable:
         self.size = Column(np.int64)
         self.ack_id = Column(np.int64)
         self.rtt = Column(np.float64)
-        # with a session file to read them back from, the texts are paged (log/paged_texts.py)
-        pages = getattr(fetch, "pages", None)
-        self.texts: TextBlocks | PagedTexts = TextBlocks() if pages is None else PagedTexts(pages, self.seq)
+        self.texts = TextBlocks()
         self.ns_names = Interned()
         self.event_names = Interned()
         self.detail: dict[int, str] = {}

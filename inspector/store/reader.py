@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from inspector.log.entry import LogEntry
-from inspector.store.pages import FilePages
 from inspector.store.rows import COLUMNS, StoreError, entry_of, open_file
 
 
@@ -101,7 +100,6 @@ class Fetcher:
     def __init__(self, path: Callable[[], Path] | Path):
         self._path = path if callable(path) else (lambda: path)
         self._store: SessionStore | None = None
-        self.pages = FilePages(self._path)     # the row texts the window pages in, its own connection
 
     def path(self) -> Path:
         return self._path()
@@ -121,7 +119,6 @@ class Fetcher:
             return {}
 
     def close(self) -> None:
-        self.pages.close()
         if self._store is not None:
             self._store.close()
             self._store = None
