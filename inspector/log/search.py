@@ -8,11 +8,15 @@ of the block's row starts.  A plain text filter that ignores case scans the
 block's lowered copy.  A row whose text was cut is judged on its first TEXT_CAP
 characters here; long_candidates() names those the rest of their text may
 still let in (ui/log/deep_search.py checks them against the session file).
+
+match_in_steps() is the same scan a few thousand rows at a time, for a worker
+thread (over a TableSnapshot): between steps it reports progress, sees a cancel,
+and lets the GIL go to the window's thread.
 """
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -20,13 +24,29 @@ from inspector.log.filter import LogFilter
 from inspector.log.row_text import CUT, DIR_CODE, FLAG_BIT
 
 if TYPE_CHECKING:
-    from inspector.log.table import LogTable
+    from inspector.log.table import LogTable, TableSnapshot
+
+STEP_ROWS = 8192        # rows per step: a few ms of scanning, the GIL held for no longer
 
 
 def match(table: LogTable, f: LogFilter, start: int = 0, stop: int | None = None) -> np.ndarray:
     """The rows in start..stop-1 that pass `f`, ascending (int64). Raises FilterError."""
     mask = _mask(table, f, start, stop)
     return np.flatnonzero(mask) + start if mask is not None else np.zeros(0, np.int64)
+
+
+def match_in_steps(table: LogTable | TableSnapshot, f: LogFilter,
+                   report: Callable[[int, int], bool], step: int = STEP_ROWS) -> np.ndarray | None:
+    """match() over every row, `step` rows at a time; report(done, total) after each step,
+    None once it returns False (cancelled)."""
+    total = len(table)
+    parts = []
+    for start in range(0, total, step):
+        stop = min(start + step, total)
+        parts.append(match(table, f, start, stop))
+        if not report(stop, total):
+            return None
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
 def long_candidates(table: LogTable, f: LogFilter, matched: np.ndarray, start: int = 0,

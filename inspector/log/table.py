@@ -115,6 +115,13 @@ class TextBlocks:
         self.blocks.clear()
         self.tail.clear()
 
+    def snapshot(self) -> "TextBlocks":
+        """The texts as they are now, for a scan on another thread while rows are appended
+        (sealed blocks are never changed; the open one is copied)."""
+        copy = TextBlocks()
+        copy.blocks, copy.tail = list(self.blocks), list(self.tail)
+        return copy
+
     def pieces(self, start: int, stop: int) -> Iterable[tuple[int, str, np.ndarray, str | None]]:
         """(first row, text, starts, lowered) covering rows start..stop-1 (maybe more)."""
         first_block, last_block = start // BLOCK_ROWS, (stop - 1) // BLOCK_ROWS
@@ -136,6 +143,31 @@ def _seal(texts: list[str]) -> tuple[str, np.ndarray, str | None]:
     low = text.lower()
     # lower() can change lengths (e.g. "İ"): then that block is searched with re.I instead
     return text, starts, (low if len(low) == len(text) else None) if low != text else text
+
+
+class _Values:
+    """A column's values up to a row count, read as search.py reads a Column (`.a`)."""
+
+    __slots__ = ("a",)
+
+    def __init__(self, a: np.ndarray):
+        self.a = a
+
+
+class TableSnapshot:
+    """What the filter reads of a LogTable, as it is now: a scan on another thread sees
+    these rows while the GUI thread appends more (Column.extend never writes below its
+    count, and a grown column is a new array: the views here keep the old one)."""
+
+    def __init__(self, table: "LogTable"):
+        self.n = n = len(table)
+        for name in ("seq", "dir", "ns", "event", "flags"):
+            setattr(self, name, _Values(getattr(table, name).a[:n]))
+        self.ns_names, self.event_names = table.ns_names, table.event_names
+        self.texts = table.texts.snapshot()
+
+    def __len__(self) -> int:
+        return self.n
 
 
 class LogTable:
@@ -287,6 +319,10 @@ class LogTable:
             None if detail is None else from_jsonable(deep_json.loads(detail)))
 
     # -- filtering (the scan is log/search.py's) ------------------------------------
+    def snapshot(self) -> TableSnapshot:
+        """The rows as they are now, for search.match on another thread."""
+        return TableSnapshot(self)
+
     def match(self, f: LogFilter, start: int = 0, stop: int | None = None) -> np.ndarray:
         """The rows in start..stop-1 that pass `f`, ascending (int64). Raises FilterError.
 
