@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from inspector.log.table import LogTable, TableSnapshot
 
 STEP_ROWS = 8192        # rows per step: a few ms of scanning, the GIL held for no longer
+FILE_STEP_ROWS = 1 << 18  # rows whose text is in the session file: SQLite's work, the GIL let go
 
 
 def match(table: LogTable, f: LogFilter, start: int = 0, stop: int | None = None) -> np.ndarray:
@@ -40,12 +41,17 @@ def match_in_steps(table: LogTable | TableSnapshot, f: LogFilter,
     """match() over every row, `step` rows at a time; report(done, total) after each step,
     None once it returns False (cancelled)."""
     total = len(table)
+    paged = getattr(table.texts, "base", 0)
     parts = []
-    for start in range(0, total, step):
-        stop = min(start + step, total)
+    start = 0
+    while start < total:
+        stop = min(start + (FILE_STEP_ROWS if start < paged else step), total)
+        if start < paged:
+            stop = min(stop, paged)
         parts.append(match(table, f, start, stop))
         if not report(stop, total):
             return None
+        start = stop
     return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
@@ -56,6 +62,7 @@ def long_candidates(table: LogTable, f: LogFilter, matched: np.ndarray, start: i
     if not f.text:
         return np.zeros(0, np.int64)
     stop = len(table) if stop is None else min(stop, len(table))
+    start = max(start, getattr(table.texts, "base", 0))   # paged rows: judged on their whole text
     if start >= stop:
         return np.zeros(0, np.int64)
     mask = _mask(table, LogFilter(f.dirs, f.namespaces, f.events, f.flags), start, stop)
@@ -84,8 +91,31 @@ def _mask(table: LogTable, f: LogFilter, start: int, stop: int | None) -> np.nda
             bits |= FLAG_BIT.get(name, 0)
         mask &= (table.flags.a[start:stop] & bits) != 0
     if pattern is not None and mask.any():
-        mask &= _text_mask(table, pattern, lowered, f.regex, start, stop, mask)
+        paged = getattr(table.texts, "base", 0)      # rows before it: their text is in the file
+        if start < paged:
+            split = min(stop, paged)
+            mask[:split - start] &= _file_mask(table, f, start, split)
+        if stop > max(start, paged):
+            lo = max(start, paged)
+            mask[lo - start:] &= _text_mask(table, pattern, lowered, f.regex, lo, stop, mask[lo - start:])
     return mask
+
+
+def _file_mask(table: LogTable, f: LogFilter, start: int, stop: int) -> np.ndarray:
+    """The text part over rows the session file holds, judged there on their whole text."""
+    seqs = table.seq.a[start:stop]
+    found = table.texts.pages.matching_seqs(f, int(seqs[0]), int(seqs[-1]))
+    if found is None:       # the file cannot be read: judge the texts it gave before, if any
+        matches = f.text_matcher()
+        return np.fromiter((matches(table.texts.get(r)) for r in range(start, stop)), bool, stop - start)
+    hits = np.zeros(stop - start, bool)
+    if found:
+        found_a = np.asarray(found, np.int64)
+        i = np.searchsorted(seqs, found_a)
+        ok = i < len(seqs)
+        ok[ok] = seqs[i[ok]] == found_a[ok]
+        hits[i[ok]] = True
+    return hits
 
 
 def _text_mask(table: LogTable, pattern: re.Pattern, lowered: bool, regex: bool, start: int, stop: int,

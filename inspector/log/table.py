@@ -22,6 +22,7 @@ from inspector.log import search
 from inspector.log.chunk import Chunk
 from inspector.log.entry import DIRECTIONS, KINDS, LogEntry
 from inspector.log.filter import LogFilter
+from inspector.log.paged_texts import PagedTexts
 from inspector.log.row_text import ARGS_NONE, CUT, WHOLE, flag_names
 from inspector.wire import deep_json
 from inspector.wire.payload import from_jsonable
@@ -115,7 +116,7 @@ class TextBlocks:
         self.blocks.clear()
         self.tail.clear()
 
-    def snapshot(self) -> "TextBlocks":
+    def snapshot(self, _seq_column=None) -> "TextBlocks":
         """The texts as they are now, for a scan on another thread while rows are appended
         (sealed blocks are never changed; the open one is copied)."""
         copy = TextBlocks()
@@ -164,10 +165,16 @@ class TableSnapshot:
         for name in ("seq", "dir", "ns", "event", "flags"):
             setattr(self, name, _Values(getattr(table, name).a[:n]))
         self.ns_names, self.event_names = table.ns_names, table.event_names
-        self.texts = table.texts.snapshot()
+        self.texts = table.texts.snapshot(self.seq)
 
     def __len__(self) -> int:
         return self.n
+
+    def close(self) -> None:
+        """Let go of what the snapshot opened (paged texts: a connection to the file)."""
+        close = getattr(self.texts, "close", None)
+        if close is not None:
+            close()
 
 
 class LogTable:
@@ -185,7 +192,9 @@ class LogTable:
         self.size = Column(np.int64)
         self.ack_id = Column(np.int64)
         self.rtt = Column(np.float64)
-        self.texts = TextBlocks()
+        # with a session file to read them back from, the texts are paged (log/paged_texts.py)
+        pages = getattr(fetch, "pages", None)
+        self.texts: TextBlocks | PagedTexts = TextBlocks() if pages is None else PagedTexts(pages, self.seq)
         self.ns_names = Interned()
         self.event_names = Interned()
         self.detail: dict[int, str] = {}

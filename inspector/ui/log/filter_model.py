@@ -84,7 +84,13 @@ class FilteredLogModel(QAbstractTableModel):
 
     def _start_run(self, f: LogFilter) -> None:
         snapshot = self.source.cols.snapshot()
-        job = Job(lambda report, _deliver: search.match_in_steps(snapshot, f, report), self)
+
+        def work(report, _deliver):
+            try:
+                return search.match_in_steps(snapshot, f, report)
+            finally:
+                snapshot.close()
+        job = Job(work, self)
         self._run, self._pending = job, f
         job.progress.connect(self._run_progress)      # a method: queued to this thread
         job.finished.connect(lambda rows: self._run_done(job, f, rows, len(snapshot)))
