@@ -111,3 +111,16 @@ def test_a_few_rows_are_filtered_at_once(qtbot):
     assert view.filtered.pending is None and not view.filterBar.progressLabel.isVisible()
     assert view.filtered.rowCount() == len(expected(model, "filled")) > 0
     assert np.all(np.diff([view.filtered.source_row(r) for r in range(view.filtered.rowCount())]) > 0)
+
+
+def test_clearing_the_log_while_it_runs_keeps_the_new_filter_for_what_comes(qtbot):
+    view, model = big_view(qtbot, 300_000)
+    type_filter(view, "queue ready")
+    run = view.filtered._run
+    model.clear()
+    assert view.filtered.pending is None and view.filtered.filter.text == "queue ready"
+    model.append_chunk(big_chunk(1, 1000))
+    view.filtered.publish()
+    qtbot.waitUntil(lambda: run.done, timeout=60_000)      # the cancelled run ends, unapplied
+    rows = [view.filtered.source_row(r) for r in range(view.filtered.rowCount())]
+    assert rows == expected(model, "queue ready") and len(rows) == 10
