@@ -327,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
                 "filter_rows_1m": s["filter_rows"], "scroll_end_ms_1m": s["scroll_end_ms"],
                 "select_last_ms_1m": s["select_last_ms"], "load_s_1m": s["load_s"],
                 "session_file_mib_1m": s["file_mib"], "lost_entries_1m": s["lost_entries"]})
+            results.update({"open_first_rows_s_1m": s["open_first_rows_s"], "open_all_s_1m": s["open_all_s"],
+                            "filter_ms_runs_1m": s["filter_ms_runs"]})       # min/median/max
             results["lost_entries"] = max(results["lost_entries"], s["lost_entries"])
         print("json decoders: the burst's packets", flush=True)
         results["json_decoders"] = child([str(HERE / "json_decoders.py")], timeout=300)

@@ -4,7 +4,12 @@
 
 loads N synthetic entries into the window's log (as the bridge does, one insert per
 batch) and into its session file (through the same writer), then prints one JSON
-object: resident memory, the time to apply filters, the time to scroll to the end.
+object: resident memory, the time to apply filters, the time to scroll to the end, and
+the time to open the file it wrote in a read-only viewer (first rows shown, all loaded).
+
+The entries come as fast as the writer takes them (its backlog is held under BACKLOG):
+a server's burst reaches the writer at the network's pace, not all at once, and a
+backlog of millions of entries would be measured as the log's memory.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ USERS = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"]
 WORDS = ["hello", "world", "price", "update", "ping", "order", "filled", "cancel", "queue", "ready"]
 EVENTS = ["chat", "tick", "price", "presence", "typing", "order", "notification", "metrics"]
 NAMESPACES = ["/", "/chat", "/market"]
+BACKLOG = 50_000
 
 
 def synthetic(first_seq: int, n: int, rng: random.Random, t0: float) -> list:
@@ -93,6 +99,8 @@ def run(n: int, session_file: str) -> dict:
             writer.submit(e)           # what the Session subscriber does in the capture process
         model.append(entries)          # what the bridge does on the GUI thread
         app.processEvents()
+        if writer.backlog() > BACKLOG:
+            writer.flush(120)
     load_s = time.perf_counter() - t0
     writer.flush(120)
     app.processEvents()
@@ -101,30 +109,61 @@ def run(n: int, session_file: str) -> dict:
     gc.collect()
     rss = psutil.Process().memory_info().rss
 
+    worst_gap = [0.0]          # of the filter being timed (reset for each)
+
     def timed(f: LogFilter) -> tuple[float, int]:
-        t = time.perf_counter()
+        """Until the rows are shown (a big log's filter runs on a worker: the window's
+        longest wait for its thread meanwhile is kept in worst_gap)."""
+        t = last = time.perf_counter()
         view.apply_filter(f)
+        app.processEvents()
+        while view.filtered.pending is not None:
+            time.sleep(0.001)
+            now = time.perf_counter()
+            app.processEvents()
+            worst_gap[0] = max(worst_gap[0], time.perf_counter() - now, now - last - 0.001)
+            last = time.perf_counter()
         app.processEvents()
         return (time.perf_counter() - t) * 1000.0, view.filtered.rowCount()
 
     filters = {
         "text": LogFilter(text="carol"),
         "text_rare": LogFilter(text="ready queue 996"),
+        "text_short": LogFilter(text="99"),          # under 3 characters: scanned, not indexed
         "regex": LogFilter(text=r"order \w+ 99\d\b", regex=True),
         "regex_ignorecase_capitals": LogFilter(text=r"GRACE.*FILLED", regex=True),
         "event_dir_ns": LogFilter(dirs=frozenset({"in"}), events=frozenset({"price", "tick"}),
                                   namespaces=frozenset({"/market"})),
         "flags_late": LogFilter(flags=frozenset({"late"})),
     }
-    filter_ms, filter_rows = {}, {}
+    filter_ms, filter_rows, filter_runs, filter_gaps = {}, {}, {}, {}
     for name, f in filters.items():
         times = []
+        worst_gap[0] = 0.0
         for _ in range(3):
             ms, rows = timed(f)
             times.append(ms)
             timed(LogFilter())
+        filter_gaps[name] = round(worst_gap[0] * 1000.0, 1)
         filter_ms[name] = round(statistics.median(times), 1)
+        filter_runs[name] = [round(min(times), 1), round(statistics.median(times), 1), round(max(times), 1)]
         filter_rows[name] = rows
+
+    # the text filter in the session file alone: through its index, and scanned
+    from inspector.store import text_index
+    from inspector.store.pages import connect_read_only, matching_seqs
+    conn = connect_read_only(writer.path)
+    file_filter_ms = {"indexed": text_index.has_index(conn)}
+    for name in ("text", "text_rare"):
+        for how, index in (("index", True), ("scan", False)):
+            times = []
+            for _ in range(3):
+                t = time.perf_counter()
+                found = matching_seqs(conn, filters[name], 1, n, index=index)
+                times.append((time.perf_counter() - t) * 1000.0)
+            file_filter_ms[f"{name}_{how}"] = [round(min(times), 1), round(statistics.median(times), 1),
+                                               round(max(times), 1), len(found)]
+    conn.close()
 
     # scrolling: from the top to the end, painted
     table = view.table
@@ -144,6 +183,26 @@ def run(n: int, session_file: str) -> dict:
     app.processEvents()
     select_ms = (time.perf_counter() - t) * 1000.0
     shown = window.detail.header.text()
+    paged = getattr(model.cols.texts, "cached_rows", None)
+    texts_in_memory = paged() if paged is not None else len(model.cols.texts)
+
+    # opening the file just written, read-only, as File > Open does
+    from inspector.ui.files.session_files import SessionViewer
+    opens = []
+    for _ in range(3):
+        t = time.perf_counter()
+        viewer = SessionViewer(writer.path)
+        viewer.show()
+        first = None
+        while not viewer.done_loading:
+            app.processEvents()
+            if first is None and viewer.logView.filtered.rowCount():
+                viewer.logView.table.viewport().repaint()
+                first = time.perf_counter() - t
+        opens.append((first, time.perf_counter() - t))
+        viewer.close()
+        viewer.deleteLater()
+        app.processEvents()
 
     result = {
         "entries": n, "in_model": model.rowCount(), "in_file": in_file,
@@ -154,6 +213,12 @@ def run(n: int, session_file: str) -> dict:
         "scroll_end_ms": round(statistics.median(scrolls), 1),
         "select_last_ms": round(select_ms, 1), "selected_shows": shown[:60],
         "file_mib": round(Path(writer.path).stat().st_size / 2**20, 1),
+        "texts_in_memory": texts_in_memory,
+        "open_first_rows_s": [round(a, 2) for a, _b in opens],
+        "open_all_s": [round(b, 2) for _a, b in opens],
+        "filter_ms_runs": filter_runs,
+        "filter_worst_gui_gap_ms": filter_gaps,
+        "file_filter_ms": file_filter_ms,
     }
     window.close()
     bridge.close()

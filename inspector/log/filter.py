@@ -64,6 +64,22 @@ class LogFilter:
         except (OverflowError, RecursionError):
             raise FilterError("invalid regular expression: too complex") from None
 
+    def text_matcher(self):
+        """text_matches as a function of one row's text, the pattern compiled once."""
+        pattern, lowered = self.compiled()
+        if pattern is None:
+            return lambda _text: True
+        folded = re.compile(pattern.pattern, pattern.flags | re.IGNORECASE) if lowered else pattern
+
+        def matches(text: str) -> bool:
+            if lowered:
+                low = text.lower()
+                if len(low) == len(text):
+                    return pattern.search(low) is not None
+                return folded.search(text) is not None
+            return pattern.search(text) is not None
+        return matches
+
     def text_matches(self, text: str) -> bool:
         """Whether one row's text passes the text part (what the block scan decides, for one
         row; used on the whole text of rows that were cut)."""

@@ -183,3 +183,15 @@ def packet_texts(texts: list, bits: list, kinds: list, args_list: list) -> None:
             text = args[0].replace("\n", "\\n")
             texts[i] = text[:TEXT_CAP]
             bits[i] |= WHOLE | (CUT if len(text) > TEXT_CAP else 0)
+
+
+def whole_row_text(kind: str, args_json: str | None) -> str:
+    """The whole text of a session-file row (not cut): what the text filter judges a row
+    on when its text is read from the file (a raw packet: the packet as it was encoded)."""
+    if args_json is None:
+        return ""
+    if kind == "packet":
+        args = deep_json.loads(args_json)
+        if args and isinstance(args[0], str):
+            return args[0].replace("\n", "\\n")
+    return full_text(args_json)

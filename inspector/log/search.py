@@ -8,11 +8,15 @@ of the block's row starts.  A plain text filter that ignores case scans the
 block's lowered copy.  A row whose text was cut is judged on its first TEXT_CAP
 characters here; long_candidates() names those the rest of their text may
 still let in (ui/log/deep_search.py checks them against the session file).
+
+match_in_steps() is the same scan a few thousand rows at a time, for a worker
+thread (over a TableSnapshot): between steps it reports progress, sees a cancel,
+and lets the GIL go to the window's thread.
 """
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -20,13 +24,35 @@ from inspector.log.filter import LogFilter
 from inspector.log.row_text import CUT, DIR_CODE, FLAG_BIT
 
 if TYPE_CHECKING:
-    from inspector.log.table import LogTable
+    from inspector.log.table import LogTable, TableSnapshot
+
+STEP_ROWS = 8192        # rows per step: a few ms of scanning, the GIL held for no longer
+FILE_STEP_ROWS = 1 << 18  # rows whose text is in the session file: SQLite's work, the GIL let go
 
 
 def match(table: LogTable, f: LogFilter, start: int = 0, stop: int | None = None) -> np.ndarray:
     """The rows in start..stop-1 that pass `f`, ascending (int64). Raises FilterError."""
     mask = _mask(table, f, start, stop)
     return np.flatnonzero(mask) + start if mask is not None else np.zeros(0, np.int64)
+
+
+def match_in_steps(table: LogTable | TableSnapshot, f: LogFilter,
+                   report: Callable[[int, int], bool], step: int = STEP_ROWS) -> np.ndarray | None:
+    """match() over every row, `step` rows at a time; report(done, total) after each step,
+    None once it returns False (cancelled)."""
+    total = len(table)
+    paged = getattr(table.texts, "base", 0)
+    parts = []
+    start = 0
+    while start < total:
+        stop = min(start + (FILE_STEP_ROWS if start < paged else step), total)
+        if start < paged:
+            stop = min(stop, paged)
+        parts.append(match(table, f, start, stop))
+        if not report(stop, total):
+            return None
+        start = stop
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
 def long_candidates(table: LogTable, f: LogFilter, matched: np.ndarray, start: int = 0,
@@ -36,12 +62,17 @@ def long_candidates(table: LogTable, f: LogFilter, matched: np.ndarray, start: i
     if not f.text:
         return np.zeros(0, np.int64)
     stop = len(table) if stop is None else min(stop, len(table))
+    start = max(start, getattr(table.texts, "base", 0))   # paged rows: judged on their whole text
     if start >= stop:
         return np.zeros(0, np.int64)
     mask = _mask(table, LogFilter(f.dirs, f.namespaces, f.events, f.flags), start, stop)
     mask &= (table.flags.a[start:stop] & CUT) != 0
     rows = np.flatnonzero(mask) + start
-    return rows[~np.isin(rows, matched)]
+    if not len(rows) or not len(matched):
+        return rows
+    # both ascending: a binary search (np.isin hashes all of `matched`: 2 s for a million)
+    at = np.minimum(np.searchsorted(matched, rows), len(matched) - 1)
+    return rows[matched[at] != rows]
 
 
 def _mask(table: LogTable, f: LogFilter, start: int, stop: int | None) -> np.ndarray | None:
@@ -64,8 +95,31 @@ def _mask(table: LogTable, f: LogFilter, start: int, stop: int | None) -> np.nda
             bits |= FLAG_BIT.get(name, 0)
         mask &= (table.flags.a[start:stop] & bits) != 0
     if pattern is not None and mask.any():
-        mask &= _text_mask(table, pattern, lowered, f.regex, start, stop, mask)
+        paged = getattr(table.texts, "base", 0)      # rows before it: their text is in the file
+        if start < paged:
+            split = min(stop, paged)
+            mask[:split - start] &= _file_mask(table, f, start, split)
+        if stop > max(start, paged):
+            lo = max(start, paged)
+            mask[lo - start:] &= _text_mask(table, pattern, lowered, f.regex, lo, stop, mask[lo - start:])
     return mask
+
+
+def _file_mask(table: LogTable, f: LogFilter, start: int, stop: int) -> np.ndarray:
+    """The text part over rows the session file holds, judged there on their whole text."""
+    seqs = table.seq.a[start:stop]
+    found = table.texts.pages.matching_seqs(f, int(seqs[0]), int(seqs[-1]))
+    if found is None:       # the file cannot be read: judge the texts it gave before, if any
+        matches = f.text_matcher()
+        return np.fromiter((matches(table.texts.get(r)) for r in range(start, stop)), bool, stop - start)
+    hits = np.zeros(stop - start, bool)
+    if found:
+        found_a = np.asarray(found, np.int64)
+        i = np.searchsorted(seqs, found_a)
+        ok = i < len(seqs)
+        ok[ok] = seqs[i[ok]] == found_a[ok]
+        hits[i[ok]] = True
+    return hits
 
 
 def _text_mask(table: LogTable, pattern: re.Pattern, lowered: bool, regex: bool, start: int, stop: int,

@@ -22,6 +22,7 @@ from inspector.log import search
 from inspector.log.chunk import Chunk
 from inspector.log.entry import DIRECTIONS, KINDS, LogEntry
 from inspector.log.filter import LogFilter
+from inspector.log.paged_texts import PagedTexts
 from inspector.log.row_text import ARGS_NONE, CUT, WHOLE, flag_names
 from inspector.wire import deep_json
 from inspector.wire.payload import from_jsonable
@@ -115,6 +116,13 @@ class TextBlocks:
         self.blocks.clear()
         self.tail.clear()
 
+    def snapshot(self, _seq_column=None) -> "TextBlocks":
+        """The texts as they are now, for a scan on another thread while rows are appended
+        (sealed blocks are never changed; the open one is copied)."""
+        copy = TextBlocks()
+        copy.blocks, copy.tail = list(self.blocks), list(self.tail)
+        return copy
+
     def pieces(self, start: int, stop: int) -> Iterable[tuple[int, str, np.ndarray, str | None]]:
         """(first row, text, starts, lowered) covering rows start..stop-1 (maybe more)."""
         first_block, last_block = start // BLOCK_ROWS, (stop - 1) // BLOCK_ROWS
@@ -138,6 +146,37 @@ def _seal(texts: list[str]) -> tuple[str, np.ndarray, str | None]:
     return text, starts, (low if len(low) == len(text) else None) if low != text else text
 
 
+class _Values:
+    """A column's values up to a row count, read as search.py reads a Column (`.a`)."""
+
+    __slots__ = ("a",)
+
+    def __init__(self, a: np.ndarray):
+        self.a = a
+
+
+class TableSnapshot:
+    """What the filter reads of a LogTable, as it is now: a scan on another thread sees
+    these rows while the GUI thread appends more (Column.extend never writes below its
+    count, and a grown column is a new array: the views here keep the old one)."""
+
+    def __init__(self, table: "LogTable"):
+        self.n = n = len(table)
+        for name in ("seq", "dir", "ns", "event", "flags"):
+            setattr(self, name, _Values(getattr(table, name).a[:n]))
+        self.ns_names, self.event_names = table.ns_names, table.event_names
+        self.texts = table.texts.snapshot(self.seq)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def close(self) -> None:
+        """Let go of what the snapshot opened (paged texts: a connection to the file)."""
+        close = getattr(self.texts, "close", None)
+        if close is not None:
+            close()
+
+
 class LogTable:
     """The whole log of a session, row per entry, in columns."""
 
@@ -153,7 +192,9 @@ class LogTable:
         self.size = Column(np.int64)
         self.ack_id = Column(np.int64)
         self.rtt = Column(np.float64)
-        self.texts = TextBlocks()
+        # with a session file to read them back from, the texts are paged (log/paged_texts.py)
+        pages = getattr(fetch, "pages", None)
+        self.texts: TextBlocks | PagedTexts = TextBlocks() if pages is None else PagedTexts(pages, self.seq)
         self.ns_names = Interned()
         self.event_names = Interned()
         self.detail: dict[int, str] = {}
@@ -287,6 +328,10 @@ class LogTable:
             None if detail is None else from_jsonable(deep_json.loads(detail)))
 
     # -- filtering (the scan is log/search.py's) ------------------------------------
+    def snapshot(self) -> TableSnapshot:
+        """The rows as they are now, for search.match on another thread."""
+        return TableSnapshot(self)
+
     def match(self, f: LogFilter, start: int = 0, stop: int | None = None) -> np.ndarray:
         """The rows in start..stop-1 that pass `f`, ascending (int64). Raises FilterError.
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from inspector.log.entry import LogEntry
+from inspector.store.pages import FilePages
 from inspector.store.rows import COLUMNS, StoreError, entry_of, open_file
 
 
@@ -100,6 +101,7 @@ class Fetcher:
     def __init__(self, path: Callable[[], Path] | Path):
         self._path = path if callable(path) else (lambda: path)
         self._store: SessionStore | None = None
+        self.pages = FilePages(self._path)     # the row texts the window pages in, its own connection
 
     def path(self) -> Path:
         return self._path()
@@ -119,6 +121,7 @@ class Fetcher:
             return {}
 
     def close(self) -> None:
+        self.pages.close()
         if self._store is not None:
             self._store.close()
             self._store = None

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from inspector.log.entry import Flag, LogEntry, check_json
 from inspector.log.json_form import dumps, escape_surrogates, finite, sliced_dumps
+from inspector.store import text_index
 from inspector.wire import deep_json
 from inspector.wire.payload import from_jsonable
 
@@ -64,6 +65,7 @@ def open_file(path: str | Path, *, create: bool) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous=NORMAL")
         if create:
             conn.executescript(SCHEMA)
+            text_index.create(conn)         # a new file's text index (none: the filter scans)
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('created', ?)", (repr(time.time()),))
             conn.commit()

@@ -88,6 +88,10 @@ class StoreWriter:
     def submit(self, entry: LogEntry) -> None:
         self._queue.append(entry)
 
+    def backlog(self) -> int:
+        """Entries submitted and not yet written."""
+        return len(self._queue)
+
     def attach(self, session) -> Callable[[], None]:
         """Record a Session's entries (call on the session's loop); returns the unsubscribe."""
         return session.subscribe(self._queue.append)

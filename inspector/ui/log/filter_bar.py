@@ -134,6 +134,10 @@ class FilterBar(QWidget):
         self.caseButton.setToolTip("Match case")
         text.addWidget(self.regexButton)
         text.addWidget(self.caseButton)
+        # a filter over many rows is computed off the window's thread: how far it is
+        self.progressLabel = QLabel(objectName="filterProgress")
+        self.progressLabel.setVisible(False)
+        text.addWidget(self.progressLabel)
 
         self.flagButton = QToolButton(objectName="flagFilterButton", text="Flags: any")
         self.flagButton.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -280,6 +284,12 @@ class FilterBar(QWidget):
         self._dir_buttons["all"].setChecked(True)
         self._update_labels()
         self._changed()
+
+    def show_progress(self, done: int, total: int) -> None:
+        """A filter being computed has judged `done` rows of `total` (total 0: none running)."""
+        self.progressLabel.setVisible(total > 0)
+        if total > 0:
+            self.progressLabel.setText(f"filtering… {100 * done // total}%")
 
     # -- names seen --------------------------------------------------------------------
     def set_names(self, namespaces: list[str], events: list[str]) -> None:

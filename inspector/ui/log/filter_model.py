@@ -10,6 +10,12 @@ While rows pour in, new rows are shown at most every PUBLISH_MS: each insert
 makes the table lay out and repaint, and a repaint is hundreds of calls into
 Python that compete for the GIL with the network thread.  Rows that arrive
 after a quiet moment, or a few at a time, are shown at once.
+
+A filter over more than SYNC_ROWS rows is computed on a worker thread (a Job over
+a snapshot of the table, log/search.match_in_steps), its progress told by
+filterProgress; the view keeps the previous result until the new one is ready,
+and a newer filter cancels the run.  The rows that arrive meanwhile are shown
+under the previous filter, and judged by the new one once it applies.
 """
 from __future__ import annotations
 
@@ -19,18 +25,22 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 
+from inspector.log import search
 from inspector.log.entry import LogEntry
 from inspector.log.filter import FilterError, LogFilter
 from inspector.log.table import Column
+from inspector.ui.jobs import Job
 from inspector.ui.log.deep_search import DeepSearch
 from inspector.ui.log.model import ROLES, LogModel
 
 PUBLISH_MS = 250
 PUBLISH_MIN = 100      # fewer new rows than this are shown at once, whatever the pace
+SYNC_ROWS = 50_000     # a filter over more rows than this is computed off the GUI thread
 
 
 class FilteredLogModel(QAbstractTableModel):
     filterApplied = Signal()      # the visible rows were recomputed for a new filter
+    filterProgress = Signal(int, int)   # rows judged, of how many, by a filter being computed; 0, 0: none
 
     def __init__(self, source: LogModel, parent=None):
         super().__init__(parent)
@@ -43,6 +53,8 @@ class FilteredLogModel(QAbstractTableModel):
         self._publish_timer = QTimer(self, singleShot=True)
         self._publish_timer.timeout.connect(self.publish)
         self._generation = 0                    # of the filter; deep-search answers carry it
+        self._run: Job | None = None            # the filter being computed off the GUI thread
+        self._pending: LogFilter | None = None  # ...and what it is
         self.deep = DeepSearch(self)
         self.deep.found.connect(self._deep_found)
         source.rowsInserted.connect(self._source_inserted)
@@ -56,11 +68,61 @@ class FilteredLogModel(QAbstractTableModel):
         return self._filter
 
     def set_filter(self, f: LogFilter) -> None:
-        """Apply a filter (raises FilterError, leaving the current one, when it is invalid)."""
-        rows = None if f.is_empty() else self.source.cols.match(f)
+        """Apply a filter (raises FilterError, leaving the current one, when it is invalid):
+        at once over a few rows, else when a worker has judged them all (filterApplied)."""
+        f.compiled()                            # an invalid one raises here, nothing cancelled
+        self._cancel_run()
+        if f.is_empty() or self.source.rowCount() <= SYNC_ROWS:
+            self._apply(f, None if f.is_empty() else self.source.cols.match(f), self.source.rowCount())
+        else:
+            self._start_run(f)
+
+    @property
+    def pending(self) -> LogFilter | None:
+        """The filter being computed (the rows shown are still the previous one's), or None."""
+        return self._pending
+
+    def _start_run(self, f: LogFilter) -> None:
+        snapshot = self.source.cols.snapshot()
+
+        def work(report, _deliver):
+            try:
+                return search.match_in_steps(snapshot, f, report)
+            finally:
+                snapshot.close()
+        job = Job(work, self)
+        self._run, self._pending = job, f
+        job.progress.connect(self._run_progress)      # a method: queued to this thread
+        job.finished.connect(lambda rows: self._run_done(job, f, rows, len(snapshot)))
+        job.failed.connect(lambda _error: self._run_done(job, f, None, 0))
+        self.filterProgress.emit(0, len(snapshot))
+        job.start()
+
+    def _run_progress(self, done: int, total: int) -> None:
+        if self.sender() is self._run:
+            self.filterProgress.emit(done, total)
+
+    def _run_done(self, job: Job, f: LogFilter, rows: np.ndarray | None, covered: int) -> None:
+        job.deleteLater()
+        if job is not self._run:
+            return                              # cancelled: a newer filter, or a reset
+        self._run, self._pending = None, None
+        self.filterProgress.emit(0, 0)
+        if rows is not None:
+            self._apply(f, rows, covered)
+            self.publish()                      # the rows that arrived while it ran
+
+    def _cancel_run(self) -> None:
+        if self._run is not None:
+            self._run.cancel()
+            self._run, self._pending = None, None
+            self.filterProgress.emit(0, 0)
+
+    def _apply(self, f: LogFilter, rows: np.ndarray | None, covered: int) -> None:
+        """Show `rows` (source rows 0..covered-1 that pass `f`; None: all rows)."""
         self.beginResetModel()
         self._filter = f
-        self._set_rows(rows)
+        self._set_rows(rows, covered)
         self.endResetModel()
         self._publish_timer.stop()
         self._new_generation()
@@ -68,8 +130,8 @@ class FilteredLogModel(QAbstractTableModel):
             self._search_long_rows(rows, 0, self._published)
         self.filterApplied.emit()
 
-    def _set_rows(self, rows: np.ndarray | None) -> None:
-        self._published = self.source.rowCount()
+    def _set_rows(self, rows: np.ndarray | None, covered: int) -> None:
+        self._published = covered
         if rows is None:
             self._rows = None
             self._count = self.source.rowCount()
@@ -178,12 +240,19 @@ class FilteredLogModel(QAbstractTableModel):
     def _source_reset(self) -> None:
         self._publish_timer.stop()
         self._new_generation()
+        if self._pending is not None:           # the newest filter asked for wins
+            self._filter = self._pending
+        self._cancel_run()
+        big = self.source.rowCount() > SYNC_ROWS and not self._filter.is_empty()
         try:
-            rows = None if self._filter.is_empty() else self.source.cols.match(self._filter)
+            rows = None if self._filter.is_empty() else \
+                np.zeros(0, np.int64) if big else self.source.cols.match(self._filter)
         except FilterError:
             rows = None
-        self._set_rows(rows)
+        self._set_rows(rows, self.source.rowCount())
         self.endResetModel()
+        if big:                                 # nothing shown until it has been judged
+            self._start_run(self._filter)
 
     def _source_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, roles=()) -> None:
         for source_row in range(top_left.row(), bottom_right.row() + 1):

@@ -281,19 +281,25 @@ class LogView(QWidget):
         self.filtered.modelReset.connect(self._update_count)
         self.filtered.layoutChanged.connect(self._update_count)
         self.filtered.deep.progress.connect(self._update_count)
+        self.filtered.filterProgress.connect(self.filterBar.show_progress)
+        self.filtered.filterApplied.connect(self._filter_applied)
         model.namesChanged.connect(self._names_changed)
         self._update_count()
         self._names_changed()
 
     # -- filtering ---------------------------------------------------------------
     def apply_filter(self, f: LogFilter) -> None:
-        """Show only the rows that pass `f`; the selected entry stays selected if it passes."""
-        current = self.current_seq()
-        following = self.table.following
+        """Show only the rows that pass `f`; the selected entry stays selected if it passes
+        (over many rows, once they have been judged: FilteredLogModel.filterApplied)."""
+        self._reselect = self.current_seq(), self.table.following
         try:
             self.filtered.set_filter(f)
         except FilterError:
             return
+
+    def _filter_applied(self) -> None:
+        current, following = getattr(self, "_reselect", None) or (None, self.table.following)
+        self._reselect = None
         if not following and current is not None and self.select_seq_range(current, current,
                                                                              clear_filter=False):
             return

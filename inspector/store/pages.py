@@ -1,0 +1,144 @@
+"""The session file as the window's pager: row texts by seq range, the newest seq
+committed, and the text filter run in SQLite instead of over a copy in memory.
+
+The window keeps only its rows' small columns in memory (log/table.py); a row's
+text is read from here a page at a time as the user scrolls.  Each FilePages has
+its own read-only connection (WAL lets it read while the writer writes), never
+the writer's, and is used by one thread.
+
+The text filter: a plain text is found by SQLite (`instr`, over the whole text,
+not its first TEXT_CAP characters); the rows SQLite cannot judge exactly as
+Python does (text with non-ASCII characters when case is ignored, since SQLite's
+lower() folds ASCII only; bytes; raw packets) come back with their text and are
+judged by LogFilter.text_matcher, as a regular expression is on every row.
+With the file's text index (store/text_index.py) a plain text is found through
+it instead of a scan.  `matching_seqs(..., sql=False)` judges every row in Python:
+the fallback, and what the tests compare the SQL paths with.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Callable
+
+from inspector.log.chunk import chunk_from_rows
+from inspector.log.filter import LogFilter
+from inspector.log.row_text import whole_row_text
+from inspector.store import text_index
+from inspector.store.rows import COLUMNS
+
+_BODY = "substr(args, 2, length(args) - 2)"      # the row text: args without its brackets
+_ODD = "(kind = 'packet' OR instr(args, '\"_bytes\"'))"
+_NON_ASCII = "length(CAST(args AS BLOB)) != length(args)"
+STEP = 200_000          # seqs per query: progress is reported (and a cancel seen) between them
+
+
+def connect_read_only(path: str | Path) -> sqlite3.Connection:
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    conn.execute("PRAGMA query_only=1")
+    return conn
+
+
+def matching_seqs(conn: sqlite3.Connection, f: LogFilter, lo: int, hi: int, sql: bool = True,
+                  report: Callable[[int, int], bool] | None = None, index: bool = True) -> list[int]:
+    """The seqs in lo..hi whose whole text passes `f`'s text part, ascending (with `index`,
+    through the file's text index where it has one and it can find the text)."""
+    if not f.text:
+        return [s for (s,) in conn.execute("SELECT seq FROM entries WHERE seq BETWEEN ? AND ?",
+                                           (lo, hi))]
+    matches = f.text_matcher()
+    if (sql and index and not f.regex and text_index.usable(f.text, f.match_case)
+            and text_index.has_index(conn)):
+        seqs, odd = text_index.candidates(conn, f.text, f.match_case, lo, hi)
+        seqs.extend(seq for seq, args, kind in odd if matches(whole_row_text(kind, args)))
+        return sorted(seqs)
+    if sql and not f.regex:
+        lowered = not f.match_case
+        needle = f.text.lower() if lowered else f.text
+        odd = f"({_ODD} OR {_NON_ASCII})" if lowered else _ODD
+        found = f"instr(lower({_BODY}), ?)" if lowered else f"instr({_BODY}, ?)"
+        query = (f"SELECT seq, CASE WHEN {odd} THEN args END, kind FROM entries "
+                 f"WHERE seq BETWEEN ? AND ? AND args IS NOT NULL AND ({odd} OR {found})")
+        params: tuple = (needle,)
+    else:
+        query = "SELECT seq, args, kind FROM entries WHERE seq BETWEEN ? AND ? AND args IS NOT NULL"
+        params = ()
+    out: list[int] = []
+    for start in range(lo, hi + 1, STEP):
+        stop = min(start + STEP - 1, hi)
+        for seq, args, kind in conn.execute(query, (start, stop, *params)):
+            if args is None or matches(whole_row_text(kind, args)):
+                out.append(seq)
+        if report is not None and not report(stop - lo + 1, hi - lo + 1):
+            break
+    return out
+
+
+class FilePages:
+    """One thread's read-only view of a session file (opened when first needed: a live
+    session's file appears with its first entry; again when the file was moved)."""
+
+    def __init__(self, path: Callable[[], Path]):
+        self._path = path
+        self._conn: sqlite3.Connection | None = None
+        self._open_path: Path | None = None
+
+    def _connection(self) -> sqlite3.Connection | None:
+        path = self._path()
+        if self._conn is not None and self._open_path != path:
+            self.close()
+        if self._conn is None:
+            if not Path(path).is_file():
+                return None
+            try:
+                self._conn = connect_read_only(path)
+            except sqlite3.Error:
+                return None
+            self._open_path = path
+        return self._conn
+
+    def path(self) -> Path:
+        return self._path()
+
+    def opened_again(self) -> "FilePages":
+        """Pages over the same file with a connection of their own (for another thread)."""
+        return FilePages(self._path)
+
+    def committed_seq(self) -> int:
+        """The newest seq the file holds (0: none, or no file yet)."""
+        conn = self._connection()
+        if conn is None:
+            return 0
+        try:
+            return conn.execute("SELECT coalesce(max(seq), 0) FROM entries").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+
+    def texts(self, lo: int, hi: int) -> dict[int, str]:
+        """seq -> row text (cut at TEXT_CAP, as log/chunk.py makes it) of the rows lo..hi."""
+        conn = self._connection()
+        if conn is None:
+            return {}
+        try:
+            rows = conn.execute(f"SELECT {COLUMNS} FROM entries WHERE seq BETWEEN ? AND ? ORDER BY seq",
+                                (lo, hi)).fetchall()
+        except sqlite3.Error:
+            return {}
+        chunk = chunk_from_rows(rows)
+        return dict(zip(chunk.seq, chunk.text, strict=True))
+
+    def matching_seqs(self, f: LogFilter, lo: int, hi: int) -> list[int] | None:
+        """None: the file cannot be read (the caller judges the rows it has)."""
+        conn = self._connection()
+        if conn is None:
+            return None
+        try:
+            return matching_seqs(conn, f, lo, hi)
+        except sqlite3.Error:
+            return None
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
