@@ -107,7 +107,8 @@ def _default(value: Any) -> Any:
 
 
 class LargeArgs:
-    """An entry's large arguments as they crossed: JSON text, not decoded yet."""
+    """An entry's large arguments as they crossed: JSON text (bytes, or any buffer), not
+    decoded yet."""
     __slots__ = ("data",)
 
     def __init__(self, data: bytes):
@@ -240,7 +241,8 @@ def resolve_large(e: LogEntry) -> LogEntry:
 
     from inspector.wire import deep_json
     from inspector.wire.payload import from_jsonable
-    return replace(e, args=from_jsonable(deep_json.loads_sliced(e.args.data.decode())))
+    # str(buffer, "utf-8"): the data may be any buffer (bytes, or the map reader.py receives into)
+    return replace(e, args=from_jsonable(deep_json.loads_sliced(str(e.args.data, "utf-8"))))
 
 
 def entry_from_wire(row: list) -> LogEntry:
