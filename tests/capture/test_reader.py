@@ -73,3 +73,26 @@ def test_a_stream_that_ends_inside_a_frame_is_named():
     assert got == [{"id": 1, "ok": "x" * 100}]
     assert ended == [f"the capture process broke the protocol: the stream ended inside a frame of "
                      f"{len(frame) - 4:,} bytes"]
+
+
+def test_large_arguments_cross_as_a_skeleton_and_long_strings_and_come_back_equal():
+    import mmap
+
+    from inspector.capture.ascii_text import WORKS
+    from inspector.wire.payload import from_jsonable
+    assert WORKS            # on CPython the long ASCII strings are made with the GIL released
+    dump = "lorem ipsum " * (3 * P.LONG_STR // 12)
+    cases = {
+        "parts": [{"kind": "dump", "text": dump}, "é" * P.LONG_STR, "\ud800" + "x" * P.LONG_STR,
+                  b"\x00\xff" * P.LONG_STR, {"n": 2 ** 70, "short": "s"}],
+        "json": [list(range(20_000))],           # many small values: their JSON text
+    }
+    for form, args in cases.items():
+        blob = P.large_args_to_wire(args)
+        assert blob[:1] == (b"\x00" if form == "parts" else b"[")
+        received = mmap.mmap(-1, len(blob))          # as reader.py receives a blob
+        received[:] = blob
+        for data in (received, blob):
+            back = from_jsonable(P.large_args_from_wire(data))
+            assert back == args
+    assert hash(from_jsonable(P.large_args_from_wire(P.large_args_to_wire([dump])))[0]) == hash(dump)
