@@ -97,6 +97,8 @@ class FrameReader:
             reason = f"the connection to the capture process broke ({type(exc).__name__}: {exc})"
         except P.ProtocolError as exc:
             reason = f"the capture process broke the protocol: {exc}"
+        except Exception as exc:        # whatever it was, the window must hear that reading stopped
+            reason = f"reading from the capture process failed ({type(exc).__name__}: {exc})"
         finally:
             self._sock.close()
         if not self._stopping.is_set():
