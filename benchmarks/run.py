@@ -302,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heartbeat-bursts", default="100000,300000",
                         help="burst sizes at pingInterval = pingTimeout = 1 s (empty: skip)")
     parser.add_argument("--scale", type=int, default=1_000_000, help="entries for the scale test (0: skip)")
+    parser.add_argument("--arrival-sizes", default="10,50", help="MB of the events arrival.py sends (empty: skip)")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     parser.add_argument("--readme", action="store_true", help="regenerate README's Performance table")
     args = parser.parse_args(argv)
@@ -330,6 +331,10 @@ def main(argv: list[str] | None = None) -> int:
             results.update({"open_first_rows_s_1m": s["open_first_rows_s"], "open_all_s_1m": s["open_all_s"],
                             "filter_ms_runs_1m": s["filter_ms_runs"]})       # min/median/max
             results["lost_entries"] = max(results["lost_entries"], s["lost_entries"])
+        if args.arrival_sizes:          # the GUI stall as one large event arrives (arrival.py)
+            print(f"arrival: {args.arrival_sizes} MB events into the window", flush=True)
+            results["arrival"] = child([str(HERE / "arrival.py"), "--sizes", args.arrival_sizes,
+                                        "--rounds", str(args.rounds)], timeout=900)
         print("json decoders: the burst's packets", flush=True)
         results["json_decoders"] = child([str(HERE / "json_decoders.py")], timeout=300)
         print("start: socketio-inspector --demo until its window is shown", flush=True)

@@ -23,6 +23,7 @@ from types import SimpleNamespace
 from typing import Any, Callable
 
 from inspector.capture import protocol as P
+from inspector.capture.reader import ENTRIES, FrameReader
 from inspector.log.entry import LogEntry
 from inspector.session.acks import FROM_OPTIONS
 from inspector.session.session import EmitOutcome, EmitResult
@@ -60,6 +61,8 @@ class CaptureClient:
         self._calls: dict[int, asyncio.Future] = {}
         self._answers: dict[int, asyncio.Future] = {}
         self._read_task: asyncio.Task | None = None
+        self._frames: FrameReader | None = None       # the reading thread (reader.py)
+        self._welcomed: asyncio.Future | None = None
 
     # -- starting ----------------------------------------------------------------------
     @classmethod
@@ -95,15 +98,19 @@ class CaptureClient:
         return client
 
     async def attach(self, token: str) -> None:
+        # everything the capture sends is read on a thread of the window's own (reader.py),
+        # not on this loop: the transport only writes
+        loop = asyncio.get_running_loop()
+        self.writer.transport.pause_reading()
+        self._welcomed = loop.create_future()
+        self._frames = FrameReader(self.writer.get_extra_info("socket"), loop, self._delivered,
+                                   self._ended, resolve=self._resolve).start()
         self.writer.write(P.pack({"hello": token, "v": P.VERSION}))
-        body = await P.read_frame(self.reader)
-        if body is None:
-            raise P.CaptureLost("the capture process closed the connection before its welcome")
-        message = P.unpack(body)
+        message = await self._welcomed
         if "welcome" not in message:
+            self._frames.stop()
             raise P.error_from_wire(message.get("error") or {"type": "ProtocolError", "message": repr(message)})
         self.welcome = message["welcome"]
-        self._read_task = asyncio.ensure_future(self._read())
 
     def attach_handlers(self, on_entries: Callable[[list[LogEntry]], None],
                         on_state: Callable[[SessionState, int], None], on_lost: Callable[[str], None]) -> None:
@@ -162,34 +169,35 @@ class CaptureClient:
         return future
 
     # -- what comes in ------------------------------------------------------------------
-    async def _read(self) -> None:
-        reason = "the capture process closed the connection"
-        try:
-            while True:
-                body = await P.read_frame(self.reader)
-                if body is None:
-                    break
-                message = P.unpack(body)
-                if message.get("blobs"):          # the batch's large arguments follow, raw
-                    blobs = []
-                    for _ in range(int(message["blobs"])):
-                        blob = await P.read_frame(self.reader)
-                        if blob is None:
-                            raise P.ProtocolError("the stream ended before a batch's blobs")
-                        blobs.append(blob)
-                    for row in message.get("entries") or ():
-                        if isinstance(row[6], P.BlobRef):
-                            row[6] = P.LargeArgs(blobs[row[6].index])
-                self._dispatch(message)
-        except asyncio.CancelledError:
-            reason = "the window detached"
-            raise
-        except (ConnectionError, OSError) as exc:
-            reason = f"the connection to the capture process broke ({type(exc).__name__}: {exc})"
-        except P.ProtocolError as exc:
-            reason = f"the capture process broke the protocol: {exc}"
+    def _resolve(self, e: LogEntry) -> LogEntry:
+        """On the reading thread: large arguments decoded there, unless the taker decodes them."""
+        return e if self.defer_large else P.resolve_large(e)
+
+    def _delivered(self, message: dict) -> None:
+        """On the loop: one message, read and unpacked by the reading thread."""
+        if self._welcomed is not None:            # the first message is the answer to the hello
+            welcomed, self._welcomed = self._welcomed, None
+            if not welcomed.done():
+                welcomed.set_result(message)
+            return
+        self._dispatch(message)
+
+    def _ended(self, reason: str | None) -> None:
+        """On the loop: the stream ended (None: cleanly) or broke."""
+        reason = reason or "the capture process closed the connection"
+        if self._welcomed is not None:
+            welcomed, self._welcomed = self._welcomed, None
+            if not welcomed.done():
+                welcomed.set_exception(P.CaptureLost(
+                    "the capture process closed the connection before its welcome"))
+            return
         if self.lost is None:
-            self._lose(await self._why(reason))
+            self._read_task = asyncio.ensure_future(self._lose_why(reason))
+
+    async def _lose_why(self, reason: str) -> None:
+        why = await self._why(reason)
+        if self.lost is None:
+            self._lose(why)
 
     async def _why(self, reason: str) -> str:
         p = self.process
@@ -210,9 +218,11 @@ class CaptureClient:
 
     def _dispatch(self, message: dict) -> None:
         if "entries" in message:
-            entries = [P.entry_from_wire(row) for row in message["entries"]]
+            entries = message.pop(ENTRIES, None)
+            if entries is None:
+                entries = [P.entry_from_wire(row) for row in message["entries"]]
             if not self.defer_large:
-                entries = [P.resolve_large(e) for e in entries]
+                entries = [P.resolve_large(e) for e in entries]      # (a no-op once resolved)
             self.on_entries(entries)
         elif "state" in message:
             self.pushed = {k: message[k] for k in ("options", "ns_auth", "join_event", "leave_event")
@@ -268,6 +278,12 @@ class CaptureClient:
         if self._read_task is not None:
             self._read_task.cancel()
         self.writer.close()
+        if self._frames is not None:
+            try:        # what was written goes out first (cancels, say)
+                await asyncio.wait_for(self.writer.wait_closed(), 1.0)
+            except (TimeoutError, ConnectionError, OSError):
+                pass
+            self._frames.stop()        # its socket too: the capture sees the end of the stream
         if self.process is None:
             return None
         loop = asyncio.get_running_loop()

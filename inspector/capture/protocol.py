@@ -36,7 +36,8 @@ capture on the left, capture -> window on the right; calls, batches and states c
   an `answer` message with that TOKEN.
 - an entry whose arguments are over LARGE_ARGS bytes carries ext EXT_BLOB (an index) in
   their place, its batch message says `"blobs": N`, and the N frames after it are those
-  arguments' JSON texts, raw (read as bytes, decoded off the window's GUI thread).
+  arguments, raw: their JSON text, or a skeleton and its long strings (PROTOCOL.md); read
+  as bytes, decoded off the window's GUI thread.
 - Values inside results, arguments and entries are msgpack values; an exception inside a
   result (connect's per-namespace refusals) is {"__error__": ERROR}; a tuple arrives as a
   list.  An integer msgpack cannot hold (beyond 64 bits) travels as ext type EXT_BIGINT
@@ -55,6 +56,7 @@ from typing import Any
 
 import msgpack
 
+from inspector.capture.ascii_text import ascii_text
 from inspector.log.entry import LogEntry
 from inspector.session.state import (
     ConnectionState,
@@ -70,10 +72,20 @@ MAX_FRAME = 512 * 1024 * 1024     # a 50 MB event, hex-heavy, with its raw packe
 EXT_BIGINT = 1
 EXT_LARGE_ARGS = 2
 EXT_BLOB = 3           # an entry's large arguments: the Nth raw frame after its batch
+EXT_LONG_STR = 4       # inside a blob's skeleton: a long string, (offset, length, ascii) of its UTF-8
 # an entry's arguments this large cross as their JSON text in a bin (one memcpy to unpack)
 # and are decoded in slices off the window's GUI thread (resolve_large): one msgpack str of
 # 50 MB is one C call of tens of milliseconds holding the window's GIL
 LARGE_ARGS = 1 << 20
+# Large arguments whose bulk is long strings (a log dump, base64 text) cross as a skeleton
+# and those strings' UTF-8, so that the window makes each string with one decode: their JSON
+# text cost it two 50 MB calls holding the GIL (the decode, then joining the slices the JSON
+# decoder read it in), 35-40 ms each here.  Strings this long are cut out:
+LONG_STR = 1 << 16
+SKELETON_MAX = 1 << 16     # a skeleton longer than this (many small values): JSON text instead
+_SKELETON_NODES, _SKELETON_DEPTH = 10_000, 256
+_PARTS = b"\x00"           # a blob that is a skeleton and strings (JSON text starts with "[")
+_SPAN = struct.Struct(">QQ?")
 TOKEN_ENV = "INSPECTOR_CAPTURE_TOKEN"
 _HEADER = struct.Struct(">I")
 _ENTRY_FIELDS = [f.name for f in fields(LogEntry)]
@@ -107,7 +119,8 @@ def _default(value: Any) -> Any:
 
 
 class LargeArgs:
-    """An entry's large arguments as they crossed: JSON text, not decoded yet."""
+    """An entry's large arguments as they crossed: JSON text (bytes, or any buffer), not
+    decoded yet."""
     __slots__ = ("data",)
 
     def __init__(self, data: bytes):
@@ -222,12 +235,79 @@ def revive(value: Any) -> Any:
 
 
 # -- entries and states --------------------------------------------------------------
+def _skeleton(value: Any) -> tuple[Any, list[bytes]] | None:
+    """(value with each long string an EXT_LONG_STR, those strings' UTF-8), walked without
+    recursion; None when there is no long string or the rest is too large or deep."""
+    strings: list[bytes] = []
+    offset = nodes = 0
+
+    def copy(v: Any) -> Any:
+        nonlocal offset
+        if type(v) is str and len(v) >= LONG_STR:
+            data = v.encode("utf-8", "surrogatepass")
+            strings.append(data)
+            offset += len(data)
+            # isascii() reads a flag: the window can then make it without the GIL (ascii_text.py)
+            return msgpack.ExtType(EXT_LONG_STR, _SPAN.pack(offset - len(data), len(data), v.isascii()))
+        if type(v) is list:
+            return [None] * len(v)
+        if type(v) is dict:
+            return dict.fromkeys(v)
+        return v
+    root = copy(value)
+    stack = [(value, root, 0)] if isinstance(root, (list, dict)) else []
+    while stack:
+        src, dst, depth = stack.pop()
+        nodes += len(src)
+        if nodes > _SKELETON_NODES or depth > _SKELETON_DEPTH:
+            return None
+        for k, v in (src.items() if type(src) is dict else enumerate(src)):
+            dst[k] = c = copy(v)
+            if type(c) is list or type(c) is dict:
+                stack.append((v, c, depth + 1))
+    return (root, strings) if strings else None
+
+
+def large_args_to_wire(args: Any) -> bytes:
+    """A blob of large arguments: a skeleton and its long strings, or else their JSON text."""
+    from inspector.wire.payload import to_jsonable
+    jsonable = to_jsonable(args)
+    cut = _skeleton(jsonable)
+    if cut is not None:
+        try:
+            skeleton = msgpack.packb(cut[0], default=_default, use_bin_type=True)
+        except (ValueError, TypeError, UnicodeEncodeError, OverflowError):
+            skeleton = None            # (a lone surrogate outside the long strings, say)
+        if skeleton is not None and len(skeleton) <= SKELETON_MAX:
+            return b"".join([_PARTS, _HEADER.pack(len(skeleton)), skeleton, *cut[1]])
+    from inspector.wire import deep_json
+    return deep_json.dumps(jsonable).encode()
+
+
+def large_args_from_wire(data) -> Any:
+    """The jsonable arguments in a blob (any buffer); each long string made in one call."""
+    if data[:1] != _PARTS:
+        from inspector.wire import deep_json
+        # str(buffer, "utf-8"): the data may be any buffer (bytes, or the map reader.py receives into)
+        return deep_json.loads_sliced(str(data, "utf-8"))
+    view = memoryview(data)
+    (n,) = _HEADER.unpack(view[1:5])
+    base = 5 + n
+
+    def hook(code: int, ext: bytes) -> Any:
+        if code == EXT_LONG_STR:
+            at, length, ascii = _SPAN.unpack(ext)
+            if ascii:
+                return ascii_text(data, base + at, length)
+            return str(view[base + at:base + at + length], "utf-8", "surrogatepass")
+        return _ext_hook(code, ext)
+    return msgpack.unpackb(view[5:base], raw=False, strict_map_key=False, ext_hook=hook)
+
+
 def entry_to_wire(e: LogEntry) -> list:
     args = e.args
     if args is not None and (e.bytes or 0) > LARGE_ARGS:
-        from inspector.wire import deep_json
-        from inspector.wire.payload import to_jsonable
-        args = msgpack.ExtType(EXT_LARGE_ARGS, deep_json.dumps(to_jsonable(args)).encode())
+        args = msgpack.ExtType(EXT_LARGE_ARGS, large_args_to_wire(args))
     return [e.seq, e.t, e.dir, e.kind, e.ns, e.event, args, e.ack_id, e.rtt_ms, e.bytes,
             e.flags, e.detail, e.client]
 
@@ -238,9 +318,8 @@ def resolve_large(e: LogEntry) -> LogEntry:
         return e
     from dataclasses import replace
 
-    from inspector.wire import deep_json
     from inspector.wire.payload import from_jsonable
-    return replace(e, args=from_jsonable(deep_json.loads_sliced(e.args.data.decode())))
+    return replace(e, args=from_jsonable(large_args_from_wire(e.args.data)))
 
 
 def entry_from_wire(row: list) -> LogEntry:

@@ -36,7 +36,7 @@ from inspector.capture.protocol import resolve_large
 from inspector.log.chunk import Chunk, chunk_from_entries
 from inspector.log.entry import SYS, Kind, LogEntry
 from inspector.session.state import ConnectionState, SessionState
-from inspector.wire.loop import courtesy, new_network_loop
+from inspector.wire.loop import new_network_loop
 
 FLUSH_MS = 30
 STATE_WAIT_S = 2.0     # a call's answer waits at most this long for the states sent before it
@@ -225,8 +225,6 @@ class SessionBridge(QObject):
         while not self._stopping.is_set():
             n = len(q)
             if n:
-                if courtesy.wanted:          # the GUI thread is painting: it goes first
-                    courtesy.step_aside()
                 take = min(n, MAX_BATCH)
                 # a large event's arguments are decoded here, in slices, not on the GUI thread
                 self._ready.append(chunk_from_entries([resolve_large(q.popleft()) for _ in range(take)]))
@@ -265,8 +263,7 @@ class SessionBridge(QObject):
 
     def _hand_over(self) -> None:
         chunk = self._ready.popleft()
-        with courtesy:
-            self.entriesReady.emit(chunk)
+        self.entriesReady.emit(chunk)
         self._delivered_seq = chunk.seq[-1]
         self.session.heard(last_seq=self._delivered_seq)
 

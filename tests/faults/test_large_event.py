@@ -22,11 +22,11 @@ from inspector.wire.options import Transport
 from tests.conftest import ServerProcess
 
 MB = 50
-# The target for the arrival is 50 ms.  Measured here (best of three, 2 shared cores):
-# 36-107 ms, from 244-575 ms before.  What is left is not the window's: single copies of the
-# 50 MB that aiohttp makes (inflating the frame: 26-34 ms) and the string itself (one fresh
-# 50 MB allocation, 30-160 ms of page faults on this VM).  The bound catches the old stalls.
-ARRIVAL_STALL_S = float(os.environ.get("LARGE_EVENT_STALL_S", "0.15"))
+# The target for the arrival is 50 ms.  Measured here (benchmarks/arrival.py, 3 runs,
+# 2 cores shared at load 5): 26-36 ms, from 84-121 ms before the window read the capture
+# socket on a thread of its own and made the long string with the GIL released.  The bound
+# leaves room for a loaded machine and still catches the old stalls.
+ARRIVAL_STALL_S = float(os.environ.get("LARGE_EVENT_STALL_S", "0.1"))
 FIRST_SCREEN_S = 0.2
 
 

@@ -29,7 +29,6 @@ from inspector.ui import palette
 from inspector.ui.jobs import Job
 from inspector.ui.log.columns import format_size
 from inspector.ui.log.model import LogModel
-from inspector.wire.loop import courtesy
 
 
 def _rate(v: float) -> str:
@@ -302,8 +301,7 @@ class StatsView(QWidget):
             return                     # the panel closed while its numbers were being made
         self._computing = False
         if s is not None:
-            with courtesy:             # one piece of GUI work (see wire.loop.Courtesy)
-                self._show(s)
+            self._show(s)
         else:
             self.summary.setText(f"The statistics could not be computed: {error}")
         for then in waiting:

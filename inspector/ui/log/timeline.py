@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from inspector.log.entry import LogEntry
 from inspector.log.timeline import CLOSED, DOWN, REFUSED, UP, Period, Timeline
 from inspector.ui import palette
-from inspector.wire.loop import courtesy
 
 ROW_H = 18
 AXIS_H = 16
@@ -117,8 +116,7 @@ class TimelineView(QWidget):
 
     # -- painting ------------------------------------------------------------
     def paintEvent(self, _event) -> None:  # noqa: N802
-        with courtesy:                 # one piece of GUI work (see wire.loop.Courtesy)
-            self._paint()
+        self._paint()
 
     def _paint(self) -> None:
         painter = QPainter(self)

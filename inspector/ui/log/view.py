@@ -31,7 +31,6 @@ from inspector.ui.log.delegate import LogDelegate
 from inspector.ui.log.filter_bar import FilterBar
 from inspector.ui.log.filter_model import FilteredLogModel
 from inspector.ui.log.model import EntryRole, LogModel
-from inspector.wire.loop import courtesy
 
 FOLLOW_MS = 100
 
@@ -98,10 +97,8 @@ class LogTable(QTableView):
         # Painting asks the Python model for hundreds of cells.  Called from Qt's event loop,
         # each of those calls would take the GIL anew, and while the network thread is busy
         # each take waits for a switch interval: a table repaint became a stall of hundreds
-        # of milliseconds during a burst.  Entered here, the GIL is taken once per paint,
-        # and the other threads step aside while it lasts (wire.loop.Courtesy).
-        with courtesy:
-            super().paintEvent(event)
+        # of milliseconds during a burst.  Entered here, the GIL is taken once per paint.
+        super().paintEvent(event)
 
     def at_bottom(self) -> bool:
         # Exactly at the end, no tolerance: a scroll down stops at the maximum, so a user
