@@ -153,6 +153,8 @@ class LogTable:
         self.size = Column(np.int64)
         self.ack_id = Column(np.int64)
         self.rtt = Column(np.float64)
+        self.client = Column(np.int32)       # into client_names (0: None, the one client)
+        self.client_names = Interned()
         self.texts = TextBlocks()
         self.ns_names = Interned()
         self.event_names = Interned()
@@ -168,7 +170,7 @@ class LogTable:
 
     def _columns(self) -> tuple[Column, ...]:
         return (self.seq, self.t, self.dir, self.kind, self.ns, self.event, self.flags,
-                self.size, self.ack_id, self.rtt)
+                self.size, self.ack_id, self.rtt, self.client)
 
     def append(self, chunk: Chunk) -> None:
         base = len(self)
@@ -182,6 +184,7 @@ class LogTable:
         self.size.extend(chunk.size)
         self.ack_id.extend(chunk.ack_id)
         self.rtt.extend(chunk.rtt)
+        self.client.extend(self.client_names.ids_of(chunk.client) if chunk.client else [0] * len(chunk))
         self.texts.extend(chunk.text)
         if chunk.detail:
             self.detail.update({base + i: d for i, d in chunk.detail.items()})
@@ -220,6 +223,7 @@ class LogTable:
         self.texts.clear()
         self.ns_names = Interned()
         self.event_names = Interned()
+        self.client_names = Interned()
         self.detail.clear()
         self.odd_flags.clear()
         self._whole.clear()
@@ -284,7 +288,8 @@ class LogTable:
             self.event_names.values[self.event.a[row]], args,
             None if ack_id < 0 else ack_id, None if rtt != rtt else rtt,
             None if size < 0 else size, self.flag_names(row),
-            None if detail is None else from_jsonable(deep_json.loads(detail)))
+            None if detail is None else from_jsonable(deep_json.loads(detail)),
+            self.client_names.values[self.client.a[row]])
 
     # -- filtering (the scan is log/search.py's) ------------------------------------
     def match(self, f: LogFilter, start: int = 0, stop: int | None = None) -> np.ndarray:
