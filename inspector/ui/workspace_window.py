@@ -103,7 +103,8 @@ class ClientsUi:
         b.clientStateChanged.connect(self._client_state)
         b.entriesReady.connect(self._on_entries)
         self.w.logView.entrySelected.connect(self._entry_selected)
-        self.w.tasks.spawn(self._first_rows(), lambda _e: None, name="client rows")
+        # not a window handler (Tasks): a read the user did not ask for; a lost capture says so itself
+        self._rows_task = self.bridge.run(self._first_rows(), lambda _rows, _error: None)
 
     async def _first_rows(self) -> None:
         rows = await self.bridge.client.call("clients")
