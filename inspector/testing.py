@@ -269,6 +269,40 @@ class InspectorDriver:
         self.set_checked("volatileCheck", volatile)
         self.click("emitButton")
 
+    # -- several clients (the Clients tab) ----------------------------------------------
+    def clients(self) -> list[str]:
+        """The client list's names, in order."""
+        return [r["name"] for r in self.window.clientsUi.rows]
+
+    def add_client(self, timeout: float = DEFAULT_TIMEOUT) -> str:
+        """Click Add in the Clients tab; the new client's name (the next of alice, bob, ...)."""
+        before = self.clients() or ["alice"]
+        self.click("addClientButton")
+        try:
+            self.qtbot.waitUntil(lambda: len(self.clients()) == len(before) + 1, timeout=int(timeout * 1000))
+        except _WAIT_FAILED:
+            raise AssertionError(f"no client was added; the list shows {self.clients()}") from None
+        return self.clients()[-1]
+
+    def client(self, name: str) -> "InspectorDriver":
+        """Select a client in the list: what the driver does next acts on it
+        (`ui.client("bob").emit(...)`)."""
+        ui = self.window.clientsUi
+        ui.panel.select(name)
+        key = ui.key_of(name)
+        self.qtbot.waitUntil(lambda: ui.key == key, timeout=int(DEFAULT_TIMEOUT * 1000))
+        return self
+
+    def delivery_cells(self) -> list[dict[str, str]]:
+        """The delivery view as the user reads it: a row per delivery, event -> and each
+        client's cell text."""
+        ui = self.window.clientsUi
+        ui.refresh_now()
+        view = ui.deliveries
+        table = view.table
+        heads = [table.horizontalHeaderItem(j).text() for j in range(table.columnCount())]
+        return [{h: table.item(i, j).text() for j, h in enumerate(heads)} for i in range(table.rowCount())]
+
     # -- scenarios (the Scenario dock) ------------------------------------------------
     @property
     def scenario_panel(self):

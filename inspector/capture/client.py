@@ -57,6 +57,11 @@ class CaptureClient:
         self.lost: str | None = None          # why the capture is gone, once it is
         # what came with the last state (host.py _state), read without a call
         self.pushed: dict[str, Any] = {}
+        self.pushed_by: dict[str, dict[str, Any]] = {}      # the same, by client (issue 12)
+        # every client's states (the first's go to on_state too) and the client list
+        self.on_client_state: Callable[[str, SessionState, int], None] | None = None
+        self.on_clients: Callable[[list[dict]], None] | None = None
+        self.clients: list[dict] = []          # the last client list pushed
         self._ids = 0
         self._calls: dict[int, asyncio.Future] = {}
         self._answers: dict[int, asyncio.Future] = {}
@@ -121,8 +126,9 @@ class CaptureClient:
             {"e": on_entries, "s": on_state, "l": on_lost}[kind](*args)
 
     # -- calls -----------------------------------------------------------------------------
-    async def call(self, name: str, *args: Any, **kw: Any) -> Any:
-        """One command; its result, or the error it raised in the capture process."""
+    async def call(self, name: str, *args: Any, to: str | None = None, **kw: Any) -> Any:
+        """One command (`to`: the client it acts on, the first when None); its result, or the
+        error it raised in the capture process."""
         if self.lost is not None:
             raise P.CaptureLost(self.lost)
         self._ids += 1
@@ -130,7 +136,10 @@ class CaptureClient:
         future = asyncio.get_running_loop().create_future()
         self._calls[call_id] = future
         try:
-            self.writer.write(P.pack({"id": call_id, "call": name, "args": list(args), "kw": kw}))
+            message = {"id": call_id, "call": name, "args": list(args), "kw": kw}
+            if to is not None:
+                message["client"] = to
+            self.writer.write(P.pack(message))
             return P.revive(await future)
         except asyncio.CancelledError:
             if self.lost is None and not self.writer.is_closing():
@@ -139,7 +148,7 @@ class CaptureClient:
         finally:
             self._calls.pop(call_id, None)
 
-    def post(self, name: str, *args: Any) -> None:
+    def post(self, name: str, *args: Any, to: str | None = None) -> None:
         """A command whose answer nobody waits for, sent now (so before any call made after
         it); a failure is logged."""
         if self.lost is not None:
@@ -154,7 +163,10 @@ class CaptureClient:
             if not f.cancelled() and f.exception() is not None and self.lost is None:
                 log.warning("capture: %s failed: %s", name, f.exception())
         future.add_done_callback(done)
-        self.writer.write(P.pack({"id": call_id, "call": name, "args": list(args), "kw": {}}))
+        message = {"id": call_id, "call": name, "args": list(args), "kw": {}}
+        if to is not None:
+            message["client"] = to
+        self.writer.write(P.pack(message))
 
     def answer_future(self, token: int | None) -> asyncio.Future | None:
         if token is None:
@@ -225,9 +237,20 @@ class CaptureClient:
                 entries = [P.resolve_large(e) for e in entries]      # (a no-op once resolved)
             self.on_entries(entries)
         elif "state" in message:
-            self.pushed = {k: message[k] for k in ("options", "ns_auth", "join_event", "leave_event")
-                           if k in message}
-            self.on_state(P.state_from_wire(message["state"]), message.get("seq", 0))
+            key = message.get("client", P.DEFAULT_CLIENT)
+            pushed = {k: message[k] for k in ("options", "ns_auth", "join_event", "leave_event")
+                      if k in message}
+            self.pushed_by[key] = pushed
+            state = P.state_from_wire(message["state"])
+            if key == P.DEFAULT_CLIENT:
+                self.pushed = pushed
+                self.on_state(state, message.get("seq", 0))
+            if self.on_client_state is not None:
+                self.on_client_state(key, state, message.get("seq", 0))
+        elif "clients" in message:
+            self.clients = list(message["clients"])
+            if self.on_clients is not None:
+                self.on_clients(self.clients)
         elif "answer" in message:
             future = self._answers.pop(message["answer"], None)
             if future is not None and not future.done():
@@ -294,6 +317,23 @@ class CaptureClient:
             return await loop.run_in_executor(None, self.process.wait)
 
 
+class _Addressing:
+    """A CaptureClient whose calls name one client (RemoteSession's; the rest is the client's)."""
+
+    def __init__(self, client: CaptureClient, key: str):
+        self._client, self._key = client, key
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    async def call(self, name: str, *args: Any, **kw: Any) -> Any:
+        return await self._client.call(name, *args, to=None if self._key == P.DEFAULT_CLIENT else self._key,
+                                       **kw)
+
+    def post(self, name: str, *args: Any) -> None:
+        self._client.post(name, *args, to=None if self._key == P.DEFAULT_CLIENT else self._key)
+
+
 def _plain(value: Any) -> Any:
     return asdict(value) if is_dataclass(value) and not isinstance(value, type) else value
 
@@ -304,11 +344,12 @@ class RemoteSession:
     `options` (of the last connect), `state` and `last_seq` (as delivered), `rooms`'
     join/leave event names and `server_acks`' answers (as last set)."""
 
-    def __init__(self, client: CaptureClient):
+    def __init__(self, client: CaptureClient, key: str = P.DEFAULT_CLIENT):
         from inspector.session.server_acks import ServerAckReplies
         from inspector.session.state import ConnectionState
         from inspector.wire.options import ConnectionOptions
-        self.client = client
+        self.client = _Addressing(client, key)      # every call acts on this client
+        self.key = key
         self.options = ConnectionOptions()
         self.state = ConnectionState.DISCONNECTED
         self.last_seq = 0
@@ -328,13 +369,13 @@ class RemoteSession:
 
     def namespace_auth(self) -> dict[str, Any]:
         """Each namespace's auth, as the capture's Session last said it (with its state)."""
-        return dict(self.client.pushed.get("ns_auth") or {})
+        return dict(self.client.pushed_by.get(self.key, {}).get("ns_auth") or {})
 
     def heard(self, state: SessionState | None = None, last_seq: int | None = None) -> None:
         """What the window was handed (called by whoever takes the client's deliveries)."""
         if state is not None:
             self.state = state.state
-            pushed = self.client.pushed
+            pushed = self.client.pushed_by.get(self.key, {})
             if pushed.get("options"):      # what the connection runs with (a replay's, say)
                 from inspector.wire.options import ConnectionOptions
                 self.options = ConnectionOptions(**pushed["options"])

@@ -22,7 +22,9 @@ from typing import Any, Callable
 
 import msgpack
 
+from inspector.capture import clients as workspace_clients
 from inspector.capture import protocol as P
+from inspector.capture.clients import COMMANDS as CLIENT_COMMANDS
 from inspector.capture.scenario_commands import COMMANDS as SCENARIO_COMMANDS
 from inspector.log.entry import LogEntry
 from inspector.session.sequence_gaps import SequenceRule
@@ -62,6 +64,7 @@ class Capture:
         # the clients this capture hosts, by name: one today; a call names its client (no
         # name: the one), and every batch and state says whose it is (issue 12 hosts more)
         self.clients: dict[str, Session] = {DEFAULT_CLIENT: self.session}
+        workspace_clients.host_workspace(self)     # the window's Session: the first client
         self.token = token or secrets.token_hex(16)
         self.writer: StoreWriter | None = None
         self._unsubscribe_writer: Callable[[], None] | None = None
@@ -71,6 +74,7 @@ class Capture:
         self.detached = asyncio.Event()
         self._out: asyncio.StreamWriter | None = None
         self._batch: list[list] = []
+        self._batch_client = DEFAULT_CLIENT        # whose entries the batch holds (one client's)
         self._batch_timer: asyncio.TimerHandle | None = None
         self._answers = 0
         self._tasks: set[asyncio.Task] = set()
@@ -95,7 +99,8 @@ class Capture:
                 return
             self._out = writer
             # what the window missed before it came: the state (entries are in the file)
-            self._state(self.session.snapshot())
+            for key, session in self.clients.items():
+                self._state(session.snapshot(), key)
             await self._serve(reader)
         except (ConnectionError, OSError):
             pass                  # the window went away (killed, say): the same as its goodbye
@@ -166,15 +171,16 @@ class Capture:
                 call_id = message.get("id")
                 self._send({"id": call_id if isinstance(call_id, int) else None, "error": P.error_to_wire(exc)})
                 continue
-            task = asyncio.ensure_future(self._run(call_id, command, args, kw))
+            target = self if client == DEFAULT_CLIENT else workspace_clients.Addressed(self, self.clients[client])
+            task = asyncio.ensure_future(self._run(call_id, command, args, kw, target))
             self._tasks.add(task)
             self._calls[call_id] = task
             task.add_done_callback(self._tasks.discard)
             task.add_done_callback(lambda _t, i=call_id: self._calls.pop(i, None))
 
-    async def _run(self, call_id: int, command, args: list, kw: dict) -> None:
+    async def _run(self, call_id: int, command, args: list, kw: dict, target=None) -> None:
         try:
-            result = command(self, *args, **kw)
+            result = command(self if target is None else target, *args, **kw)
             if asyncio.iscoroutine(result):
                 result = await result
         except asyncio.CancelledError:
@@ -199,9 +205,12 @@ class Capture:
             else:
                 log.exception("a message to the window could not be packed")
 
-    def _entry(self, entry: LogEntry) -> None:
+    def _entry(self, entry: LogEntry, client: str = DEFAULT_CLIENT) -> None:
         if self._out is None:
             return            # nobody is looking: the file has it
+        if client != self._batch_client:      # a batch is one client's
+            self._flush_batch()
+            self._batch_client = client
         self._batch.append(P.entry_to_wire(entry))
         if len(self._batch) >= MAX_BATCH:
             self._flush_batch()
@@ -222,25 +231,27 @@ class Capture:
                     blobs.append(row[6].data)
                     row[6] = msgpack.ExtType(P.EXT_BLOB, str(len(blobs) - 1).encode())
             if blobs and self._out is not None and not self._out.is_closing():
-                self._send({"entries": batch, "client": DEFAULT_CLIENT, "blobs": len(blobs)})
+                self._send({"entries": batch, "client": self._batch_client, "blobs": len(blobs)})
                 for blob in blobs:
                     self._out.write(P.raw_frame(blob))
                 return
             try:
-                self._send({"entries": batch, "client": DEFAULT_CLIENT})
+                self._send({"entries": batch, "client": self._batch_client})
             except (TypeError, P.ProtocolError):     # one entry cannot travel: send the rest
                 for row in batch:
                     try:
-                        self._send({"entries": [row], "client": DEFAULT_CLIENT})
+                        self._send({"entries": [row], "client": self._batch_client})
                     except (TypeError, P.ProtocolError) as exc:
                         log.warning("entry %s could not be sent to the window: %s", row[0], exc)
 
-    def _state(self, state: SessionState) -> None:
+    def _state(self, state: SessionState, client: str = DEFAULT_CLIENT) -> None:
         self._flush_batch()          # the entries logged before it go first
-        s = self.session
+        s = self.clients.get(client)
+        if s is None:
+            return                   # a client removed since
         # with the state, what the window reads without a call: the options the connection
         # runs with (a replay's, say) and each namespace's auth (a profile or a recording takes it)
-        self._try_send({"state": P.state_to_wire(state), "seq": s.last_seq, "client": DEFAULT_CLIENT,
+        self._try_send({"state": P.state_to_wire(state), "seq": s.last_seq, "client": client,
                         "options": options_to_wire(s.options), "ns_auth": s.namespace_auth(),
                         "join_event": s.rooms.join_event, "leave_event": s.rooms.leave_event})
 
@@ -262,6 +273,11 @@ class Capture:
         future.add_done_callback(done)
         return token
 
+    def _send_clients(self) -> None:
+        """The client list, pushed when it changes (the window's client list shows it)."""
+        self._flush_batch()
+        self._try_send({"clients": workspace_clients.rows(self)})
+
     def session_file(self) -> str | None:
         return str(self.writer.path) if self.writer is not None else None
 
@@ -269,7 +285,7 @@ class Capture:
     async def finish(self, timeout: float = 5.0) -> None:
         """Disconnect, then write the last entries and close the session file."""
         try:
-            await asyncio.wait_for(self.session.disconnect(), timeout)
+            await asyncio.wait_for(asyncio.gather(*(s.disconnect() for s in self.clients.values())), timeout)
         except Exception:
             log.warning("disconnecting failed; finishing the session file anyway", exc_info=True)
         for runner in list(self.runners.values()):
@@ -395,3 +411,4 @@ COMMANDS: dict[str, Callable[..., Any]] = {
 }
 
 COMMANDS.update(SCENARIO_COMMANDS)
+COMMANDS.update(CLIENT_COMMANDS)

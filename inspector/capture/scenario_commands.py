@@ -7,6 +7,7 @@ import asyncio
 from dataclasses import asdict
 from typing import Any
 
+from inspector.capture import clients as workspace_clients
 from inspector.capture import protocol as P
 from inspector.scenarios import file as scenario_file
 from inspector.scenarios import recorder
@@ -41,6 +42,10 @@ def _record(c, path: str, rename_if_taken: bool = False) -> str:
         raise RuntimeError(f"this capture records to {c.writer.path} already")
     c.writer = StoreWriter(path, rename_if_taken=rename_if_taken)
     c._unsubscribe_writer = c.writer.attach(c.session)
+    c._writer_unsubs = {}
+    for key, session in c.clients.items():      # the workspace's other clients too
+        if session is not c.session:
+            workspace_clients.attach_writer(c, key, session)
     return str(c.writer.path)
 
 
@@ -55,6 +60,9 @@ async def _stop_recording(c) -> None:
     writer, c.writer = c.writer, None
     if c._unsubscribe_writer is not None:
         c._unsubscribe_writer()
+    for unsubscribe in c._writer_unsubs.values():
+        unsubscribe()
+    c._writer_unsubs = {}
     await asyncio.get_running_loop().run_in_executor(None, writer.close)
 
 
@@ -67,7 +75,11 @@ async def _recorder_context(c) -> dict:
 async def _runner_start(c, path: str, url: str | None = None, env: dict | None = None) -> int:
     sc = scenario_file.load(path)
     c._runner_ids = getattr(c, "_runner_ids", 0) + 1
-    c.runners[c._runner_ids] = ScenarioRunner(sc, c.session, url=url, env=env)
+    runner = ScenarioRunner(sc, c.session, url=url, env=env,
+                            session_factory=lambda: workspace_clients.run_session(c))
+    for session in runner.sessions.values():     # one seq with the workspace's clients
+        session.share_seq(c.seq_counter)
+    c.runners[c._runner_ids] = runner
     return c._runner_ids
 
 
@@ -87,6 +99,7 @@ async def _runner_close(c, runner_id: int, disconnect: bool = True) -> None:
     runner = c.runners.pop(runner_id, None)
     if runner is not None:
         await runner.close(disconnect=disconnect)
+        workspace_clients.after_run(c, runner)
 
 
 COMMANDS: dict[str, Any] = {

@@ -52,6 +52,7 @@ class Chunk:
     detail: dict = field(default_factory=dict)        # index -> detail JSON text
     odd_flags: dict = field(default_factory=dict)     # index -> flags tuple (unknown or reordered)
     entries: list | None = None                       # the LogEntry objects, when built from them
+    client: list | None = None                        # each row's client name (None: no names)
 
     def __len__(self) -> int:
         return len(self.seq)
@@ -87,7 +88,7 @@ def chunk_from_entries(entries: list[LogEntry]) -> Chunk:
         size=[-1 if e.bytes is None else e.bytes for e in entries],
         ack_id=[-1 if e.ack_id is None else e.ack_id for e in entries],
         rtt=[np.nan if e.rtt_ms is None else e.rtt_ms for e in entries],
-        detail=detail, odd_flags=odd, entries=entries)
+        detail=detail, odd_flags=odd, entries=entries, client=[e.client for e in entries])
 
 
 def chunk_from_rows(rows: list[tuple]) -> Chunk:
@@ -127,4 +128,4 @@ def chunk_from_rows(rows: list[tuple]) -> Chunk:
         size=[-1 if r[9] is None else r[9] for r in rows],
         ack_id=[-1 if r[7] is None else r[7] for r in rows],
         rtt=[np.nan if r[8] is None else r[8] for r in rows],
-        detail=detail, odd_flags=odd)
+        detail=detail, odd_flags=odd, client=[r[12] if len(r) > 12 else None for r in rows])

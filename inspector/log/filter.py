@@ -27,10 +27,11 @@ class LogFilter:
     text: str = ""
     regex: bool = False
     match_case: bool = False
+    clients: frozenset | None = None      # client names (None in it: entries that name none)
 
     def is_empty(self) -> bool:
         return (self.dirs is None and self.namespaces is None and self.events is None
-                and not self.flags and not self.text)
+                and not self.flags and not self.text and self.clients is None)
 
     def compiled(self) -> tuple[re.Pattern | None, bool]:
         """(the pattern to scan with, whether to scan the lowered text); raises FilterError."""

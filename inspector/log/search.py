@@ -65,7 +65,7 @@ def long_candidates(table: LogTable, f: LogFilter, matched: np.ndarray, start: i
     start = max(start, getattr(table.texts, "base", 0))   # paged rows: judged on their whole text
     if start >= stop:
         return np.zeros(0, np.int64)
-    mask = _mask(table, LogFilter(f.dirs, f.namespaces, f.events, f.flags), start, stop)
+    mask = _mask(table, LogFilter(f.dirs, f.namespaces, f.events, f.flags, clients=f.clients), start, stop)
     mask &= (table.flags.a[start:stop] & CUT) != 0
     rows = np.flatnonzero(mask) + start
     if not len(rows) or not len(matched):
@@ -89,6 +89,9 @@ def _mask(table: LogTable, f: LogFilter, start: int, stop: int | None) -> np.nda
     if f.events is not None:
         ids = [table.event_names.id_of(n) for n in f.events]
         mask &= np.isin(table.event.a[start:stop], [i for i in ids if i is not None])
+    if f.clients is not None:
+        ids = [table.client_names.id_of(n) for n in f.clients]
+        mask &= np.isin(table.client.a[start:stop], [i for i in ids if i is not None])
     if f.flags:
         bits = 0
         for name in f.flags:

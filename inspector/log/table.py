@@ -162,9 +162,10 @@ class TableSnapshot:
 
     def __init__(self, table: "LogTable"):
         self.n = n = len(table)
-        for name in ("seq", "dir", "ns", "event", "flags"):
+        for name in ("seq", "dir", "ns", "event", "flags", "client"):
             setattr(self, name, _Values(getattr(table, name).a[:n]))
         self.ns_names, self.event_names = table.ns_names, table.event_names
+        self.client_names = table.client_names
         self.texts = table.texts.snapshot(self.seq)
 
     def __len__(self) -> int:
@@ -192,6 +193,8 @@ class LogTable:
         self.size = Column(np.int64)
         self.ack_id = Column(np.int64)
         self.rtt = Column(np.float64)
+        self.client = Column(np.int32)       # into client_names (0: None, the one client)
+        self.client_names = Interned()
         # with a session file to read them back from, the texts are paged (log/paged_texts.py)
         pages = getattr(fetch, "pages", None)
         self.texts: TextBlocks | PagedTexts = TextBlocks() if pages is None else PagedTexts(pages, self.seq)
@@ -209,7 +212,7 @@ class LogTable:
 
     def _columns(self) -> tuple[Column, ...]:
         return (self.seq, self.t, self.dir, self.kind, self.ns, self.event, self.flags,
-                self.size, self.ack_id, self.rtt)
+                self.size, self.ack_id, self.rtt, self.client)
 
     def append(self, chunk: Chunk) -> None:
         base = len(self)
@@ -223,6 +226,7 @@ class LogTable:
         self.size.extend(chunk.size)
         self.ack_id.extend(chunk.ack_id)
         self.rtt.extend(chunk.rtt)
+        self.client.extend(self.client_names.ids_of(chunk.client) if chunk.client else [0] * len(chunk))
         self.texts.extend(chunk.text)
         if chunk.detail:
             self.detail.update({base + i: d for i, d in chunk.detail.items()})
@@ -261,6 +265,7 @@ class LogTable:
         self.texts.clear()
         self.ns_names = Interned()
         self.event_names = Interned()
+        self.client_names = Interned()
         self.detail.clear()
         self.odd_flags.clear()
         self._whole.clear()
@@ -325,7 +330,8 @@ class LogTable:
             self.event_names.values[self.event.a[row]], args,
             None if ack_id < 0 else ack_id, None if rtt != rtt else rtt,
             None if size < 0 else size, self.flag_names(row),
-            None if detail is None else from_jsonable(deep_json.loads(detail)))
+            None if detail is None else from_jsonable(deep_json.loads(detail)),
+            self.client_names.values[self.client.a[row]])
 
     # -- filtering (the scan is log/search.py's) ------------------------------------
     def snapshot(self) -> TableSnapshot:

@@ -65,12 +65,14 @@ class Client:
 class Workspace:
     """The clients by name, in the order they were added (the first is the default one)."""
 
-    def __init__(self, session_factory: Callable[[], Session] = Session):
+    def __init__(self, session_factory: Callable[[], Session] = Session,
+                 seq: Callable[[], int] | None = None):
         self._make = session_factory
         self._clients: dict[str, Client] = {}
         self._subs: list[Callable[[LogEntry], None]] = []
         self._unsubs: dict[str, Callable[[], None]] = {}
-        self._seq = itertools.count(1).__next__     # one seq for every client's entries
+        # one seq for every client's entries (`seq`: a counter shared with clients made elsewhere)
+        self._seq = seq or itertools.count(1).__next__
 
     # -- the list ---------------------------------------------------------------------
     def names(self) -> list[str]:

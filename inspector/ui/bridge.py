@@ -162,11 +162,19 @@ class SessionBridge(QObject):
     entriesReady = Signal(object)      # a Chunk, in order; its .entries are the LogEntry objects
     stateChanged = Signal(object)      # SessionState
     captureLost = Signal(str)          # why the capture process is gone (once)
+    clientStateChanged = Signal(str, object)   # a client's key, its SessionState (every client's)
+    clientsChanged = Signal(object)    # the client list (capture/clients.py rows), when it changes
 
     def __init__(self, client: CaptureClient, parent: QObject | None = None):
         super().__init__(parent)
         self.client = client
         self.session = RemoteSession(client)
+        self.sessions: dict[str, RemoteSession] = {self.session.key: self.session}   # by client key
+        self.client_states: dict[str, SessionState] = {}     # the last shown, by client key
+        self._client_states: deque[tuple[str, SessionState, int]] = deque()
+        self.client_rows: list[dict] = []
+        client.on_client_state = lambda key, st, seq: self._client_states.append((key, st, seq))
+        client.on_clients = self._clients
         self._queue: deque[LogEntry] = deque()
         self._ready: deque[Chunk] = deque()
         self._busy = False
@@ -278,6 +286,15 @@ class SessionBridge(QObject):
             self.session.heard(state=newest)
             self.stateChanged.emit(newest)
             self._wake_state_waiters()
+        shown: dict[str, SessionState] = {}
+        while self._client_states and self._client_states[0][2] <= self._delivered_seq:
+            key, st, _seq = self._client_states.popleft()
+            shown[key] = st
+        for key, st in shown.items():
+            self.client_states[key] = st
+            if key in self.sessions and key != self.session.key:
+                self.sessions[key].heard(state=st)
+            self.clientStateChanged.emit(key, st)
         if self._lost_seq is not None and self._delivered_seq >= self._lost_seq:
             self._lost_seq = None
             self.captureLost.emit(self.lost)
@@ -289,6 +306,20 @@ class SessionBridge(QObject):
                 QTimer.singleShot(0, self._flush_more)
             else:
                 self._show_state()
+
+    def _clients(self, rows: list[dict]) -> None:
+        """The capture's client list changed: a RemoteSession for each client, by key."""
+        keys = [r["key"] for r in rows]
+        for key in keys:
+            if key not in self.sessions:
+                self.sessions[key] = RemoteSession(self.client, key)
+                if key in self.client_states:
+                    self.sessions[key].heard(state=self.client_states[key])
+        for key in [k for k in self.sessions if k not in keys]:
+            del self.sessions[key]
+            self.client_states.pop(key, None)
+        self.client_rows = list(rows)
+        self.clientsChanged.emit(self.client_rows)
 
     @property
     def state(self) -> SessionState | None:

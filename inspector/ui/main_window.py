@@ -30,7 +30,7 @@ from inspector.session.acks import FROM_OPTIONS
 from inspector.session.server_acks import AckReply
 from inspector.session.session import ConnectError, EmitOutcome, NotConnected
 from inspector.session.state import ConnectionState, NamespaceState, SessionState
-from inspector.ui import appearance, palette, profile_window
+from inspector.ui import appearance, palette, profile_window, workspace_window
 from inspector.ui import settings as S
 from inspector.ui import shortcuts as K
 from inspector.ui.about import show_about
@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
             self.show_message(startup_note, error=True)
         self._add_scenario_dock()
         self.profileBar = profile_window.install(self)
+        self.clientsUi = workspace_window.install(self)     # the workspace's clients, the deliveries
 
     # -- wiring ------------------------------------------------------------------
     def _wire(self) -> None:
@@ -500,6 +501,8 @@ class MainWindow(QMainWindow):
     def _on_state(self, st: SessionState) -> None:
         self.setWindowTitle(window_title(st))
         self.messages.state_changed(st)
+        if hasattr(self, "clientsUi") and not self.clientsUi.shows_first():
+            return          # the panels show another client (its states: workspace_window.py)
         self.connection.set_state(st)
         self.namespaces.set_state(st)
         self.emitPanel.set_state(st)
@@ -562,7 +565,8 @@ class MainWindow(QMainWindow):
         rec = self.recording
         job = export_session(
             self, lambda: rec.path, dest, shown, rec.writer.flush,
-            lambda n: self.show_message(f"Exported {plural(n, 'entry')} to {dest}"),
+            lambda n: (workspace_window.export_deliveries(rec.path, dest) if not filtered else None,
+                       self.show_message(f"Exported {plural(n, 'entry')} to {dest}")),
             lambda m: self.show_message(f"Export failed: {m}", error=True))
         self.jobs.append(job)
         return job

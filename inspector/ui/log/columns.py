@@ -27,6 +27,7 @@ class ColumnKey(StrEnum):
     SEQ = "seq"
     TIME = "time"
     DIR = "dir"
+    CLIENT = "client"
     NS = "ns"
     EVENT = "event"
     ARGS = "args"
@@ -128,6 +129,10 @@ COLUMNS: tuple[LogColumn, ...] = (
               lambda m, row: format_time(float(m.cols.t.a[row]))),
     LogColumn(ColumnKey.DIR, "Dir", "↓ from the server, ↑ sent by you, ● the connection itself", 46,
               lambda m, row: _DIR_TEXTS[m.cols.dir.a[row]], tint=Tint.DIRECTION),
+    # shown once the workspace has several clients (ui/workspace_window.py)
+    LogColumn(ColumnKey.CLIENT, "Client", "Which client of the workspace logged it", 64,
+              lambda m, row: m.cols.client_names.values[m.cols.client.a[row]]
+              or getattr(m, "first_client_name", "")),
     LogColumn(ColumnKey.NS, "Namespace", "The Socket.IO namespace", 80,
               lambda m, row: m.cols.ns_names.values[m.cols.ns.a[row]] or ""),
     # 116: "ack (message)" whole, and at 1024x700 the arguments keep 120 px (they had 90)

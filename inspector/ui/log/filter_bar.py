@@ -106,6 +106,11 @@ class FilterBar(QWidget):
         self.nsCombo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.nsCombo.setMinimumContentsLength(len(ALL_NAMESPACES))
         text.addWidget(self.nsCombo)
+        # one client's entries (shown once the workspace has several: ui/workspace_window.py)
+        self.clientCombo = QComboBox(objectName="clientFilterCombo", visible=False)
+        self.clientCombo.addItem("All clients", None)
+        self.clientCombo.setToolTip("Only this client's entries")
+        text.addWidget(self.clientCombo)
 
         self.eventButton = QToolButton(objectName="eventFilterButton", text="Events: all")
         self.eventButton.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -176,6 +181,7 @@ class FilterBar(QWidget):
         self.caseButton.toggled.connect(self._text_edited)
         self.dirGroup.buttonToggled.connect(lambda _b, on: on and self._changed())
         self.nsCombo.currentIndexChanged.connect(self._changed)
+        self.clientCombo.currentIndexChanged.connect(self._changed)
         self.eventList.itemChanged.connect(self._events_changed)
         self._last: LogFilter | None = LogFilter()
         self._show_state()
@@ -213,7 +219,7 @@ class FilterBar(QWidget):
             events=frozenset(events) if events else None,
             flags=flags or None,
             text=self.filterEdit.text(), regex=self.regexButton.isChecked(),
-            match_case=self.caseButton.isChecked())
+            match_case=self.caseButton.isChecked(), clients=self.clientCombo.currentData())
 
     @property
     def state(self) -> str:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QInputDialog,
     QListWidget,
     QListWidgetItem,
@@ -69,15 +69,15 @@ class ClientListPanel(QGroupBox):
         self.connectAllButton = QPushButton("Connect all", objectName="connectAllButton")
         self.disconnectButton = QPushButton("Disconnect", objectName="disconnectClientButton")
         self.disconnectAllButton = QPushButton("Disconnect all", objectName="disconnectAllButton")
-        edit, conn = QHBoxLayout(), QHBoxLayout()
-        for b in (self.addButton, self.duplicateButton, self.renameButton, self.removeButton):
-            edit.addWidget(b)
-        for b in (self.connectButton, self.connectAllButton, self.disconnectButton, self.disconnectAllButton):
-            conn.addWidget(b)
+        # two buttons a row: the side column stays as narrow as its tab labels
+        buttons = QGridLayout()
+        for i, b in enumerate((self.addButton, self.duplicateButton, self.renameButton, self.removeButton,
+                               self.connectButton, self.disconnectButton, self.connectAllButton,
+                               self.disconnectAllButton)):
+            buttons.addWidget(b, i // 2, i % 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
-        layout.addLayout(edit)
-        layout.addLayout(conn)
+        layout.addLayout(buttons)
         self._rows: list[ClientRow] = []
         self.addButton.clicked.connect(self.addRequested)
         self.duplicateButton.clicked.connect(lambda: self._for_current(self.duplicateRequested.emit))

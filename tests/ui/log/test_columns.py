@@ -20,7 +20,7 @@ def test_the_model_headers_are_the_columns():
     assert model.columnCount() == len(COLUMNS)
     horizontal = Qt.Orientation.Horizontal
     assert [model.headerData(i, horizontal) for i in range(model.columnCount())] == \
-        ["#", "Time", "Dir", "Namespace", "Event", "Arguments", "Size", "Ack", "Flags"]
+        ["#", "Time", "Dir", "Client", "Namespace", "Event", "Arguments", "Size", "Ack", "Flags"]
     assert model.headerData(position(ColumnKey.FLAGS), horizontal, Qt.ItemDataRole.ToolTipRole) == \
         "compressed, volatile, binary, buffered, recovered, late, timeout, nonfinite"
 

@@ -1,0 +1,192 @@
+"""The capture's workspace of clients (issue 12): the window's Session is the first client,
+and the window adds, duplicates, renames and removes others, each a Session of its own in
+this process, with its entries and states sent to the window under its key.
+
+A client's key (the protocol's `client`) is the name it was added with and never changes:
+renaming a client changes the name its entries carry (LogEntry.client), not the key the
+window addresses it by.  The first client's key is "default" (a call without `client`).
+While it is the only client its entries carry no name, as every session did before
+workspaces (so a one-client session file is what it always was); once a second client
+exists, every entry names its client.
+"""
+from __future__ import annotations
+
+import asyncio
+import copy
+import itertools
+from typing import TYPE_CHECKING, Any
+
+from inspector.capture import protocol as P
+from inspector.session.session import Session
+from inspector.session.state import ConnectionState
+from inspector.session.workspace import Workspace
+
+if TYPE_CHECKING:
+    from inspector.capture.host import Capture
+
+FIRST_NAME = "alice"
+
+
+class Addressed:
+    """The capture as a command addressed to one client sees it: `session` is that client's;
+    everything else (the writer, the runs, the answers) is the capture's own."""
+
+    def __init__(self, capture: "Capture", session: Session):
+        object.__setattr__(self, "_capture", capture)
+        object.__setattr__(self, "session", session)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._capture, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._capture, name, value)
+
+
+def host_workspace(c: "Capture") -> None:
+    """Called by Capture.__init__: the window's Session becomes the workspace's first client."""
+    c.seq_counter = itertools.count(c.session.last_seq + 1).__next__
+    c.session.share_seq(c.seq_counter)
+    c.workspace = Workspace(seq=c.seq_counter)
+    c.keys = {DEFAULT: FIRST_NAME}       # key -> its name in the workspace
+    c.workspace.add(FIRST_NAME, c.session.options, session=c.session)
+    c.session.name = None                # alone: unnamed, as before workspaces
+    c._client_unsubs = {}
+    c._writer_unsubs = {}
+
+
+DEFAULT = P.DEFAULT_CLIENT
+
+
+def _name_entries(c: "Capture") -> None:
+    """Every client's entries name it once there are several (the first's from now on)."""
+    several = len(c.clients) > 1
+    for key, session in c.clients.items():
+        session.name = c.keys[key] if several else None
+
+
+def attach_writer(c: "Capture", key: str, session: Session) -> None:
+    if c.writer is not None and key not in c._writer_unsubs:
+        c._writer_unsubs[key] = c.writer.attach(session)
+
+
+def rows(c: "Capture") -> list[dict]:
+    """The client list as the window shows it: key, name, colour, node, state."""
+    out = []
+    for key, session in c.clients.items():
+        client = c.workspace[c.keys[key]]
+        out.append({"key": key, "name": client.name, "colour": client.colour, "node": client.node,
+                    "state": str(session.state)})
+    return out
+
+
+def _subscribe(c: "Capture", key: str, session: Session) -> None:
+    c._client_unsubs[key] = [session.subscribe(lambda e, k=key: c._entry(e, k)),
+                             session.subscribe_state(lambda st, k=key: c._state(st, k))]
+    attach_writer(c, key, session)
+
+
+def _add(c: "Capture", name: str | None = None, duplicate_of: str | None = None,
+         options: dict | None = None) -> list[dict]:
+    """A new client (its name, or the next free one), set up as a copy of `duplicate_of`
+    (a key) or with the first client's options; not connected."""
+    from inspector.capture.host import options_from_wire
+    ws = c.workspace
+    if duplicate_of is not None:
+        if duplicate_of not in c.clients:
+            raise LookupError(f"no client {duplicate_of!r}")
+        client = ws.duplicate(c.keys[duplicate_of], name)
+    else:
+        opts = options_from_wire(options) if options else copy.deepcopy(c.session.options)
+        client = ws.add(name, opts)
+    key = client.name
+    while key in c.clients:         # a key once used by a client renamed since
+        key += "_"
+    c.keys[key] = client.name
+    c.clients[key] = client.session
+    _name_entries(c)
+    _subscribe(c, key, client.session)
+    c._send_clients()
+    return rows(c)
+
+
+def _rename(c: "Capture", key: str, new: str) -> list[dict]:
+    if key not in c.clients:
+        raise LookupError(f"no client {key!r}")
+    c.workspace.rename(c.keys[key], new)
+    c.keys[key] = new
+    _name_entries(c)
+    c._send_clients()
+    return rows(c)
+
+
+async def _remove(c: "Capture", key: str) -> list[dict]:
+    if key == DEFAULT:
+        raise ValueError("the first client is the window's own: it cannot be removed")
+    if key not in c.clients:
+        raise LookupError(f"no client {key!r}")
+    await c.workspace.remove(c.keys.pop(key))
+    session = c.clients.pop(key)
+    for unsubscribe in c._client_unsubs.pop(key, []):
+        unsubscribe()
+    if key in c._writer_unsubs:
+        c._writer_unsubs.pop(key)()
+    del session
+    _name_entries(c)
+    c._send_clients()
+    return rows(c)
+
+
+async def _connect_all(c: "Capture") -> dict[str, Any]:
+    """Every client not connected, with the options it last connected with (or was set up with)."""
+    got = await c.workspace.connect_all()
+    by_key = {name: key for key, name in c.keys.items()}
+    return {by_key.get(name, name): (str(r) if isinstance(r, Exception) else None) for name, r in got.items()}
+
+
+async def _disconnect_all(c: "Capture") -> None:
+    await asyncio.gather(*(s.disconnect() for s in c.clients.values()
+                           if s.state != ConnectionState.DISCONNECTED))
+
+
+def rooms_now(c: "Capture") -> dict[str, dict[str, list[str]]]:
+    return {key: {ns: s.rooms.joined(ns) for ns in s.rooms.namespaces()} for key, s in c.clients.items()}
+
+
+COMMANDS: dict[str, Any] = {
+    "clients": rows,
+    "client_add": _add,
+    "client_rename": _rename,
+    "client_remove": _remove,
+    "clients_connect_all": _connect_all,
+    "clients_disconnect_all": _disconnect_all,
+    "clients_rooms": rooms_now,
+}
+
+
+# -- a scenario's other clients (scenario_commands.py): made here, so the window sees them --
+RUN_KEY = "run"        # the key a run's own clients' batches carry (their entries name them)
+
+
+def run_session(c: "Capture") -> Session:
+    """A Session for one of a scenario's other clients: its entries go to the window and
+    the session file like every client's; it is not in the client list (the run owns it)."""
+    session = Session()
+    session.share_seq(c.seq_counter)
+    session.subscribe(lambda e: c._entry(e, RUN_KEY))
+    if c.writer is not None:
+        c._writer_unsubs.setdefault(f"{RUN_KEY}:{id(session)}", c.writer.attach(session))
+    return session
+
+
+def after_run(c: "Capture", runner) -> None:
+    """The run has put the window's session back on its own counter: the workspace's again."""
+    c.session.share_seq(c.seq_counter)
+    _name_entries(c)
+    for key in _run_keys(c, runner):
+        c._writer_unsubs.pop(key)()
+
+
+def _run_keys(c: "Capture", runner) -> list:
+    ids = {id(s) for s in runner.sessions.values()}
+    return [k for k in list(c._writer_unsubs) if k.startswith(f"{RUN_KEY}:")
+            and int(k.split(":", 1)[1]) in ids]

@@ -1,0 +1,271 @@
+"""The window's workspace of clients (issue 12): the client list beside the namespaces, the
+Client column and filter of the log, and the delivery view as a dock.
+
+The clients live in the capture process (capture/clients.py); the window holds a
+RemoteSession per client (bridge.sessions, by key) and `window.session` is the selected
+one's, so every panel that calls the session (connection, namespaces, rooms, composer,
+server acks) acts on the selected client and shows its state.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QScrollArea, QSplitter
+
+from inspector.capture.protocol import DEFAULT_CLIENT
+from inspector.log import delivery
+from inspector.log.chunk import Chunk
+from inspector.log.kinds import Direction, Kind
+from inspector.ui.log.columns import ColumnKey, position
+from inspector.ui.log.delivery_view import DeliveryView
+from inspector.ui.panels.clients import ClientListPanel, ClientRow
+
+if TYPE_CHECKING:
+    from inspector.log.entry import LogEntry
+    from inspector.session.state import SessionState
+    from inspector.ui.main_window import MainWindow
+
+REFRESH_MS = 300          # the delivery view is regrouped at most this often while entries come
+KEPT = 200_000            # the entries the delivery view groups (events, room changes, disconnects)
+
+
+class ClientsUi:
+    def __init__(self, window: "MainWindow"):
+        self.w = window
+        self.bridge = window.bridge
+        self.key = DEFAULT_CLIENT                 # the selected client's
+        self.rows: list[dict] = []
+        self.panel = ClientListPanel()
+        self.panel.setObjectName("clientListPanel")
+        # above the side tabs (a tab more would widen the side column and narrow the log):
+        # the client list, then the selected client's namespaces, rooms, acks
+        side, splitter = window.sideTabs, window.mainSplitter
+        index, sizes = splitter.indexOf(side), splitter.sizes()
+        self.column = QSplitter(Qt.Orientation.Vertical, objectName="clientColumn")
+        splitter.insertWidget(index, self.column)
+        # in a scroll area: a short window squeezes the list, never the window's own height
+        self.scroll = QScrollArea(objectName="clientScroll", widgetResizable=True)
+        self.scroll.setWidget(self.panel)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setMinimumHeight(1)           # its own hint would add to the window's minimum
+        self.column.addWidget(self.scroll)
+        self.column.addWidget(side)
+        self.column.setStretchFactor(1, 1)
+        self.column.setCollapsible(1, False)
+        self.column.setCollapsible(0, True)      # the side tabs keep the height they had
+        splitter.setSizes(sizes)
+        self.column.setSizes([self.panel.sizeHint().height(), 10_000])
+        self.panel.list.setMaximumHeight(self.panel.list.fontMetrics().height() * 6)
+        for button, tip in ((self.panel.addButton, "A new client (alice, bob, ...) with the first one's options"),
+                            (self.panel.duplicateButton, "A copy of the selected client's set-up: options, "
+                             "namespaces, auth, rooms, ack answers (not connected)"),
+                            (self.panel.renameButton, "Rename the selected client (its entries from now on)"),
+                            (self.panel.removeButton, "Disconnect the selected client and remove it"),
+                            (self.panel.connectButton, "Connect the selected client"),
+                            (self.panel.connectAllButton, "Connect every client not connected"),
+                            (self.panel.disconnectButton, "Disconnect the selected client"),
+                            (self.panel.disconnectAllButton, "Disconnect every client")):
+            button.setToolTip(tip)
+        self.deliveries = DeliveryView()
+        self.deliveries.setObjectName("deliveryView")
+        self.deliveries.incompleteCheck.setToolTip("Only the deliveries that did not reach every client")
+        self.dock = QDockWidget("Deliveries", window, objectName="deliveryDock")
+        self.dock.setWidget(self.deliveries)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.dock.hide()
+        self._entries: list[LogEntry] = []
+        self._dirty = False
+        self._cause: LogEntry | None = None
+        self._timer = QTimer(window, interval=REFRESH_MS)
+        self._timer.timeout.connect(self._refresh)
+        self._timer.start()
+        self._wire()
+        self._show_column(False)
+
+    # -- wiring ------------------------------------------------------------------------------
+    def _wire(self) -> None:
+        p, b, start = self.panel, self.bridge, self.w._start
+        call = self._call
+        p.addRequested.connect(lambda: start(call("client_add"), "Adding a client failed"))
+        p.duplicateRequested.connect(lambda name: start(
+            call("client_add", duplicate_of=self.key_of(name)), f"Duplicating {name} failed"))
+        p.renameRequested.connect(lambda old, new: start(
+            call("client_rename", self.key_of(old), new), f"Renaming {old} failed"))
+        p.removeRequested.connect(lambda name: start(
+            call("client_remove", self.key_of(name)), f"Removing {name} failed"))
+        p.connectRequested.connect(lambda name: start(self.connect(name), "Connection failed"))
+        p.disconnectRequested.connect(lambda name: start(self.disconnect(name), "Disconnect failed"))
+        p.selected.connect(lambda name: self.select(self.key_of(name)))
+        b.clientsChanged.connect(self._clients_changed)
+        b.clientStateChanged.connect(self._client_state)
+        b.entriesReady.connect(self._on_entries)
+        self.w.logView.entrySelected.connect(self._entry_selected)
+        # not a window handler (Tasks): a read the user did not ask for; a lost capture says so itself
+        self._rows_task = self.bridge.run(self._first_rows(), lambda _rows, _error: None)
+
+    async def _first_rows(self) -> None:
+        rows = await self.bridge.client.call("clients")
+        if not self.bridge.client_rows:      # a list pushed since (a client added) is newer
+            self._clients_changed(rows)
+
+    async def _call(self, name: str, *args, **kw):
+        return await self.bridge.call(self.bridge.client.call(name, *args, **kw))
+
+    def key_of(self, name: str) -> str:
+        return next((r["key"] for r in self.rows if r["name"] == name), name)
+
+    def name_of(self, key: str) -> str:
+        return next((r["name"] for r in self.rows if r["key"] == key), key)
+
+    @property
+    def several(self) -> bool:
+        return len(self.rows) > 1
+
+    # -- connecting ---------------------------------------------------------------------------
+    async def connect(self, name: str) -> None:
+        if not name:
+            await self._call("clients_connect_all")
+            return
+        key = self.key_of(name)
+        if key == self.key:       # the selected one: with the form's options, as its Connect does
+            await self.w.connect_to(self.w.connection.options())
+        else:
+            await self.bridge.call(self.bridge.sessions[key].connect(None, None, None))
+
+    async def disconnect(self, name: str) -> None:
+        if not name:
+            await self._call("clients_disconnect_all")
+        else:
+            await self.bridge.call(self.bridge.sessions[self.key_of(name)].disconnect())
+
+    # -- what the capture says ---------------------------------------------------------------
+    def _clients_changed(self, rows: list[dict]) -> None:
+        self.rows = list(rows)
+        if self.key not in {r["key"] for r in rows}:
+            self.select(DEFAULT_CLIENT)
+        self._show_rows()
+        several = self.several
+        self.w.model.first_client_name = rows[0]["name"] if several and rows else ""
+        self._show_column(several)
+        combo = self.w.logView.filterBar.clientCombo
+        keep = combo.currentText()
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for i, r in enumerate(rows):
+            # the first client's entries from before there were several name no client
+            combo.addItem(r["name"], frozenset({r["name"], None}) if i == 0 else frozenset({r["name"]}))
+        combo.setCurrentIndex(max(combo.findText(keep), 0))
+        combo.blockSignals(False)
+        combo.setVisible(several)
+        if several and not self.dock.isVisible():
+            self.dock.show()
+        self._dirty = True
+
+    def _show_rows(self) -> None:
+        out = []
+        for r in self.rows:
+            st = self._state_of(r["key"])
+            node = r["node"]
+            if st is not None and st.url:
+                node = st.url.split("://", 1)[-1].split("/", 1)[0].rpartition("@")[2]
+            out.append(ClientRow(r["name"], r["colour"], node, str(st.state) if st else r["state"]))
+        self.panel.blockSignals(True)
+        self.panel.set_clients(out)
+        self.panel.select(self.name_of(self.key))
+        self.panel.blockSignals(False)
+
+    def _state_of(self, key: str) -> "SessionState | None":
+        return self.bridge.state if key == DEFAULT_CLIENT else self.bridge.client_states.get(key)
+
+    def _client_state(self, key: str, st: "SessionState") -> None:
+        if self.rows:
+            self._show_rows()
+        if key == self.key and key != DEFAULT_CLIENT:
+            self._show_panels(st)
+
+    # -- selecting ----------------------------------------------------------------------------
+    def select(self, key: str) -> None:
+        """Show this client's namespaces, rooms and connection; the panels act on it."""
+        session = self.bridge.sessions.get(key)
+        if session is None:
+            return
+        self.key = key
+        self.w.session = session
+        st = self._state_of(key)
+        if st is not None:
+            self._show_panels(st)
+        if session.options.url:
+            self.w.connection.urlEdit.setText(session.options.url)
+
+    def _show_panels(self, st: "SessionState") -> None:
+        w = self.w
+        w.connection.set_state(st)
+        w.namespaces.set_state(st)
+        w.emitPanel.set_state(st)
+        w._state = st
+        w._update_actions()
+
+    def shows_first(self) -> bool:
+        return self.key == DEFAULT_CLIENT
+
+    # -- the log ------------------------------------------------------------------------------
+    def _show_column(self, shown: bool) -> None:
+        self.w.logView.table.setColumnHidden(position(ColumnKey.CLIENT), not shown)
+
+    def _on_entries(self, chunk: Chunk) -> None:
+        keep = [e for e in chunk.entries or ()
+                if e.kind == Kind.EVENT or (e.kind == Kind.DISCONNECT and e.ns)]
+        if keep:
+            self._entries += keep
+            if len(self._entries) > KEPT:
+                del self._entries[:len(self._entries) - KEPT]
+            self._dirty = True
+
+    def _named(self) -> list["LogEntry"]:
+        """The kept entries, those of the first client from before it had a name named."""
+        first = self.rows[0]["name"] if self.rows else ""
+        return [e if e.client is not None else dataclasses.replace(e, client=first) for e in self._entries]
+
+    def _entry_selected(self, entry: "LogEntry | None") -> None:
+        cause = entry if (entry is not None and entry.dir == Direction.OUT and entry.kind == Kind.EVENT) else None
+        if cause is not self._cause:
+            self._cause = cause
+            self._dirty = True
+            self._refresh()
+
+    def _refresh(self) -> None:
+        if not self._dirty or not self.several:
+            return
+        self._dirty = False
+        entries = self._named()
+        clients = [r["name"] for r in self.rows]
+        deliveries = delivery.group(entries)
+        if self._cause is not None:
+            emit = self._cause if self._cause.client is not None else dataclasses.replace(
+                self._cause, client=clients[0])
+            session = self.bridge.sessions.get(self.key)
+            join, leave = (session.rooms.join_event, session.rooms.leave_event) if session else ("join", "leave")
+            self.deliveries.show_cause(delivery.cause_of(emit, entries, deliveries, join_event=join,
+                                                         leave_event=leave), clients)
+        else:
+            self.deliveries.set_deliveries(deliveries, clients)
+
+    def refresh_now(self) -> None:
+        self._dirty = True
+        self._refresh()
+
+
+def export_deliveries(session_file, dest) -> None:
+    """The delivery matrix beside a JSON Lines export (a session with several clients)."""
+    from inspector.store.deliveries import export_deliveries as write
+    from inspector.store.reader import SessionStore
+    with SessionStore(session_file) as store:
+        write(store, dest)
+
+
+def install(window: "MainWindow") -> ClientsUi:
+    return ClientsUi(window)

@@ -1,0 +1,92 @@
+"""Several clients in one window (issue 12), against the bundled demo's /cheatsheet: the
+Clients tab, the log's Client column, and the delivery view's matrix, as a user reads them."""
+from __future__ import annotations
+
+from inspector.log.entry import IN, Kind
+from inspector.ui.log.columns import ColumnKey, position
+from inspector.ui.log.delivery_view import NOT_RECEIVED
+
+NS = "/cheatsheet"
+
+
+def _connected(ui, name: str) -> None:
+    ui.client(name).connect()
+    ui.open_namespace(NS)
+
+
+def _cell_text(ui, entry, key: ColumnKey) -> str:
+    """What the log table shows in a column for an entry's row."""
+    view = ui.window.logView.table
+    model = view.model()
+    for row in range(model.rowCount()):
+        index = model.index(row, position(ColumnKey.SEQ))
+        if index.data() == str(entry.seq):
+            return model.index(row, position(key)).data()
+    raise LookupError(f"no row for #{entry.seq}")
+
+
+def _row(cells: list[dict], event: str) -> dict:
+    rows = [c for c in cells if c["Event"] == event]
+    assert len(rows) == 1, (event, cells)
+    return rows[0]
+
+
+def test_three_clients_two_in_a_room_the_matrix_says_who_received_each_line(inspector):
+    ui = inspector
+    table = ui.window.logView.table
+    assert table.isColumnHidden(position(ColumnKey.CLIENT))      # one client: the log as before
+    ui.qtbot.waitUntil(lambda: ui.clients() == ["alice"])     # the first client: the window's own
+    assert ui.add_client() == "bob"
+    assert ui.add_client() == "carol"
+    assert not table.isColumnHidden(position(ColumnKey.CLIENT))
+    for name in ("alice", "bob", "carol"):
+        _connected(ui, name)
+    ui.client("alice").join("room1", NS)
+    ui.client("bob").join("room1", NS)
+    assert ui.window.clientsUi.panel.list.count() == 3
+
+    ui.client("carol").emit("to_room", ns=NS)          # socket.to("room1").emit: alice, bob
+    got = ui.wait_for(count=2, kind=Kind.EVENT, dir=IN, event="to_room")
+    assert sorted(e.client for e in ui.find(kind=Kind.EVENT, dir=IN, event="to_room")) == ["alice", "bob"]
+    assert _cell_text(ui, got, ColumnKey.CLIENT) in ("alice", "bob")
+
+    ui.client("alice").emit("broadcast", ns=NS)        # socket.broadcast.emit: all but alice
+    ui.wait_for(count=2, kind=Kind.EVENT, dir=IN, event="broadcast")
+    ui.client("bob").emit("in_room", ns=NS)            # io.in("room1"): the sender too
+    ui.wait_for(count=2, kind=Kind.EVENT, dir=IN, event="in_room")
+
+    ui.qtbot.waitUntil(lambda: {"to_room", "broadcast", "in_room"} <= {c["Event"] for c in ui.delivery_cells()})
+    cells = ui.delivery_cells()
+    to_room, broadcast, in_room = (_row(cells, e) for e in ("to_room", "broadcast", "in_room"))
+    assert to_room["carol"] == NOT_RECEIVED and NOT_RECEIVED not in (to_room["alice"], to_room["bob"])
+    assert broadcast["alice"] == NOT_RECEIVED and NOT_RECEIVED not in (broadcast["bob"], broadcast["carol"])
+    assert in_room["carol"] == NOT_RECEIVED and NOT_RECEIVED not in (in_room["alice"], in_room["bob"])
+
+    # the log filtered to one client shows only its rows
+    bar = ui.window.logView.filterBar
+    assert bar.clientCombo.isVisible()
+    bar.clientCombo.setCurrentIndex(bar.clientCombo.findText("carol"))
+    model = table.model()
+    ui.qtbot.waitUntil(lambda: model.rowCount() > 0 and all(
+        model.index(r, position(ColumnKey.CLIENT)).data() == "carol" for r in range(model.rowCount())))
+
+
+def test_an_emit_selected_shows_what_it_caused_with_the_rooms_then(inspector):
+    ui = inspector
+    ui.add_client()
+    for name in ("alice", "bob"):
+        _connected(ui, name)
+    ui.client("bob").join("room1", NS)
+    ui.client("alice").emit("to_room", ns=NS)
+    ui.wait_for(kind=Kind.EVENT, dir=IN, event="to_room", client="bob")
+    emit = ui.find(kind=Kind.EVENT, event="to_room", client="alice")[0]
+    table = ui.window.logView.table          # the user clicks the emit's row
+    model = table.model()
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == str(emit.seq))
+    table.setCurrentIndex(model.index(row, 0))
+    view = ui.window.clientsUi.deliveries
+    ui.qtbot.waitUntil(lambda: "to_room" in view.causeLabel.text())
+    assert "bob: room1" in view.causeLabel.text()
+    cells = ui.delivery_cells()
+    assert [c["Event"] for c in cells] == ["to_room"]
+    assert cells[0]["alice"] == NOT_RECEIVED and cells[0]["bob"] != NOT_RECEIVED
