@@ -229,7 +229,7 @@ def entry_to_wire(e: LogEntry) -> list:
         from inspector.wire.payload import to_jsonable
         args = msgpack.ExtType(EXT_LARGE_ARGS, deep_json.dumps(to_jsonable(args)).encode())
     return [e.seq, e.t, e.dir, e.kind, e.ns, e.event, args, e.ack_id, e.rtt_ms, e.bytes,
-            e.flags, e.detail]
+            e.flags, e.detail, e.client]
 
 
 def resolve_large(e: LogEntry) -> LogEntry:
