@@ -146,6 +146,9 @@ class ServerPanel(QWidget):
         self.joinButton.setToolTip("Make the selected socket join the room (as the server's socket.join)")
         self.leaveButton.setToolTip("Make the selected socket leave the room")
         self.disconnectButton.setToolTip("Disconnect the selected socket (as the server's socket.disconnect)")
+        self.emitButton.setToolTip("Emit the event from the server's side (as io.to(target).emit)")
+        self.targetCombo.setToolTip("Whom the server emits to: the socket selected in the table, the "
+                                    "room typed beside Join, or every socket of the namespace")
         self.joinButton.clicked.connect(lambda: self._room_action(AdminCommand.JOIN))
         self.leaveButton.clicked.connect(lambda: self._room_action(AdminCommand.LEAVE))
         self.disconnectButton.clicked.connect(self._disconnect)
