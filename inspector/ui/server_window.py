@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Coroutine
 
 from PySide6.QtCore import QItemSelectionModel, QObject, Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QScrollArea
 
 from inspector.log.chunk import Chunk
 from inspector.log.entry import SYS, Kind, LogEntry
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from inspector.ui.main_window import MainWindow
     from inspector.ui.panels.profiles import ConnectPlan
 
+LOG_KEEPS = 740
 _OPEN = (NamespaceState.CONNECTED, NamespaceState.CONNECTING, NamespaceState.RECONNECTING)
 
 
@@ -44,11 +45,17 @@ class ServerWindow(QObject):
         self.attached: str | None = None        # the admin namespace the capture hosts
         self._was_connected = False
         self.control = ServerViewControl()
-        window.connection.layout().addWidget(self.control)         # a row under the status line
+        top = window.connection.layout().itemAt(0).layout()       # the URL row: the check box
+        top.addWidget(self.control.check)
         self.panel = ServerPanel(self.view, on_join=self.join, on_leave=self.leave,
                                  on_disconnect=self.disconnect, on_emit=self.emit)
         self.dock = QDockWidget("Server view", window, objectName="serverDock")
-        self.dock.setWidget(self.panel)
+        self.panel.layout().insertWidget(0, self.control)          # its fields, atop the panel
+        # in a scroll area: on a laptop's 1024 px the log keeps its width and the panel scrolls
+        scroll = QScrollArea(objectName="serverScroll", widgetResizable=True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.panel)
+        self.dock.setWidget(scroll)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
         self.showAction = self.dock.toggleViewAction()
@@ -71,14 +78,24 @@ class ServerWindow(QObject):
 
     def _toggled(self, on: bool) -> None:
         if on:
-            self.dock.show()
-            self.dock.raise_()
+            self.show_dock()
             if self._connected():
                 self.window._start(self.attach(), "Server view failed")
             else:
-                self.control.stateLabel.setText("on at the next Connect")
+                self.control.say("on at the next Connect")
         elif self.attached is not None:
             self.window._start(self.detach(), "Server view not turned off")
+
+    def show_dock(self) -> None:
+        """Shown beside the log with room for the socket table (about half the window)."""
+        first = not self.dock.isVisible()
+        self.dock.show()
+        self.dock.raise_()
+        if first:
+            # the log keeps the width its composer needs (740 px: narrower, its hint wraps and
+            # the window grows taller than a laptop's 700 px)
+            width = min(int(self.window.width() * 0.45), self.window.width() - LOG_KEEPS)
+            self.window.resizeDocks([self.dock], [max(width, 240)], Qt.Orientation.Horizontal)
 
     def _state(self, st: SessionState) -> None:
         connected = st.state == ConnectionState.CONNECTED
@@ -86,7 +103,7 @@ class ServerWindow(QObject):
         if st.state == ConnectionState.DISCONNECTED:
             self.attached = None
             if self.control.on:
-                self.control.stateLabel.setText("on at the next Connect")
+                self.control.say("on at the next Connect")
         if came_up and self.control.on:
             ns = self.control.namespace()
             if not any(v.name == ns and v.state in _OPEN for v in st.namespaces):
@@ -99,25 +116,25 @@ class ServerWindow(QObject):
             self.view.stats.clear()
             self.view.events.clear()
             self.view.room_history.clear()
-        self.control.stateLabel.setText(f"attaching to {ns}…")
+        self.control.say(f"attaching to {ns}…")
         try:
             result = await self.window.bridge.call(self.session.server_attach(
                 ns, auth.get("username"), auth.get("password")))
         except AdminRefused as exc:
-            self.control.stateLabel.setText(f"refused: {exc}")
+            self.control.say(f"refused: {exc}")
             raise
         except Exception:
-            self.control.stateLabel.setText("not attached")
+            self.control.say("not attached")
             raise
         self.attached = result["namespace"]
         read_only = not any(f in result["features"] for f in COMMAND_FEATURE.values())
-        self.control.stateLabel.setText(f"on: {ns}" + (" (read-only)" if read_only else ""))
+        self.control.say(f"on: {ns}" + (" (read-only)" if read_only else ""))
         self.window.show_message(f"Server view on: {ns} ({', '.join(result['features']) or 'no feature'})")
 
     async def detach(self) -> None:
         self.attached = None
         await self.window.bridge.call(self.session.server_detach())
-        self.control.stateLabel.setText("off")
+        self.control.say("off")
 
     # -- acting as the server --------------------------------------------------------------
     def join(self, ns: str, room: str, socket_id: str | None) -> None:

@@ -10,7 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from inspector.log.entry import IN, SYS, Kind
+from inspector.session.profiles import ProfileStore
 from inspector.ui.log.model import EntryRole
+from inspector.ui.profile_window import PROFILES_DIR
 from inspector.wire.packets import MASK
 from tests import admin_servers
 from tests.admin_servers import DEMO_ADMIN
@@ -149,3 +151,47 @@ def test_a_read_only_server_refuses_the_actions_and_says_so(inspector_at, admin_
     ui.wait_idle()
     assert ui.message.startswith("Server join room1 failed: the server does not take `join`: its config lists")
     assert "refused: the server does not take `join`" in ui.widget("serverActionNote").text()
+
+
+def test_a_profile_remembers_the_server_view_and_keeps_its_password_out_of_files(
+        inspector_at, instrumented_demo, tmp_path, memory_keyring):
+    ui = inspector_at(instrumented_demo.url)
+    _server_view_on(ui, DEMO_NS, *DEMO_ADMIN)
+    ui.connect()
+    ui.qtbot.waitUntil(lambda: ui.widget("serverViewState").text() == f"on: {DEMO_NS}", timeout=10_000)
+    bar = ui.window.profileBar
+    assert bar.save_as("watch")
+    assert not bar.saveButton.isVisible()          # what was saved is what the window shows
+    store = ProfileStore(ui.window.settings.get(PROFILES_DIR))
+    text = store.path.read_text()
+    assert DEMO_NS in text and DEMO_ADMIN[1] not in text
+    shared = tmp_path / "shared.json"
+    assert bar.export_to(str(shared)) == 1 and DEMO_ADMIN[1] not in shared.read_text()
+    ui.disconnect()
+
+    nxt = inspector_at(instrumented_demo.url)
+    nxt.window.profileBar.store = store
+    nxt.window.profileBar._reload()
+    assert nxt.window.profileBar.open("watch")
+    assert nxt.widget("serverViewCheck").isChecked()
+    assert nxt.widget("serverNamespaceEdit").text() == DEMO_NS
+    assert nxt.widget("serverPasswordEdit", QLineEdit).text() == DEMO_ADMIN[1]       # from the keyring
+    nxt.connect()
+    sid = _own_sid(nxt)
+    nxt.qtbot.waitUntil(lambda: nxt.widget("serverViewState").text() == f"on: {DEMO_NS}", timeout=10_000)
+    nxt.qtbot.waitUntil(lambda: any(r[0] == sid for r in _rows(nxt)), timeout=10_000)
+    assert not nxt.message.startswith("Server view failed")
+
+
+def test_demo_turns_the_server_view_on_with_the_demos_namespace_and_credentials(inspector_at, instrumented_demo):
+    from inspector.app import demo_server_view
+    ui = inspector_at(instrumented_demo.url)
+    demo_server_view(ui.window)
+    assert ui.widget("serverViewCheck").isChecked() and ui.widget("serverNamespaceEdit").text() == DEMO_NS
+    ui.connect()
+    ui.qtbot.waitUntil(lambda: ui.widget("serverViewState").text() == f"on: {DEMO_NS}", timeout=10_000)
+    # turned off while connected: the admin namespace closes, the table stops being fed
+    ui.set_checked("serverViewCheck", False)
+    ui.wait_for(kind=Kind.DISCONNECT, ns=DEMO_NS)
+    ui.wait_idle()
+    assert ui.widget("serverViewState").text() == "off"

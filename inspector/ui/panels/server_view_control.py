@@ -1,4 +1,6 @@
-"""The connection panel's "Server view: off / on" row: the server's admin namespace
+"""The "Server view: off / on" control: its check box goes in the connection panel's URL
+row, its fields at the top of the server view's dock (shown while it is on, so the window
+keeps its height on a laptop's 700 px): the server's admin namespace
 (instrument()'s namespaceName, /admin by default), its username and password (masked, as
 every auth is; it goes to the keyring with a profile, never into a file or an export).
 
@@ -6,7 +8,7 @@ It only holds what the user typed; the window attaches (ui/server_window.py)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QLineEdit, QWidget
 
 from inspector.session.server_view.protocol import DEFAULT_NAMESPACE
 
@@ -27,27 +29,26 @@ class ServerViewControl(QWidget):
         self.passwordEdit = QLineEdit(objectName="serverPasswordEdit", placeholderText="password")
         self.passwordEdit.setEchoMode(QLineEdit.EchoMode.Password)
         self.stateLabel = QLabel("off", objectName="serverViewState")
-        for edit, width in ((self.namespaceEdit, 110), (self.usernameEdit, 110), (self.passwordEdit, 110)):
-            edit.setMaximumWidth(width * 2)
-            edit.setMinimumWidth(width)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.check)
-        row.addWidget(QLabel("namespace"))
-        row.addWidget(self.namespaceEdit)
-        row.addWidget(self.usernameEdit)
-        row.addWidget(self.passwordEdit)
-        row.addWidget(self.stateLabel, 1)
+        self.namespaceEdit.setPlaceholderText("admin namespace")
+        self.stateLabel.setWordWrap(True)       # a refusal is said whole, in the server's words
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.namespaceEdit, 0, 0)
+        grid.addWidget(self.stateLabel, 0, 1)
+        grid.addWidget(self.usernameEdit, 1, 0)
+        grid.addWidget(self.passwordEdit, 1, 1)
         self.check.toggled.connect(self._toggled)
         self._toggled(False)
 
     def _toggled(self, on: bool) -> None:
-        for w in (self.namespaceEdit, self.usernameEdit, self.passwordEdit):
-            w.setVisible(on)
-        self.layout().itemAt(1).widget().setVisible(on)
+        self.setVisible(on)         # off, it takes no room: the check box alone says so
         if not on:
             self.stateLabel.setText("off")
         self.toggled.emit(on)
+
+    def say(self, text: str) -> None:
+        self.stateLabel.setText(text)
+        self.stateLabel.setToolTip(text)
 
     @property
     def on(self) -> bool:
