@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Coroutine
 
-from PySide6.QtCore import QItemSelectionModel, QObject, Qt
+from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QScrollArea
 
 from inspector.log.chunk import Chunk
@@ -42,6 +42,7 @@ class ServerWindow(QObject):
         self.session = window.session
         self.view = ServerView()
         self.own_ids: set[str] = set()
+        self.own_names: dict[str, str] = {}     # own socket id -> its client's name (the delivery view)
         self.attached: str | None = None        # the admin namespace the capture hosts
         self._was_connected = False
         self.control = ServerViewControl()
@@ -168,6 +169,7 @@ class ServerWindow(QObject):
             self.view.feed(e)
             if e.dir == SYS and e.kind == Kind.CONNECT and (e.detail or {}).get("sid"):
                 self.own_ids.add(e.detail["sid"])
+                self.own_names[e.detail["sid"]] = e.client or ""
         if len(self.own_ids) != own:
             self.panel.set_own_ids(self.own_ids)
 
@@ -189,6 +191,19 @@ class ServerWindow(QObject):
         self.window.show_message(f"Socket {sid} connected before the log's first shown row "
                                  "(clear the filter to find it)")
         return None
+
+    # -- the delivery view meets the server's (issue 13, point 4) --------------------------------
+    def attach_delivery_view(self, delivery_view) -> None:
+        """Give a DeliveryView the server's room members over time, the inspector's own socket
+        ids with their clients' names and the rooms to choose from; kept up to date."""
+        def update() -> None:
+            rooms = sorted({room for _ns, room in self.view.rooms()})
+            delivery_view.set_server_view(self.view.members_at, self.own_names, rooms)
+        timer = QTimer(delivery_view, singleShot=True, interval=500)
+        timer.timeout.connect(update)
+        stop = self.view.listen(lambda _m: timer.isActive() or timer.start())
+        delivery_view.destroyed.connect(lambda *_: stop())
+        update()
 
     # -- profiles --------------------------------------------------------------------------------
     def strip(self, plan: "ConnectPlan | None") -> "ConnectPlan | None":

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from inspector.log.entry import IN, SYS, Kind
 from inspector.session.profiles import ProfileStore
+from inspector.ui import palette
 from inspector.ui.log.model import EntryRole
 from inspector.ui.profile_window import PROFILES_DIR
 from inspector.wire.packets import MASK
@@ -78,6 +79,13 @@ def test_a_socket_is_seen_and_moved_between_rooms_from_the_servers_side(inspecto
     assert note.detail["confirmed"] == [sid] and note.detail["answer"] == "room_joined for 1 socket"
     ui.qtbot.waitUntil(lambda: _room_members(ui).get("/ room1") == [sid], timeout=10_000)
     assert "room_joined for 1 socket" in ui.widget("serverActionNote").text()
+    # the row says what the server did, in the server entries' colour
+    model = ui.window.model
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data(EntryRole).seq == note.seq)
+    kind_col = next(c for c in range(model.columnCount())
+                    if model.headerData(c, Qt.Orientation.Horizontal) == "Event")
+    brush = model.index(row, kind_col).data(Qt.ItemDataRole.ForegroundRole)
+    assert brush is not None and brush.color().name() == palette.KIND_SERVER.qcolor().name()
 
     # moved: out of room1, into room2, as the server sees it
     _select(ui, sid)
@@ -195,3 +203,20 @@ def test_demo_turns_the_server_view_on_with_the_demos_namespace_and_credentials(
     ui.wait_for(kind=Kind.DISCONNECT, ns=DEMO_NS)
     ui.wait_idle()
     assert ui.widget("serverViewState").text() == "off"
+
+
+def test_the_delivery_view_gets_the_servers_rooms_and_the_clients_names(inspector_at, instrumented_demo):
+    from inspector.ui.log.delivery_view import DeliveryView
+    ui = inspector_at(instrumented_demo.url)
+    _server_view_on(ui, DEMO_NS, *DEMO_ADMIN)
+    ui.connect()
+    sid = _own_sid(ui)
+    ui.join("room1")
+    deliveries = DeliveryView()
+    ui.qtbot.addWidget(deliveries)
+    ui.window.server.attach_delivery_view(deliveries)
+    combo = deliveries.serverRoomCombo
+    ui.qtbot.waitUntil(lambda: "room1" in [combo.itemText(i) for i in range(combo.count())], timeout=10_000)
+    got = ui.wait_for(kind=Kind.ACK, dir=IN, event="join")
+    assert ui.window.server.view.members_at("/", "room1", got.t + 10) == [sid]
+    assert ui.window.server.own_names[sid] == (got.client or "")
