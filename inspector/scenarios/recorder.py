@@ -236,7 +236,7 @@ class _Recorder:
         after what it made the clients receive); join / leave / disconnect from the server's
         side have no step."""
         detail, args = e.detail or {}, e.args or []
-        if "refused" in detail:
+        if "answer" not in detail:
             return              # refused before anything was sent
         sent = self.admin_sent.get(detail.get("command"))
         at = sent.pop(0) if sent else len(self.steps)      # when it went out, not when it was seen
