@@ -87,6 +87,12 @@ def configure_logging(directory: Path | None = None) -> Path:
     return path
 
 
+def demo_server_view(window) -> None:
+    """The demo server instruments itself: the window's server view is on, on its namespace."""
+    from inspector.demo.admin_ui import ADMIN_PASSWORD, ADMIN_UI_NAMESPACE, ADMIN_USERNAME
+    window.server.control.set(True, ADMIN_UI_NAMESPACE, {"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD})
+
+
 def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -122,7 +128,9 @@ def run_gui(args: argparse.Namespace) -> int:
         from inspector.demo.server import DemoServer
         network = network or NetworkThread().start()     # only --demo started one already
         demo = demo or DemoServer(tick_interval=2.0, admin_ui=True)
-        return demo.url or network.submit(demo.start()).result(10)
+        url = demo.url or network.submit(demo.start()).result(10)
+        demo_server_view(window)
+        return url
     window.start_demo = start_demo
     if args.open_file:
         window.open_session(args.open_file)
@@ -130,6 +138,7 @@ def run_gui(args: argparse.Namespace) -> int:
         window.connection.urlEdit.setText(url)
     if args.demo:
         profile_window.demo_started(window, url)
+        demo_server_view(window)          # the demo's Admin UI namespace and its credentials
     if args.demo or (url and args.connect):
         window.connection._connect_clicked()
     window.show()

@@ -437,3 +437,24 @@ class RemoteSession:
 
     async def snapshot(self) -> SessionState:
         return P.state_from_wire(await self.client.call("snapshot"))
+
+    # -- the server view (capture/server_commands.py): AdminRefused says why not ------------
+    async def server_attach(self, namespace: str, username: str | None = None,
+                            password: str | None = None) -> dict:
+        """Attach to the server's admin namespace; {"namespace", "features"} of its config."""
+        return await self.client.call("server_attach", namespace, username, password)
+
+    async def server_detach(self) -> None:
+        await self.client.call("server_detach")
+
+    async def server_join(self, ns: str, room: str, socket_id: str | None = None) -> dict:
+        return await self.client.call("server_join", ns, room, socket_id)
+
+    async def server_leave(self, ns: str, room: str, socket_id: str | None = None) -> dict:
+        return await self.client.call("server_leave", ns, room, socket_id)
+
+    async def server_disconnect(self, ns: str, socket_id: str | None = None, close: bool = False) -> dict:
+        return await self.client.call("server_disconnect", ns, socket_id, close)
+
+    async def server_emit(self, ns: str, event: str, args: list, to: str | None = None) -> dict:
+        return await self.client.call("server_emit", ns, event, list(args), to)

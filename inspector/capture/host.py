@@ -26,6 +26,7 @@ from inspector.capture import clients as workspace_clients
 from inspector.capture import protocol as P
 from inspector.capture.clients import COMMANDS as CLIENT_COMMANDS
 from inspector.capture.scenario_commands import COMMANDS as SCENARIO_COMMANDS
+from inspector.capture.server_commands import COMMANDS as SERVER_COMMANDS
 from inspector.log.entry import LogEntry
 from inspector.session.sequence_gaps import SequenceRule
 from inspector.session.server_acks import AckReply
@@ -80,6 +81,7 @@ class Capture:
         self._tasks: set[asyncio.Task] = set()
         self._calls: dict[int, asyncio.Task] = {}      # in flight, by call id (a `cancel` names one)
         self.runners: dict[int, Any] = {}               # scenario runs (capture/scenario_commands.py)
+        self.server_admin: Any = None                   # the server view (capture/server_commands.py)
         self._unsubs = [self.session.subscribe(self._entry), self.session.subscribe_state(self._state)]
 
     # -- serving ------------------------------------------------------------------
@@ -412,3 +414,4 @@ COMMANDS: dict[str, Callable[..., Any]] = {
 
 COMMANDS.update(SCENARIO_COMMANDS)
 COMMANDS.update(CLIENT_COMMANDS)
+COMMANDS.update(SERVER_COMMANDS)

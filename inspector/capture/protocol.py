@@ -200,11 +200,12 @@ def error_to_wire(error: BaseException) -> dict:
 def _error_classes() -> dict[str, type[BaseException]]:
     from inspector.session.errors import ConnectError
     from inspector.session.sequence_gaps import PathError
+    from inspector.session.server_view.admin import AdminRefused
     from inspector.session.session import NotConnected
     from inspector.wire.options import OptionsError
     return {c.__name__: c for c in (
         ConnectError, NotConnected, OptionsError, PathError, ValueError, TypeError, KeyError,
-        TimeoutError, RuntimeError, LookupError, ProtocolError)}
+        TimeoutError, RuntimeError, LookupError, ProtocolError, AdminRefused)}
 
 
 ERRORS = _error_classes()

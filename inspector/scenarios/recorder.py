@@ -40,6 +40,7 @@ import yaml
 from inspector.log.entry import IN, OUT, SYS, Flag, Kind, LogEntry
 from inspector.scenarios.matching import type_name
 from inspector.session.server_acks import AckReply
+from inspector.session.server_view.protocol import DEFAULT_NAMESPACE as ADMIN_NAMESPACE
 from inspector.wire.options import ConnectionOptions
 from inspector.wire.payload import to_jsonable
 from inspector.wire.reasons import DisconnectReason
@@ -112,6 +113,13 @@ class _Recorder:
         self.namespaces: list[str] = []
         self.secrets: list[str] = []
         self.sids = {str((e.detail or {}).get("sid")) for e in self.entries if e.kind == Kind.CONNECT}
+        # the server view's admin namespaces: their traffic is the server talking about itself,
+        # not the client's; what it did as the server is a `server_emit` step
+        self.admin_ns = {e.ns for e in self.entries if e.ns and (
+            (e.dir == SYS and e.kind == Kind.SERVER)
+            or (e.dir == IN and e.kind == Kind.EVENT and e.event == "config" and e.args
+                and isinstance(e.args[0], dict) and "supportedFeatures" in e.args[0]))}
+        self.admin_sent: dict[str | None, list[int]] = {}     # command -> where its steps go
         self.netloc = urlsplit(ctx.options.url).netloc
         self.secret_values: dict[str, str] = {}    # a secret's value -> its ${env:...} placeholder
         if not include_secrets:
@@ -136,6 +144,15 @@ class _Recorder:
         acted = False
         known: set[str] = set()
         for e in self.entries:
+            if e.ns in self.admin_ns and e.kind in (Kind.EVENT, Kind.ACK):
+                if e.dir == OUT and e.kind == Kind.EVENT:      # a command: its step goes here
+                    self.last_action = e.t
+                    self.admin_sent.setdefault(e.event, []).append(len(self.steps))
+                continue
+            if e.dir == SYS and e.kind == Kind.SERVER:
+                acted = True
+                self._server(e)
+                continue
             if (e.dir == OUT and e.kind == Kind.EVENT) or (e.dir == SYS and e.kind in (Kind.CONNECT, Kind.GAP)):
                 self.last_action = e.t
             if e.dir == SYS and e.kind == Kind.CONNECT and e.ns and e.ns not in known:
@@ -212,6 +229,29 @@ class _Recorder:
         if e.ack_id is not None:
             self.pending[(e.ns, e.ack_id)] = step
             self.sent_by_ack[(e.ns, e.ack_id)] = self.sent_numbers
+
+    def _server(self, e: LogEntry) -> None:
+        """An emit from the server's side (the server view) that the server took: a
+        server_emit step, where its emit went out (the note is logged once its effect was seen,
+        after what it made the clients receive); join / leave / disconnect from the server's
+        side have no step."""
+        detail, args = e.detail or {}, e.args or []
+        if "answer" not in detail:
+            return              # refused before anything was sent
+        sent = self.admin_sent.get(detail.get("command"))
+        at = sent.pop(0) if sent else len(self.steps)      # when it went out, not when it was seen
+        if detail.get("command") != "emit" or len(args) < 3:
+            return
+        step = {"server_emit": self._value(args[2]), "ns": args[0]}
+        self.steps.insert(at, step)
+        for positions in self.admin_sent.values():
+            positions[:] = [p + 1 if p >= at else p for p in positions]
+        if args[1] is not None:
+            step["to"] = self._value(args[1])
+        if args[3:]:
+            step["args"] = _Flow(self._value(list(args[3:])))
+        if e.ns != ADMIN_NAMESPACE:
+            step["via"] = e.ns
 
     def _ack(self, e: LogEntry) -> None:
         step = self.pending.pop((e.ns, e.ack_id), None)

@@ -60,6 +60,8 @@ class Profile:
     default_ack: AckReply = field(default_factory=AckReply)
     server_acks: dict[str, AckReply] = field(default_factory=dict)
     templates: list[dict] = field(default_factory=list)         # saved emits: {"name", "event", "args", ...}
+    # the server view's admin namespace (None: off); its auth is that namespace's, in ns_auth
+    server_view: str | None = None
     # secrets the file names but that could not be read back (no keyring): to ask for
     missing: list[str] = field(default_factory=list, compare=False)
 
@@ -118,6 +120,8 @@ def to_json(profile: Profile) -> tuple[dict, dict[str, Any]]:
     data["server_acks"] = {"default": _ack_json(profile.default_ack),
                            "events": {e: _ack_json(r) for e, r in profile.server_acks.items()}}
     data["templates"] = [dict(t) for t in profile.templates]
+    if profile.server_view:
+        data["server_view"] = {"namespace": profile.server_view}
     check_templates(profile.templates, secrets)
     return data, secrets
 
@@ -189,7 +193,13 @@ def from_json(data: dict, secrets: dict[str, Any] | None = None) -> Profile:
         join_event=str(events.get("join", "join")), leave_event=str(events.get("leave", "leave")),
         default_ack=_ack_from(acks.get("default")),
         server_acks={e: _ack_from(r) for e, r in (acks.get("events") or {}).items()},
-        templates=_templates_from(data.get("templates")), missing=missing)
+        templates=_templates_from(data.get("templates")), missing=missing,
+        server_view=_server_view_from(data.get("server_view")))
+
+
+def _server_view_from(value: Any) -> str | None:
+    ns = value.get("namespace") if isinstance(value, dict) else None
+    return ns if isinstance(ns, str) and ns.startswith("/") else None
 
 
 def _all_namespaces(profile: Profile) -> list[str]:

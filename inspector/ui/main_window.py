@@ -28,9 +28,10 @@ from inspector.log.entry import OUT, Flag, LogEntry
 from inspector.log.words import plural
 from inspector.session.acks import FROM_OPTIONS
 from inspector.session.server_acks import AckReply
+from inspector.session.server_view.admin import AdminRefused
 from inspector.session.session import ConnectError, EmitOutcome, NotConnected
 from inspector.session.state import ConnectionState, NamespaceState, SessionState
-from inspector.ui import appearance, palette, profile_window, workspace_window
+from inspector.ui import appearance, palette, profile_window, server_window, workspace_window
 from inspector.ui import settings as S
 from inspector.ui import shortcuts as K
 from inspector.ui.about import show_about
@@ -69,7 +70,7 @@ log = logging.getLogger(__name__)
 
 # What a Session call raises for a reason of the user's (a refused connection, a namespace
 # not open, a value the session will not take): shown as it is, logged without a traceback.
-USER_ERRORS = (ConnectError, NotConnected, ValueError, CaptureLost)
+USER_ERRORS = (ConnectError, NotConnected, ValueError, CaptureLost, AdminRefused)
 
 
 def _nothing() -> None:
@@ -189,8 +190,10 @@ class MainWindow(QMainWindow):
         if startup_note:
             self.show_message(startup_note, error=True)
         self._add_scenario_dock()
+        self.server = server_window.install(self)       # the server view (issue 13)
         self.profileBar = profile_window.install(self)
         self.clientsUi = workspace_window.install(self)     # the workspace's clients, the deliveries
+        self.server.attach_delivery_view(self.clientsUi.deliveries)   # the server's room members beside
 
     # -- wiring ------------------------------------------------------------------
     def _wire(self) -> None:
@@ -398,6 +401,7 @@ class MainWindow(QMainWindow):
     async def connect_to(self, options: ConnectionOptions, namespaces: list[str] | None = None) -> None:
         self.show_message("")
         plan = self.profileBar.plan()       # an open profile's namespaces (with auth) and rooms
+        plan = self.server.strip(plan)      # the admin namespace is the server view's to open
         result = await self.bridge.call(self.session.connect(
             options, namespaces or (plan.namespaces if plan else None), plan.ns_auth if plan else None))
         refused = {ns: r for ns, r in (result or {}).items() if isinstance(r, Exception)}

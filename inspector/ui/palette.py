@@ -97,6 +97,7 @@ KIND_ERROR = Swatch("#cf222e", "#f85149")         # connect_error, error, droppe
 KIND_DISCONNECT = Swatch("#bc4c00", "#db6d28")
 KIND_GAP = Swatch("#9a6700", "#d29922")           # gap, a failed reconnect attempt
 KIND_CONNECT = Swatch("#1a7f37", "#3fb950")       # connect, reconnect
+KIND_SERVER = Swatch("#8250df", "#a371f7")        # server: what the server view did as the server
 ACK_LATE = Swatch("#cf222e", "#f85149")           # an ack that came late or never
 GAP_ROW = Swatch("#fff3cd", "#3b2e00")            # the background of a gap's row
 
@@ -129,6 +130,7 @@ CLIENT_COLOURS = (
 )
 DELIVERY_RECEIVED = Swatch("#dafbe1", "#12261e")   # a matrix cell: this client got it
 DELIVERY_MISSED = Swatch("#ffebe9", "#3c1618")     # ... did not
+DELIVERY_UNLISTED = Swatch("#fff8c5", "#2e2a12")   # ... got it, though the server did not list it in the room
 
 
 def swatches() -> dict[str, Swatch]:

@@ -125,8 +125,18 @@ def gather(window: "MainWindow", name: str) -> Profile:
         namespaces, ns_auth, rooms = list(current.namespaces), dict(current.ns_auth), dict(current.rooms)
     else:
         namespaces, ns_auth, rooms = [], {}, {}
+    server_view = None
+    server = getattr(window, "server", None)
+    if server is not None and server.control.on:    # the admin namespace, its auth a namespace's
+        server_view = server.control.namespace()
+        if server_view not in namespaces:
+            namespaces = [*(namespaces or [options.base_namespace]), server_view]
+        ns_auth = {k: v for k, v in ns_auth.items() if k != server_view}
+        if server.control.auth():
+            ns_auth[server_view] = server.control.auth()
     default, by_event, _problems = window.serverAcks.replies()
     return Profile(name=name, options=options, namespaces=namespaces, ns_auth=ns_auth, rooms=rooms,
+                   server_view=server_view,
                    join_event=window.namespaces.joinEventEdit.text().strip() or "join",
                    leave_event=window.namespaces.leaveEventEdit.text().strip() or "leave",
                    default_ack=default, server_acks=by_event, templates=window.emitPanel.templates.rows())
@@ -159,6 +169,9 @@ def apply(window: "MainWindow", profile: Profile) -> None:
     acks.table.setRowCount(0)
     for event, reply in profile.server_acks.items():
         acks.set_reply(event, " ".join(json.dumps(to_jsonable(a)) for a in reply.args), reply.delay)
+    if getattr(window, "server", None) is not None:
+        window.server.control.set(profile.server_view is not None, profile.server_view,
+                                  profile.ns_auth.get(profile.server_view or "") or {"username": "", "password": ""})
     nss = window.namespaces
     nss.joinEventEdit.setText(profile.join_event)
     nss.leaveEventEdit.setText(profile.leave_event)

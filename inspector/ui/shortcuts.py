@@ -47,6 +47,7 @@ CLEAR_LOG = Shortcut("Ctrl+L", "Clear the log view (the session file keeps every
 FOLLOW = Shortcut("End", "Jump to the latest entry and follow new ones")
 DETAIL = Shortcut("Ctrl+J", "Show or hide the entry detail pane")
 TIMELINE = Shortcut("Ctrl+T", "Show or hide the connection timeline")
+SERVER_VIEW = Shortcut("Ctrl+Shift+S", "Show or hide the server view (every socket and room on the server)")
 COPY_ROWS = Shortcut("Ctrl+C", "Copy the selected rows as JSON Lines", "in the log")
 # -- scenarios, files ---------------------------------------------------------------------------
 STEP = Shortcut("F10", "Run the scenario's next step")

@@ -9,8 +9,10 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from inspector.demo.admin_ui import ADMIN_UI_NAMESPACE
+from inspector.log.entry import Kind
 from inspector.scenarios.file import ScenarioError, loads
 from inspector.scenarios.runner import ScenarioRunner, StepOutcome
 from inspector.session.session import Session
@@ -119,3 +121,40 @@ def test_the_readme_server_view_scenario_passes_as_written(admin_node, tmp_path)
                           capture_output=True, text=True, timeout=60, env={**os.environ, "ADMIN_PW": "pw-readme"})
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "pw-readme" not in proc.stdout + proc.stderr
+
+
+def test_recorded_a_session_that_emitted_as_the_server_gives_a_server_emit_step_and_replays(instrumented_demo):
+    """The recorder: the admin namespace's own traffic is not the client's (no expect of a
+    server_stats), a server-side emit that the server took is a server_emit step."""
+    from inspector.scenarios.recorder import context_of, record
+    from inspector.session.server_view.admin import ServerAdmin
+    from inspector.session.session import Session
+    from inspector.wire.options import ConnectionOptions
+    from tests.helpers import Recorder, until
+
+    async def go():
+        session = Session(ConnectionOptions(url=instrumented_demo.url, reconnection=False))
+        rec = Recorder(session)
+        await session.connect()
+        admin = ServerAdmin(session, ADMIN_UI_NAMESPACE)
+        await admin.attach(*DEMO_ADMIN)
+        await (await session.join_room("/", "room1")).answer
+        await until(lambda: admin.view.members("/", "room1"), what="the server lists room1")
+        await admin.emit("/", "news", [{"n": 1}], to="room1")
+        await rec.wait_for(kind=Kind.EVENT, event="news", ns="/")
+        recording = record(rec.entries, await context_of(session), name="as the server")
+        admin.close()
+        await session.disconnect()
+        return recording
+    recording = run(go())
+    doc = yaml.safe_load(recording.text)
+    assert DEMO_ADMIN[1] not in recording.text
+    steps = doc["steps"]
+    assert {"server_emit": "news", "to": "room1", "args": [{"n": 1}], "via": ADMIN_UI_NAMESPACE} in steps
+    assert not [s for s in steps if s.get("expect") in ("server_stats", "config", "all_sockets")
+                or s.get("ns") == ADMIN_UI_NAMESPACE]
+    names = [n if isinstance(n, str) else n["name"] for n in doc["namespaces"]]
+    assert ADMIN_UI_NAMESPACE in names        # opened with its auth (a secret of the environment)
+    env = {name: DEMO_ADMIN[i] for i, name in enumerate(recording.secrets)} if len(recording.secrets) == 2 else {}
+    results = play(recording.text, instrumented_demo.url, env)
+    assert all(r.status == StepOutcome.PASSED for r in results), [(r.label, r.message) for r in results]

@@ -34,6 +34,7 @@ _KIND_COLOR = {
     Kind.CONNECT_ERROR: palette.KIND_ERROR, Kind.ERROR: palette.KIND_ERROR, Kind.DROPPED: palette.KIND_ERROR,
     Kind.DISCONNECT: palette.KIND_DISCONNECT, Kind.GAP: palette.KIND_GAP, Kind.RECONNECT_ATTEMPT: palette.KIND_GAP,
     Kind.RECONNECT: palette.KIND_CONNECT, Kind.CONNECT: palette.KIND_CONNECT,
+    Kind.SERVER: palette.KIND_SERVER,          # a command through the server's admin namespace
 }
 
 

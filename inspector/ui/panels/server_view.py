@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -134,6 +134,7 @@ class ServerPanel(QWidget):
 
         # the actions
         self.roomEdit = QLineEdit(objectName="serverRoomEdit", placeholderText="room")
+        self.roomEdit.setMinimumWidth(60)
         self.joinButton = QPushButton("Join", objectName="serverJoinButton")
         self.leaveButton = QPushButton("Leave", objectName="serverLeaveButton")
         self.disconnectButton = QPushButton("Disconnect", objectName="serverDisconnectButton")
@@ -142,10 +143,17 @@ class ServerPanel(QWidget):
         self.argsEdit.setPlaceholderText("arguments: JSON values (empty = none)")
         self.targetCombo = QComboBox(objectName="serverEmitTarget")
         self.targetCombo.addItems([EmitTarget.SOCKET, EmitTarget.ROOM, EmitTarget.EVERYONE])
-        self.emitButton = QPushButton("Emit from the server", objectName="serverEmitButton")
+        self.emitButton = QPushButton("Emit", objectName="serverEmitButton")
+        # narrow enough for a dock beside the log at 1024 px: the list shows the choices whole
+        self.targetCombo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.targetCombo.setMinimumContentsLength(12)
         self.joinButton.setToolTip("Make the selected socket join the room (as the server's socket.join)")
         self.leaveButton.setToolTip("Make the selected socket leave the room")
         self.disconnectButton.setToolTip("Disconnect the selected socket (as the server's socket.disconnect)")
+        self.emitButton.setToolTip("Emit the event from the server's side, to the target chosen beside "
+                                   "(as io.to(target).emit)")
+        self.targetCombo.setToolTip("Whom the server emits to: the socket selected in the table, the "
+                                    "room typed beside Join, or every socket of the namespace")
         self.joinButton.clicked.connect(lambda: self._room_action(AdminCommand.JOIN))
         self.leaveButton.clicked.connect(lambda: self._room_action(AdminCommand.LEAVE))
         self.disconnectButton.clicked.connect(self._disconnect)
@@ -153,40 +161,49 @@ class ServerPanel(QWidget):
         self.actionNote = QLabel(objectName="serverActionNote")
         self.actionNote.setWordWrap(True)
 
+        # three short rows, so a dock beside the log (a laptop's 1024 px) holds them whole
         rooms_row = QHBoxLayout()
-        for w in (self.roomEdit, self.joinButton, self.leaveButton, self.disconnectButton):
+        rooms_row.addWidget(self.roomEdit, 1)
+        for w in (self.joinButton, self.leaveButton):
             rooms_row.addWidget(w)
         emit_row = QHBoxLayout()
-        for w in (self.eventEdit, self.argsEdit, QLabel("to"), self.targetCombo, self.emitButton):
-            emit_row.addWidget(w)
+        emit_row.addWidget(self.eventEdit, 1)
+        emit_row.addWidget(self.argsEdit, 2)
+        target_row = QHBoxLayout()
+        target_row.addWidget(QLabel("to"))
+        target_row.addWidget(self.targetCombo, 1)
+        target_row.addWidget(self.emitButton)
         actions = QGroupBox("Act as the server")
         actions_layout = QVBoxLayout(actions)
-        actions_layout.addLayout(rooms_row)
-        actions_layout.addLayout(emit_row)
-        actions_layout.addWidget(self.actionNote)
+        note_row = QHBoxLayout()
+        note_row.addWidget(self.actionNote, 1)
+        note_row.addWidget(self.disconnectButton)
+        for row in (rooms_row, emit_row, target_row, note_row):
+            actions_layout.addLayout(row)
 
-        stats = QGroupBox("Server stats")
+        # the sections as tabs: beside the log on a laptop's 1024 px each still has the
+        # panel's whole height (the socket table's Rooms column says who is where meanwhile)
+        stats = QWidget()
         stats_layout = QVBoxLayout(stats)
-        stats_layout.addWidget(self.plot)
-        stats_layout.addWidget(self.nodeTable)
-        sockets = QGroupBox("Sockets on the server")
-        QVBoxLayout(sockets).addWidget(self.socketTable)
-        rooms = QGroupBox("Rooms")
-        QVBoxLayout(rooms).addWidget(self.roomTree)
-        events = QGroupBox("Events the server received and sent")
+        stats_layout.addWidget(self.plot, 1)
+        stats_layout.addWidget(self.nodeTable, 1)
+        events = QWidget()
         events_layout = QVBoxLayout(events)
         events_layout.addWidget(self.eventNote)
-        events_layout.addWidget(self.eventTable)
-        middle = QSplitter(Qt.Orientation.Horizontal)
-        middle.addWidget(sockets)
-        middle.addWidget(rooms)
-        middle.setStretchFactor(0, 3)
-        split = QSplitter(Qt.Orientation.Vertical)
-        for w in (stats, middle, events):
-            split.addWidget(w)
+        events_layout.addWidget(self.eventTable, 1)
+        for w in (stats, events):
+            w.layout().setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget(objectName="serverTabs")
+        self.tabs.addTab(self.socketTable, "Sockets")
+        self.tabs.addTab(self.roomTree, "Rooms")
+        self.tabs.addTab(events, "Events")
+        self.tabs.addTab(stats, "Stats")
+        self.tabs.setDocumentMode(True)
+        self.roomTree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.statusLabel)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(actions)
 
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
@@ -214,6 +231,9 @@ class ServerPanel(QWidget):
         self._draw_events()
         self._draw_actions()
         self.plot.update()
+        for i, (name, n) in enumerate((("Sockets", len(v.sockets)), ("Rooms", len(v.rooms())),
+                                       ("Events", len(v.events)), ("Stats", len(v.nodes())))):
+            self.tabs.setTabText(i, f"{name} ({n})")
 
     def _draw_nodes(self) -> None:
         latest = self.view.latest()
