@@ -25,7 +25,8 @@ from typing import Any, Awaitable, Callable
 
 import aiohttp
 
-LIMIT = 64 * 2**20      # bytes a read-ahead may hold (a 300,000-event burst is ~25 MiB of it)
+LIMIT = 64 * 2**20      # bytes a read-ahead may hold: the benchmark's 300,000-event burst, whose PING
+                        # comes behind all of it, is ~48 MiB by this count (frames of ~40 bytes)
 FRAME_COST = 128        # a frame's Python objects (its message tuple, its data's header, a slot),
                         # the same estimate aiohttp uses for its own queue (MSG_SIZE_OVERHEAD)
 SLICE_S = 0.002         # the longest the read loop handles frames before it lets the socket be read
