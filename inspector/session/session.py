@@ -717,9 +717,11 @@ class Session:
         self._log(SYS, Kind.ERROR, args=[data if isinstance(data, (str, bytes)) else preview([data], 2000)],
                   detail={"message": message})
 
-    def _raw_packet(self, direction: str, data: Any, transport: str) -> None:
+    def _raw_packet(self, direction: str, data: Any, transport: str, note: str | None = None) -> None:
         size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
         info = self._describe(data, transport)
+        if note is not None:        # e.g. a PING answered on arrival (wire/read_ahead.py)
+            info["note"] = note
         direction = Direction(direction)        # "in" / "out" from the wire
         if direction == OUT and not self.options.log_secrets:
             data = self._mask(data, info)

@@ -7,6 +7,10 @@ asyncio client, and why:
 - Messages are dispatched synchronously from the read loop, in wire order
   (python-engineio starts a task per message), and without its attempt to
   parse every message as JSON.
+- The websocket is read ahead of the read loop (wire/read_ahead.py): the server's
+  PING is answered as soon as it comes off the socket, ahead of the frames still
+  waiting to be handled (socket.io-client answers in order; the raw packet rows
+  of that PING and PONG say so); everything else is handled in wire order.
 - Why a connection ended is recorded: transport close, ping timeout,
   transport error, server disconnect.
 - The write loop decides compression per frame (aiohttp compresses every
@@ -36,6 +40,7 @@ from engineio import payload as eio_payload
 from inspector.wire import eio3, refusals
 from inspector.wire.eio_packets import BadPacket, decode_packet
 from inspector.wire.options import Protocol
+from inspector.wire.read_ahead import SLICE_S, Answered, ReadAhead
 from inspector.wire.reasons import DisconnectReason
 from inspector.wire.refusals import BODY_LIMIT, Refusal
 from inspector.wire.watchdog import Watchdog
@@ -50,7 +55,7 @@ TRANSPORT_ERROR = DisconnectReason.TRANSPORT_ERROR
 PING_TIMEOUT = DisconnectReason.PING_TIMEOUT
 REFUSAL_READ_S = 2.0     # how long a refused handshake's body is waited for
 
-RawTap = Callable[[str, Any, str], None]      # ("in"|"out", text or bytes, transport)
+RawTap = Callable[..., None]      # ("in"|"out", text or bytes, transport[, note])
 
 # protocol "auto" on websocket only: an OPEN packet without maxPayload comes from engine.io
 # 3.x (socket.io 2.x) or 4.x/5.x (socket.io 3.x to 4.4); a 2.x server then connects "/"
@@ -167,6 +172,7 @@ class InspectorEngine(engineio.AsyncClient):
         self.early_frames: list[Any] = []     # read while recognising the server, not yet handled
         self.ping_task: asyncio.Task | None = None
         self.watchdog: Watchdog | None = None     # the websocket's heartbeat (Engine.IO 4)
+        self.read_ahead: ReadAhead | None = None   # the websocket's frames read, not yet handled
         self.last_pong = 0.0
         self.pong_event = asyncio.Event()
 
@@ -200,27 +206,48 @@ class InspectorEngine(engineio.AsyncClient):
                 self.watchdog.cancel()
 
     async def _read_websocket_frames(self, ws_types, cause) -> None:
+        ws = self.ws
+        ahead = self.read_ahead = ReadAhead(
+            aiohttp.ClientWebSocketResponse.receive.__get__(ws), ws._reader._buffer,
+            self._is_heartbeat, self._heartbeat_on_arrival, self._frames_read)
+        clock = time.monotonic
         while self.state == "connected" and self.write_loop_task:
             try:
-                msg = await self.ws.receive()
+                if not ahead.frames:
+                    await ahead.wait()
+                    slice_end = clock() + SLICE_S
+                    handled = 0
             except (aiohttp.ClientError, OSError, RuntimeError) as exc:
                 # aiohttp turns most failures into a CLOSED or ERROR message; what it raises
                 # is an answer to a ping that cannot be written (ClientError, OSError) or
                 # RuntimeError ("Concurrent call to receive()")
                 cause = (TRANSPORT_ERROR, str(exc) or type(exc).__name__)
                 break
+            msg = ahead.pop()
+            note = None
+            if type(msg) is Answered:
+                msg, note = msg.msg, msg.note
             mtype = msg.type
             if mtype is ws_types.TEXT or mtype is ws_types.BINARY:
                 data = msg.data
+                if self.on_raw is not None:
+                    self.tap("in", data, "websocket", note)
             else:
                 if mtype in (ws_types.CLOSE, ws_types.CLOSING, ws_types.CLOSED):
                     cause = (TRANSPORT_CLOSE, f"websocket closed (code {self.ws.close_code})")
                 else:
                     cause = (TRANSPORT_ERROR, str(msg.data or mtype.name))
                 break
+            handled += 1
+            if not handled & 15 and clock() > slice_end and ahead.frames:
+                # a long queue: let the loop read the socket (and write a PONG) meanwhile
+                await asyncio.sleep(0)
+                await ahead.fill()
+                slice_end = clock() + SLICE_S
+            if note is not None:
+                continue                # a heartbeat acted on when it was read
             if type(data) is str and data[:1] == "4":
                 # the hot path: a message, without python-engineio's JSON attempt
-                self.last_rx = time.monotonic()
                 try:
                     self.on_message(data[1:])
                 except Exception as exc:   # the boundary: a bug above must not end the read loop
@@ -231,6 +258,30 @@ class InspectorEngine(engineio.AsyncClient):
                 cause = (TRANSPORT_ERROR, error)
                 break
         await self._end_read_loop(cause)
+
+    def _frames_read(self) -> None:
+        self.last_rx = time.monotonic()     # the server is alive: frames came off the socket
+
+    def _is_heartbeat(self, msg) -> bool:
+        """The server's PING (Engine.IO 4) or its PONG to ours (Engine.IO 3: the client pings)."""
+        data = msg.data
+        return type(data) is str and data[:1] == ("3" if self.eio3 else "2")
+
+    def _heartbeat_on_arrival(self, msg, ahead: int) -> str | None:
+        """A heartbeat read off the socket with `ahead` frames still to handle before it: the
+        PING answered now (the PONG queued at once), our PING's PONG counted now; None when
+        nothing is ahead (handled in order, as socket.io-client does)."""
+        if not ahead:
+            return None
+        words = f"{ahead:,} packet{'s' if ahead != 1 else ''} still queued ahead of it"
+        if self.eio3:
+            self.last_pong = time.monotonic()
+            self.pong_event.set()
+            return f"counted on arrival, {words}"
+        pong = eio_packet.Packet(eio_packet.PONG, msg.data[1:] or None)
+        pong.note = f"answered on arrival, {words}"
+        self.queue.put_nowait(pong)
+        return f"answered on arrival (the PONG went out before the {words} were handled)"
 
     def _heartbeat_lost(self) -> None:
         """The watchdog: nothing from the server within pingInterval + pingTimeout.  The
@@ -358,10 +409,13 @@ class InspectorEngine(engineio.AsyncClient):
             self.close_cause = (TRANSPORT_CLOSE, "the server closed the Engine.IO session")
             await self.disconnect(abort=True, reason=self.reason.SERVER_DISCONNECT)
 
-    def tap(self, direction: str, data, transport: str) -> None:
-        """Hand one packet to raw capture (on_raw, set)."""
+    def tap(self, direction: str, data, transport: str, note: str | None = None) -> None:
+        """Hand one packet to raw capture (on_raw, set); `note` says what was done out of order."""
         try:
-            self.on_raw(direction, data, transport)
+            if note is None:
+                self.on_raw(direction, data, transport)
+            else:
+                self.on_raw(direction, data, transport, note)
         except Exception as exc:   # the boundary: a bug in raw capture must not end the connection
             self._handler_failed(exc, data)
 
@@ -721,7 +775,7 @@ class InspectorEngine(engineio.AsyncClient):
                     raw, opcode = data, aiohttp.WSMsgType.BINARY
                 compress = bool(getattr(pkt, "compress", False)) and bool(negotiated)
                 if self.on_raw is not None:
-                    self.tap("out", data, "websocket")
+                    self.tap("out", data, "websocket", getattr(pkt, "note", None))
                 before = counter.written
                 if compress or not negotiated:
                     await writer.send_frame(raw, opcode)

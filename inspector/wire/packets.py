@@ -75,6 +75,8 @@ def summary(info: dict) -> str:
             words.append(f"+{info['attachments']} attachment(s)")
     if info.get("parser") == "msgpack":       # a msgpack frame (wire/parsers.py read it)
         words.append("(msgpack)" if "sio" in info else "(msgpack, undecodable)")
+    if info.get("note"):                      # e.g. a PING answered on arrival (wire/read_ahead.py)
+        words.append(f"({info['note']})")
     return " ".join(words)
 
 

@@ -3,8 +3,9 @@
 python-engineio (and the inspector until this module) read every websocket frame
 with `ws.receive(timeout=pingInterval + pingTimeout)`: aiohttp then builds an
 asyncio timeout around each read, which measured ~30% of the network thread in a
-burst.  The deadline only moves forward, so one timer is enough: each packet
-stores when it came (the engine's `last_rx`, a float it keeps anyway), and the
+burst.  The deadline only moves forward, so one timer is enough: each batch of
+frames read off the socket stores when it came (the engine's `last_rx`, a float
+it keeps anyway; wire/read_ahead.py reads the frames), and the
 timer, when it fires, looks at that time and sets itself again for the rest of
 the interval.  A burst of 100,000 packets costs a handful of timer callbacks.
 

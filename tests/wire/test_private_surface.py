@@ -50,6 +50,11 @@ RELIED_ON: dict[str, dict[str, str]] = {
     "aiohttp:ClientWebSocketResponse": {
         "_response": "read: its connection's transport is aborted to simulate a network drop",
         "_writer": "read: the frame writer, to write frames with or without deflate and count bytes",
+        "_reader": "read: its queue of parsed frames, which the read-ahead empties (wire/read_ahead.py)",
+    },
+    "aiohttp._websocket.reader:WebSocketDataQueue": {
+        "_buffer": "read: whether a parsed frame is ready (a deque of (message, size)), so receive() "
+                   "will not wait; the read-ahead takes frames only then (wire/read_ahead.py)",
     },
     "aiohttp.http_websocket:WebSocketWriter": {
         "transport": "wrapped: counts the bytes written to the socket",
