@@ -65,6 +65,7 @@ class CaptureClient:
         self._ids = 0
         self._calls: dict[int, asyncio.Future] = {}
         self._answers: dict[int, asyncio.Future] = {}
+        self._early_answers: dict[int, dict] = {}     # token -> an answer that came before its future
         self._read_task: asyncio.Task | None = None
         self._frames: FrameReader | None = None       # the reading thread (reader.py)
         self._welcomed: asyncio.Future | None = None
@@ -174,7 +175,10 @@ class CaptureClient:
         future = asyncio.get_running_loop().create_future()
         # an answer nobody awaits is not an error to report (the log shows what became of it)
         future.add_done_callback(lambda f: f.cancelled() or f.exception())
-        if self.lost is not None:
+        early = self._early_answers.pop(token, None)
+        if early is not None:
+            _settle(future, early, _ack_answer)
+        elif self.lost is not None:
             future.set_exception(P.CaptureLost(self.lost))
         else:
             self._answers[token] = future
@@ -253,26 +257,13 @@ class CaptureClient:
                 self.on_clients(self.clients)
         elif "answer" in message:
             future = self._answers.pop(message["answer"], None)
-            if future is not None and not future.done():
-                if "error" in message:
-                    error = P.error_from_wire(message["error"])
-                    if isinstance(error, asyncio.CancelledError):
-                        future.cancel()
-                    else:
-                        future.set_exception(error)
-                else:
-                    future.set_result(AckAnswer(**message["ok"]))
+            if future is None and len(self._early_answers) < 10_000:
+                # the answer came in the same run of messages as its call's reply: the caller
+                # asks for its future only once it resumes, after this run
+                self._early_answers[message["answer"]] = message
+            _settle(future, message, _ack_answer)
         elif "id" in message and message["id"] is not None:
-            future = self._calls.get(message["id"])
-            if future is not None and not future.done():
-                if "error" in message:
-                    error = P.error_from_wire(message["error"])
-                    if isinstance(error, asyncio.CancelledError):
-                        future.cancel()
-                    else:
-                        future.set_exception(error)
-                else:
-                    future.set_result(message.get("ok"))
+            _settle(self._calls.get(message["id"]), message, lambda ok: ok)
         elif "log" in message:
             record = message["log"]
             logging.getLogger("inspector.capture.process").log(
@@ -458,3 +449,21 @@ class RemoteSession:
 
     async def server_emit(self, ns: str, event: str, args: list, to: str | None = None) -> dict:
         return await self.client.call("server_emit", ns, event, list(args), to)
+
+
+def _settle(future: "asyncio.Future | None", message: dict, result: Callable[[Any], Any]) -> None:
+    """An answer or a call's reply: its result, its error as itself, or its cancellation."""
+    if future is None or future.done():
+        return
+    if "error" in message:
+        error = P.error_from_wire(message["error"])
+        if isinstance(error, asyncio.CancelledError):
+            future.cancel()
+        else:
+            future.set_exception(error)
+    else:
+        future.set_result(result(message.get("ok")))
+
+
+def _ack_answer(ok: dict) -> AckAnswer:
+    return AckAnswer(**ok)

@@ -22,7 +22,7 @@ from typing import Any
 import redis.asyncio as aioredis
 import socketio
 
-from inspector.demo.server import DemoServer
+from inspector.demo.server import DemoServer, until_interrupted
 
 CHANNEL = "socketio-inspector-demo"
 NODES = ("A", "B")
@@ -144,7 +144,6 @@ class DemoCluster:
 
 async def serve_cluster(args) -> None:
     """`python -m inspector.demo.server --cluster`: prints `READY <node A url> <node B url>`."""
-    import signal
     redis_server = None
     if not args.redis:
         redis_server = RedisServer()
@@ -156,14 +155,7 @@ async def serve_cluster(args) -> None:
     try:
         urls = await cluster.start()
         print(f"READY {' '.join(urls)}", flush=True)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
-                loop.add_signal_handler(sig, stop.set)
-            except NotImplementedError:  # pragma: no cover (Windows)
-                pass
-        await stop.wait()
+        await until_interrupted()
     finally:
         await cluster.stop()
         if redis_server is not None:

@@ -309,6 +309,12 @@ async def _serve(args) -> None:
     if args.admin_ui:
         print(admin_ui_module.banner(url), flush=True)
     print(f"READY {url}", flush=True)
+    await until_interrupted()
+    await server.stop()
+
+
+async def until_interrupted() -> None:
+    """Until SIGINT or SIGTERM (the demo run alone, or a cluster's nodes)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -317,7 +323,6 @@ async def _serve(args) -> None:
         except NotImplementedError:  # pragma: no cover (Windows)
             pass
     await stop.wait()
-    await server.stop()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -219,3 +219,20 @@ def test_large_arguments_cross_as_raw_frames_after_their_batch_and_arrive_whole(
         assert await client.call("ping") == "pong"          # the stream is still in step
         await client.close()
     run(scenario(), timeout=120)
+
+
+def test_an_ack_answer_in_the_same_run_of_messages_as_its_calls_reply_is_not_lost():
+    """The reading thread hands the loop whole runs of messages: a join's reply and the
+    server's ack to it can come in one run, before the caller resumes and asks for the
+    answer's future (seen as a join whose answer never came, one run in three)."""
+    async def scenario():
+        client = CaptureClient(None, None)
+        call = asyncio.get_running_loop().create_future()
+        client._calls[7] = call
+        client._delivered({"id": 7, "ok": {"outcome": "sent", "ack_id": 1, "answer": 3}})
+        client._delivered({"answer": 3, "ok": {"args": ["ok"], "rtt_ms": 1.5, "late": False}})
+        reply = await call
+        answer = await asyncio.wait_for(client.answer_future(reply["answer"]), 1)
+        return answer
+
+    assert run(scenario()) == AckAnswer(["ok"], 1.5, False)
