@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
@@ -36,8 +37,19 @@ def run_builtin(window: "MainWindow", name: str = CHEATSHEET_TOUR) -> bool:
     if url:
         panel.urlEdit.setText(url)
     window.clientsUi.dock.show()       # who received every line
+
+    def ended(_passed: bool) -> None:
+        panel.finished.disconnect(ended)
+        fit_deliveries(window)
+    panel.finished.connect(ended)
     panel.run_to_end()
     return True
+
+
+def fit_deliveries(window: "MainWindow") -> None:
+    """The Deliveries dock a third of the window high: a few lines of the matrix in view."""
+    dock = window.clientsUi.dock
+    window.resizeDocks([dock], [max(200, window.height() // 3)], Qt.Orientation.Vertical)
 
 
 def install(window: "MainWindow") -> QAction:

@@ -3,6 +3,8 @@ the client list, their rows carry the Client column, and the Deliveries dock say
 received each line."""
 from __future__ import annotations
 
+from PySide6.QtGui import QAction
+
 from inspector.log.entry import IN, Kind
 from inspector.ui.log.columns import ColumnKey, position
 from inspector.ui.log.delivery_view import NOT_RECEIVED
@@ -10,7 +12,7 @@ from inspector.ui.scenario.model import StepOutcome
 
 
 def _tour(ui) -> None:
-    ui.window.findChild(type(ui.window.scenarioDock.toggleViewAction()), "cheatsheetTourAction").trigger()
+    ui.window.findChild(QAction, "cheatsheetTourAction").trigger()        # Scenario > Cheatsheet tour
     ui._wait_scenario_idle(60.0, until_end=True)
 
 
