@@ -22,6 +22,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--demo", action="store_true",
                         help="start the bundled demo server on a free loopback port and connect to it")
+    parser.add_argument("--demo-cluster", action="store_true",
+                        help="start the demo server as two nodes sharing a Redis adapter (needs "
+                             "redis-server, started on a free loopback port) and connect to node A; "
+                             "a client given node B's URL is on the other node")
     parser.add_argument("--url", help="the server URL to put in the connection panel")
     parser.add_argument("--connect", action="store_true", help="connect to --url at start")
     parser.add_argument("--session-file", metavar="PATH",
@@ -119,6 +123,16 @@ def run_gui(args: argparse.Namespace) -> int:
         print(f"socketio-inspector: the demo server listens on {url} (it stops with the window)",
               flush=True)
         print(f"socketio-inspector: {banner(url)}", flush=True)
+    cluster = None
+    if args.demo_cluster:
+        from inspector.demo.cluster import RedisError
+        try:
+            cluster = start_demo_cluster()
+        except RedisError as exc:
+            print(f"socketio-inspector: {exc}", file=sys.stderr)
+            return 2
+        network = cluster.network
+        url = cluster.urls[0]
     bridge = SessionBridge(start_capture())    # capture runs in a process of its own
     window = MainWindow(bridge, session_file=args.session_file)
     from inspector.ui import profile_window
@@ -139,7 +153,7 @@ def run_gui(args: argparse.Namespace) -> int:
     if args.demo:
         profile_window.demo_started(window, url)
         demo_server_view(window)          # the demo's Admin UI namespace and its credentials
-    if args.demo or (url and args.connect):
+    if args.demo or args.demo_cluster or (url and args.connect):
         window.connection._connect_clicked()
     window.show()
     if args.screenshot:
@@ -158,7 +172,44 @@ def run_gui(args: argparse.Namespace) -> int:
             if error is not None:
                 log.warning("stopping the demo server failed; quitting anyway", exc_info=error)
             network.stop()
+        if cluster is not None:
+            cluster.stop()
     return 0
+
+
+class RunningCluster:
+    """--demo-cluster: redis-server, the two demo nodes on it and the thread their loop runs on."""
+
+    def __init__(self, redis, nodes, network):
+        self.redis, self.nodes, self.network = redis, nodes, network
+        self.urls = nodes.urls
+
+    def stop(self) -> None:
+        error = self.network.settle(self.nodes.stop(), 5.0)
+        if error is not None:
+            log.warning("stopping the demo cluster failed; quitting anyway", exc_info=error)
+        self.network.stop()
+        self.redis.stop()
+
+
+def start_demo_cluster() -> RunningCluster:
+    from inspector.demo.cluster import DemoCluster, RedisServer
+    from inspector.ui.bridge import NetworkThread
+    redis = RedisServer()
+    redis.start()
+    network = NetworkThread().start()
+    try:
+        nodes = DemoCluster(redis.url, tick_interval=2.0)
+        urls = network.submit(nodes.start()).result(15)
+    except BaseException:
+        network.stop()
+        redis.stop()
+        raise
+    # the cluster tour (resources/scenarios/cheatsheet-cluster.yaml) puts carol on node B
+    os.environ.setdefault("DEMO_NODE_B", urls[1])
+    print(f"socketio-inspector: the demo cluster's node A listens on {urls[0]}, node B on {urls[1]}, "
+          f"sharing {redis.url} (they stop with the window)", flush=True)
+    return RunningCluster(redis, nodes, network)
 
 
 def main(argv: list[str] | None = None) -> int:

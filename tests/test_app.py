@@ -66,3 +66,31 @@ def test_demo_says_its_servers_url_in_the_terminal(tmp_path):
     assert shot.exists()
     # and its Admin UI namespace, with the credentials (issue 13)
     assert f"namespace /admin-ui on {found.group(1)}, username 'admin', password 'demo-admin'" in done.stdout
+
+
+def test_demo_cluster_starts_two_nodes_on_redis_and_stops_them_with_the_window(tmp_path):
+    """`--demo-cluster` (issue 12): redis-server and two demo nodes, node A connected; all of
+    them gone once the window has closed."""
+    import os
+    import re
+    import shutil
+    import socket
+    import subprocess
+
+    import pytest
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server (tests/install_system_packages.sh installs it)")
+    shot = tmp_path / "window.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_STATE_HOME": str(tmp_path / "state"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-m", "inspector", "--demo-cluster", "--screenshot", str(shot)],
+                          env=env, capture_output=True, text=True, timeout=90)
+    assert done.returncode == 0, done.stderr
+    found = re.search(r"node A listens on http://127\.0\.0\.1:(\d+), node B on http://127\.0\.0\.1:(\d+), "
+                      r"sharing redis://127\.0\.0\.1:(\d+)/0", done.stdout)
+    assert found, done.stdout
+    assert shot.exists()
+    for port in found.groups():          # the nodes and redis-server stopped with the window
+        with socket.socket() as s, pytest.raises(ConnectionRefusedError):
+            s.connect(("127.0.0.1", int(port)))

@@ -164,18 +164,48 @@ COMMANDS: dict[str, Any] = {
 
 
 # -- a scenario's other clients (scenario_commands.py): made here, so the window sees them --
-RUN_KEY = "run"        # the key a run's own clients' batches carry (their entries name them)
+RUN_KEY = "run"        # the key the batches of a run's client that is off the list carry
 
 
 def run_session(c: "Capture") -> Session:
-    """A Session for one of a scenario's other clients: its entries go to the window and
-    the session file like every client's; it is not in the client list (the run owns it)."""
+    """A Session for one of a scenario's other clients, on the workspace's seq; `adopt`
+    puts it in the client list once the runner has named it."""
     session = Session()
     session.share_seq(c.seq_counter)
-    session.subscribe(lambda e: c._entry(e, RUN_KEY))
-    if c.writer is not None:
-        c._writer_unsubs.setdefault(f"{RUN_KEY}:{id(session)}", c.writer.attach(session))
     return session
+
+
+def _key_named(c: "Capture", name: str) -> str | None:
+    return next((k for k, n in c.keys.items() if n == name), None)
+
+
+def adopt(c: "Capture", runner) -> None:
+    """A run's other clients join the client list under their scenario names (the window
+    shows their rows with the Client column and their deliveries).  A client the workspace
+    has by that name already (one a run made before, or one the user added) runs the
+    scenario's steps itself; they stay in the list after the run, disconnected."""
+    for name, session in list(runner.sessions.items()):
+        if session is c.session:
+            continue
+        key = _key_named(c, name)
+        if key is not None and key != DEFAULT:
+            runner.sessions[name] = c.clients[key]
+            continue
+        if key == DEFAULT:      # the window's first client has that name: off the list, as before
+            session.subscribe(lambda e: c._entry(e, RUN_KEY))
+            if c.writer is not None:
+                c._writer_unsubs.setdefault(f"{RUN_KEY}:{id(session)}", c.writer.attach(session))
+            continue
+        c.workspace.add(name, session=session)
+        key = name
+        while key in c.clients:         # a key once used by a client renamed since
+            key += "_"
+        c.keys[key] = name
+        c.clients[key] = session
+        _subscribe(c, key, session)
+    for session in runner.sessions.values():
+        session.share_seq(c.seq_counter)
+    c._send_clients()
 
 
 def after_run(c: "Capture", runner) -> None:

@@ -77,8 +77,7 @@ async def _runner_start(c, path: str, url: str | None = None, env: dict | None =
     c._runner_ids = getattr(c, "_runner_ids", 0) + 1
     runner = ScenarioRunner(sc, c.session, url=url, env=env,
                             session_factory=lambda: workspace_clients.run_session(c))
-    for session in runner.sessions.values():     # one seq with the workspace's clients
-        session.share_seq(c.seq_counter)
+    workspace_clients.adopt(c, runner)           # in the client list, on the workspace's seq
     c.runners[c._runner_ids] = runner
     return c._runner_ids
 

@@ -135,7 +135,7 @@ class ScenarioRunner:
     def connect_label(self) -> str:
         names = ", ".join(ns for ns, _ in self.scenario.namespaces)
         if self.scenario.clients:
-            return f"connect {len(self.sessions)} clients to {self.url or '(no URL)'} ({names})"
+            return f"connect {len(self.scenario.client_names())} clients to {self.url or '(no URL)'} ({names})"
         return f"connect {self.url or '(no URL)'} ({names})"
 
     @property

@@ -60,6 +60,7 @@ from inspector.ui.panels.emit_history import EmitForm
 from inspector.ui.panels.namespaces import NamespacePanel
 from inspector.ui.panels.sequence import SequencePanel
 from inspector.ui.panels.server_acks import ServerAckPanel
+from inspector.ui.scenario import builtin as builtin_scenarios
 from inspector.ui.scenario.panel import ScenarioDock, ScenarioPanel
 from inspector.ui.shortcuts import ShortcutsDialog
 from inspector.ui.tasks import Tasks
@@ -193,6 +194,7 @@ class MainWindow(QMainWindow):
         self.server = server_window.install(self)       # the server view (issue 13)
         self.profileBar = profile_window.install(self)
         self.clientsUi = workspace_window.install(self)     # the workspace's clients, the deliveries
+        builtin_scenarios.install(self)                      # Scenario > Cheatsheet tour
         self.server.attach_delivery_view(self.clientsUi.deliveries)   # the server's room members beside
 
     # -- wiring ------------------------------------------------------------------

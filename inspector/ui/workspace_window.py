@@ -52,7 +52,15 @@ class ClientsUi:
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.scroll.setMinimumHeight(1)           # its own hint would add to the window's minimum
         self.column.addWidget(self.scroll)
-        self.column.addWidget(side)
+        # the side tabs scroll too: with the Deliveries dock below, a 700 px window keeps its
+        # height (the Namespaces page alone would hold the central area at 630 px and more)
+        self.sideScroll = QScrollArea(objectName="sideScroll", widgetResizable=True)
+        self.sideScroll.setWidget(side)
+        self.sideScroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sideScroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.sideScroll.setMinimumWidth(side.minimumSizeHint().width())
+        self._side_min = side.minimumSizeHint().height()
+        self.column.addWidget(self.sideScroll)
         self.column.setStretchFactor(1, 1)
         self.column.setCollapsible(1, False)
         self.column.setCollapsible(0, True)      # the side tabs keep the height they had
@@ -163,7 +171,17 @@ class ClientsUi:
         combo.setVisible(several)
         if several and not self.dock.isVisible():
             self.dock.show()
+        self._fit_list()
         self._dirty = True
+
+    def _fit_list(self) -> None:
+        """The client list as tall as its rows need (up to half the column): the selected
+        client's namespaces and rooms keep the rest."""
+        total = sum(self.column.sizes())
+        if total <= 0:
+            return
+        want = min(self.panel.sizeHint().height(), total // 2)
+        self.column.setSizes([want, total - want])
 
     def _show_rows(self) -> None:
         out = []
@@ -215,6 +233,8 @@ class ClientsUi:
     # -- the log ------------------------------------------------------------------------------
     def _show_column(self, shown: bool) -> None:
         self.w.logView.table.setColumnHidden(position(ColumnKey.CLIENT), not shown)
+        # one client: the side tabs whole, as before; several: they scroll (the dock is below)
+        self.sideScroll.setMinimumHeight(1 if shown else self._side_min)
 
     def _on_entries(self, chunk: Chunk) -> None:
         keep = [e for e in chunk.entries or ()

@@ -36,6 +36,9 @@ NOT_LISTED = "not in the server's"                # received, but the server did
 MembersAt = Callable[[str, str, float], "list[str] | None"]     # ServerView.members_at
 
 
+ARGS_WIDTH = 340          # px at most for a column (the arguments): the matrix beside stays in view
+
+
 class DeliveryView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -43,9 +46,12 @@ class DeliveryView(QWidget):
         self.incompleteCheck = QCheckBox("Only those someone missed", objectName="deliveryIncompleteCheck")
         self.causeLabel = QLabel(objectName="deliveryCauseLabel")
         self.causeLabel.setWordWrap(True)
+        self.causeLabel.setVisible(False)        # shown with an emit's cause: no empty gap above the table
         self.table = QTableWidget(0, len(FIXED), objectName="deliveryTable")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # long arguments are elided: the clients' columns (who received) stay in view
+        self.table.horizontalHeader().setMaximumSectionSize(ARGS_WIDTH)
         bar = QHBoxLayout()
         bar.addWidget(self.filterEdit)
         bar.addWidget(self.incompleteCheck)
@@ -75,6 +81,7 @@ class DeliveryView(QWidget):
     def set_deliveries(self, deliveries: list[Delivery], clients: list[str]) -> None:
         self._deliveries, self._clients = list(deliveries), list(clients)
         self.causeLabel.clear()
+        self.causeLabel.setVisible(False)
         self._refresh()
 
     def show_cause(self, cause: Cause, clients: list[str]) -> None:
@@ -84,6 +91,7 @@ class DeliveryView(QWidget):
                           for c in clients)
         self.causeLabel.setText(f"After {cause.emit.client or 'the client'}'s {cause.emit.event}: "
                                 f"{len(cause.deliveries)} deliveries. Rooms then: {rooms}")
+        self.causeLabel.setVisible(True)
         self._refresh()
 
     def set_server_view(self, members_at: MembersAt | None, names: dict[str, str], rooms: list[str]) -> None:

@@ -100,6 +100,9 @@ class LogWorkspace(QSplitter):
 
     def _say_shown(self) -> None:
         shown = self.detail_shown()
+        # shut, its pages' 244 px would still count in the window's minimum height (a
+        # QSplitter counts a collapsed child's): with the Deliveries dock a 700 px window grew
+        self.bottomTabs.setMinimumHeight(0 if shown else 1)
         if self.detailButton.isChecked() != shown:
             self.detailButton.blockSignals(True)
             self.detailButton.setChecked(shown)
