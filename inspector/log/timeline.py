@@ -1,6 +1,7 @@
 """The connection timeline of a session, built from its log entries.
 
-Per namespace, a run of periods: up (connected), down (disconnected, with the
+Per namespace (per client and namespace once entries name their client), a run of
+periods: up (connected), down (disconnected, with the
 reason, the reconnect attempts, whether the server recovered the session, how
 many events were replayed and how many numbered events are known missed),
 closed (by the user) and refused.  Sequence gaps are markers on their row.
@@ -93,9 +94,15 @@ class Marker:
     count: int
 
 
+def strip_of(client: str | None, ns: str) -> str:
+    """A strip's name: its namespace, after its client's name when the entry has one."""
+    return ns if client is None else f"{client} {ns}"
+
+
 class Timeline:
     def __init__(self):
-        self.periods: dict[str, list[Period]] = {}
+        self.periods: dict[str, list[Period]] = {}       # strip (strip_of) -> its periods
+        self._client: dict[str, str | None] = {}        # strip -> its client
         self.markers: list[Marker] = []
         self.start: float | None = None
         self.end: float | None = None
@@ -125,7 +132,12 @@ class Timeline:
                 return p
         return None
 
+    def _runs_of(self, client: str | None):
+        """The strips of one client: what a connection-wide entry (reconnects) is about."""
+        return [runs for key, runs in self.periods.items() if self._client.get(key) == client]
+
     def _open(self, ns: str, state: PeriodState, e: LogEntry, **kw) -> Period:
+        self._client.setdefault(ns, e.client)
         current = self._current(ns)
         if current is not None and current.end is None:
             current.end, current.end_seq = e.t, e.seq
@@ -141,9 +153,10 @@ class Timeline:
                 self.start = e.t
             self.end = e.t
             kind = e.kind
+            strip = None if e.ns is None else strip_of(e.client, e.ns)
             if kind == Kind.EVENT:
-                if Flag.RECOVERED in e.flags and e.ns is not None:
-                    down = self._latest_down(e.ns)
+                if Flag.RECOVERED in e.flags and strip is not None:
+                    down = self._latest_down(strip)
                     if down is not None:
                         down.last_seq = e.seq
                         changed = True
@@ -153,35 +166,35 @@ class Timeline:
             changed = True
             d = e.detail or {}
             if kind == Kind.CONNECT and e.ns is not None:
-                self._open(e.ns, UP, e)
+                self._open(strip, UP, e)
             elif kind == Kind.DISCONNECT and e.ns is not None:
                 reason = d.get("reason")
-                self._open(e.ns, CLOSED if reason == DisconnectReason.CLIENT_DISCONNECT else DOWN, e, reason=reason)
+                self._open(strip, CLOSED if reason == DisconnectReason.CLIENT_DISCONNECT else DOWN, e, reason=reason)
             elif kind == Kind.DISCONNECT:
-                for runs in self.periods.values():
+                for runs in self._runs_of(e.client):
                     if runs[-1].state == DOWN and runs[-1].end is None and d.get("attempts"):
                         runs[-1].gave_up = True
             elif kind == Kind.CONNECT_ERROR and e.ns is not None:
-                current = self._current(e.ns)
+                current = self._current(strip)
                 if current is None or current.state != DOWN:
-                    self._open(e.ns, REFUSED, e, reason=d.get("message"))
+                    self._open(strip, REFUSED, e, reason=d.get("message"))
             elif kind in (Kind.RECONNECT_ATTEMPT, Kind.RECONNECT):
                 attempt = {"n": d.get("attempt"), "t": e.t,
                            "error": d.get("error") if kind == Kind.RECONNECT_ATTEMPT else None}
-                for runs in self.periods.values():
+                for runs in self._runs_of(e.client):
                     if runs[-1].state == DOWN and runs[-1].end is None:
                         runs[-1].attempts.append(attempt)
             elif kind == Kind.GAP and e.ns is not None:
                 if d.get("check") == "sequence":
                     count = int(d.get("missing_count") or 0)
-                    self.markers.append(Marker(e.ns, e.t, e.seq,
-                                               f"{e.ns} {e.event}: {count} missing after {d.get('after')}",
+                    self.markers.append(Marker(strip, e.t, e.seq,
+                                               f"{strip} {e.event}: {count} missing after {d.get('after')}",
                                                count))
-                    down = self._latest_down(e.ns)
+                    down = self._latest_down(strip)
                     if down is not None:
                         down.missed += count
                 else:
-                    down = self._latest_down(e.ns)
+                    down = self._latest_down(strip)
                     if down is not None:
                         down.recovered = d.get("recovered")
                         down.why_not_recovered = d.get("why_not_recovered")

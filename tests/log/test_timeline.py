@@ -62,3 +62,29 @@ def test_failed_attempts_refusals_and_recovery_counts():
     assert down.seq_range() == (3, 9)
     assert "recovered: the server replayed 2 events" in down.describe()
     assert "1 failed (last: cannot connect)" in down.describe()
+
+
+def test_a_strip_per_client_and_namespace_and_a_reconnect_is_its_own_clients():
+    """Several clients of a workspace: bob's drop and reconnect attempts are on bob's strip,
+    alice's strip stays up; a lone client's entries (client None) keep the bare names."""
+    def e(seq, kind, client, ns=None, **detail):
+        return LogEntry(seq, float(seq), SYS, kind, ns=ns, detail=detail or None, client=client)
+
+    tl = Timeline()
+    tl.add([e(1, Kind.CONNECT, "alice", "/"), e(2, Kind.CONNECT, "bob", "/"),
+            e(3, Kind.CONNECT, "bob", "/chat"),
+            e(4, Kind.DISCONNECT, "bob", "/", reason="transport close"),
+            e(5, Kind.DISCONNECT, "bob", "/chat", reason="transport close"),
+            e(6, Kind.RECONNECT_ATTEMPT, "bob", attempt=1, error="refused"),
+            e(7, Kind.CONNECT, "bob", "/")])
+    assert tl.namespaces() == ["alice /", "bob /", "bob /chat"]
+    assert [p.state for p in tl.periods["alice /"]] == [UP]
+    assert [p.state for p in tl.periods["bob /"]] == [UP, DOWN, UP]
+    assert tl.periods["bob /"][1].attempts == [{"n": 1, "t": 6.0, "error": "refused"}]
+    assert tl.periods["bob /chat"][-1].attempts[0]["error"] == "refused"
+    assert tl.periods["alice /"][0].attempts == []
+    assert "bob / down (transport close)" in tl.periods["bob /"][1].describe()
+
+    lone = Timeline()
+    lone.add([e(1, Kind.CONNECT, None, "/")])
+    assert lone.namespaces() == ["/"]

@@ -14,7 +14,7 @@ from inspector.ui import palette
 
 ROW_H = 18
 AXIS_H = 16
-LABEL_W = 70
+LABEL_W = 70                      # at least; wider for a client's strips ("bob /chat")
 PAD = 6
 
 COLORS = {UP: palette.TIMELINE_UP, CLOSED: palette.TIMELINE_CLOSED, REFUSED: palette.TIMELINE_REFUSED,
@@ -83,13 +83,19 @@ class TimelineView(QWidget):
         end = max(tl.end or tl.start, time.time()) if self.live else (tl.end or tl.start)
         return tl.start, max(end, tl.start + 1.0)
 
+    def _label_w(self) -> int:
+        """The strip names' column: the longest name, between LABEL_W and 220 px."""
+        names = self.timeline.namespaces()
+        widest = max((self.fontMetrics().horizontalAdvance(n) for n in names), default=0)
+        return max(LABEL_W, min(220, widest + 12))
+
     def _x(self, t: float, span: tuple[float, float]) -> float:
-        left, right = LABEL_W, self.width() - PAD
+        left, right = self._label_w(), self.width() - PAD
         t0, t1 = span
         return left + (t - t0) / (t1 - t0) * (right - left)
 
     def _t(self, x: float, span: tuple[float, float]) -> float:
-        left, right = LABEL_W, self.width() - PAD
+        left, right = self._label_w(), self.width() - PAD
         t0, t1 = span
         return t0 + (x - left) / max(1.0, right - left) * (t1 - t0)
 
@@ -100,7 +106,7 @@ class TimelineView(QWidget):
 
     def period_at(self, x: float, y: float) -> Period | None:
         ns = self._row_at(y)
-        if ns is None or x < LABEL_W:
+        if ns is None or x < self._label_w():
             return None
         span = self._span()
         t = self._t(x, span)
@@ -129,13 +135,13 @@ class TimelineView(QWidget):
         painter.setFont(small)
         if not names:
             painter.setPen(palette.TIMELINE_AXIS.qcolor())
-            painter.drawText(QRectF(LABEL_W, PAD, self.width() - LABEL_W, ROW_H),
+            painter.drawText(QRectF(self._label_w(), PAD, self.width() - self._label_w(), ROW_H),
                              Qt.AlignmentFlag.AlignVCenter,
                              "Connection timeline: connected and disconnected periods appear here")
         for i, ns in enumerate(names):
             top = PAD + i * ROW_H
             painter.setPen(self.palette().text().color())
-            painter.drawText(QRectF(4, top, LABEL_W - 8, ROW_H),
+            painter.drawText(QRectF(4, top, self._label_w() - 8, ROW_H),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, ns)
             for p in self.timeline.periods[ns]:
                 x0 = self._x(p.start, span)
@@ -164,7 +170,7 @@ class TimelineView(QWidget):
 
     def _paint_axis(self, painter: QPainter, span: tuple[float, float], top: float) -> None:
         painter.setPen(palette.TIMELINE_AXIS.qcolor())
-        painter.drawLine(QPointF(LABEL_W, top), QPointF(self.width() - PAD, top))
+        painter.drawLine(QPointF(self._label_w(), top), QPointF(self.width() - PAD, top))
         t0, t1 = span
         length = t1 - t0
         step = next((s for s in (0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600)
