@@ -227,6 +227,9 @@ class SessionViewer(QMainWindow):
 
     def _loaded(self, loaded: Loaded) -> None:
         n = self.rows_loaded = loaded.rows
+        # the last rows read may wait for the table's next publish (it shows rows at most so
+        # often while they arrive): once the file is read, the table shows every row at once
+        self.logView.filtered.publish()
         meta = loaded.meta
         # an imported file was made when it was imported: it says when its entries were recorded
         recorded = meta.get("recorded") or (None if "imported_from" in meta else meta.get("created"))
