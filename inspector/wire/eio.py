@@ -794,6 +794,8 @@ class InspectorEngine(engineio.AsyncClient):
         except (aiohttp.ClientError, ConnectionError, OSError, RuntimeError) as exc:
             # aiohttp refuses a frame before writing any of it on a closing transport
             self.unwritten = [(pkt, False) for pkt in packets[i:]]
+            for _ in packets[i:]:       # taken off the queue: done, or drained() waits for them
+                self.queue.task_done()
             # a cut (drop_transport) or a server close already said why
             self.close_cause = self.close_cause or (TRANSPORT_ERROR, f"write failed: {exc}")
             return False
