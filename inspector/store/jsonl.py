@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable
 
+from inspector.store import text_index
 from inspector.store.reader import SessionStore
 from inspector.store.rows import INSERT, StoreError, jsonl_of, open_file, row_of_json
 from inspector.wire import deep_json
@@ -90,11 +91,13 @@ def import_jsonl(src: str | Path, dest: str | Path,
                     raise ValueError(f"{src.name}, line {lineno}: {exc}") from None
                 if len(batch) >= IMPORT_BATCH:
                     conn.executemany(INSERT, batch)
+                    text_index.catch_up(conn, len(batch))    # an import is indexed as it goes
                     n += len(batch)
                     batch.clear()
                     if progress is not None and progress(done, total) is False:
                         raise _Stopped
             conn.executemany(INSERT, batch)
+            text_index.catch_up(conn, len(batch) or 1)
             n += len(batch)
         # when it was recorded (its first entry), not when it was imported ('created')
         first = conn.execute("SELECT MIN(t) FROM entries").fetchone()[0]

@@ -12,8 +12,8 @@ Python does (text with non-ASCII characters when case is ignored, since SQLite's
 lower() folds ASCII only; bytes; raw packets) come back with their text and are
 judged by LogFilter.text_matcher, as a regular expression is on every row.
 With the file's text index (store/text_index.py) a plain text is found through
-it instead of a scan.  `matching_seqs(..., sql=False)` judges every row in Python:
-the fallback, and what the tests compare the SQL paths with.
+it instead of a scan, up to the row it has reached (the rest is scanned).
+`matching_seqs(..., sql=False)` judges every row in Python: the fallback, and what the tests compare the SQL paths with.
 """
 from __future__ import annotations
 
@@ -50,9 +50,16 @@ def matching_seqs(conn: sqlite3.Connection, f: LogFilter, lo: int, hi: int, sql:
     matches = f.text_matcher()
     if (sql and index and not f.regex and text_index.usable(f.text, f.match_case)
             and text_index.has_index(conn)):
-        seqs, odd = text_index.candidates(conn, f.text, f.match_case, lo, hi)
-        seqs.extend(seq for seq, args, kind in odd if matches(whole_row_text(kind, args)))
-        return sorted(seqs)
+        upto = text_index.indexed_upto(conn)
+        top = hi if upto is None else min(hi, upto)
+        seqs: list[int] = []
+        if lo <= top:
+            seqs, odd = text_index.candidates(conn, f.text, f.match_case, lo, top)
+            seqs.extend(seq for seq, args, kind in odd if matches(whole_row_text(kind, args)))
+            seqs.sort()
+        if top < hi:            # the rows the index has not reached yet (a burst just written)
+            seqs += matching_seqs(conn, f, max(lo, top + 1), hi, report=report, index=False)
+        return seqs
     if sql and not f.regex:
         lowered = not f.match_case
         needle = f.text.lower() if lowered else f.text

@@ -11,6 +11,10 @@ A batch goes to SQLite as one JSON document that SQLite takes apart itself
 batch, and the insert runs with the GIL released.  executemany() would take
 the GIL back for every row, and every take is a wait while the network
 thread is busy (see ui/bridge.py).
+
+The text index (text_index.py) is filled when the session is quiet: QUIET_S after the
+last row written, a step of INDEX_STEP rows at a time, new rows first; in a burst
+that goes on, a step whenever MAX_LAG rows wait (the filter scans those meanwhile).
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ import operator
 import os
 import sqlite3
 import threading
+import time
 from collections import deque
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -28,10 +33,15 @@ from typing import Callable
 from inspector.log.entry import LogEntry
 from inspector.log.json_form import bytes_to_json
 from inspector.log.row_text import LARGE_ROW
+from inspector.store import text_index
 from inspector.store.rows import COLUMNS, INSERT, StoreError, open_file, row_of, storable
 
 FLUSH_S = 0.2
 SUB_BATCH = 500      # rows per json.dumps: a C call that keeps the GIL, kept to about a millisecond
+QUIET_S = 0.5        # no row written for this long: the text index catches up
+INDEX_STEP = 10_000  # rows indexed in one step (some 60 ms of SQLite): a flush waits at most that
+MAX_LAG = 500_000    # rows left unindexed in a burst that goes on, at most (the filter scans them)
+CLOSE_INDEX_S = 3.0  # closing: the index catches up for this long at most (the rest is scanned)
 INSERT_JSON = (f"INSERT OR REPLACE INTO entries ({COLUMNS}) SELECT "
                + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(10))
                + ", nullif(json_extract(value, '$[10]'), '[]'), json_extract(value, '$[11]')"
@@ -71,6 +81,8 @@ class StoreWriter:
         self._finished = False            # the thread has ended: no move will be done
         self._stop = False
         self._conn: sqlite3.Connection | None = None
+        self._last_write = 0.0            # monotonic time of the last rows committed
+        self._unindexed = 0               # rows committed past the text index (about)
         self._thread = threading.Thread(target=self._run, name="inspector-store", daemon=True)
         self._thread.start()
 
@@ -150,6 +162,7 @@ class StoreWriter:
                 try:
                     self._write_pending()
                     self._do_moves()
+                    self._index(stop)
                 except (sqlite3.Error, OSError, StoreError) as exc:
                     self.error = f"the session file {self.path} cannot be written: {exc}"
                     self._release_flushes()
@@ -192,11 +205,31 @@ class StoreWriter:
                 self._insert(batch)
                 self._conn.commit()
                 self.written += len(batch)
+                self._unindexed += len(batch)
+                self._last_write = time.monotonic()
             if self._conn is not None and any(m.__class__ is _Checkpoint for m in markers):
                 self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         finally:
             for m in markers:
                 m.set()
+
+    def _index(self, closing: bool) -> None:
+        """Let the text index catch up: while nothing waits to be written and the session has
+        been quiet for QUIET_S (closing: for CLOSE_INDEX_S at most), or a step in a long burst."""
+        conn = self._conn
+        if conn is None or self._unindexed <= 0:
+            return
+        if not closing and self._unindexed < MAX_LAG and time.monotonic() - self._last_write < QUIET_S:
+            return
+        end = time.monotonic() + CLOSE_INDEX_S
+        while True:
+            more = text_index.catch_up(conn, INDEX_STEP) if text_index.has_index(conn) else False
+            conn.commit()
+            self._unindexed = max(0, self._unindexed - INDEX_STEP) if more else 0
+            if not more or (self._queue and not closing) or (closing and time.monotonic() > end):
+                return
+            if not closing and self._unindexed < MAX_LAG and time.monotonic() - self._last_write < QUIET_S:
+                return
 
     def _create(self) -> None:
         wanted = self.path

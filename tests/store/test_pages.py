@@ -19,6 +19,7 @@ from inspector.store.pages import connect_read_only, matching_seqs
 from inspector.store.reader import Fetcher, SessionStore
 from inspector.store.rows import INSERT, open_file, row_of
 from inspector.store.writer import StoreWriter
+from tests.helpers import wait_until
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "log"))
 from test_table import random_entries  # noqa: E402
@@ -197,4 +198,76 @@ def test_a_row_written_again_is_found_by_what_it_holds_now(tmp_path):
     assert matching_seqs(conn, LogFilter(text="second"), 1, 2) == [1]
     assert matching_seqs(conn, LogFilter(text="words"), 1, 2) == [1]
     assert conn.execute("SELECT count(*) FROM entries_odd").fetchone() == (0,)
+    conn.close()
+
+
+def unindexed(path: Path) -> int:
+    conn = connect_read_only(path)
+    try:
+        return text_index.lag(conn)
+    finally:
+        conn.close()
+
+
+def test_a_burst_is_written_before_it_is_indexed_and_found_all_the_while(session, tmp_path):
+    """The writer indexes when the session is quiet (indexing halves it in a burst): rows the
+    index has not reached are found by a scan, then by the index alone once it caught up."""
+    entries, _ = session
+    path = tmp_path / "live.sqlite"
+    w = StoreWriter(path)
+    try:
+        for e in entries:
+            w.submit(e)
+        assert w.flush(30)
+        assert unindexed(path) == len(entries)          # written, and not indexed yet
+        conn = connect_read_only(path)
+        lagging = {f: matching_seqs(conn, f, 1, len(entries)) for f in INDEXED}
+        assert lagging == {f: matching_seqs(conn, f, 1, len(entries), sql=False) for f in INDEXED}
+        wait_until(lambda: unindexed(path) == 0, 20, "the index caught up once the writer was quiet")
+        for f in INDEXED:
+            seqs, odd = text_index.candidates(conn, f.text, f.match_case, 1, len(entries))
+            found = sorted(seqs + [s for s, args, kind in odd if f.text_matcher()(whole_row_text(kind, args))])
+            assert found == lagging[f]                  # through the index alone: the same rows
+        conn.close()
+    finally:
+        w.close()
+
+
+def test_closing_indexes_what_is_left_and_a_file_from_before_reads_as_indexed(tmp_path):
+    path = tmp_path / "s.sqlite"
+    w = StoreWriter(path)
+    w.submit(LogEntry(1, 1.0, IN, Kind.EVENT, "/", "e", ["first words"]))
+    assert w.flush(10)
+    assert unindexed(path) == 1
+    w.close()
+    assert unindexed(path) == 0
+    conn = connect_read_only(path)
+    assert matching_seqs(conn, LogFilter(text="words"), 1, 1) == [1]
+    conn.close()
+    # a file whose triggers indexed each row as it came has no `entries_text_upto`
+    with sqlite3.connect(path) as old:
+        old.executescript("DROP TRIGGER entries_text_insert; DROP TRIGGER entries_text_replace;"
+                          " DROP TABLE entries_text_upto;"
+                          " CREATE TRIGGER entries_text_insert AFTER INSERT ON entries BEGIN"
+                          " INSERT INTO entries_text (rowid, body) VALUES (new.seq, new.args); END;")
+    old.close()
+    conn = connect_read_only(path)
+    assert text_index.indexed_upto(conn) is None and text_index.lag(conn) == 0
+    assert matching_seqs(conn, LogFilter(text="words"), 1, 1) == [1]
+    conn.close()
+
+
+def test_a_row_written_again_before_the_index_reached_it_is_indexed_as_it_is_now(tmp_path):
+    path = tmp_path / "s.sqlite"
+    conn = open_file(path, create=True)
+    conn.executemany(INSERT, [row_of(LogEntry(1, 1.0, IN, Kind.EVENT, "/", "e", ["first words"])),
+                              row_of(LogEntry(2, 1.0, IN, Kind.EVENT, "/", "e", ["other"]))])
+    conn.executemany(INSERT, [row_of(LogEntry(1, 2.0, IN, Kind.EVENT, "/", "e", ["second words"]))])
+    assert text_index.catch_up(conn, 1) is True and text_index.catch_up(conn, 1) is False
+    conn.executemany(INSERT, [row_of(LogEntry(2, 2.0, IN, Kind.EVENT, "/", "e", ["third"]))])  # indexed: the trigger
+    conn.commit()
+    assert text_index.lag(conn) == 0
+    for text, want in (("first", []), ("second", [1]), ("other", []), ("third", [2])):
+        seqs, _odd = text_index.candidates(conn, text, False, 1, 2)
+        assert seqs == want, text
     conn.close()
