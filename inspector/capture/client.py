@@ -242,7 +242,7 @@ class CaptureClient:
             self.on_entries(entries)
         elif "state" in message:
             key = message.get("client", P.DEFAULT_CLIENT)
-            pushed = {k: message[k] for k in ("options", "ns_auth", "join_event", "leave_event")
+            pushed = {k: message[k] for k in ("options", "ns_auth", "join_event", "leave_event", "server_acks")
                       if k in message}
             self.pushed_by[key] = pushed
             state = P.state_from_wire(message["state"])
@@ -333,7 +333,8 @@ class RemoteSession:
     """The Session's methods the window calls, with their names and arguments, run in
     the capture process; and, read without a call, what the window last heard or said:
     `options` (of the last connect), `state` and `last_seq` (as delivered), `rooms`'
-    join/leave event names and `server_acks`' answers (as last set)."""
+    join/leave event names and `server_acks`' answers (as the window last set them; until
+    it does, as the capture last said: a duplicated client's are its original's)."""
 
     def __init__(self, client: CaptureClient, key: str = P.DEFAULT_CLIENT):
         from inspector.session.server_acks import ServerAckReplies
@@ -346,6 +347,7 @@ class RemoteSession:
         self.last_seq = 0
         self.rooms = SimpleNamespace(join_event="join", leave_event="leave")
         self.server_acks = ServerAckReplies()
+        self._acks_set = False          # by the window: what the capture says of them is older
         self._note_seconds: float | None = None
 
     @property
@@ -372,6 +374,11 @@ class RemoteSession:
                 self.options = ConnectionOptions(**pushed["options"])
             if pushed.get("join_event"):
                 self.rooms.join_event, self.rooms.leave_event = pushed["join_event"], pushed["leave_event"]
+            if pushed.get("server_acks") and not self._acks_set:
+                from inspector.session.server_acks import AckReply
+                acks = pushed["server_acks"]
+                self.server_acks.default = AckReply(**acks["default"])
+                self.server_acks.by_event = {e: AckReply(**r) for e, r in acks["events"].items()}
         if last_seq is not None:
             self.last_seq = max(self.last_seq, last_seq)
 
@@ -422,6 +429,7 @@ class RemoteSession:
         self.rooms.join_event, self.rooms.leave_event = join, leave
 
     async def set_ack_replies(self, default, by_event: dict) -> None:
+        self._acks_set = True
         self.server_acks.default, self.server_acks.by_event = default, dict(by_event)
         await self.client.call("set_ack_replies", _plain(default),
                                {event: _plain(reply) for event, reply in by_event.items()})

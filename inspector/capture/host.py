@@ -16,7 +16,7 @@ import hmac
 import logging
 import os
 import secrets
-from dataclasses import fields
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any, Callable
 
@@ -252,10 +252,14 @@ class Capture:
         if s is None:
             return                   # a client removed since
         # with the state, what the window reads without a call: the options the connection
-        # runs with (a replay's, say) and each namespace's auth (a profile or a recording takes it)
+        # runs with (a replay's, say), each namespace's auth (a profile or a recording takes it)
+        # and the answers to the server's acks (a duplicated client's are its original's)
+        acks = s.server_acks
         self._try_send({"state": P.state_to_wire(state), "seq": s.last_seq, "client": client,
                         "options": options_to_wire(s.options), "ns_auth": s.namespace_auth(),
-                        "join_event": s.rooms.join_event, "leave_event": s.rooms.leave_event})
+                        "join_event": s.rooms.join_event, "leave_event": s.rooms.leave_event,
+                        "server_acks": {"default": asdict(acks.default),
+                                        "events": {e: asdict(r) for e, r in acks.by_event.items()}}})
 
     def _answer_later(self, future: asyncio.Future | None) -> int | None:
         """A token for an ack's answer, sent as an `answer` message when it comes."""

@@ -222,7 +222,7 @@ class MainWindow(QMainWindow):
         self.namespaces.roomEventsChanged.connect(
             lambda join, leave: start(self.set_room_events(join, leave), "Room events not applied"))
         self.serverAcks.repliesChanged.connect(
-            lambda default, by_event: start(self.set_ack_replies(default, by_event),
+            lambda default, by_event: start(self.set_ack_replies(default, by_event, self.session),
                                             "Ack answers not applied"))
         self.sequences.rulesChanged.connect(
             lambda rules: start(self.set_sequence_rules(rules), "Sequence checks not applied"))
@@ -478,8 +478,10 @@ class MainWindow(QMainWindow):
     async def set_room_events(self, join: str, leave: str) -> None:
         await self.bridge.call(self.session.set_room_events(join, leave))
 
-    async def set_ack_replies(self, default: AckReply, by_event: dict[str, AckReply]) -> None:
-        await self.bridge.call(self.session.set_ack_replies(default, by_event))
+    async def set_ack_replies(self, default: AckReply, by_event: dict[str, AckReply], session=None) -> None:
+        """`session`: the client selected when the answers were typed (the task runs later,
+        perhaps once another client is selected); the selected one's by default."""
+        await self.bridge.call((session or self.session).set_ack_replies(default, by_event))
 
     async def set_sequence_rules(self, rules: list) -> None:
         await self.bridge.call_fn(self.session.set_sequence_rules, rules)

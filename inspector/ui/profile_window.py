@@ -3,7 +3,6 @@ the user set them) and written back to, the profile bar beside the URL, recent U
 URL field, and the offer to start the demo server instead of restoring its dead URL."""
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -15,7 +14,6 @@ from inspector.ui import settings as S
 from inspector.ui.panels.connection import url_to_remember
 from inspector.ui.panels.emit_templates import EmitTemplates
 from inspector.ui.panels.profiles import DEMO_URL, ProfileBar, attach_recent_urls, remember_url
-from inspector.wire.payload import to_jsonable
 
 if TYPE_CHECKING:
     from inspector.ui.main_window import MainWindow
@@ -144,31 +142,8 @@ def gather(window: "MainWindow", name: str) -> Profile:
 
 def apply(window: "MainWindow", profile: Profile) -> None:
     """Fill the panels from a profile (its namespaces and rooms open at the next Connect)."""
-    c, o = window.connection, profile.options
-    c.urlEdit.setText(o.url)
-    c.pathEdit.setText(o.path)
-    for combo, value in ((c.transportCombo, o.transport), (c.protocolCombo, o.protocol), (c.parserCombo, o.parser)):
-        combo.setCurrentIndex(max(0, combo.findData(value)))
-    c.authEdit.setText(json.dumps(to_jsonable(o.auth)) if o.auth is not None else "")
-    c.queryEdit.setPlainText("\n".join(f"{k}={v}" for k, v in o.query.items()))
-    c.headersEdit.setPlainText("\n".join(f"{k}: {v}" for k, v in o.headers.items()))
-    for check, on in ((c.verifyTlsCheck, o.verify_tls), (c.reconnectCheck, o.reconnection),
-                      (c.compressionCheck, o.compression), (c.bufferCheck, o.buffer_offline),
-                      (c.recoveryCheck, o.recovery), (c.rejoinCheck, o.rejoin_rooms),
-                      (c.logSecretsCheck, o.log_secrets), (c.tolerateCheck, o.tolerate_undecodable)):
-        check.setChecked(on)
-    c.connectTimeoutSpin.setValue(o.connect_timeout)
-    c.attemptsSpin.setValue(o.reconnection_attempts)
-    c.delaySpin.setValue(o.reconnection_delay)
-    c.delayMaxSpin.setValue(o.reconnection_delay_max)
-    c.ackTimeoutSpin.setValue(S.NO_TIMEOUT if o.ack_timeout is None else o.ack_timeout)
-    c.retriesSpin.setValue(o.retries)
-    acks = window.serverAcks
-    acks.autoAnswerCheck.setChecked(profile.default_ack.enabled)
-    acks.defaultReplyEdit.setText(" ".join(json.dumps(to_jsonable(a)) for a in profile.default_ack.args))
-    acks.table.setRowCount(0)
-    for event, reply in profile.server_acks.items():
-        acks.set_reply(event, " ".join(json.dumps(to_jsonable(a)) for a in reply.args), reply.delay)
+    window.connection.show_options(profile.options)
+    window.serverAcks.show_replies(profile.default_ack, profile.server_acks, announce=True)
     if getattr(window, "server", None) is not None:
         window.server.control.set(profile.server_view is not None, profile.server_view,
                                   profile.ns_auth.get(profile.server_view or "") or {"username": "", "password": ""})

@@ -18,6 +18,7 @@ from inspector.capture.protocol import DEFAULT_CLIENT
 from inspector.log import delivery
 from inspector.log.chunk import Chunk
 from inspector.log.kinds import Direction, Kind
+from inspector.ui.client_forms import ClientForms
 from inspector.ui.log.columns import ColumnKey, position
 from inspector.ui.log.delivery_view import DeliveryView
 from inspector.ui.panels.clients import ClientListPanel, ClientRow
@@ -36,6 +37,7 @@ class ClientsUi:
         self.w = window
         self.bridge = window.bridge
         self.key = DEFAULT_CLIENT                 # the selected client's
+        self.forms = ClientForms(window)          # its connection form and ack answers, drafts
         self.rows: list[dict] = []
         self.panel = ClientListPanel()
         self.panel.setObjectName("clientListPanel")
@@ -204,20 +206,26 @@ class ClientsUi:
             self._show_rows()
         if key == self.key and key != DEFAULT_CLIENT:
             self._show_panels(st)
+        if key == self.key and key in self.bridge.sessions:
+            self.forms.heard(key, self.bridge.sessions[key])
 
     # -- selecting ----------------------------------------------------------------------------
     def select(self, key: str) -> None:
-        """Show this client's namespaces, rooms and connection; the panels act on it."""
+        """Show this client's namespaces, rooms, connection options and ack answers (what
+        was typed for the one left kept as its draft); the panels act on it."""
         session = self.bridge.sessions.get(key)
         if session is None:
             return
+        other = key != self.key
+        if other:
+            self.forms.leave(self.key, self.bridge.sessions.get(self.key))
         self.key = key
         self.w.session = session
         st = self._state_of(key)
         if st is not None:
             self._show_panels(st)
-        if session.options.url:
-            self.w.connection.urlEdit.setText(session.options.url)
+        if other:
+            self.forms.show(key, session)
 
     def _show_panels(self, st: "SessionState") -> None:
         w = self.w

@@ -1,6 +1,7 @@
 """The connection panel: URL, Connect / Disconnect, status line, and the connection options."""
 from __future__ import annotations
 
+import json
 import re
 from typing import Callable
 from urllib.parse import urlsplit, urlunsplit
@@ -31,7 +32,7 @@ from inspector.ui import settings as S
 from inspector.ui.panels.busy import hold, is_busy
 from inspector.ui.panels.json_field import NO_LIMIT, JsonLineEdit, PlainTextEdit, invalid_style, monospace_font
 from inspector.wire.options import ConnectionOptions, OptionsError, Parser, Protocol, Transport
-from inspector.wire.payload import PayloadError, parse_optional_object, parse_pairs
+from inspector.wire.payload import PayloadError, parse_optional_object, parse_pairs, to_jsonable
 
 _STATE_COLORS = {ConnectionState.CONNECTED: palette.OK, ConnectionState.CONNECTING: palette.PENDING,
                  ConnectionState.RECONNECTING: palette.WARNING, ConnectionState.DISCONNECTED: palette.MUTED}
@@ -315,6 +316,48 @@ class ConnectionPanel(QWidget):
         opts.validate()
         return opts
 
+    # -- filling the form ----------------------------------------------------------
+    def show_options(self, o: ConnectionOptions) -> None:
+        """The form as these options describe it (a profile's, a client's); secrets stay
+        masked as the form shows them."""
+        self.urlEdit.setText(o.url)
+        self.pathEdit.setText(o.path)
+        for combo, value in ((self.transportCombo, o.transport), (self.protocolCombo, o.protocol),
+                             (self.parserCombo, o.parser)):
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+        self.authEdit.setText(json.dumps(to_jsonable(o.auth)) if o.auth is not None else "")
+        self.queryEdit.setPlainText("\n".join(f"{k}={v}" for k, v in o.query.items()))
+        self.headersEdit.setPlainText("\n".join(f"{k}: {v}" for k, v in o.headers.items()))
+        for check, on in ((self.verifyTlsCheck, o.verify_tls), (self.reconnectCheck, o.reconnection),
+                          (self.compressionCheck, o.compression), (self.bufferCheck, o.buffer_offline),
+                          (self.recoveryCheck, o.recovery), (self.rejoinCheck, o.rejoin_rooms),
+                          (self.logSecretsCheck, o.log_secrets), (self.tolerateCheck, o.tolerate_undecodable)):
+            check.setChecked(on)
+        self.caFileEdit.setText(o.ca_file or "")
+        self.connectTimeoutSpin.setValue(o.connect_timeout)
+        self.attemptsSpin.setValue(o.reconnection_attempts)
+        self.delaySpin.setValue(o.reconnection_delay)
+        self.delayMaxSpin.setValue(o.reconnection_delay_max)
+        self.ackTimeoutSpin.setValue(S.NO_TIMEOUT if o.ack_timeout is None else o.ack_timeout)
+        self.retriesSpin.setValue(o.retries)
+
+    def _fields(self) -> tuple[QWidget, ...]:
+        """The form's fields: what `fields()` reads and `show_fields()` puts back."""
+        return (self.urlEdit, self.pathEdit, self.transportCombo, self.protocolCombo, self.parserCombo,
+                self.authEdit, self.queryEdit, self.headersEdit, self.verifyTlsCheck, self.caFileEdit,
+                self.connectTimeoutSpin, self.reconnectCheck, self.attemptsSpin, self.delaySpin,
+                self.delayMaxSpin, self.compressionCheck, self.bufferCheck, self.recoveryCheck,
+                self.rejoinCheck, self.logSecretsCheck, self.ackTimeoutSpin, self.retriesSpin,
+                self.tolerateCheck)
+
+    def fields(self) -> tuple:
+        """The form as typed, invalid text too (a draft kept while another client is shown)."""
+        return tuple(_read(w) for w in self._fields())
+
+    def show_fields(self, values: tuple) -> None:
+        for w, value in zip(self._fields(), values, strict=True):
+            _write(w, value)
+
     def _connect_clicked(self) -> None:
         if not self.connectButton.isEnabled():
             return
@@ -405,6 +448,31 @@ def url_to_remember(url: str) -> str:
         return re.sub(r"//[^/]*@", "//", re.split(r"[?#]", url, maxsplit=1)[0])
     netloc = parts.netloc.rsplit("@", 1)[-1]
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _read(w: QWidget):
+    if isinstance(w, QLineEdit):
+        return w.text()
+    if isinstance(w, PlainTextEdit):
+        return w.toPlainText()
+    if isinstance(w, QComboBox):
+        return w.currentIndex()
+    if isinstance(w, QCheckBox):
+        return w.isChecked()
+    return w.value()            # a spin box
+
+
+def _write(w: QWidget, value) -> None:
+    if isinstance(w, QLineEdit):
+        w.setText(value)
+    elif isinstance(w, PlainTextEdit):
+        w.setPlainText(value)
+    elif isinstance(w, QComboBox):
+        w.setCurrentIndex(value)
+    elif isinstance(w, QCheckBox):
+        w.setChecked(value)
+    else:
+        w.setValue(value)
 
 
 def _seconds(value: float, low: float, high: float, name: str) -> QDoubleSpinBox:

@@ -1,6 +1,8 @@
 """How to answer the server's own ack requests: a default answer and one per event."""
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
 from inspector.session.server_acks import AckReply
 from inspector.ui import palette
 from inspector.ui.panels.json_field import JsonLineEdit, keep_room
-from inspector.wire.payload import PayloadError, parse_sendable
+from inspector.wire.payload import PayloadError, parse_sendable, to_jsonable
 
 MAX_DELAY = 86_400          # seconds: a day
 
@@ -29,6 +31,7 @@ class ServerAckPanel(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__("Answers to the server's acks", parent)
+        self._filling = False           # show_contents() at work: its steps say nothing
         self.autoAnswerCheck = QCheckBox("Answer automatically", objectName="autoAnswerCheck")
         self.autoAnswerCheck.setChecked(True)
         self.defaultReplyEdit = JsonLineEdit(parse_sendable, objectName="defaultReplyEdit")
@@ -98,6 +101,38 @@ class ServerAckPanel(QGroupBox):
         self.table.blockSignals(False)
         self._changed()
 
+    def show_replies(self, default: AckReply, by_event: dict[str, AckReply], *, announce: bool) -> None:
+        """The panel as these answers describe them (a profile's, a client's).  Nothing is
+        said while it is filled (a half-filled panel is no one's answers); `announce`: say
+        the whole once, for the session to take."""
+        self.show_contents((default.enabled, _args_text(default.args),
+                            [(e, _args_text(r.args), f"{r.delay:g}") for e, r in by_event.items()]),
+                           announce=announce)
+
+    def contents(self) -> tuple[bool, str, list[tuple[str, str, str]]]:
+        """The panel as typed, invalid text too (a draft kept while another client is shown)."""
+        rows = [tuple(self.table.item(r, c).text() if self.table.item(r, c) else "" for c in range(3))
+                for r in range(self.table.rowCount())]
+        return self.autoAnswerCheck.isChecked(), self.defaultReplyEdit.text(), rows
+
+    def show_contents(self, contents: tuple[bool, str, list[tuple[str, str, str]]], *,
+                      announce: bool = False) -> None:
+        enabled, default_text, rows = contents
+        self._filling = True
+        try:
+            self.autoAnswerCheck.setChecked(enabled)
+            self.defaultReplyEdit.setText(default_text)
+            self.table.blockSignals(True)
+            self.table.setRowCount(0)
+            for row, texts in enumerate(rows):
+                self.table.insertRow(row)
+                for col, text in enumerate(texts):
+                    self.table.setItem(row, col, QTableWidgetItem(text))
+            self.table.blockSignals(False)
+        finally:
+            self._filling = False
+        self._changed(announce=announce)
+
     def replies(self) -> tuple[AckReply, dict[str, AckReply], list[str]]:
         """The default reply, the per-event replies, and the problems found (rows skipped)."""
         problems: list[str] = []
@@ -137,8 +172,16 @@ class ServerAckPanel(QGroupBox):
     def _scheme_changed(self, _scheme) -> None:
         self.replies()          # paints the invalid cells again, in the new scheme
 
-    def _changed(self, *_args) -> None:
+    def _changed(self, *_args, announce: bool = True) -> None:
+        if self._filling:
+            return
         default, by_event, problems = self.replies()
         self.note.setText("; ".join(problems))
         self.note.setVisible(bool(problems))
-        self.repliesChanged.emit(default, by_event)
+        if announce:
+            self.repliesChanged.emit(default, by_event)
+
+
+def _args_text(args: list) -> str:
+    """An answer's arguments as the panel's fields take them: JSON values, one after another."""
+    return " ".join(json.dumps(to_jsonable(a)) for a in args)

@@ -1,0 +1,103 @@
+"""The selected client's forms (issue 12): selecting a client in the client list shows its
+connection options in the connection form and its answers to the server's acks in the
+Server acks panel; what the user typed there for a client and did not use yet (no Connect;
+an answer not valid JSON, so never sent) is kept as that client's draft and shown again
+when the user comes back to it.
+
+The options shown are the client's as the window last heard them (RemoteSession.options:
+its last connect, or what the capture says it was set up with); its answers are those the
+window last set for it, or, before it did, the capture's (a duplicated client's are its
+original's).  Filling the panels says nothing to the session: a client is only told what
+the user changes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from inspector.wire.options import OptionsError
+
+if TYPE_CHECKING:
+    from inspector.capture.client import RemoteSession
+    from inspector.ui.main_window import MainWindow
+
+
+@dataclass
+class _Shown:
+    """What the panels showed of one client: compared with what they hold when the user
+    leaves it (the same: nothing typed, no draft)."""
+    form: tuple | None = None            # ConnectionPanel.fields() after show_options
+    acks: tuple | None = None            # ServerAckPanel.contents() after show_replies
+    unheard: bool = False                # shown before the window had heard the client's state
+
+
+class ClientForms:
+    def __init__(self, window: "MainWindow"):
+        self.w = window
+        self._shown: dict[str, _Shown] = {}
+        self._form_drafts: dict[str, tuple] = {}
+        self._ack_drafts: dict[str, tuple] = {}
+
+    def leave(self, key: str, session: "RemoteSession | None") -> None:
+        """The user selects another client: what it typed for this one is its draft."""
+        shown = self._shown.get(key, _Shown())
+        form = self.w.connection.fields()
+        if form == shown.form or (session is not None and self._used(session)):
+            self._form_drafts.pop(key, None)
+        else:
+            self._form_drafts[key] = form
+        acks = self.w.serverAcks.contents()
+        if acks == shown.acks:
+            self._ack_drafts.pop(key, None)
+        else:
+            self._ack_drafts[key] = acks
+
+    def _used(self, session: "RemoteSession") -> bool:
+        """The form is what the client connects with (the user clicked Connect)."""
+        try:
+            return self.w.connection.options() == session.options
+        except OptionsError:
+            return False
+
+    def show(self, key: str, session: "RemoteSession") -> None:
+        """The panels as this client's (its drafts where the user left some)."""
+        self._forget_gone()
+        shown = self._shown.setdefault(key, _Shown())
+        # a client just added: its options and answers come with its first state
+        shown.unheard = key not in self.w.bridge.client_states
+        if key in self._form_drafts:
+            self.w.connection.show_fields(self._form_drafts[key])
+        else:
+            self._show_options(shown, session)
+        if key in self._ack_drafts:
+            self.w.serverAcks.show_contents(self._ack_drafts[key])
+        else:
+            self._show_acks(shown, session)
+
+    def _show_options(self, shown: _Shown, session: "RemoteSession") -> None:
+        self.w.connection.show_options(session.options)
+        shown.form = self.w.connection.fields()
+
+    def _show_acks(self, shown: _Shown, session: "RemoteSession") -> None:
+        acks = session.server_acks
+        self.w.serverAcks.show_replies(acks.default, acks.by_event, announce=False)
+        shown.acks = self.w.serverAcks.contents()
+
+    def heard(self, key: str, session: "RemoteSession") -> None:
+        """The selected client's state came: panels shown before the window had heard what
+        this client holds show it now, where the user typed nothing."""
+        shown = self._shown.get(key)
+        if shown is None or not shown.unheard or key not in self.w.bridge.client_states:
+            return
+        shown.unheard = False
+        if key not in self._form_drafts and self.w.connection.fields() == shown.form:
+            self._show_options(shown, session)
+        if key not in self._ack_drafts and self.w.serverAcks.contents() == shown.acks:
+            self._show_acks(shown, session)
+
+    def _forget_gone(self) -> None:
+        """The drafts of clients removed since."""
+        keys = self.w.bridge.sessions
+        for book in (self._shown, self._form_drafts, self._ack_drafts):
+            for key in [k for k in book if k not in keys]:
+                del book[key]
