@@ -245,6 +245,8 @@ class ClientsUi:
         self.sideScroll.setMinimumHeight(1 if shown else self._side_min)
 
     def _on_entries(self, chunk: Chunk) -> None:
+        if not self.several:
+            return      # one client: no delivery to group (and a burst's entries not held twice)
         keep = [e for e in chunk.entries or ()
                 if e.kind == Kind.EVENT or (e.kind == Kind.DISCONNECT and e.ns)]
         if keep:
