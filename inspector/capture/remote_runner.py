@@ -10,7 +10,7 @@ from inspector.capture.client import CaptureClient
 from inspector.capture.protocol import CaptureLost
 from inspector.capture.scenario_commands import step_from_wire
 from inspector.scenarios.recorder import RecordingContext
-from inspector.scenarios.runner import SKIPPED, ScenarioRunner, StepResult
+from inspector.scenarios.runner import ScenarioRunner, StepResult, skip_rest
 from inspector.session.server_acks import AckReply
 from inspector.wire.options import ConnectionOptions
 
@@ -50,11 +50,7 @@ class RemoteRunner:
         return result
 
     def skip_rest(self, why: str) -> list[StepResult]:
-        rest = [StepResult(s.index, s.label, SKIPPED, line=s.line, message=why)
-                for s in self.scenario.steps[self.position:]]
-        self.position = len(self.scenario.steps)
-        self.results += rest
-        return rest
+        return skip_rest(self, why)
 
     async def close(self, disconnect: bool = True) -> None:
         if self._id is None or self.client.lost is not None:

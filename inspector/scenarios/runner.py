@@ -231,11 +231,7 @@ class ScenarioRunner:
         return self.results
 
     def skip_rest(self, why: str) -> list[StepResult]:
-        rest = [StepResult(s.index, s.label, SKIPPED, line=s.line, message=why)
-                for s in self.scenario.steps[self.position:]]
-        self.position = len(self.scenario.steps)
-        self.results += rest
-        return rest
+        return skip_rest(self, why)
 
     async def close(self, disconnect: bool = True) -> None:
         if disconnect and self.session.state != ConnectionState.DISCONNECTED:
@@ -607,3 +603,13 @@ def _recovery_words(detail: dict) -> str:
 
 def _ms(started: float) -> float:
     return round((time.monotonic() - started) * 1000.0, 1)
+
+
+def skip_rest(runner: "ScenarioRunner | Any", why: str) -> list[StepResult]:
+    """The steps from the runner's position on, as skipped (`why`), added to its results; the
+    same for a run in this process and one in the capture process (capture/remote_runner.py)."""
+    rest = [StepResult(s.index, s.label, SKIPPED, line=s.line, message=why)
+            for s in runner.scenario.steps[runner.position:]]
+    runner.position = len(runner.scenario.steps)
+    runner.results += rest
+    return rest
