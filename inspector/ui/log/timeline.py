@@ -211,8 +211,10 @@ class TimelineView(QWidget):
         painter.drawLine(QPointF(self._label_w(), top), QPointF(self._right(), top))
         t0, t1 = span
         length = t1 - t0
+        # at most 8 labels, fewer where the strips are narrow: each label needs its 80 px
+        most = max(1, min(8, int((self._right() - self._label_w()) // 90)))
         step = next((s for s in (0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600)
-                     if length / s <= 8), 7200)
+                     if length / s <= most), 7200)
         n = 0
         tick = (t0 // step + 1) * step
         while tick < t1 and n < 20:
