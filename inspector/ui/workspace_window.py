@@ -176,7 +176,9 @@ class ClientsUi:
             self.select(DEFAULT_CLIENT)
         self._show_rows()
         several = self.several
-        self.w.model.first_client_name = rows[0]["name"] if several and rows else ""
+        self.w.model.name_first_client(rows[0]["name"] if several and rows else "")
+        if several:       # its strips from before, named no client, are its
+            self.w.timeline.name_first(rows[0]["name"])
         self._show_column(several)
         combo = self.w.logView.filterBar.clientCombo
         keep = combo.currentText()
@@ -204,13 +206,17 @@ class ClientsUi:
         self.column.setSizes([want, total - want])
 
     def _show_rows(self) -> None:
+        states = [self._state_of(r["key"]) for r in self.rows]
+        nodes = [node_of(st.url) if st is not None and st.url else r["node"]
+                 for r, st in zip(self.rows, states, strict=True)]
+        # every client on one server: the status line says which; the rows keep their width
+        one_server = len(set(nodes)) == 1 and not self.nodes
         out = []
-        for r in self.rows:
-            st = self._state_of(r["key"])
-            node = node_of(st.url) if st is not None and st.url else r["node"]
+        for r, st, node in zip(self.rows, states, nodes, strict=True):
             label = self.nodes.get(node)
-            out.append(ClientRow(r["name"], r["colour"], label or node, str(st.state) if st else r["state"],
-                                 address=node if label else ""))
+            shown = label or ("" if one_server else node)
+            out.append(ClientRow(r["name"], r["colour"], shown, str(st.state) if st else r["state"],
+                                 address=node if shown != node else ""))
         self.panel.blockSignals(True)
         self.panel.set_clients(out)
         self.panel.select(self.name_of(self.key))

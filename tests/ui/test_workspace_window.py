@@ -45,7 +45,11 @@ def test_three_clients_two_in_a_room_the_matrix_says_who_received_each_line(insp
         _connected(ui, name)
     ui.client("alice").join("room1", NS)
     ui.client("bob").join("room1", NS)
-    assert ui.window.clientsUi.panel.list.count() == 3
+    items = ui.window.clientsUi.panel.list
+    # all on one server: no host:port on the rows (the status line says it), in the tooltips
+    ui.qtbot.waitUntil(lambda: [items.item(i).text() for i in range(items.count())]
+                       == ["alice   connected", "bob   connected", "carol   connected"])
+    assert ui.url.split("://")[1] in items.item(2).toolTip()
 
     ui.client("carol").emit("to_room", ns=NS)          # socket.to("room1").emit: alice, bob
     got = ui.wait_for(count=2, kind=Kind.EVENT, dir=IN, event="to_room")
@@ -121,6 +125,7 @@ def test_on_a_cluster_the_list_names_each_clients_node_and_add_puts_one_on_node_
     clients = ui.window.clientsUi
     clients.set_nodes({a: "A", b: "B"})             # as app.py does when it starts the cluster
     ui.connect()
+    ui.open_namespace(NS)
     menu = clients.panel.addButton.menu()
     assert [act.text() for act in menu.actions()] == [f"On node A   {a[7:]}", f"On node B   {b[7:]}"]
     menu.actions()[1].trigger()                     # Add > On node B
@@ -136,5 +141,8 @@ def test_on_a_cluster_the_list_names_each_clients_node_and_add_puts_one_on_node_
     ui.qtbot.waitUntil(lambda: [items.item(i).text().split()[:4] for i in range(items.count())]
                        == [["alice", "node", "A", "connected"], ["bob", "node", "B", "connected"]])
     assert a[7:] in items.item(0).toolTip() and b[7:] in items.item(1).toolTip()
+    # alice connected alone (her entries named no client): her rows and timeline strips are hers now
+    assert _cell_text(ui, ui.find(kind=Kind.CONNECT)[0], ColumnKey.CLIENT) == "alice"
+    assert ui.window.timeline.timeline.namespaces() == ["alice /", "alice /cheatsheet", "bob /", "bob /cheatsheet"]
     clients.panel.duplicateButton.menu().actions()[0].trigger()     # bob selected: Duplicate > On node A
     ui.qtbot.waitUntil(lambda: items.count() == 3 and items.item(2).text().split()[1:3] == ["node", "A"])

@@ -70,6 +70,11 @@ class TimelineView(QWidget):
         self._update_height()
         self.update()
 
+    def name_first(self, name: str) -> None:
+        """A workspace's first client's name, once there are several (Timeline.name_first)."""
+        self.timeline.name_first(name)
+        self.update()
+
     def carry_on(self, connected: list[str], t: float, seq: int) -> None:
         """Cleared, the namespaces still connected going on as up from `t`."""
         self.timeline.carry_on(connected, t, seq)

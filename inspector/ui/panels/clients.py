@@ -32,9 +32,9 @@ from inspector.ui import palette
 class ClientRow:
     name: str
     colour: int            # index into palette.CLIENT_COLOURS (session/workspace.py's)
-    node: str              # which server: host:port it talks to, or its cluster node's label
+    node: str              # which server: host:port it talks to, its cluster node's label, or ""
     state: str             # the session's connection state word
-    address: str = ""      # host:port, when `node` is a label
+    address: str = ""      # host:port, when `node` is a label or left out
 
 
 def client_colour(index: int) -> palette.Swatch:
@@ -123,10 +123,12 @@ class ClientListPanel(QGroupBox):
         self.list.blockSignals(True)
         self.list.clear()
         for row in rows:
-            node = f"node {row.node}" if row.address else row.node
-            item = QListWidgetItem(_dot(client_colour(row.colour)), f"{row.name}   {node}   {row.state}")
+            node = f"node {row.node}" if row.node and row.address else row.node
+            item = QListWidgetItem(_dot(client_colour(row.colour)),
+                                   "   ".join(part for part in (row.name, node, row.state) if part))
             item.setData(Qt.ItemDataRole.UserRole, row.name)
-            item.setToolTip(f"{row.name}: {row.state}, on {node}" + (f" ({row.address})" if row.address else ""))
+            where = f"{node} ({row.address})" if node and row.address else node or row.address
+            item.setToolTip(f"{row.name}: {row.state}, on {where}")
             self.list.addItem(item)
         names = [r.name for r in rows]
         self.list.setCurrentRow(names.index(keep) if keep in names else (0 if rows else -1))
