@@ -150,6 +150,9 @@ def run_gui(args: argparse.Namespace) -> int:
         window.open_session(args.open_file)
     if url:
         window.connection.urlEdit.setText(url)
+    if cluster is not None:      # the client list names each client's node; Add offers both
+        from inspector.demo.cluster import NODES
+        window.clientsUi.set_nodes(dict(zip(cluster.urls, NODES, strict=True)))
     if args.demo:
         profile_window.demo_started(window, url)
         demo_server_view(window)          # the demo's Admin UI namespace and its credentials

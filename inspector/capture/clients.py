@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from inspector.capture import protocol as P
 from inspector.session.session import Session
 from inspector.session.state import ConnectionState
-from inspector.session.workspace import Workspace
+from inspector.session.workspace import Workspace, on_node
 
 if TYPE_CHECKING:
     from inspector.capture.host import Capture
@@ -86,9 +86,10 @@ def _subscribe(c: "Capture", key: str, session: Session) -> None:
 
 
 def _add(c: "Capture", name: str | None = None, duplicate_of: str | None = None,
-         options: dict | None = None) -> list[dict]:
+         options: dict | None = None, node: str | None = None) -> list[dict]:
     """A new client (its name, or the next free one), set up as a copy of `duplicate_of`
-    (a key) or with the first client's options; not connected."""
+    (a key) or with the first client's options; not connected.  `node` (host:port): its
+    URL on that server instead, the rest of the URL kept (a cluster's other node)."""
     from inspector.capture.host import options_from_wire
     ws = c.workspace
     if duplicate_of is not None:
@@ -98,6 +99,8 @@ def _add(c: "Capture", name: str | None = None, duplicate_of: str | None = None,
     else:
         opts = options_from_wire(options) if options else copy.deepcopy(c.session.options)
         client = ws.add(name, opts)
+    if node:
+        client.session.options.url = on_node(client.session.options.url, node)
     key = client.name
     while key in c.clients:         # a key once used by a client renamed since
         key += "_"

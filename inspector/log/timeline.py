@@ -10,7 +10,7 @@ session file and an imported JSON Lines file all draw the same.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Iterable
 
@@ -106,9 +106,29 @@ class Timeline:
         self.markers: list[Marker] = []
         self.start: float | None = None
         self.end: float | None = None
+        self.first_client: str | None = None            # name_first()
 
     def clear(self) -> None:
+        first = self.first_client
         self.__init__()
+        self.first_client = first
+
+    def name_first(self, name: str) -> None:
+        """The first client of a workspace has a name now that there are several: its strips
+        from before, whose entries named no client, become its ("/" -> "alice /"), and so do
+        entries naming none from now on, so its reconnects go on the same strips."""
+        if not name or self.first_client is not None:
+            return
+        self.first_client = name
+        renamed = {key: strip_of(name, key) for key, client in self._client.items() if client is None}
+        self.periods = {renamed.get(key, key): runs for key, runs in self.periods.items()}
+        self._client = {renamed.get(key, key): (name if client is None else client)
+                        for key, client in self._client.items()}
+        for runs in self.periods.values():
+            for p in runs:
+                p.ns = renamed.get(p.ns, p.ns)
+        self.markers = [replace(m, ns=renamed.get(m.ns, m.ns), text=m.text.replace(m.ns, renamed[m.ns], 1))
+                        if m.ns in renamed else m for m in self.markers]
 
     def carry_on(self, connected: Iterable[str], t: float, seq: int) -> None:
         """After the log was cleared: the namespaces still connected go on, up from `t`
@@ -120,7 +140,12 @@ class Timeline:
             self.start = self.end = t
 
     def namespaces(self) -> list[str]:
-        return list(self.periods)
+        """The strips, each client's together (clients in the order they first appeared, a
+        client's strips in theirs): alice /chat opened after bob / is drawn under alice /."""
+        first: dict[str | None, int] = {}
+        for key in self.periods:
+            first.setdefault(self._client.get(key), len(first))
+        return sorted(self.periods, key=lambda key: first[self._client.get(key)])
 
     def _current(self, ns: str) -> Period | None:
         runs = self.periods.get(ns)
@@ -137,7 +162,7 @@ class Timeline:
         return [runs for key, runs in self.periods.items() if self._client.get(key) == client]
 
     def _open(self, ns: str, state: PeriodState, e: LogEntry, **kw) -> Period:
-        self._client.setdefault(ns, e.client)
+        self._client.setdefault(ns, e.client if e.client is not None else self.first_client)
         current = self._current(ns)
         if current is not None and current.end is None:
             current.end, current.end_seq = e.t, e.seq
@@ -153,7 +178,8 @@ class Timeline:
                 self.start = e.t
             self.end = e.t
             kind = e.kind
-            strip = None if e.ns is None else strip_of(e.client, e.ns)
+            client = e.client if e.client is not None else self.first_client
+            strip = None if e.ns is None else strip_of(client, e.ns)
             if kind == Kind.EVENT:
                 if Flag.RECOVERED in e.flags and strip is not None:
                     down = self._latest_down(strip)
@@ -171,7 +197,7 @@ class Timeline:
                 reason = d.get("reason")
                 self._open(strip, CLOSED if reason == DisconnectReason.CLIENT_DISCONNECT else DOWN, e, reason=reason)
             elif kind == Kind.DISCONNECT:
-                for runs in self._runs_of(e.client):
+                for runs in self._runs_of(client):
                     if runs[-1].state == DOWN and runs[-1].end is None and d.get("attempts"):
                         runs[-1].gave_up = True
             elif kind == Kind.CONNECT_ERROR and e.ns is not None:
@@ -181,7 +207,7 @@ class Timeline:
             elif kind in (Kind.RECONNECT_ATTEMPT, Kind.RECONNECT):
                 attempt = {"n": d.get("attempt"), "t": e.t,
                            "error": d.get("error") if kind == Kind.RECONNECT_ATTEMPT else None}
-                for runs in self._runs_of(e.client):
+                for runs in self._runs_of(client):
                     if runs[-1].state == DOWN and runs[-1].end is None:
                         runs[-1].attempts.append(attempt)
             elif kind == Kind.GAP and e.ns is not None:

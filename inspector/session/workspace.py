@@ -54,8 +54,7 @@ class Client:
     def node(self) -> str:
         """Which server it talks to, as the client list shows it: host:port of its URL (in
         a cluster each node listens on a port of its own)."""
-        url = self.options.url
-        return url.split("://", 1)[-1].split("/", 1)[0].rpartition("@")[2]
+        return node_of(self.options.url)
 
     @property
     def connected(self) -> bool:
@@ -211,6 +210,21 @@ class Workspace:
         book = client.session.rooms
         now = {ns: book.joined(ns) for ns in book.namespaces() if book.joined(ns)}
         return now or client.rooms
+
+
+def node_of(url: str) -> str:
+    """host:port of a URL (its credentials left out): which server, or cluster node, it names."""
+    return url.split("://", 1)[-1].split("/", 1)[0].rpartition("@")[2]
+
+
+def on_node(url: str, node: str) -> str:
+    """The same URL (scheme, credentials, path, query) on another server's host:port."""
+    if not url:
+        return f"http://{node}"
+    scheme, sep, rest = url.rpartition("://")
+    authority, slash, path = rest.partition("/")
+    credentials, at, _ = authority.rpartition("@")
+    return f"{scheme}{sep}{credentials}{at}{node}{slash}{path}"
 
 
 def _stem(name: str) -> str:

@@ -18,6 +18,7 @@ from inspector.capture.protocol import DEFAULT_CLIENT
 from inspector.log import delivery
 from inspector.log.chunk import Chunk
 from inspector.log.kinds import Direction, Kind
+from inspector.session.workspace import node_of
 from inspector.ui.client_forms import ClientForms
 from inspector.ui.log.columns import ColumnKey, position
 from inspector.ui.log.delivery_view import DeliveryView
@@ -39,6 +40,7 @@ class ClientsUi:
         self.key = DEFAULT_CLIENT                 # the selected client's
         self.forms = ClientForms(window)          # its connection form and ack answers, drafts
         self.rows: list[dict] = []
+        self.nodes: dict[str, str] = {}           # host:port -> a cluster node's label (set_nodes)
         self.panel = ClientListPanel()
         self.panel.setObjectName("clientListPanel")
         # above the side tabs (a tab more would widen the side column and narrow the log):
@@ -109,6 +111,10 @@ class ClientsUi:
         p.connectRequested.connect(lambda name: start(self.connect(name), "Connection failed"))
         p.disconnectRequested.connect(lambda name: start(self.disconnect(name), "Disconnect failed"))
         p.selected.connect(lambda name: self.select(self.key_of(name)))
+        p.addOnNodeRequested.connect(lambda node: start(
+            call("client_add", node=node), f"Adding a client on node {self.nodes.get(node, node)} failed"))
+        p.duplicateOnNodeRequested.connect(lambda name, node: start(
+            call("client_add", duplicate_of=self.key_of(name), node=node), f"Duplicating {name} failed"))
         b.clientsChanged.connect(self._clients_changed)
         b.clientStateChanged.connect(self._client_state)
         b.entriesReady.connect(self._on_entries)
@@ -129,6 +135,20 @@ class ClientsUi:
 
     def name_of(self, key: str) -> str:
         return next((r["name"] for r in self.rows if r["key"] == key), key)
+
+    def set_nodes(self, nodes: dict[str, str]) -> None:
+        """The servers that are a cluster's nodes (host:port, or a URL -> its label: "A",
+        "B"), as the app knows them when it started the cluster (--demo-cluster): the list
+        shows a client on one by the label, and Add / Duplicate offer each node.  Empty: the
+        list shows host:port."""
+        self.nodes = {node_of(k) if "://" in k else k: label for k, label in nodes.items()}
+        self.panel.set_nodes(self.nodes)
+        for button, what in ((self.panel.addButton, "A new client"), (self.panel.duplicateButton,
+                             "A copy of the selected client's set-up (not connected)")):
+            base = button.toolTip().split("\n")[0]
+            button.setToolTip(f"{base}\n{what} on the node you pick" if self.nodes else base)
+        if self.rows:
+            self._show_rows()
 
     @property
     def several(self) -> bool:
@@ -158,7 +178,9 @@ class ClientsUi:
             self.select(DEFAULT_CLIENT)
         self._show_rows()
         several = self.several
-        self.w.model.first_client_name = rows[0]["name"] if several and rows else ""
+        self.w.model.name_first_client(rows[0]["name"] if several and rows else "")
+        if several:       # its strips from before, named no client, are its
+            self.w.timeline.name_first(rows[0]["name"])
         self._show_column(several)
         combo = self.w.logView.filterBar.clientCombo
         keep = combo.currentText()
@@ -186,13 +208,17 @@ class ClientsUi:
         self.column.setSizes([want, total - want])
 
     def _show_rows(self) -> None:
+        states = [self._state_of(r["key"]) for r in self.rows]
+        nodes = [node_of(st.url) if st is not None and st.url else r["node"]
+                 for r, st in zip(self.rows, states, strict=True)]
+        # every client on one server: the status line says which; the rows keep their width
+        one_server = len(set(nodes)) == 1 and not self.nodes
         out = []
-        for r in self.rows:
-            st = self._state_of(r["key"])
-            node = r["node"]
-            if st is not None and st.url:
-                node = st.url.split("://", 1)[-1].split("/", 1)[0].rpartition("@")[2]
-            out.append(ClientRow(r["name"], r["colour"], node, str(st.state) if st else r["state"]))
+        for r, st, node in zip(self.rows, states, nodes, strict=True):
+            label = self.nodes.get(node)
+            shown = label or ("" if one_server else node)
+            out.append(ClientRow(r["name"], r["colour"], shown, str(st.state) if st else r["state"],
+                                 address=node if shown != node else ""))
         self.panel.blockSignals(True)
         self.panel.set_clients(out)
         self.panel.select(self.name_of(self.key))

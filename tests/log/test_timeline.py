@@ -88,3 +88,16 @@ def test_a_strip_per_client_and_namespace_and_a_reconnect_is_its_own_clients():
     lone = Timeline()
     lone.add([e(1, Kind.CONNECT, None, "/")])
     assert lone.namespaces() == ["/"]
+
+    late = Timeline()          # alice opens /chat after bob connected: her strips stay together
+    late.add([e(1, Kind.CONNECT, "alice", "/"), e(2, Kind.CONNECT, "bob", "/"), e(3, Kind.CONNECT, "alice", "/chat")])
+    assert late.namespaces() == ["alice /", "alice /chat", "bob /"]
+
+    first = Timeline()         # alone, alice's entries name no client; then bob is added
+    first.add([e(1, Kind.CONNECT, None, "/")])
+    first.name_first("alice")
+    first.add([e(2, Kind.CONNECT, "bob", "/"), e(3, Kind.DISCONNECT, None, "/", reason="transport close"),
+               e(4, Kind.CONNECT, "alice", "/chat")])
+    assert first.namespaces() == ["alice /", "alice /chat", "bob /"]
+    assert [p.state for p in first.periods["alice /"]] == [UP, DOWN]
+    assert first.periods["alice /"][0].describe().startswith("alice / connected")

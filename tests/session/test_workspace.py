@@ -5,7 +5,7 @@ import pytest
 
 from inspector.log.entry import Kind
 from inspector.session.server_acks import AckReply
-from inspector.session.workspace import CLIENT_COLOURS, Workspace, WorkspaceError
+from inspector.session.workspace import CLIENT_COLOURS, Workspace, WorkspaceError, node_of, on_node
 from inspector.wire.options import ConnectionOptions
 from tests.helpers import run, until
 
@@ -66,3 +66,10 @@ def test_every_client_s_entries_reach_the_workspace_named_and_rename_applies_fro
         await ws.disconnect_all()
         assert all(e.client == "alice" for e in seen[before:])
     run(scenario())
+
+
+def test_a_url_on_another_node_keeps_its_scheme_credentials_path_and_query():
+    assert node_of("https://u:p@example.com:8443/app?x=1") == "example.com:8443"
+    assert on_node("https://u:p@example.com:8443/app?x=1", "127.0.0.1:5001") == "https://u:p@127.0.0.1:5001/app?x=1"
+    assert on_node("http://127.0.0.1:5000", "127.0.0.1:5001") == "http://127.0.0.1:5001"
+    assert on_node("", "127.0.0.1:5001") == "http://127.0.0.1:5001"

@@ -109,6 +109,53 @@ def test_the_scenario_dock_leaves_the_side_tabs_whole_and_the_window_its_size(in
         assert button.visibleRegion().boundingRect() == button.rect(), name
 
 
+def _wheel(widget, notches: int) -> None:
+    """The mouse wheel over a widget, `notches` down (negative: up)."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+    at = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(at, QPointF(widget.mapToGlobal(at.toPoint())), QPoint(), QPoint(0, -120 * notches),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase,
+                        False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_three_clients_on_two_namespaces_the_timeline_scrolls_and_the_log_keeps_8_rows(inspector):
+    """Six strips (issue 12) with the Deliveries dock open: the timeline shows three and
+    scrolls, each strip under its name; the log keeps its rows at 1024x700."""
+    from inspector.ui.log.timeline import PAD, ROW_H
+    ui = inspector
+    ui.window.resize(1024, 700)
+    ui.qtbot.waitUntil(lambda: ui.clients() == ["alice"])
+    ui.add_client()
+    ui.add_client()
+    for name in ("alice", "bob", "carol"):
+        ui.client(name).connect()
+        ui.open_namespace("/chat")
+    ui.client("alice").emit("burst", {"count": 40})
+    ui.wait_for(kind=Kind.EVENT, event="burst", count=40)
+    ui.window.resize(1024, 700)
+    settle(ui.qtbot, ui.window.logView)
+    assert ui.window.clientsUi.dock.isVisible()
+    assert (ui.window.width(), ui.window.height()) == (1024, 700)
+    assert visible_rows(ui.window.logView.table) >= 8, visible_rows(ui.window.logView.table)
+    view = ui.window.timeline
+    names = view.timeline.namespaces()
+    assert names == ["alice /", "alice /chat", "bob /", "bob /chat", "carol /", "carol /chat"]
+    assert view.height() <= PAD * 2 + 3 * ROW_H + 20 and view.scrollBar.isVisible()
+
+    def strips_shown() -> list[str]:     # what is under the pointer down the strips' column
+        x = view.width() // 2
+        return [view.period_at(x, PAD + i * ROW_H + ROW_H / 2).ns for i in range(3)]
+    assert strips_shown() == names[:3]
+    _wheel(view, 2)
+    assert strips_shown() == names[2:5]
+    _wheel(view, 5)                      # no further than the last strip
+    assert strips_shown() == names[3:]
+    assert view.scrollBar.value() == view.scrollBar.maximum()
+
+
 def test_no_header_or_tab_label_is_cut(inspector):
     ui = inspector
     ui.window.resize(1024, 700)

@@ -2,6 +2,8 @@
 Clients tab, the log's Client column, and the delivery view's matrix, as a user reads them."""
 from __future__ import annotations
 
+import pytest
+
 from inspector.log.entry import IN, Kind
 from inspector.ui.log.columns import ColumnKey, position
 from inspector.ui.log.delivery_view import NOT_RECEIVED
@@ -43,7 +45,11 @@ def test_three_clients_two_in_a_room_the_matrix_says_who_received_each_line(insp
         _connected(ui, name)
     ui.client("alice").join("room1", NS)
     ui.client("bob").join("room1", NS)
-    assert ui.window.clientsUi.panel.list.count() == 3
+    items = ui.window.clientsUi.panel.list
+    # all on one server: no host:port on the rows (the status line says it), in the tooltips
+    ui.qtbot.waitUntil(lambda: [items.item(i).text() for i in range(items.count())]
+                       == ["alice   connected", "bob   connected", "carol   connected"])
+    assert ui.url.split("://")[1] in items.item(2).toolTip()
 
     ui.client("carol").emit("to_room", ns=NS)          # socket.to("room1").emit: alice, bob
     got = ui.wait_for(count=2, kind=Kind.EVENT, dir=IN, event="to_room")
@@ -90,3 +96,53 @@ def test_an_emit_selected_shows_what_it_caused_with_the_rooms_then(inspector):
     cells = ui.delivery_cells()
     assert [c["Event"] for c in cells] == ["to_room"]
     assert cells[0]["alice"] == NOT_RECEIVED and cells[0]["bob"] != NOT_RECEIVED
+
+
+@pytest.fixture
+def demo_cluster():
+    """The demo cluster (tests/demo/test_cluster.py's): redis-server on a free port, nodes A
+    and B on it; their URLs."""
+    from inspector.demo.cluster import DemoCluster, RedisServer
+    from inspector.ui.bridge import NetworkThread
+    redis = RedisServer()
+    redis.start()
+    network = NetworkThread().start()
+    nodes = DemoCluster(redis.url, tick_interval=0)
+    try:
+        yield network.submit(nodes.start()).result(15)
+    finally:
+        network.settle(nodes.stop(), 5.0)
+        network.stop()
+        redis.stop()
+
+
+@pytest.mark.cluster
+def test_on_a_cluster_the_list_names_each_clients_node_and_add_puts_one_on_node_b(inspector_at, demo_cluster):
+    """--demo-cluster's window (issue 12): node A's client and one added on node B (the Add
+    menu) are listed as on A and B, host:port in their tooltips; B's hello says B."""
+    a, b = demo_cluster
+    ui = inspector_at(a)
+    clients = ui.window.clientsUi
+    clients.set_nodes({a: "A", b: "B"})             # as app.py does when it starts the cluster
+    ui.connect()
+    ui.open_namespace(NS)
+    menu = clients.panel.addButton.menu()
+    assert [act.text() for act in menu.actions()] == [f"On node A   {a[7:]}", f"On node B   {b[7:]}"]
+    menu.actions()[1].trigger()                     # Add > On node B
+    ui.qtbot.waitUntil(lambda: ui.clients() == ["alice", "bob"] and "bob" in clients.bridge.client_states)
+    ui.client("bob")                                # selected: the form shows where it connects
+    assert ui.window.connection.urlEdit.text() == b
+    ui.click("connectClientButton")
+    ui.wait_for_status("Connected")
+    ui.open_namespace(NS)
+    got = ui.wait_for(kind=Kind.EVENT, dir=IN, event="hello", client="bob")
+    assert got.args[0]["node"] == "B"
+    items = clients.panel.list
+    ui.qtbot.waitUntil(lambda: [items.item(i).text().split()[:4] for i in range(items.count())]
+                       == [["alice", "node", "A", "connected"], ["bob", "node", "B", "connected"]])
+    assert a[7:] in items.item(0).toolTip() and b[7:] in items.item(1).toolTip()
+    # alice connected alone (her entries named no client): her rows and timeline strips are hers now
+    assert _cell_text(ui, ui.find(kind=Kind.CONNECT)[0], ColumnKey.CLIENT) == "alice"
+    assert ui.window.timeline.timeline.namespaces() == ["alice /", "alice /cheatsheet", "bob /", "bob /cheatsheet"]
+    clients.panel.duplicateButton.menu().actions()[0].trigger()     # bob selected: Duplicate > On node A
+    ui.qtbot.waitUntil(lambda: items.count() == 3 and items.item(2).text().split()[1:3] == ["node", "A"])

@@ -81,6 +81,20 @@ class LogModel(QAbstractTableModel):
         self._brushes = _Brushes()
         palette.on_scheme_changed(self._scheme_changed)
 
+    first_client_name = ""      # the Client column's word for entries that name no client
+
+    def name_first_client(self, name: str) -> None:
+        """A workspace's first client has a name once there are several: its rows from
+        before, which name no client, show it in the Client column (shown already, too)."""
+        if name == self.first_client_name:
+            return
+        self.first_client_name = name
+        self._row_cache.clear()
+        if self.rowCount():
+            col = position(ColumnKey.CLIENT)
+            self.dataChanged.emit(self.index(0, col), self.index(self.rowCount() - 1, col),
+                                  [Qt.ItemDataRole.DisplayRole])
+
     def _scheme_changed(self, _scheme) -> None:
         self._brushes = _Brushes()
         self._row_cache.clear()

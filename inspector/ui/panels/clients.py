@@ -3,7 +3,9 @@ add, duplicate, rename and remove one, and to connect or disconnect one or all.
 
 Fed by plain rows (ClientRow: name, colour index, node, state word); what a button asks for
 goes out as a signal naming the client, for whoever holds the Workspace (the window, once
-it hosts several clients) to do on the network loop and feed the new rows back.
+it hosts several clients) to do on the network loop and feed the new rows back.  Given a
+cluster's nodes (`set_nodes`), Add and Duplicate are menus of them: the new client on the
+node the user picks.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,8 +32,9 @@ from inspector.ui import palette
 class ClientRow:
     name: str
     colour: int            # index into palette.CLIENT_COLOURS (session/workspace.py's)
-    node: str              # host:port it talks to (a cluster's node)
+    node: str              # which server: host:port it talks to, its cluster node's label, or ""
     state: str             # the session's connection state word
+    address: str = ""      # host:port, when `node` is a label or left out
 
 
 def client_colour(index: int) -> palette.Swatch:
@@ -57,6 +61,8 @@ class ClientListPanel(QGroupBox):
     connectRequested = Signal(str)            # "" : every client
     disconnectRequested = Signal(str)         # "" : every client
     selected = Signal(str)                    # its namespaces and rooms are shown
+    addOnNodeRequested = Signal(str)          # host:port of the cluster node picked
+    duplicateOnNodeRequested = Signal(str, str)   # name, host:port
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__("Clients", parent)
@@ -90,6 +96,25 @@ class ClientListPanel(QGroupBox):
         self.list.currentRowChanged.connect(self._current_changed)
         self._current_changed(-1)
 
+    def set_nodes(self, nodes: dict[str, str]) -> None:
+        """A cluster's nodes (host:port -> label): Add and Duplicate become menus of them;
+        none: plain buttons again."""
+        for button, ask in ((self.addButton, self.addOnNodeRequested.emit),
+                            (self.duplicateButton, lambda address: self._for_current(
+                                lambda name: self.duplicateOnNodeRequested.emit(name, address)))):
+            old = button.menu()
+            if not nodes:
+                button.setMenu(None)
+            else:
+                menu = QMenu(button, objectName=f"{button.objectName()}Menu")
+                for address, label in nodes.items():
+                    action = menu.addAction(f"On node {label}   {address}")
+                    action.setObjectName(f"{button.objectName()}Node{label}")
+                    action.triggered.connect(lambda _=False, a=address, ask=ask: ask(a))
+                button.setMenu(menu)
+            if old is not None:
+                old.deleteLater()
+
     # -- fed by plain rows ---------------------------------------------------------------
     def set_clients(self, rows: list[ClientRow]) -> None:
         """Show these clients (the selection stays on the same name when it is still there)."""
@@ -98,9 +123,12 @@ class ClientListPanel(QGroupBox):
         self.list.blockSignals(True)
         self.list.clear()
         for row in rows:
-            item = QListWidgetItem(_dot(client_colour(row.colour)), f"{row.name}   {row.node}   {row.state}")
+            node = f"node {row.node}" if row.node and row.address else row.node
+            item = QListWidgetItem(_dot(client_colour(row.colour)),
+                                   "   ".join(part for part in (row.name, node, row.state) if part))
             item.setData(Qt.ItemDataRole.UserRole, row.name)
-            item.setToolTip(f"{row.name}: {row.state}, on {row.node}")
+            where = f"{node} ({row.address})" if node and row.address else node or row.address
+            item.setToolTip(f"{row.name}: {row.state}, on {where}")
             self.list.addItem(item)
         names = [r.name for r in rows]
         self.list.setCurrentRow(names.index(keep) if keep in names else (0 if rows else -1))

@@ -46,10 +46,16 @@ def run_builtin(window: "MainWindow", name: str = CHEATSHEET_TOUR) -> bool:
     return True
 
 
+LOG_ROOM = 530       # what the window above the dock needs for the log's 8 rows beside the composer
+MIN_DELIVERIES = 170     # the dock's filter, header and three lines of the matrix
+
+
 def fit_deliveries(window: "MainWindow") -> None:
-    """The Deliveries dock a third of the window high: a few lines of the matrix in view."""
+    """The Deliveries dock a third of the window high, a few lines of the matrix in view; on
+    a short window (a laptop's 700 px) less, so the log keeps its rows."""
     dock = window.clientsUi.dock
-    window.resizeDocks([dock], [max(200, window.height() // 3)], Qt.Orientation.Vertical)
+    height = min(window.height() // 3, max(MIN_DELIVERIES, window.height() - LOG_ROOM))
+    window.resizeDocks([dock], [height], Qt.Orientation.Vertical)
 
 
 def install(window: "MainWindow") -> QAction:

@@ -13,6 +13,7 @@ from inspector.ui.appearance import Choice
 from inspector.ui.scenario.builtin import fit_deliveries
 from tests.ui.looks import assert_shown_whole, settle
 from tests.ui.scenario.test_cheatsheet_tour import _tour
+from tests.ui.test_window_layout import visible_rows
 
 
 @pytest.mark.parametrize("size", [(1024, 700), (1600, 1000)], ids=["1024x700", "1600x1000"])
@@ -43,5 +44,8 @@ def test_the_cheatsheet_tour_at_both_sizes_and_schemes(inspector, tmp_path, size
         deliveries = ui.window.clientsUi.deliveries.table
         rows = deliveries.verticalHeader().defaultSectionSize()
         assert deliveries.rowCount() >= 10 and deliveries.height() >= 3 * rows   # the matrix, readable
+        # the log beside the docks: its rows too (a 700 px window: the dock takes less than a third)
+        shown = visible_rows(ui.window.logView.table)
+        assert shown >= (5 if size[1] < 900 else 12), shown
     finally:
         ui.window.schemeActions[Choice.SYSTEM].trigger()
