@@ -90,3 +90,12 @@ def test_a_duplicated_clients_name_is_one_a_scenario_file_can_have():
     assert names == {"alice": "alice", "bob-2": "bob_2_2", "bob_2": "bob_2", "x" * 40: "x" * 31}
     pattern = schema()["properties"]["clients"]["propertyNames"]["pattern"]
     assert all(re.match(pattern, n) for n in names.values())
+
+
+def test_the_secrets_of_every_client_are_kept_out_of_what_a_run_prints():
+    sc = loads("url: http://127.0.0.1:1\n"
+               "clients:\n  alice: {}\n"
+               "  bob:\n    connection: {auth: {token: bob-secret}, headers: {X-Key: '${env:BOB_KEY}'}}\n"
+               "    namespaces: [{name: /admin, auth: {token: adm-secret}}]\n"
+               "steps:\n  - emit: echo\n    client: bob\n")
+    assert {"bob-secret", "adm-secret", "from-env"} <= sc.secret_values({"BOB_KEY": "from-env"})

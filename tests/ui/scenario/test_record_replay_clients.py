@@ -60,3 +60,16 @@ def test_two_clients_recorded_in_the_window_replay_green_in_the_window_and_headl
     code, out, err = run_cli(path, env=ENV)
     assert code == 0, out + err
     assert f"passed: {steps} steps in " in out
+
+
+def test_a_secret_only_another_client_needs_is_asked_for_before_the_replay(inspector_at, demo_server,
+                                                                           tmp_path, monkeypatch):
+    monkeypatch.delenv("SIO_CAROL_AUTH_TOKEN", raising=False)
+    path = tmp_path / "carol.yaml"
+    path.write_text("clients:\n  alice: {}\n  carol: {connection: {auth: {token: '${env:SIO_CAROL_AUTH_TOKEN}'}}}\n"
+                    "steps:\n  - expect: welcome\n    client: carol\n")
+    ui = inspector_at(demo_server.url)
+    ui.open_scenario(path, url=demo_server.url)
+    ui.click("runButton")
+    ui.qtbot.waitUntil(lambda: ui.scenario_panel.secretsDialog is not None)
+    assert "SIO_CAROL_AUTH_TOKEN" in ui.scenario_summary
