@@ -7,7 +7,9 @@ renaming a client changes the name its entries carry (LogEntry.client), not the 
 window addresses it by.  The first client's key is "default" (a call without `client`).
 While it is the only client its entries carry no name, as every session did before
 workspaces (so a one-client session file is what it always was); once a second client
-exists, every entry names its client.
+exists, every entry names its client.  Each key's names are kept with the seq they
+could first be on (`name_history`), so a recording can tell whose an old entry is after a
+rename, even when a later client took the old name.
 """
 from __future__ import annotations
 
@@ -50,6 +52,7 @@ def host_workspace(c: "Capture") -> None:
     c.keys = {DEFAULT: FIRST_NAME}       # key -> its name in the workspace
     c.workspace.add(FIRST_NAME, c.session.options, session=c.session)
     c.session.name = None                # alone: unnamed, as before workspaces
+    c.name_history = {DEFAULT: [(FIRST_NAME, 0)]}    # key -> [(name, first seq it can be on)]
     c._client_unsubs = {}
     c._writer_unsubs = {}
 
@@ -62,6 +65,17 @@ def _name_entries(c: "Capture") -> None:
     several = len(c.clients) > 1
     for key, session in c.clients.items():
         session.name = c.keys[key] if several else None
+
+
+def _named_from(c: "Capture", key: str, name: str) -> None:
+    """`key`'s entries carry `name` from the next seq on (a removed client's names are kept:
+    its entries are still in the log)."""
+    since = max((s.last_seq for s in c.clients.values()), default=0) + 1
+    c.name_history.setdefault(key, []).append((name, since))
+
+
+def name_history(c: "Capture") -> dict[str, list[tuple[str, int]]]:
+    return {key: list(names) for key, names in c.name_history.items()}
 
 
 def attach_writer(c: "Capture", key: str, session: Session) -> None:
@@ -104,6 +118,7 @@ def _add(c: "Capture", name: str | None = None, duplicate_of: str | None = None,
     key = client.name
     while key in c.clients:         # a key once used by a client renamed since
         key += "_"
+    _named_from(c, key, client.name)
     c.keys[key] = client.name
     c.clients[key] = client.session
     _name_entries(c)
@@ -116,6 +131,8 @@ def _rename(c: "Capture", key: str, new: str) -> list[dict]:
     if key not in c.clients:
         raise LookupError(f"no client {key!r}")
     c.workspace.rename(c.keys[key], new)
+    if new != c.keys[key]:
+        _named_from(c, key, new)
     c.keys[key] = new
     _name_entries(c)
     c._send_clients()
@@ -128,6 +145,8 @@ async def _remove(c: "Capture", key: str) -> list[dict]:
     if key not in c.clients:
         raise LookupError(f"no client {key!r}")
     await c.workspace.remove(c.keys.pop(key))
+    # its names stay, under a key no client has: a client added later may take its key
+    c.name_history[f"{key}#removed{len(c.name_history)}"] = c.name_history.pop(key, [])
     session = c.clients.pop(key)
     for unsubscribe in c._client_unsubs.pop(key, []):
         unsubscribe()
@@ -203,6 +222,7 @@ def adopt(c: "Capture", runner) -> None:
         key = name
         while key in c.clients:         # a key once used by a client renamed since
             key += "_"
+        _named_from(c, key, name)
         c.keys[key] = name
         c.clients[key] = session
         _subscribe(c, key, session)

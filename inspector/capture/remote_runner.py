@@ -9,6 +9,7 @@ from pathlib import Path
 from inspector.capture.client import CaptureClient
 from inspector.capture.protocol import CaptureLost
 from inspector.capture.scenario_commands import step_from_wire
+from inspector.scenarios.recorded_clients import WorkspaceClient
 from inspector.scenarios.recorder import RecordingContext
 from inspector.scenarios.runner import ScenarioRunner, StepResult, skip_rest
 from inspector.session.server_acks import AckReply
@@ -63,7 +64,21 @@ class RemoteRunner:
 
 async def remote_context(client: CaptureClient) -> RecordingContext:
     """recorder.context_of, of the Session in the capture process."""
-    c = await client.call("recorder_context")
+    return _context(await client.call("recorder_context"))
+
+
+async def remote_clients(client: CaptureClient) -> list[WorkspaceClient]:
+    """The workspace's clients as a recording sees them (recorded_clients.WorkspaceClient)."""
+    got = await client.call("recorder_clients")
+    history = {key: [(name, since) for name, since in names] for key, names in got["history"].items()}
+    return [WorkspaceClient(r["name"], _context(r["context"]), history.get(r["key"], []),
+                            key=r["key"])
+            for r in got["clients"]] + [WorkspaceClient(None, None, names, key=key)
+                                        for key, names in history.items()
+                                        if key not in {r["key"] for r in got["clients"]}]
+
+
+def _context(c: dict) -> RecordingContext:
     return RecordingContext(
         options=ConnectionOptions(**c["options"]), ns_auth=c["ns_auth"], join_event=c["join_event"],
         leave_event=c["leave_event"], server_acks={k: AckReply(**v) for k, v in c["server_acks"].items()},

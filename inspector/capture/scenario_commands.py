@@ -72,6 +72,14 @@ async def _recorder_context(c) -> dict:
     return out
 
 
+async def _recorder_clients(c) -> dict:
+    """Every client of the workspace, in the list's order: its name now and recording
+    context; and every name each key's entries carried, from which seq (removed clients' too)."""
+    clients = [{"key": key, "name": c.keys[key], "context": asdict(await recorder.context_of(session))}
+               for key, session in c.clients.items()]
+    return {"clients": clients, "history": workspace_clients.name_history(c)}
+
+
 async def _runner_start(c, path: str, url: str | None = None, env: dict | None = None) -> int:
     sc = scenario_file.load(path)
     c._runner_ids = getattr(c, "_runner_ids", 0) + 1
@@ -106,6 +114,7 @@ COMMANDS: dict[str, Any] = {
     "recording": _recording,
     "stop_recording": _stop_recording,
     "recorder_context": _recorder_context,
+    "recorder_clients": _recorder_clients,
     "runner_start": _runner_start,
     "runner_next": _runner_next,
     "runner_close": _runner_close,

@@ -175,13 +175,16 @@ class Scenario:
             elif isinstance(value, list):
                 for v in value:
                     strings(v)
+        own = [c or {} for c in self.clients.values()]      # what each client of `clients:` brings
         for value in (self.connection.get("auth"), self.connection.get("headers"),
-                      *(auth for _ns, auth in self.namespaces)):
+                      *(auth for _ns, auth in self.namespaces),
+                      *((c.get("connection") or {}).get(k) for c in own for k in ("auth", "headers")),
+                      *(i.get("auth") for c in own for i in c.get("namespaces") or [] if isinstance(i, dict))):
             try:
                 strings(substitute(value, {}, env))
             except VariableError:
                 pass
-        everything = [self.connection, [a for _n, a in self.namespaces], [s.fields for s in self.steps],
+        everything = [self.connection, [a for _n, a in self.namespaces], [s.fields for s in self.steps], own,
                       [s.value for s in self.steps if isinstance(s.value, str)]]
         for expr in references(everything):
             if expr.startswith("env:"):

@@ -94,19 +94,26 @@ _Dumper.add_representer(_FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org
 
 def record(entries: Iterable[LogEntry], ctx: RecordingContext, *, name: str | None = None,
            events: str = EVENTS_ALL, selected: Iterable[int] = (), include_secrets: bool = False,
-           loose: bool = False, exact: bool = False, unsolicited: bool = False) -> Recording:
+           loose: bool = False, exact: bool = False, unsolicited: bool = False,
+           clients: dict[str, RecordingContext] | None = None) -> Recording:
     """events: "all" incoming events, only the "selected" seqs, or "none";
     loose: compare incoming arguments by type only, not by value; exact: keep the server's
-    numbers as they were; unsolicited: keep periodic and unsolicited events too."""
-    rec = _Recorder(list(entries), ctx, events, set(selected), include_secrets, loose)
+    numbers as they were; unsolicited: keep periodic and unsolicited events too;
+    clients: several clients (recorded_clients.py), name -> context, the first's is `ctx`;
+    each entry names its client (LogEntry.client) by these names."""
+    rec = _Recorder(list(entries), ctx, events, set(selected), include_secrets, loose, clients or {})
     rec.exact, rec.keep_unsolicited = exact, unsolicited
     return rec.run(name)
 
 
 class _Recorder:
     def __init__(self, entries: list[LogEntry], ctx: RecordingContext, events: str, selected: set[int],
-                 include_secrets: bool, loose: bool):
-        self.entries = _last_connection(entries)
+                 include_secrets: bool, loose: bool, clients: dict[str, RecordingContext]):
+        # several clients: each one's last connection; steps say `client:` (but the first's)
+        self.clients = clients if len(clients) > 1 else {}
+        self.first = next(iter(self.clients), None)
+        self.who: str | None = None                     # the client of the entry being read
+        self.entries = _last_connection(entries) if not self.clients else _last_connections(entries)
         self.ctx, self.events, self.selected = ctx, events, selected
         self.include_secrets, self.loose = include_secrets, loose
         self.steps: list[dict] = []
@@ -120,17 +127,19 @@ class _Recorder:
             or (e.dir == IN and e.kind == Kind.EVENT and e.event == "config" and e.args
                 and isinstance(e.args[0], dict) and "supportedFeatures" in e.args[0]))}
         self.admin_sent: dict[str | None, list[int]] = {}     # command -> where its steps go
-        self.netloc = urlsplit(ctx.options.url).netloc
+        self.netlocs = {urlsplit(c.options.url).netloc for c in [ctx, *self.clients.values()]} - {""}
         self.secret_values: dict[str, str] = {}    # a secret's value -> its ${env:...} placeholder
         if not include_secrets:
-            self._secret_map(ctx.options.auth or {}, "SIO_AUTH", register_only=True)
-            self._secret_map(ctx.options.headers or {}, "SIO_HEADER", register_only=True)
-            for ns, auth in ctx.ns_auth.items():
-                if isinstance(auth, dict):
-                    self._secret_map(auth, _ns_prefix(ns), register_only=True)
+            for who, c in (self.clients or {None: ctx}).items():     # the first's names win
+                prefix = _client_prefix(None if who == self.first else who)
+                self._secret_map(c.options.auth or {}, f"{prefix}_AUTH", register_only=True)
+                self._secret_map(c.options.headers or {}, f"{prefix}_HEADER", register_only=True)
+                for ns, auth in c.ns_auth.items():
+                    if isinstance(auth, dict):
+                        self._secret_map(auth, _ns_prefix(ns, prefix), register_only=True)
         self.refs: dict[str, tuple[dict, str]] = {}     # volatile value -> (step that got it, path)
         self.names: set[str] = set()
-        self.pending: dict[tuple, dict] = {}            # (ns, ack_id) -> emit / join / leave step
+        self.pending: dict[tuple, dict] = {}            # (client, ns, ack_id) -> emit / join / leave step
         self.asked: set[str] = set()                    # events the server asked an ack for
         self.exact, self.keep_unsolicited = False, False
         self.sent_numbers: set = set()      # the numbers of the emit an answer answers (kept exact)
@@ -139,35 +148,39 @@ class _Recorder:
         self.last_action = self.entries[0].t if self.entries else 0.0
 
     def run(self, name: str | None) -> Recording:
-        periodic = _periodic(self.entries)
-        caused = _caused(self.entries)
-        acted = False
-        known: set[str] = set()
+        by_client = bool(self.clients)
+        periodic = _periodic(self.entries, by_client)
+        caused = _caused(self.entries, by_client)
+        acted_by: set[str | None] = set()
+        known: set[tuple] = set()
+        self.client_ns: dict[str | None, list[str]] = {}  # what each client connected with
         for e in self.entries:
+            self.who = e.client if by_client else None
+            acted = self.who in acted_by
             if e.ns in self.admin_ns and e.kind in (Kind.EVENT, Kind.ACK):
                 if e.dir == OUT and e.kind == Kind.EVENT:      # a command: its step goes here
                     self.last_action = e.t
                     self.admin_sent.setdefault(e.event, []).append(len(self.steps))
                 continue
             if e.dir == SYS and e.kind == Kind.SERVER:
-                acted = True
+                acted_by.add(self.who)
                 self._server(e)
                 continue
             if (e.dir == OUT and e.kind == Kind.EVENT) or (e.dir == SYS and e.kind in (Kind.CONNECT, Kind.GAP)):
                 self.last_action = e.t
-            if e.dir == SYS and e.kind == Kind.CONNECT and e.ns and e.ns not in known:
-                known.add(e.ns)
+            if e.dir == SYS and e.kind == Kind.CONNECT and e.ns and (self.who, e.ns) not in known:
+                known.add((self.who, e.ns))
                 if not acted:
-                    self.namespaces.append(e.ns)
+                    self.client_ns.setdefault(self.who, []).append(e.ns)
                 else:
                     self._add({"open": e.ns, **self._ns_auth(e.ns, "auth")})
             elif e.dir == OUT and e.kind == Kind.EVENT:
-                acted = True
+                acted_by.add(self.who)
                 self._out(e)
             elif e.dir == IN and e.kind == Kind.ACK:
                 self._ack(e)
             elif e.dir == SYS and e.kind == Kind.ACK and Flag.TIMEOUT in e.flags:
-                step = self.pending.pop((e.ns, e.ack_id), None)
+                step = self.pending.pop((self.who, e.ns, e.ack_id), None)
                 if step is not None:
                     step["name"] = f"{_describe_out(step)} (its ack timed out when recorded)"
             elif e.dir == IN and e.kind == Kind.EVENT:
@@ -176,24 +189,26 @@ class _Recorder:
                 if self.events == EVENTS_SELECTED and e.seq in self.selected:
                     self._expect(e)         # picked by the user: kept whatever it is
                 elif self.events == EVENTS_ALL:
+                    key = (self.who, e.ns, e.event)
                     why = None if self.keep_unsolicited else (
-                        f"periodic, every {periodic[(e.ns, e.event)]:.2f} s" if (e.ns, e.event) in periodic
+                        f"periodic, every {periodic[key]:.2f} s" if key in periodic
                         else "unsolicited" if e.seq not in caused else None)
                     if why is None:
                         self._expect(e)
                     else:
                         self.left_out.setdefault((e.ns, e.event), [0, why])[0] += 1
             elif e.dir == SYS and e.kind == Kind.DISCONNECT and "cut by you" in str((e.detail or {}).get("transport")):
-                if not self.steps or "drop" not in self.steps[-1]:
+                last = next((s for s in reversed(self.steps) if s.get("client") == self._client_key()), None)
+                if last is None or "drop" not in last:
                     self._add({"drop": None})
             elif e.dir == SYS and e.kind == Kind.GAP and e.ns:
-                acted = True
+                acted_by.add(self.who)
                 if (e.detail or {}).get("recovered"):
                     self._add({"expect_recovered": None, "ns": e.ns})
                 else:
                     self._add({"expect_gap": None, "ns": e.ns})
-        if not self.namespaces:
-            self.namespaces = list(self.ctx.namespaces) or [self.ctx.options.base_namespace]
+        self.who = self.first               # what follows is the file's: the first client's
+        self.namespaces = self._namespaces_of(self.first)
         for step in self.steps:                  # the first namespace is the default
             if step.get("ns") == self.namespaces[0]:
                 del step["ns"]
@@ -207,12 +222,28 @@ class _Recorder:
 
     # -- steps ----------------------------------------------------------------------
     def _add(self, step: dict) -> dict:
+        self._mark(step)
         self.steps.append(step)
         return step
 
+    def _mark(self, step: dict) -> None:
+        """The step names its client, but the first's (the default)."""
+        if self._client_key() is not None:
+            step["client"] = self.who
+
+    def _client_key(self) -> str | None:
+        return self.who if self.who != self.first else None
+
+    def _ctx(self) -> RecordingContext:
+        return self.clients.get(self.who, self.ctx) if self.clients else self.ctx
+
+    def _namespaces_of(self, who: str | None) -> list[str]:
+        ctx = self.clients.get(who, self.ctx) if self.clients else self.ctx
+        return self.client_ns.get(who) or list(ctx.namespaces) or [ctx.options.base_namespace]
+
     def _out(self, e: LogEntry) -> None:
         args = e.args or []
-        room_event = {self.ctx.join_event: "join", self.ctx.leave_event: "leave"}.get(e.event or "")
+        room_event = {self._ctx().join_event: "join", self._ctx().leave_event: "leave"}.get(e.event or "")
         if room_event and e.ack_id is not None and len(args) == 1 and isinstance(args[0], str):
             step = self._add({room_event: self._value(args[0]), "ns": e.ns})
         else:
@@ -227,8 +258,8 @@ class _Recorder:
                 step["volatile"] = True
         self.sent_numbers = _numbers(args)          # what the events that follow may echo
         if e.ack_id is not None:
-            self.pending[(e.ns, e.ack_id)] = step
-            self.sent_by_ack[(e.ns, e.ack_id)] = self.sent_numbers
+            self.pending[(self.who, e.ns, e.ack_id)] = step
+            self.sent_by_ack[(self.who, e.ns, e.ack_id)] = self.sent_numbers
 
     def _server(self, e: LogEntry) -> None:
         """An emit from the server's side (the server view) that the server took: a
@@ -243,6 +274,7 @@ class _Recorder:
         if detail.get("command") != "emit" or len(args) < 3:
             return
         step = {"server_emit": self._value(args[2]), "ns": args[0]}
+        self._mark(step)
         self.steps.insert(at, step)
         for positions in self.admin_sent.values():
             positions[:] = [p + 1 if p >= at else p for p in positions]
@@ -254,11 +286,11 @@ class _Recorder:
             step["via"] = e.ns
 
     def _ack(self, e: LogEntry) -> None:
-        step = self.pending.pop((e.ns, e.ack_id), None)
+        step = self.pending.pop((self.who, e.ns, e.ack_id), None)
         if step is None:
             return
         step.pop("ack", None)
-        events_echo, self.sent_numbers = self.sent_numbers, self.sent_by_ack.get((e.ns, e.ack_id), set())
+        events_echo, self.sent_numbers = self.sent_numbers, self.sent_by_ack.get((self.who, e.ns, e.ack_id), set())
         step["expect_ack"] = _Flow(self._pattern(e.args or [], step))
         self.sent_numbers = events_echo
         step["_took"] = (e.rtt_ms or 0.0) / 1000.0
@@ -270,10 +302,11 @@ class _Recorder:
         self._add(step)
 
     def _ns_auth(self, ns: str, key: str) -> dict:
-        auth = self.ctx.ns_auth.get(ns)
+        auth = self._ctx().ns_auth.get(ns)
         if not auth:
             return {}
-        return {key: _FlowMap(self._secret_map(auth, _ns_prefix(ns)))}
+        return {key: _FlowMap(self._secret_map(auth, _ns_prefix(ns, _client_prefix(self._client_key())),
+                                               reuse=self._client_key() is not None))}
 
     # -- values -----------------------------------------------------------------------
     def _value(self, value: Any, path: str = "") -> Any:
@@ -348,7 +381,7 @@ class _Recorder:
     def _volatile(self, value: str) -> bool:
         if value in self.sids or _UUID.match(value) or _ISO_TIME.match(value):
             return True
-        if self.netloc and self.netloc in value:      # the server's address: --url may change it
+        if any(netloc in value for netloc in self.netlocs):   # the server's address: --url may change it
             return True
         try:
             if _epoch_like(float(value)):
@@ -366,7 +399,8 @@ class _Recorder:
             j = i + 1
             if "expect" in s and "save_as" not in s:
                 while (j < len(self.steps) and self.steps[j].get("expect") == s["expect"]
-                       and self.steps[j].get("ns") == s.get("ns") and "save_as" not in self.steps[j]):
+                       and self.steps[j].get("ns") == s.get("ns") and "save_as" not in self.steps[j]
+                       and self.steps[j].get("client") == s.get("client")):
                     j += 1
             run = self.steps[i:j]
             took = max((r.get("_took", 0.0) for r in run), default=0.0)
@@ -384,32 +418,58 @@ class _Recorder:
 
     # -- the file -----------------------------------------------------------------------
     def _connection(self) -> dict:
-        opts, default = self.ctx.options, ConnectionOptions()
-        conn: dict[str, Any] = {}
-        for key in ("path", "transport", "verify_tls", "connect_timeout", "reconnection",
-                    "reconnection_attempts", "reconnection_delay", "reconnection_delay_max",
-                    "randomization_factor", "compression", "buffer_offline", "recovery",
-                    "ack_timeout", "retries", "parser"):
-            if getattr(opts, key) != getattr(default, key):
-                conn[key] = getattr(opts, key)
-        if opts.auth:
-            conn["auth"] = _FlowMap(self._secret_map(opts.auth, "SIO_AUTH"))
-        if opts.query:
-            conn["query"] = dict(opts.query)
-        if opts.headers:
-            conn["headers"] = self._secret_map(opts.headers, "SIO_HEADER")
+        conn = self._render(_connection_of(self.ctx.options), "SIO")
         if any("join" in s for s in self.steps):
             conn["rejoin_rooms"] = False       # the joins after a reconnect are steps of their own
         return conn
 
-    def _secret_map(self, values: dict, prefix: str, register_only: bool = False) -> dict:
-        """Each value as a ${env:PREFIX_KEY} placeholder (listed in the header), unless secrets are kept."""
+    def _render(self, conn: dict, prefix: str, reuse: bool = False) -> dict:
+        """A connection's keys as the file has them: auth and header values as placeholders."""
+        out = dict(conn)
+        if "auth" in out:
+            out["auth"] = _FlowMap(self._secret_map(out["auth"], f"{prefix}_AUTH", reuse=reuse))
+        if "headers" in out:
+            out["headers"] = self._secret_map(out["headers"], f"{prefix}_HEADER", reuse=reuse)
+        return out
+
+    def _clients(self) -> dict:
+        """`clients:`: each client with what differs from the first's connection (its url,
+        connection keys, namespaces and their auth)."""
+        base_ctx = self.ctx
+        base = _connection_of(base_ctx.options)
+        base_ns = [(ns, base_ctx.ns_auth.get(ns)) for ns in self.namespaces]
+        out: dict[str, Any] = {}
+        for who, ctx in self.clients.items():
+            self.who = who
+            own: dict[str, Any] = {}
+            if who != self.first:
+                if ctx.options.url != base_ctx.options.url:
+                    own["url"] = ctx.options.url
+                mine = _connection_of(ctx.options)
+                diff = {k: mine.get(k, _unset(k)) for k in [*base, *mine]
+                        if mine.get(k, _unset(k)) != base.get(k, _unset(k))}
+                if diff:
+                    own["connection"] = self._render(diff, _client_prefix(who), reuse=True)
+                namespaces = self._namespaces_of(who)
+                if [(ns, ctx.ns_auth.get(ns)) for ns in namespaces] != base_ns:
+                    own["namespaces"] = [{"name": ns, **auth} if auth else ns
+                                         for ns in namespaces for auth in [self._ns_auth(ns, "auth")]]
+            out[who] = _FlowMap(own) if not own.get("namespaces") and not own.get("connection") else own
+        self.who = self.first
+        return out
+
+    def _secret_map(self, values: dict, prefix: str, register_only: bool = False, reuse: bool = False) -> dict:
+        """Each value as a ${env:PREFIX_KEY} placeholder (listed in the header), unless secrets are kept;
+        reuse: a value another client has already is its placeholder."""
         if self.include_secrets:
             return dict(to_jsonable(values))
         out = {}
         for key, value in values.items():
             var = f"{prefix}_{_env_name(str(key))}"
             placeholder = "${env:" + var + "}"
+            if reuse and isinstance(value, str) and value in self.secret_values:
+                placeholder = self.secret_values[value]
+                var = placeholder[len("${env:"):-1]
             if isinstance(value, str) and len(value) >= 3:
                 self.secret_values.setdefault(value, placeholder)
             if not register_only and var not in self.secrets:
@@ -436,6 +496,8 @@ class _Recorder:
             auth = self._ns_auth(ns, "auth")
             nss.append({"name": ns, **auth} if auth else ns)
         doc["namespaces"] = nss
+        if self.clients:
+            doc["clients"] = self._clients()
         acks = self._server_acks()
         if acks:
             doc["server_acks"] = acks
@@ -458,7 +520,7 @@ class _Recorder:
 
 
 _ORDER = ("name", "emit", "join", "leave", "open", "expect", "expect_gap", "expect_recovered", "drop",
-          "ns", "args", "count", "ack", "expect_ack", "auth", "compress", "volatile", "timeout", "save_as")
+          "client", "ns", "args", "count", "ack", "expect_ack", "auth", "compress", "volatile", "timeout", "save_as")
 
 
 def _ordered(step: dict) -> dict:
@@ -494,6 +556,38 @@ def _last_connection(entries: list[LogEntry]) -> list[LogEntry]:
     return entries[start:] if start is not None else entries
 
 
+def _last_connections(entries: list[LogEntry]) -> list[LogEntry]:
+    """Each client's last connection (_last_connection), in the log's order."""
+    by_client: dict[str | None, list[LogEntry]] = {}
+    for e in entries:
+        by_client.setdefault(e.client, []).append(e)
+    kept = {e.seq for mine in by_client.values() for e in _last_connection(mine)}
+    return [e for e in entries if e.seq in kept]
+
+
+_CONNECTION_KEYS = ("path", "transport", "verify_tls", "connect_timeout", "reconnection",
+                    "reconnection_attempts", "reconnection_delay", "reconnection_delay_max",
+                    "randomization_factor", "compression", "buffer_offline", "recovery",
+                    "ack_timeout", "retries", "parser")
+
+
+def _connection_of(opts: ConnectionOptions) -> dict[str, Any]:
+    """The options that are not the defaults, as the file's `connection:` (secrets not masked)."""
+    default = ConnectionOptions()
+    conn: dict[str, Any] = {k: getattr(opts, k) for k in _CONNECTION_KEYS
+                            if getattr(opts, k) != getattr(default, k)}
+    for key in ("auth", "query", "headers"):
+        if getattr(opts, key):
+            conn[key] = dict(getattr(opts, key))
+    return conn
+
+
+def _unset(key: str) -> Any:
+    """What a connection key is when the file does not give it (a client's override of the
+    first's says so explicitly: the first's would be merged in)."""
+    return {} if key in ("auth", "query", "headers") else getattr(ConnectionOptions(), key)
+
+
 def timeout_for(took: float) -> float:
     """A step's timeout from the time it took when recorded: TIMEOUT_FACTOR times it plus
     TIMEOUT_SLACK, at least TIMEOUT_MIN, in whole seconds."""
@@ -518,12 +612,13 @@ def _numbers(value: Any) -> set:
     return found
 
 
-def _periodic(entries: list[LogEntry]) -> dict[tuple, float]:
-    """(ns, event) -> its period, for the incoming events that come at a steady interval."""
+def _periodic(entries: list[LogEntry], by_client: bool = False) -> dict[tuple, float]:
+    """(client, ns, event) -> its period, for the incoming events that come at a steady
+    interval (client None unless by_client)."""
     times: dict[tuple, list[float]] = {}
     for e in entries:
         if e.dir == IN and e.kind == Kind.EVENT:
-            times.setdefault((e.ns, e.event), []).append(e.t)
+            times.setdefault((e.client if by_client else None, e.ns, e.event), []).append(e.t)
     out = {}
     for key, ts in times.items():
         if len(ts) < PERIODIC_MIN:
@@ -536,26 +631,33 @@ def _periodic(entries: list[LogEntry]) -> dict[tuple, float]:
     return out
 
 
-def _caused(entries: list[LogEntry]) -> set[int]:
+def _caused(entries: list[LogEntry], by_client: bool = False) -> set[int]:
     """The seqs of incoming events that came within CAUSED_WITHIN of an action: after an emit
     (or until its ack answer), around a namespace's connect (a server greets before its
     CONNECT answer too), after a reconnect."""
     spans: list[tuple[float, float]] = []
     answered: dict[tuple, float] = {}
+    # an action of any client: another client's event may be its answer (a room's message)
     for e in entries:
         if e.dir == IN and e.kind == Kind.ACK:
-            answered[(e.ns, e.ack_id)] = e.t
+            answered[(e.client if by_client else None, e.ns, e.ack_id)] = e.t
     for e in entries:
         if e.dir == OUT and e.kind == Kind.EVENT:
-            spans.append((e.t, answered.get((e.ns, e.ack_id), e.t) if e.ack_id is not None else e.t))
+            key = (e.client if by_client else None, e.ns, e.ack_id)
+            spans.append((e.t, answered.get(key, e.t) if e.ack_id is not None else e.t))
         elif e.dir == SYS and e.kind in (Kind.CONNECT, Kind.GAP):
             spans.append((e.t - CAUSED_WITHIN, e.t))
     return {e.seq for e in entries if e.dir == IN and e.kind == Kind.EVENT
             and any(start <= e.t <= end + CAUSED_WITHIN for start, end in spans)}
 
 
-def _ns_prefix(ns: str) -> str:
-    return "SIO_" + _env_name(ns.strip("/") or "ROOT") + "_AUTH"
+def _ns_prefix(ns: str, prefix: str = "SIO") -> str:
+    return f"{prefix}_" + _env_name(ns.strip("/") or "ROOT") + "_AUTH"
+
+
+def _client_prefix(client: str | None) -> str:
+    """SIO for the first client (and a one-client file), SIO_BOB for bob."""
+    return "SIO" if client is None else "SIO_" + _env_name(client)
 
 
 _BARE_NULL = re.compile(r"^(\s*-?\s*(?:drop|expect_gap|expect_recovered)): null$", re.M)
@@ -573,12 +675,14 @@ def _env_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper()
 
 
-def secret_env(options: ConnectionOptions, ns_auth: dict[str, Any] | None = None) -> dict[str, str]:
+def secret_env(options: ConnectionOptions, ns_auth: dict[str, Any] | None = None,
+               client: str | None = None) -> dict[str, str]:
     """The `${env:NAME}` values a recorded scenario asks for, taken from a connection's own
-    auth and headers (the window's connection, a profile): what a replay uses instead of
-    environment variables."""
-    groups = [("SIO_AUTH", options.auth or {}), ("SIO_HEADER", options.headers or {})]
-    groups += [(_ns_prefix(ns), auth) for ns, auth in (ns_auth or {}).items() if isinstance(auth, dict)]
+    auth and headers (the window's connection, a profile; `client`: one of a recording's
+    other clients, SIO_BOB_...): what a replay uses instead of environment variables."""
+    prefix = _client_prefix(client)
+    groups = [(f"{prefix}_AUTH", options.auth or {}), (f"{prefix}_HEADER", options.headers or {})]
+    groups += [(_ns_prefix(ns, prefix), auth) for ns, auth in (ns_auth or {}).items() if isinstance(auth, dict)]
     env = {}
     for prefix, values in groups:
         for key, value in values.items():

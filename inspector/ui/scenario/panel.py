@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.capture.remote_runner import RemoteRunner, remote_context
+from inspector.capture.remote_runner import RemoteRunner, remote_clients, remote_context
 from inspector.log.entry import LogEntry
 from inspector.log.words import duration, duration_ms, plural
 from inspector.scenarios import file as scenario_file
-from inspector.scenarios import recorder
+from inspector.scenarios import recorded_clients, recorder
 from inspector.scenarios.runner import FAILED, SKIPPED, StepResult
 from inspector.ui import palette
 from inspector.ui.bridge import SessionBridge
@@ -155,7 +155,8 @@ class MissingSecretsDialog(QDialog):
 def missing_env(scenario: scenario_file.Scenario, env: dict[str, str]) -> list[str]:
     """The environment variables the scenario's `${env:NAME}` name that `env` lacks (with no default)."""
     from inspector.scenarios.variables import references
-    everything = [scenario.connection, [a for _n, a in scenario.namespaces], [s.fields for s in scenario.steps]]
+    everything = [scenario.connection, [a for _n, a in scenario.namespaces], [s.fields for s in scenario.steps],
+                  scenario.clients]
     names = []
     for expr in references(everything):
         if expr.startswith("env:"):
@@ -344,12 +345,18 @@ class ScenarioPanel(QWidget):
 
         async def save() -> None:
             ctx = await self.bridge.call(remote_context(self.bridge.client))
+            # the workspace's clients, removed ones too (their entries are in the log)
+            clients = await self.bridge.call(remote_clients(self.bridge.client))
             if replayed and user_options is not None:
                 ctx.options = user_options      # the session's are the replay's now
+                clients[0].context = ctx
+            options = dict(name=name, events=events, selected=selected, include_secrets=include_secrets,
+                           loose=loose, exact=exact, unsolicited=unsolicited)
             try:
-                rec = recorder.record(entries, ctx, name=name, events=events, selected=selected,
-                                      include_secrets=include_secrets, loose=loose, exact=exact,
-                                      unsolicited=unsolicited)
+                if len(clients) > 1:        # several: a `clients:` scenario, each step its client's
+                    rec = recorded_clients.record_workspace(entries, clients, **options)
+                else:
+                    rec = recorder.record(entries, ctx, **options)
                 Path(path).write_text(rec.text, encoding="utf-8")
             except OSError as exc:
                 self._set_summary(f"Not saved: {exc.strerror or exc}", error=True)
@@ -482,6 +489,16 @@ class ScenarioPanel(QWidget):
         them), then what the user typed in when asked."""
         options, ns_auth = self._connection()
         own = recorder.secret_env(options, ns_auth) if options is not None else {}
+        rows = self.bridge.client_rows
+        first = self.bridge.sessions.get(rows[0]["key"]) if len(rows) > 1 else None
+        if first is not None and first.options.url:
+            # the form shows the selected client: the first's SIO_... are what it connected with
+            own.update(recorder.secret_env(first.options, first.namespace_auth()))
+        # a recording's other clients name theirs SIO_BOB_...: from each client of the list
+        for row in rows[1:]:
+            session = self.bridge.sessions.get(row["key"])
+            if session is not None:
+                own.update(recorder.secret_env(session.options, session.namespace_auth(), client=row["name"]))
         return {**os.environ, **own, **self._asked_env}
 
     def _ask_secrets(self, names: list[str]) -> None:
