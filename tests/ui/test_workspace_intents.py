@@ -4,6 +4,7 @@ select another client in between; the call goes to the client selected when it w
 from __future__ import annotations
 
 from inspector.log.entry import IN, OUT, Kind
+from inspector.wire.options import Transport
 
 NS = "/cheatsheet"
 
@@ -109,3 +110,15 @@ def test_sequence_checks_are_set_for_the_client_they_were_asked_of(inspector):
         ui.wait_for(kind=Kind.EVENT, dir=IN, event="number", client=name, args=[{"seq": 4}])
     assert ui.wait_for(kind=Kind.GAP).client == "alice"
     assert not ui.find(kind=Kind.GAP, client="bob")
+
+
+def test_the_client_list_connects_the_client_selected_with_the_form_it_showed(inspector):
+    ui = inspector
+    _two(ui)
+    ui.disconnect()
+    c = ui.window.connection
+    c.transportCombo.setCurrentIndex(c.transportCombo.findData(Transport.POLLING))
+    ui.click("connectClientButton")            # the client list's Connect: alice, with her form
+    ui.client("bob")
+    connects = ui.wait_for(kind=Kind.CONNECT, client="alice", count=2)
+    assert connects.detail["transport"] == Transport.POLLING
