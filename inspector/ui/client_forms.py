@@ -9,8 +9,8 @@ The options shown are the client's as the window last heard them (RemoteSession.
 its last connect, or what the capture says it was set up with); its answers are those the
 window last set for it, or, before it did, the capture's (a duplicated client's are its
 original's); its room events are the capture's, or those the window set since (a
-duplicated client's are its original's too).  Filling the panels says nothing to the session: a client is only told what
-the user changes.
+duplicated client's are its original's too).  Filling the panels says nothing to the
+session: a client is only told what the user changes.
 """
 from __future__ import annotations
 
