@@ -235,18 +235,19 @@ class InspectorDriver:
         if ns is not None:
             self.select_namespace(ns)
         ns = ns or self.window.namespaces.current_namespace()
-        before = len(self.find(kind=Kind.ACK, event=self.session.rooms.join_event, ns=ns, dir=IN))
+        event = self.window.session.rooms.join_event        # the selected client's
+        before = len(self.find(kind=Kind.ACK, event=event, ns=ns, dir=IN))
         self.type_into("roomEdit", room)
         self.click("joinRoomButton")
         return self.wait_for(timeout, count=before + 1, kind=Kind.ACK, dir=IN, ns=ns,
-                             event=self.session.rooms.join_event)
+                             event=event)
 
     def leave(self, room: str, ns: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> LogEntry:
         """Leave a room; returns the server's ack row."""
         if ns is not None:
             self.select_namespace(ns)
         ns = ns or self.window.namespaces.current_namespace()
-        event = self.session.rooms.leave_event
+        event = self.window.session.rooms.leave_event       # the selected client's
         before = len(self.find(kind=Kind.ACK, event=event, ns=ns, dir=IN))
         self.type_into("roomEdit", room)
         self.click("leaveRoomButton")

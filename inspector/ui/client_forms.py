@@ -1,14 +1,16 @@
 """The selected client's forms (issue 12): selecting a client in the client list shows its
-connection options in the connection form and its answers to the server's acks in the
-Server acks panel; what the user typed there for a client and did not use yet (no Connect;
-an answer not valid JSON, so never sent) is kept as that client's draft and shown again
-when the user comes back to it.
+connection options in the connection form, its answers to the server's acks in the Server
+acks panel and its join / leave event names in the Namespaces panel; what the user typed
+there for a client and did not use yet (no Connect; an answer not valid JSON, so never
+sent; an event name not confirmed) is kept as that client's draft and shown again when the
+user comes back to it.
 
 The options shown are the client's as the window last heard them (RemoteSession.options:
 its last connect, or what the capture says it was set up with); its answers are those the
 window last set for it, or, before it did, the capture's (a duplicated client's are its
-original's).  Filling the panels says nothing to the session: a client is only told what
-the user changes.
+original's); its room events are the capture's, or those the window set since (a
+duplicated client's are its original's too).  Filling the panels says nothing to the
+session: a client is only told what the user changes.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ class _Shown:
     leaves it (the same: nothing typed, no draft)."""
     form: tuple | None = None            # ConnectionPanel.fields() after show_options
     acks: tuple | None = None            # ServerAckPanel.contents() after show_replies
+    rooms: tuple | None = None           # NamespacePanel.room_events() after show_room_events
     unheard: bool = False                # shown before the window had heard the client's state
 
 
@@ -37,6 +40,7 @@ class ClientForms:
         self._shown: dict[str, _Shown] = {}
         self._form_drafts: dict[str, tuple] = {}
         self._ack_drafts: dict[str, tuple] = {}
+        self._room_drafts: dict[str, tuple] = {}
 
     def leave(self, key: str, session: "RemoteSession | None") -> None:
         """The user selects another client: what it typed for this one is its draft."""
@@ -51,6 +55,11 @@ class ClientForms:
             self._ack_drafts.pop(key, None)
         else:
             self._ack_drafts[key] = acks
+        rooms = self.w.namespaces.room_events()
+        if rooms == shown.rooms or (session is not None and rooms == _room_events(session)):
+            self._room_drafts.pop(key, None)
+        else:
+            self._room_drafts[key] = rooms
 
     def _used(self, session: "RemoteSession") -> bool:
         """The form is what the client connects with (the user clicked Connect)."""
@@ -73,6 +82,10 @@ class ClientForms:
             self.w.serverAcks.show_contents(self._ack_drafts[key])
         else:
             self._show_acks(shown, session)
+        if key in self._room_drafts:
+            self.w.namespaces.show_room_events(*self._room_drafts[key])
+        else:
+            self._show_rooms(shown, session)
 
     def _show_options(self, shown: _Shown, session: "RemoteSession") -> None:
         self.w.connection.show_options(session.options)
@@ -82,6 +95,10 @@ class ClientForms:
         acks = session.server_acks
         self.w.serverAcks.show_replies(acks.default, acks.by_event, announce=False)
         shown.acks = self.w.serverAcks.contents()
+
+    def _show_rooms(self, shown: _Shown, session: "RemoteSession") -> None:
+        self.w.namespaces.show_room_events(*_room_events(session))
+        shown.rooms = self.w.namespaces.room_events()
 
     def heard(self, key: str, session: "RemoteSession") -> None:
         """The selected client's state came: panels shown before the window had heard what
@@ -94,10 +111,16 @@ class ClientForms:
             self._show_options(shown, session)
         if key not in self._ack_drafts and self.w.serverAcks.contents() == shown.acks:
             self._show_acks(shown, session)
+        if key not in self._room_drafts and self.w.namespaces.room_events() == shown.rooms:
+            self._show_rooms(shown, session)
 
     def _forget_gone(self) -> None:
         """The drafts of clients removed since."""
         keys = self.w.bridge.sessions
-        for book in (self._shown, self._form_drafts, self._ack_drafts):
+        for book in (self._shown, self._form_drafts, self._ack_drafts, self._room_drafts):
             for key in [k for k in book if k not in keys]:
                 del book[key]
+
+
+def _room_events(session: "RemoteSession") -> tuple[str, str]:
+    return session.rooms.join_event, session.rooms.leave_event

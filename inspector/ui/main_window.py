@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.capture.client import RemoteSession
 from inspector.capture.protocol import CaptureLost
 from inspector.log.chunk import Chunk
 from inspector.log.entry import OUT, Flag, LogEntry
@@ -206,30 +207,36 @@ class MainWindow(QMainWindow):
         start, conn, nss = self._start, self.connection, self.namespaces
         # each handler's control says so from the click until its call comes back
         conn.connectRequested.connect(lambda opts: start(
-            self.connect_to(opts), "Connection failed", conn.in_flight(conn.connectButton, "Connecting…")))
+            self.connect_to(opts, session=self.session), "Connection failed",
+            conn.in_flight(conn.connectButton, "Connecting…")))
         conn.disconnectRequested.connect(lambda: start(
-            self.disconnect(), "Disconnect failed", conn.in_flight(conn.disconnectButton, "Disconnecting…")))
+            self.disconnect(self.session), "Disconnect failed",
+            conn.in_flight(conn.disconnectButton, "Disconnecting…")))
         nss.openRequested.connect(lambda ns, auth: start(
-            self.open_namespace(ns, auth), f"Opening {ns} failed",
+            self.open_namespace(ns, auth, self.session), f"Opening {ns} failed",
             nss.in_flight(nss.openNamespaceButton, "Opening…")))
         nss.closeRequested.connect(lambda ns: start(
-            self.close_namespace(ns), f"Closing {ns} failed",
+            self.close_namespace(ns, self.session), f"Closing {ns} failed",
             nss.in_flight(nss.closeNamespaceButton, "Closing…")))
         nss.joinRequested.connect(lambda ns, room: start(
-            self.join_room(ns, room), f"Joining {room} failed", nss.in_flight(nss.joinRoomButton, "Joining…")))
+            self.join_room(ns, room, self.session), f"Joining {room} failed",
+            nss.in_flight(nss.joinRoomButton, "Joining…")))
         nss.leaveRequested.connect(lambda ns, room: start(
-            self.leave_room(ns, room), f"Leaving {room} failed", nss.in_flight(nss.leaveRoomButton, "Leaving…")))
+            self.leave_room(ns, room, self.session), f"Leaving {room} failed",
+            nss.in_flight(nss.leaveRoomButton, "Leaving…")))
         self.namespaces.roomEventsChanged.connect(
-            lambda join, leave: start(self.set_room_events(join, leave), "Room events not applied"))
+            lambda join, leave: start(self.set_room_events(join, leave, self.session),
+                                        "Room events not applied"))
         self.serverAcks.repliesChanged.connect(
             lambda default, by_event: start(self.set_ack_replies(default, by_event, self.session),
                                             "Ack answers not applied"))
         self.sequences.rulesChanged.connect(
-            lambda rules: start(self.set_sequence_rules(rules), "Sequence checks not applied"))
+            lambda rules: start(self.set_sequence_rules(rules, self.session), "Sequence checks not applied"))
         self.rawCaptureCheck.toggled.connect(lambda on: start(
-            self.set_raw_capture(on), "Raw capture not changed", hold(self.rawCaptureCheck, None, _nothing)))
+            self.set_raw_capture(on, self.session), "Raw capture not changed",
+            hold(self.rawCaptureCheck, None, _nothing)))
         self.emitPanel.emitRequested.connect(lambda req: start(
-            self.emit(req), f"Emit {req.event} failed", self.emitPanel.in_flight()))
+            self.emit(req, self.session), f"Emit {req.event} failed", self.emitPanel.in_flight()))
         self.logView.clearRequested.connect(self.clear_log)
         nss.namespaceSelected.connect(self.emitPanel.set_namespace)     # the composer follows the list
         self.logView.reemitRequested.connect(self.reemit)
@@ -275,7 +282,7 @@ class MainWindow(QMainWindow):
         self.dropAction = QAction("Simulate network &drop", self, shortcut=K.DROP.keys)
         self.dropAction.setToolTip("Cut the transport without a goodbye, as a network failure would")
         self.dropAction.triggered.connect(lambda: self._start(
-            self.drop_transport(), "Drop failed", hold(self.dropAction, None, self._update_actions)))
+            self.drop_transport(self.session), "Drop failed", hold(self.dropAction, None, self._update_actions)))
         self.rawAction = QAction("Capture &raw packets", self, shortcut=K.RAW.keys, checkable=True)
         self.rawAction.toggled.connect(lambda on: self.rawCaptureCheck.setChecked(on))
         self.optionsAction = QAction("&Options…", self)
@@ -400,11 +407,16 @@ class MainWindow(QMainWindow):
         self.show_message(f"{what}: {why}", error=True,
                           stale=connected if what == "Connection failed" else None)
 
-    async def connect_to(self, options: ConnectionOptions, namespaces: list[str] | None = None) -> None:
+    # Each handler takes the client selected when the user asked (`session`, read as the signal
+    # fires): the task runs later, perhaps once another client is selected; by default the
+    # selected one's (a scenario's or a test's call).
+    async def connect_to(self, options: ConnectionOptions, namespaces: list[str] | None = None,
+                         session: RemoteSession | None = None) -> None:
+        session = session or self.session
         self.show_message("")
         plan = self.profileBar.plan()       # an open profile's namespaces (with auth) and rooms
         plan = self.server.strip(plan)      # the admin namespace is the server view's to open
-        result = await self.bridge.call(self.session.connect(
+        result = await self.bridge.call(session.connect(
             options, namespaces or (plan.namespaces if plan else None), plan.ns_auth if plan else None))
         refused = {ns: r for ns, r in (result or {}).items() if isinstance(r, Exception)}
         if refused:
@@ -414,30 +426,30 @@ class MainWindow(QMainWindow):
         for ns, rooms in (plan.rooms if plan else {}).items():
             if ns in (result or {}) and not isinstance(result[ns], Exception):
                 for room in rooms:
-                    await self.join_room(ns, room)
+                    await self.join_room(ns, room, session)
 
-    async def disconnect(self) -> None:
-        await self.bridge.call(self.session.disconnect())
+    async def disconnect(self, session: RemoteSession | None = None) -> None:
+        await self.bridge.call((session or self.session).disconnect())
 
-    async def drop_transport(self) -> None:
-        await self.bridge.call(self.session.drop_transport())
+    async def drop_transport(self, session: RemoteSession | None = None) -> None:
+        await self.bridge.call((session or self.session).drop_transport())
 
-    async def open_namespace(self, ns: str, auth: Any = None) -> None:
-        result = await self.bridge.call(self.session.open_namespace(ns, auth))
+    async def open_namespace(self, ns: str, auth: Any = None, session: RemoteSession | None = None) -> None:
+        result = await self.bridge.call((session or self.session).open_namespace(ns, auth))
         if isinstance(result, Exception):     # refused, or no answer in time
             self.show_message(str(result) or type(result).__name__, error=True, stale=namespace_settled(ns))
 
-    async def close_namespace(self, ns: str) -> None:
-        await self.bridge.call(self.session.close_namespace(ns))
+    async def close_namespace(self, ns: str, session: RemoteSession | None = None) -> None:
+        await self.bridge.call((session or self.session).close_namespace(ns))
 
-    async def join_room(self, ns: str, room: str) -> None:
-        await self.bridge.call(self.session.join_room(ns, room))
+    async def join_room(self, ns: str, room: str, session: RemoteSession | None = None) -> None:
+        await self.bridge.call((session or self.session).join_room(ns, room))
 
-    async def leave_room(self, ns: str, room: str) -> None:
-        await self.bridge.call(self.session.leave_room(ns, room))
+    async def leave_room(self, ns: str, room: str, session: RemoteSession | None = None) -> None:
+        await self.bridge.call((session or self.session).leave_room(ns, room))
 
-    async def emit(self, req: EmitRequest) -> None:
-        result = await self.bridge.call(self.session.emit(
+    async def emit(self, req: EmitRequest, session: RemoteSession | None = None) -> None:
+        result = await self.bridge.call((session or self.session).emit(
             req.ns, req.event, req.args, ack=req.ack, timeout=req.timeout,
             compress=req.compress, volatile=req.volatile))
         if result.outcome == EmitOutcome.BUFFERED:
@@ -463,7 +475,7 @@ class MainWindow(QMainWindow):
                           (entry.detail or {}).get("timeout_s") if ack else FROM_OPTIONS,
                           form.compress, form.volatile)
         self.emitPanel.remember(req.ns, form)
-        self._start(self.emit(req), f"Emit {req.event} failed", self.emitPanel.in_flight())
+        self._start(self.emit(req, self.session), f"Emit {req.event} failed", self.emitPanel.in_flight())
 
     def show_message(self, text: str, error: bool = False, *, stale: Stale | None = None,
                      lasts: float | None = None) -> None:
@@ -471,20 +483,19 @@ class MainWindow(QMainWindow):
         after a while, an error when `stale(state)` says so or another message comes."""
         self.messages.show(text, error, stale=stale, lasts=lasts)
 
-    async def set_raw_capture(self, on: bool) -> None:
+    async def set_raw_capture(self, on: bool, session: RemoteSession | None = None) -> None:
         self.rawAction.setChecked(on)
-        await self.bridge.call_fn(self.session.set_raw_capture, on)
+        await self.bridge.call_fn((session or self.session).set_raw_capture, on)
 
-    async def set_room_events(self, join: str, leave: str) -> None:
-        await self.bridge.call(self.session.set_room_events(join, leave))
+    async def set_room_events(self, join: str, leave: str, session: RemoteSession | None = None) -> None:
+        await self.bridge.call((session or self.session).set_room_events(join, leave))
 
-    async def set_ack_replies(self, default: AckReply, by_event: dict[str, AckReply], session=None) -> None:
-        """`session`: the client selected when the answers were typed (the task runs later,
-        perhaps once another client is selected); the selected one's by default."""
+    async def set_ack_replies(self, default: AckReply, by_event: dict[str, AckReply],
+                              session: RemoteSession | None = None) -> None:
         await self.bridge.call((session or self.session).set_ack_replies(default, by_event))
 
-    async def set_sequence_rules(self, rules: list) -> None:
-        await self.bridge.call_fn(self.session.set_sequence_rules, rules)
+    async def set_sequence_rules(self, rules: list, session: RemoteSession | None = None) -> None:
+        await self.bridge.call_fn((session or self.session).set_sequence_rules, rules)
 
     # -- what the session reports -------------------------------------------------
     def clear_log(self) -> None:

@@ -23,6 +23,7 @@ from inspector.ui.client_forms import ClientForms
 from inspector.ui.log.columns import ColumnKey, position
 from inspector.ui.log.delivery_view import DeliveryView
 from inspector.ui.panels.clients import ClientListPanel, ClientRow
+from inspector.wire.options import OptionsError
 
 if TYPE_CHECKING:
     from inspector.log.entry import LogEntry
@@ -108,7 +109,8 @@ class ClientsUi:
             call("client_rename", self.key_of(old), new), f"Renaming {old} failed"))
         p.removeRequested.connect(lambda name: start(
             call("client_remove", self.key_of(name)), f"Removing {name} failed"))
-        p.connectRequested.connect(lambda name: start(self.connect(name), "Connection failed"))
+        p.connectRequested.connect(lambda name: start(self.connect(name, self._form_for(name)),
+                                                      "Connection failed"))
         p.disconnectRequested.connect(lambda name: start(self.disconnect(name), "Disconnect failed"))
         p.selected.connect(lambda name: self.select(self.key_of(name)))
         p.addOnNodeRequested.connect(lambda node: start(
@@ -155,15 +157,29 @@ class ClientsUi:
         return len(self.rows) > 1
 
     # -- connecting ---------------------------------------------------------------------------
-    async def connect(self, name: str) -> None:
+    def _form_for(self, name: str):
+        """The form's options if `name` is the selected client (its Connect is the form's, as
+        the form's Connect is), read as the user clicks: the task runs later, perhaps once
+        another client (and its form) is shown; options not valid: the error, said then."""
+        if not name or self.key_of(name) != self.key:
+            return None
+        try:
+            return self.w.connection.options()
+        except OptionsError as error:
+            return error
+
+    async def connect(self, name: str, form=None) -> None:
+        """`form`: the options `_form_for` read (None: the client's own, as last connected)."""
         if not name:
             await self._call("clients_connect_all")
             return
-        key = self.key_of(name)
-        if key == self.key:       # the selected one: with the form's options, as its Connect does
-            await self.w.connect_to(self.w.connection.options())
+        if isinstance(form, OptionsError):
+            raise form
+        session = self.bridge.sessions[self.key_of(name)]
+        if form is not None:
+            await self.w.connect_to(form, session=session)
         else:
-            await self.bridge.call(self.bridge.sessions[key].connect(None, None, None))
+            await self.bridge.call(session.connect(None, None, None))
 
     async def disconnect(self, name: str) -> None:
         if not name:

@@ -157,6 +157,15 @@ class NamespacePanel(QWidget):
         self._settings.set(S.LEAVE_EVENT, leave)
         self.roomEventsChanged.emit(join, leave)
 
+    def room_events(self) -> tuple[str, str]:
+        """The join and leave event fields as typed (a draft kept while another client is shown)."""
+        return self.joinEventEdit.text(), self.leaveEventEdit.text()
+
+    def show_room_events(self, join: str, leave: str) -> None:
+        """The fields as a client's (setText says nothing: only the user's edit is applied)."""
+        self.joinEventEdit.setText(join)
+        self.leaveEventEdit.setText(leave)
+
     def namespace_states(self) -> dict[str, str]:
         """What the list shows: namespace -> state."""
         lst = self.namespaceList
