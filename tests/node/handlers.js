@@ -2,11 +2,14 @@
 // server_v3.js (3.x) and server_v2.js (2.x), so every server generation offers the same ones.
 //
 // Namespaces: "/" and "/chat" (echo, join, leave, broadcast, burst, drop, drop_and_emit,
-// emit_numbers, history, ask) and "/admin" (auth {"token": "demo-token"}; on 2.x, which has
-// no CONNECT payload, the token may come as the handshake query `?token=demo-token`).
+// emit_numbers, history, ask), "/cheatsheet" (the emit cheatsheet: cheatsheet.js) and
+// "/admin" (auth {"token": "demo-token"}; on 2.x, which has no CONNECT payload, the token may
+// come as the handshake query `?token=demo-token`).
 //
 // What differs between the generations is bridged here: onAny (3.x+; 2.x has socket.use),
 // socket.rooms (a Set since 3.x, an object in 2.x), handshake.auth (3.x+).
+
+const { installCheatsheet } = require("./cheatsheet");
 
 function onAny(socket, fn) {
   if (typeof socket.onAny === "function") {
@@ -81,6 +84,7 @@ function install(io) {
 
   setup(io.of("/"));
   setup(io.of("/chat"));
+  installCheatsheet(io);      // the emit cheatsheet (cheatsheet.js)
   const admin = io.of("/admin");
   admin.use((socket, next) => {
     const hs = socket.handshake;
