@@ -325,6 +325,9 @@ def main(argv: list[str] | None = None) -> int:
             results.update({
                 "scale_entries": s["entries"], "rss_mib_1m": s["rss_mib"],
                 "filter_ms_1m": s["filter_ms"]["text"], "filter_ms_all_1m": s["filter_ms"],
+                "filter_ms_indexed_1m": s["filter_ms_indexed"]["text"][1],
+                "unindexed_after_write_1m": s["unindexed_after_write"],
+                "index_caught_up_s_1m": s["index_caught_up_s"],
                 "filter_rows_1m": s["filter_rows"], "scroll_end_ms_1m": s["scroll_end_ms"],
                 "select_last_ms_1m": s["select_last_ms"], "load_s_1m": s["load_s"],
                 "session_file_mib_1m": s["file_mib"], "lost_entries_1m": s["lost_entries"]})

@@ -14,7 +14,7 @@ thread is busy (see ui/bridge.py).
 
 The text index (text_index.py) is filled when the session is quiet: QUIET_S after the
 last row written, a step of INDEX_STEP rows at a time, new rows first; in a burst
-that goes on, a step whenever MAX_LAG rows wait (the filter scans those meanwhile).
+that goes on, down to MAX_LAG rows behind (the filter scans those meanwhile).
 """
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ FLUSH_S = 0.2
 SUB_BATCH = 500      # rows per json.dumps: a C call that keeps the GIL, kept to about a millisecond
 QUIET_S = 0.5        # no row written for this long: the text index catches up
 INDEX_STEP = 10_000  # rows indexed in one step (some 60 ms of SQLite): a flush waits at most that
-MAX_LAG = 500_000    # rows left unindexed in a burst that goes on, at most (the filter scans them)
+MAX_LAG = 200_000    # rows left unindexed in a burst that goes on, at most (the filter scans them)
 CLOSE_INDEX_S = 3.0  # closing: the index catches up for this long at most (the rest is scanned)
 INSERT_JSON = (f"INSERT OR REPLACE INTO entries ({COLUMNS}) SELECT "
                + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(10))
@@ -226,9 +226,11 @@ class StoreWriter:
             more = text_index.catch_up(conn, INDEX_STEP) if text_index.has_index(conn) else False
             conn.commit()
             self._unindexed = max(0, self._unindexed - INDEX_STEP) if more else 0
-            if not more or (self._queue and not closing) or (closing and time.monotonic() > end):
+            if not more or (closing and time.monotonic() > end):
                 return
-            if not closing and self._unindexed < MAX_LAG and time.monotonic() - self._last_write < QUIET_S:
+            # quiet: new rows go first; a burst: down to MAX_LAG, then the rows again
+            if not closing and self._unindexed < MAX_LAG and (
+                    self._queue or time.monotonic() - self._last_write < QUIET_S):
                 return
 
     def _create(self) -> None:
