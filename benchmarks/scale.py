@@ -106,6 +106,11 @@ def run(n: int, session_file: str) -> dict:
     app.processEvents()
     with SessionStore(writer.path) as store:
         in_file = store.count()
+    from inspector.store import text_index
+    from inspector.store.pages import connect_read_only, matching_seqs
+    conn = connect_read_only(writer.path)
+    lag_after_write = text_index.lag(conn)          # what the filters below scan, at first
+    conn.close()
     gc.collect()
     rss = psutil.Process().memory_info().rss
 
@@ -151,10 +156,7 @@ def run(n: int, session_file: str) -> dict:
 
     # the text filter once the writer, quiet, has indexed what it wrote (the figures above
     # are of the rows just written: what the index had not reached yet was scanned)
-    from inspector.store import text_index
-    from inspector.store.pages import connect_read_only, matching_seqs
     conn = connect_read_only(writer.path)
-    lag_after_write = text_index.lag(conn)
     t = time.perf_counter()
     while text_index.lag(conn) and time.perf_counter() - t < 300:
         time.sleep(0.2)
