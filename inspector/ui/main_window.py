@@ -501,11 +501,15 @@ class MainWindow(QMainWindow):
     def clear_log(self) -> None:
         """A fresh start of the view (the session file keeps everything): the rows, the
         entry shown in the detail pane, the statistics; the timeline goes on from now for
-        the namespaces still connected."""
+        the namespaces still connected, every client's (workspace_window.py)."""
         self.model.clear()
-        up = [v.name for v in (self._state.namespaces if self._state else ())
-              if v.state == NamespaceState.CONNECTED]
-        self.timeline.carry_on(up, time.time(), self.session.last_seq)
+        if hasattr(self, "clientsUi"):
+            up = self.clientsUi.connected_namespaces()
+        else:
+            up = [(None, v.name) for v in (self._state.namespaces if self._state else ())
+                  if v.state == NamespaceState.CONNECTED]
+        # one seq for every client's entries: the last the window was handed
+        self.timeline.carry_on(up, time.time(), self.bridge.session.last_seq)
         self.detail.show_entry(None)
         self.stats.refresh_soon()
 

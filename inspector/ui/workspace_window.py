@@ -18,6 +18,7 @@ from inspector.capture.protocol import DEFAULT_CLIENT
 from inspector.log import delivery
 from inspector.log.chunk import Chunk
 from inspector.log.kinds import Direction, Kind
+from inspector.session.state import NamespaceState
 from inspector.session.workspace import node_of
 from inspector.ui.client_forms import ClientForms
 from inspector.ui.log.columns import ColumnKey, position
@@ -279,6 +280,19 @@ class ClientsUi:
 
     def shows_first(self) -> bool:
         return self.key == DEFAULT_CLIENT
+
+    def connected_namespaces(self) -> list[tuple[str | None, str]]:
+        """(client, namespace) for every namespace connected now, each client's in the list's
+        order; the client's name once there are several (its timeline strips' names), else
+        None (one client: its strips are the namespaces alone)."""
+        rows = self.rows or [{"key": DEFAULT_CLIENT, "name": ""}]
+        several = self.several
+        out = []
+        for r in rows:
+            st = self._state_of(r["key"])
+            out += [(r["name"] if several else None, v.name) for v in (st.namespaces if st else ())
+                    if v.state == NamespaceState.CONNECTED]
+        return out
 
     # -- the log ------------------------------------------------------------------------------
     def _show_column(self, shown: bool) -> None:
