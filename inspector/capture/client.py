@@ -348,6 +348,10 @@ class RemoteSession:
         self.rooms = SimpleNamespace(join_event="join", leave_event="leave")
         self.server_acks = ServerAckReplies()
         self._acks_set = False          # by the window: what the capture says of them is older
+        # the room events the capture said when the window set them: a state pushed before
+        # that call is shown after it, and would undo it; what the capture says since is newer
+        # (a scenario's, for its run)
+        self._rooms_stale: tuple | None = None
         self._note_seconds: float | None = None
 
     @property
@@ -372,7 +376,8 @@ class RemoteSession:
             if pushed.get("options"):      # what the connection runs with (a replay's, say)
                 from inspector.wire.options import ConnectionOptions
                 self.options = ConnectionOptions(**pushed["options"])
-            if pushed.get("join_event"):
+            said = (pushed.get("join_event"), pushed.get("leave_event"))
+            if said[0] and said != self._rooms_stale:
                 self.rooms.join_event, self.rooms.leave_event = pushed["join_event"], pushed["leave_event"]
             if pushed.get("server_acks") and not self._acks_set:
                 from inspector.session.server_acks import AckReply
@@ -426,6 +431,8 @@ class RemoteSession:
 
     async def set_room_events(self, join: str, leave: str) -> None:
         await self.client.call("set_room_events", join, leave)
+        pushed = self.client.pushed_by.get(self.key, {})
+        self._rooms_stale = (pushed.get("join_event"), pushed.get("leave_event"))
         self.rooms.join_event, self.rooms.leave_event = join, leave
 
     async def set_ack_replies(self, default, by_event: dict) -> None:

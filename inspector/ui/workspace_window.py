@@ -73,9 +73,11 @@ class ClientsUi:
         splitter.setSizes(sizes)
         self.column.setSizes([self.panel.sizeHint().height(), 10_000])
         self.panel.list.setMaximumHeight(self.panel.list.fontMetrics().height() * 6)
-        for button, tip in ((self.panel.addButton, "A new client (alice, bob, ...) with the first one's options"),
+        for button, tip in ((self.panel.addButton, "A new client (alice, bob, ...) with the first one's "
+                             "connection options and room events; not its namespaces, rooms, ack "
+                             "answers or checks (not connected)"),
                             (self.panel.duplicateButton, "A copy of the selected client's set-up: options, "
-                             "namespaces, auth, rooms, ack answers (not connected)"),
+                             "namespaces, auth, rooms, room events, ack answers, checks (not connected)"),
                             (self.panel.renameButton, "Rename the selected client (its entries from now on)"),
                             (self.panel.removeButton, "Disconnect the selected client and remove it"),
                             (self.panel.connectButton, "Connect the selected client"),
