@@ -232,6 +232,9 @@ class MainWindow(QMainWindow):
                                             "Ack answers not applied"))
         self.sequences.rulesChanged.connect(
             lambda rules: start(self.set_sequence_rules(rules, self.session), "Sequence checks not applied"))
+        # the menu's action follows the box at once (in the task, it could be another
+        # client's box by then: a client selected meanwhile)
+        self.rawCaptureCheck.toggled.connect(self.rawAction.setChecked)
         self.rawCaptureCheck.toggled.connect(lambda on: start(
             self.set_raw_capture(on, self.session), "Raw capture not changed",
             hold(self.rawCaptureCheck, None, _nothing)))
@@ -484,7 +487,6 @@ class MainWindow(QMainWindow):
         self.messages.show(text, error, stale=stale, lasts=lasts)
 
     async def set_raw_capture(self, on: bool, session: RemoteSession | None = None) -> None:
-        self.rawAction.setChecked(on)
         await self.bridge.call_fn((session or self.session).set_raw_capture, on)
 
     async def set_room_events(self, join: str, leave: str, session: RemoteSession | None = None) -> None:
