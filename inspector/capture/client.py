@@ -242,8 +242,8 @@ class CaptureClient:
             self.on_entries(entries)
         elif "state" in message:
             key = message.get("client", P.DEFAULT_CLIENT)
-            pushed = {k: message[k] for k in ("options", "ns_auth", "join_event", "leave_event", "server_acks")
-                      if k in message}
+            pushed = {k: message[k] for k in ("options", "ns_auth", "join_event", "leave_event", "server_acks",
+                                              "sequence_rules") if k in message}
             self.pushed_by[key] = pushed
             state = P.state_from_wire(message["state"])
             if key == P.DEFAULT_CLIENT:
@@ -333,8 +333,9 @@ class RemoteSession:
     """The Session's methods the window calls, with their names and arguments, run in
     the capture process; and, read without a call, what the window last heard or said:
     `options` (of the last connect), `state` and `last_seq` (as delivered), `rooms`'
-    join/leave event names and `server_acks`' answers (as the window last set them; until
-    it does, as the capture last said: a duplicated client's are its original's)."""
+    join/leave event names, and `server_acks`' answers, `sequence_rules` and `raw_capture`
+    (as the window last set them; until it does, as the capture last said: a duplicated
+    client's answers and checks are its original's)."""
 
     def __init__(self, client: CaptureClient, key: str = P.DEFAULT_CLIENT):
         from inspector.session.server_acks import ServerAckReplies
@@ -347,7 +348,14 @@ class RemoteSession:
         self.last_seq = 0
         self.rooms = SimpleNamespace(join_event="join", leave_event="leave")
         self.server_acks = ServerAckReplies()
-        self._acks_set = False          # by the window: what the capture says of them is older
+        self.sequence_rules: list = []          # SequenceRule objects
+        self.raw_capture = False
+        # set by the window: what the capture says of them is older (or a call in flight)
+        self._acks_set = self._rules_set = self._raw_set = False
+        # the room events the capture said when the window set them: a state pushed before
+        # that call is shown after it, and would undo it; what the capture says since is newer
+        # (a scenario's, for its run)
+        self._rooms_stale: tuple | None = None
         self._note_seconds: float | None = None
 
     @property
@@ -368,17 +376,23 @@ class RemoteSession:
         """What the window was handed (called by whoever takes the client's deliveries)."""
         if state is not None:
             self.state = state.state
+            if not self._raw_set:
+                self.raw_capture = state.raw_capture
             pushed = self.client.pushed_by.get(self.key, {})
             if pushed.get("options"):      # what the connection runs with (a replay's, say)
                 from inspector.wire.options import ConnectionOptions
                 self.options = ConnectionOptions(**pushed["options"])
-            if pushed.get("join_event"):
+            said = (pushed.get("join_event"), pushed.get("leave_event"))
+            if said[0] and said != self._rooms_stale:
                 self.rooms.join_event, self.rooms.leave_event = pushed["join_event"], pushed["leave_event"]
             if pushed.get("server_acks") and not self._acks_set:
                 from inspector.session.server_acks import AckReply
                 acks = pushed["server_acks"]
                 self.server_acks.default = AckReply(**acks["default"])
                 self.server_acks.by_event = {e: AckReply(**r) for e, r in acks["events"].items()}
+            if "sequence_rules" in pushed and not self._rules_set:
+                from inspector.session.sequence_gaps import SequenceRule
+                self.sequence_rules = [SequenceRule(**r) for r in pushed["sequence_rules"]]
         if last_seq is not None:
             self.last_seq = max(self.last_seq, last_seq)
 
@@ -419,13 +433,17 @@ class RemoteSession:
         return await self.client.call("answer_server_ack", ns, ack_id, list(args))
 
     async def set_raw_capture(self, on: bool) -> None:
+        self._raw_set, self.raw_capture = True, bool(on)
         await self.client.call("set_raw_capture", on)
 
     async def set_sequence_rules(self, rules: list) -> None:
+        self._rules_set, self.sequence_rules = True, list(rules)
         await self.client.call("set_sequence_rules", [_plain(r) for r in rules])
 
     async def set_room_events(self, join: str, leave: str) -> None:
         await self.client.call("set_room_events", join, leave)
+        pushed = self.client.pushed_by.get(self.key, {})
+        self._rooms_stale = (pushed.get("join_event"), pushed.get("leave_event"))
         self.rooms.join_event, self.rooms.leave_event = join, leave
 
     async def set_ack_replies(self, default, by_event: dict) -> None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from inspector.capture import protocol as P
 from inspector.session.session import Session
 from inspector.session.state import ConnectionState
-from inspector.session.workspace import Workspace, on_node
+from inspector.session.workspace import Workspace, copy_room_events, on_node
 
 if TYPE_CHECKING:
     from inspector.capture.host import Capture
@@ -102,8 +102,11 @@ def _subscribe(c: "Capture", key: str, session: Session) -> None:
 def _add(c: "Capture", name: str | None = None, duplicate_of: str | None = None,
          options: dict | None = None, node: str | None = None) -> list[dict]:
     """A new client (its name, or the next free one), set up as a copy of `duplicate_of`
-    (a key) or with the first client's options; not connected.  `node` (host:port): its
-    URL on that server instead, the rest of the URL kept (a cluster's other node)."""
+    (a key) or, added, with the first client's connection options (or `options`) and room
+    event names: the server it talks to and how that server names a join, not what the
+    first client does there (its namespaces, their auth, its rooms, ack answers, checks);
+    not connected.  `node` (host:port): its URL on that server instead, the rest of the URL
+    kept (a cluster's other node)."""
     from inspector.capture.host import options_from_wire
     ws = c.workspace
     if duplicate_of is not None:
@@ -113,6 +116,7 @@ def _add(c: "Capture", name: str | None = None, duplicate_of: str | None = None,
     else:
         opts = options_from_wire(options) if options else copy.deepcopy(c.session.options)
         client = ws.add(name, opts)
+        copy_room_events(c.session, client.session)
     if node:
         client.session.options.url = on_node(client.session.options.url, node)
     key = client.name

@@ -253,13 +253,15 @@ class Capture:
             return                   # a client removed since
         # with the state, what the window reads without a call: the options the connection
         # runs with (a replay's, say), each namespace's auth (a profile or a recording takes it)
-        # and the answers to the server's acks (a duplicated client's are its original's)
+        # the answers to the server's acks and the sequence checks (a duplicated client's
+        # are its original's); raw capture is in the state itself
         acks = s.server_acks
         self._try_send({"state": P.state_to_wire(state), "seq": s.last_seq, "client": client,
                         "options": options_to_wire(s.options), "ns_auth": s.namespace_auth(),
                         "join_event": s.rooms.join_event, "leave_event": s.rooms.leave_event,
                         "server_acks": {"default": asdict(acks.default),
-                                        "events": {e: asdict(r) for e, r in acks.by_event.items()}}})
+                                        "events": {e: asdict(r) for e, r in acks.by_event.items()}},
+                        "sequence_rules": [asdict(r) for r in s.sequences.rules()]})
 
     def _answer_later(self, future: asyncio.Future | None) -> int | None:
         """A token for an ack's answer, sent as an `answer` message when it comes."""

@@ -130,12 +130,16 @@ class Timeline:
         self.markers = [replace(m, ns=renamed.get(m.ns, m.ns), text=m.text.replace(m.ns, renamed[m.ns], 1))
                         if m.ns in renamed else m for m in self.markers]
 
-    def carry_on(self, connected: Iterable[str], t: float, seq: int) -> None:
-        """After the log was cleared: the namespaces still connected go on, up from `t`
-        (their earlier periods went with the rows)."""
+    def carry_on(self, connected: Iterable[tuple[str | None, str]], t: float, seq: int) -> None:
+        """After the log was cleared: the namespaces still connected, (client, ns) each
+        (client None: the one client's, or the first's once it is named), go on, up from
+        `t`, each on its client's strip (their earlier periods went with the rows)."""
         self.clear()
-        for ns in connected:
-            self.periods[ns] = [Period(ns, UP, t, seq)]
+        for client, ns in connected:
+            client = client if client is not None else self.first_client
+            strip = strip_of(client, ns)
+            self._client[strip] = client
+            self.periods[strip] = [Period(strip, UP, t, seq)]
         if self.periods:
             self.start = self.end = t
 

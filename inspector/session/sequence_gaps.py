@@ -87,6 +87,10 @@ class SequenceChecker:
     def __bool__(self) -> bool:
         return bool(self._rules)
 
+    def rules(self) -> list[SequenceRule]:
+        """The rules in force (one per namespace and event), in the order they were given."""
+        return [rule for rule, _where in self._rules.values()]
+
     def set_rules(self, rules: list[SequenceRule]) -> None:
         """Replace the rules (raises PathError on a bad path; nothing changes then)."""
         parsed = {(r.ns, r.event): (r, parse_path(r.path)) for r in rules}

@@ -134,13 +134,14 @@ class Workspace:
 
     def duplicate(self, name: str, new_name: str | None = None) -> Client:
         """A copy of a client's set-up (options, namespaces, auth, rooms, server-ack answers,
-        room events), not its connection: the copy starts disconnected."""
+        room events, sequence checks), not its connection: the copy starts disconnected."""
         src = self[name]
         copy_ = self.add(new_name or self.next_name(_stem(name)), copy.deepcopy(src.options),
                          namespaces=src.namespaces, auth=copy.deepcopy(src.auth),
                          rooms=self._rooms_of(src))
         s, d = src.session, copy_.session
-        d.rooms.join_event, d.rooms.leave_event = s.rooms.join_event, s.rooms.leave_event
+        copy_room_events(s, d)
+        d.set_sequence_rules(s.sequences.rules())
         d.server_acks.default = _copy_reply(s.server_acks.default)
         d.server_acks.by_event = {e: _copy_reply(r) for e, r in s.server_acks.by_event.items()}
         return copy_
@@ -210,6 +211,11 @@ class Workspace:
         book = client.session.rooms
         now = {ns: book.joined(ns) for ns in book.namespaces() if book.joined(ns)}
         return now or client.rooms
+
+
+def copy_room_events(src: Session, dest: Session) -> None:
+    """The server's names for joining and leaving a room (a duplicate's, an added client's)."""
+    dest.rooms.join_event, dest.rooms.leave_event = src.rooms.join_event, src.rooms.leave_event
 
 
 def node_of(url: str) -> str:

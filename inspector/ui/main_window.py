@@ -232,6 +232,9 @@ class MainWindow(QMainWindow):
                                             "Ack answers not applied"))
         self.sequences.rulesChanged.connect(
             lambda rules: start(self.set_sequence_rules(rules, self.session), "Sequence checks not applied"))
+        # the menu's action follows the box at once (in the task, it could be another
+        # client's box by then: a client selected meanwhile)
+        self.rawCaptureCheck.toggled.connect(self.rawAction.setChecked)
         self.rawCaptureCheck.toggled.connect(lambda on: start(
             self.set_raw_capture(on, self.session), "Raw capture not changed",
             hold(self.rawCaptureCheck, None, _nothing)))
@@ -484,7 +487,6 @@ class MainWindow(QMainWindow):
         self.messages.show(text, error, stale=stale, lasts=lasts)
 
     async def set_raw_capture(self, on: bool, session: RemoteSession | None = None) -> None:
-        self.rawAction.setChecked(on)
         await self.bridge.call_fn((session or self.session).set_raw_capture, on)
 
     async def set_room_events(self, join: str, leave: str, session: RemoteSession | None = None) -> None:
@@ -501,11 +503,15 @@ class MainWindow(QMainWindow):
     def clear_log(self) -> None:
         """A fresh start of the view (the session file keeps everything): the rows, the
         entry shown in the detail pane, the statistics; the timeline goes on from now for
-        the namespaces still connected."""
+        the namespaces still connected, every client's (workspace_window.py)."""
         self.model.clear()
-        up = [v.name for v in (self._state.namespaces if self._state else ())
-              if v.state == NamespaceState.CONNECTED]
-        self.timeline.carry_on(up, time.time(), self.session.last_seq)
+        if hasattr(self, "clientsUi"):
+            up = self.clientsUi.connected_namespaces()
+        else:
+            up = [(None, v.name) for v in (self._state.namespaces if self._state else ())
+                  if v.state == NamespaceState.CONNECTED]
+        # one seq for every client's entries: the last the window was handed
+        self.timeline.carry_on(up, time.time(), self.bridge.session.last_seq)
         self.detail.show_entry(None)
         self.stats.refresh_soon()
 

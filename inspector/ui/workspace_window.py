@@ -18,6 +18,7 @@ from inspector.capture.protocol import DEFAULT_CLIENT
 from inspector.log import delivery
 from inspector.log.chunk import Chunk
 from inspector.log.kinds import Direction, Kind
+from inspector.session.state import NamespaceState
 from inspector.session.workspace import node_of
 from inspector.ui.client_forms import ClientForms
 from inspector.ui.log.columns import ColumnKey, position
@@ -72,9 +73,11 @@ class ClientsUi:
         splitter.setSizes(sizes)
         self.column.setSizes([self.panel.sizeHint().height(), 10_000])
         self.panel.list.setMaximumHeight(self.panel.list.fontMetrics().height() * 6)
-        for button, tip in ((self.panel.addButton, "A new client (alice, bob, ...) with the first one's options"),
+        for button, tip in ((self.panel.addButton, "A new client (alice, bob, ...) with the first one's "
+                             "connection options and room events; not its namespaces, rooms, ack "
+                             "answers or checks (not connected)"),
                             (self.panel.duplicateButton, "A copy of the selected client's set-up: options, "
-                             "namespaces, auth, rooms, ack answers (not connected)"),
+                             "namespaces, auth, rooms, room events, ack answers, checks (not connected)"),
                             (self.panel.renameButton, "Rename the selected client (its entries from now on)"),
                             (self.panel.removeButton, "Disconnect the selected client and remove it"),
                             (self.panel.connectButton, "Connect the selected client"),
@@ -279,6 +282,19 @@ class ClientsUi:
 
     def shows_first(self) -> bool:
         return self.key == DEFAULT_CLIENT
+
+    def connected_namespaces(self) -> list[tuple[str | None, str]]:
+        """(client, namespace) for every namespace connected now, each client's in the list's
+        order; the client's name once there are several (its timeline strips' names), else
+        None (one client: its strips are the namespaces alone)."""
+        rows = self.rows or [{"key": DEFAULT_CLIENT, "name": ""}]
+        several = self.several
+        out = []
+        for r in rows:
+            st = self._state_of(r["key"])
+            out += [(r["name"] if several else None, v.name) for v in (st.namespaces if st else ())
+                    if v.state == NamespaceState.CONNECTED]
+        return out
 
     # -- the log ------------------------------------------------------------------------------
     def _show_column(self, shown: bool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from inspector.log.entry import Kind
+from inspector.session.sequence_gaps import SequenceRule
 from inspector.session.server_acks import AckReply
 from inspector.session.workspace import CLIENT_COLOURS, Workspace, WorkspaceError, node_of, on_node
 from inspector.wire.options import ConnectionOptions
@@ -36,12 +37,14 @@ def test_a_duplicate_copies_the_set_up_not_the_connection():
     bob = ws.add("bob", ConnectionOptions(url="http://127.0.0.1:9/", auth={"token": "t"}),
                  namespaces=["/", "/chat"], auth={"/chat": {"k": 1}}, rooms={"/": ["room1"]})
     bob.session.server_acks.set("question", AckReply(["yes"], 0.1))
+    bob.session.set_sequence_rules([SequenceRule("number", "seq", "/chat")])
     copy = ws.duplicate("bob")
     assert copy.name == "bob-2" and ws.duplicate("bob-2").name == "bob-3"
     assert copy.options.auth == {"token": "t"} and copy.options is not bob.options
     assert copy.namespaces == ["/", "/chat"] and copy.auth == {"/chat": {"k": 1}}
     assert copy.rooms == {"/": ["room1"]}
     assert copy.session.server_acks.by_event["question"].args == ["yes"]
+    assert copy.session.sequences.rules() == [SequenceRule("number", "seq", "/chat")]
     assert copy.session.state == "disconnected" and copy.colour != bob.colour
 
 

@@ -59,13 +59,32 @@ def test_an_event_name_typed_and_not_confirmed_is_kept_for_its_client(inspector)
     assert ui.window.session.rooms.leave_event == "leave"
 
 
+def test_a_client_added_takes_the_first_ones_room_events_not_its_rooms(inspector):
+    ui = inspector
+    ui.qtbot.waitUntil(lambda: ui.clients() == ["alice"])
+    ui.connect()
+    _confirm(ui, "joinEventEdit", "echo")      # the demo's echo acks too
+    ui.wait_idle()
+    ui.join("r1")
+    assert ui.add_client() == "bob"
+    ui.client("bob")
+    ui.qtbot.waitUntil(lambda: _events_shown(ui) == ("echo", "leave"))
+    ui.connect()
+    ui.select_namespace("/")
+    assert _rooms_shown(ui) == []               # alice's room is hers
+    ui.join("r2")
+    assert ui.find(kind=Kind.EVENT, dir=OUT, client="bob")[-1].event == "echo"
+    ui.client("alice")
+    assert _events_shown(ui) == ("echo", "leave") and _rooms_shown(ui) == ["r1"]
+
+
 def test_a_duplicated_client_shows_the_room_events_it_was_given(inspector):
     ui = inspector
     ui.qtbot.waitUntil(lambda: ui.clients() == ["alice"])
-    _confirm(ui, "joinEventEdit", "subscribe")
-    ui.wait_idle()
     assert ui.add_client() == "bob"
     ui.client("alice")
+    _confirm(ui, "joinEventEdit", "subscribe")     # after bob was added: not his
+    ui.wait_idle()
     ui.click("duplicateClientButton")
     ui.qtbot.waitUntil(lambda: "alice-2" in ui.clients())
     ui.client("bob")

@@ -75,8 +75,8 @@ class TimelineView(QWidget):
         self.timeline.name_first(name)
         self.update()
 
-    def carry_on(self, connected: list[str], t: float, seq: int) -> None:
-        """Cleared, the namespaces still connected going on as up from `t`."""
+    def carry_on(self, connected: list[tuple[str | None, str]], t: float, seq: int) -> None:
+        """Cleared, the namespaces still connected, (client, ns) each, going on as up from `t`."""
         self.timeline.carry_on(connected, t, seq)
         self._update_height()
         self.update()

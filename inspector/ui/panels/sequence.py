@@ -70,6 +70,28 @@ class SequencePanel(QGroupBox):
         self.table.blockSignals(False)
         self._changed()
 
+    # -- a client's checks shown (ui/client_forms.py): filling the table applies nothing --
+    def contents(self) -> tuple[tuple[str, str, str], ...]:
+        """The rows as typed (those not valid too)."""
+        return tuple(tuple(c.text() if c is not None else "" for c in
+                           (self.table.item(row, col) for col in range(3)))
+                     for row in range(self.table.rowCount()))
+
+    def show_contents(self, rows) -> None:
+        """Show these rows (a client's draft) as typed; nothing is sent."""
+        self.table.blockSignals(True)
+        self.table.setRowCount(0)
+        for row, texts in enumerate(rows):
+            self.table.insertRow(row)
+            for col, text in enumerate(texts):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.blockSignals(False)
+        self._say_problems()
+
+    def show_rules(self, rules: list[SequenceRule]) -> None:
+        """Show a client's checks (as its session holds them); nothing is sent."""
+        self.show_contents(rows_of(rules))
+
     def _remove_row(self) -> None:
         row = self.table.currentRow()
         if row >= 0:
@@ -104,8 +126,16 @@ class SequencePanel(QGroupBox):
     def _scheme_changed(self, _scheme) -> None:
         self.rules()            # paints the invalid cells again, in the new scheme
 
-    def _changed(self, *_args) -> None:
+    def _say_problems(self) -> list[SequenceRule]:
         rules, problems = self.rules()
         self.note.setText("; ".join(problems))
         self.note.setVisible(bool(problems))
-        self.rulesChanged.emit(rules)
+        return rules
+
+    def _changed(self, *_args) -> None:
+        self.rulesChanged.emit(self._say_problems())
+
+
+def rows_of(rules: list[SequenceRule]) -> tuple[tuple[str, str, str], ...]:
+    """Checks as the table's rows (event, field, namespace: "" for any)."""
+    return tuple((r.event, r.path, r.ns or "") for r in rules)
