@@ -5,6 +5,7 @@ for a client that does not parse yet is there again when the user comes back to 
 from __future__ import annotations
 
 from inspector.log.entry import IN, Kind
+from tests.ui.workspace_steps import numbers_with_a_gap_are_checked_by_alice_only
 
 
 def _two(ui) -> None:
@@ -42,12 +43,7 @@ def test_each_client_shows_and_checks_with_its_own_sequence_checks(inspector):
     ui.client("bob")
     assert _checks_shown(ui) == (("number", "data..i", ""),)
     assert "data..i" in ui.window.sequences.note.text()
-    ui.wait_idle()
-    ui.emit("emit_numbers", {"count": 4, "interval": 0.001, "skip": [2]})
-    for name in ("alice", "bob"):
-        ui.wait_for(kind=Kind.EVENT, dir=IN, event="number", client=name, args=[{"seq": 4}])
-    assert ui.wait_for(kind=Kind.GAP).client == "alice"
-    assert not ui.find(kind=Kind.GAP, client="bob")
+    numbers_with_a_gap_are_checked_by_alice_only(ui)
 
 
 def test_a_duplicate_shows_its_originals_checks_a_client_added_none(inspector):

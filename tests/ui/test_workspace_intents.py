@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from inspector.log.entry import IN, OUT, Kind
 from inspector.wire.options import Transport
+from tests.ui.workspace_steps import numbers_with_a_gap_are_checked_by_alice_only
 
 NS = "/cheatsheet"
 
@@ -104,12 +105,7 @@ def test_sequence_checks_are_set_for_the_client_they_were_asked_of(inspector):
     ui.client("alice")
     ui.window.sequences.set_rule("number", "seq")
     ui.client("bob")
-    ui.wait_idle()
-    ui.emit("emit_numbers", {"count": 4, "interval": 0.001, "skip": [2]})
-    for name in ("alice", "bob"):
-        ui.wait_for(kind=Kind.EVENT, dir=IN, event="number", client=name, args=[{"seq": 4}])
-    assert ui.wait_for(kind=Kind.GAP).client == "alice"
-    assert not ui.find(kind=Kind.GAP, client="bob")
+    numbers_with_a_gap_are_checked_by_alice_only(ui)
 
 
 def test_the_client_list_connects_the_client_selected_with_the_form_it_showed(inspector):

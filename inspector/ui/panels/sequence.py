@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from inspector.session.sequence_gaps import PathError, SequenceRule, parse_path
 from inspector.ui import palette
 from inspector.ui.panels.json_field import keep_room
+from inspector.ui.panels.table_texts import show_texts
 
 
 class SequencePanel(QGroupBox):
@@ -79,13 +80,7 @@ class SequencePanel(QGroupBox):
 
     def show_contents(self, rows) -> None:
         """Show these rows (a client's draft) as typed; nothing is sent."""
-        self.table.blockSignals(True)
-        self.table.setRowCount(0)
-        for row, texts in enumerate(rows):
-            self.table.insertRow(row)
-            for col, text in enumerate(texts):
-                self.table.setItem(row, col, QTableWidgetItem(text))
-        self.table.blockSignals(False)
+        show_texts(self.table, rows)
         self._say_problems()
 
     def show_rules(self, rules: list[SequenceRule]) -> None:

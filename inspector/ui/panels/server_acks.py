@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from inspector.session.server_acks import AckReply
 from inspector.ui import palette
 from inspector.ui.panels.json_field import JsonLineEdit, keep_room
+from inspector.ui.panels.table_texts import show_texts
 from inspector.wire.payload import PayloadError, parse_sendable, to_jsonable
 
 MAX_DELAY = 86_400          # seconds: a day
@@ -122,13 +123,7 @@ class ServerAckPanel(QGroupBox):
         try:
             self.autoAnswerCheck.setChecked(enabled)
             self.defaultReplyEdit.setText(default_text)
-            self.table.blockSignals(True)
-            self.table.setRowCount(0)
-            for row, texts in enumerate(rows):
-                self.table.insertRow(row)
-                for col, text in enumerate(texts):
-                    self.table.setItem(row, col, QTableWidgetItem(text))
-            self.table.blockSignals(False)
+            show_texts(self.table, rows)
         finally:
             self._filling = False
         self._changed(announce=announce)
