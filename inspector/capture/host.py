@@ -82,7 +82,8 @@ class Capture:
         self._calls: dict[int, asyncio.Task] = {}      # in flight, by call id (a `cancel` names one)
         self.runners: dict[int, Any] = {}               # scenario runs (capture/scenario_commands.py)
         self.server_admin: Any = None                   # the server view (capture/server_commands.py)
-        self._unsubs = [self.session.subscribe(self._entry), self.session.subscribe_state(self._state)]
+        self._unsubs = [self.session.subscribe(self._entry), self.session.subscribe_state(self._state),
+                        self.session.subscribe_ahead(self._ahead)]
 
     # -- serving ------------------------------------------------------------------
     async def serve_socket(self, sock) -> asyncio.AbstractServer:
@@ -260,6 +261,11 @@ class Capture:
                         "join_event": s.rooms.join_event, "leave_event": s.rooms.leave_event,
                         "server_acks": {"default": asdict(acks.default),
                                         "events": {e: asdict(r) for e, r in acks.by_event.items()}}})
+
+    def _ahead(self, state: SessionState, client: str = DEFAULT_CLIENT) -> None:
+        """A state known ahead of entries still to be logged (the transport's end read ahead of
+        a backlog): sent now, not behind the batch (PROTOCOL.md, ahead states)."""
+        self._try_send({"ahead": P.state_to_wire(state), "client": client})
 
     def _answer_later(self, future: asyncio.Future | None) -> int | None:
         """A token for an ack's answer, sent as an `answer` message when it comes."""

@@ -401,13 +401,19 @@ class ConnectionPanel(QWidget):
         s.set(S.RETRIES, self.retriesSpin.value())
 
     # -- showing state -----------------------------------------------------------
-    def set_state(self, st: SessionState) -> None:
+    def set_state(self, st: SessionState, line: SessionState | None = None) -> None:
+        """The controls follow `st` (the state shown in order); the status line `line` when
+        it is ahead of the rows (bridge.status_line), else `st` too."""
         self._state = st.state
+        self.show_status(line or st)
+        self.tlsWarning.setVisible(not self.verifyTlsCheck.isChecked())
+        self._update_buttons()
+
+    def show_status(self, st: SessionState) -> None:
+        """The status line and its dot only (a state ahead of the rows still being shown)."""
         self.statusLabel.setText(st.status)
         failed = st.status.startswith(("Connection failed", "Gave up")) or NamespaceState.REFUSED in st.status
         self._set_dot(palette.ERROR if failed else _STATE_COLORS.get(st.state, palette.ERROR))
-        self.tlsWarning.setVisible(not self.verifyTlsCheck.isChecked())
-        self._update_buttons()
 
     def _set_dot(self, color: palette.Swatch) -> None:
         palette.style(self._dot, lambda: f"color: {color.css()}; font-size: 14px;")
