@@ -225,21 +225,33 @@ class SessionBridge(QObject):
     def _set_state(self, state: SessionState, seq: int) -> None:
         self._states.append((state, seq))
         self._states_in += 1
-        if self._early is not None and self._early_seq is None:
+        self._consider(state, seq)
+
+    def _consider(self, state: SessionState, seq: int) -> None:
+        """A state for the status line ahead of its rows: in order, or the capture's copy."""
+        early, early_seq = self._early, self._early_seq
+        if early is not None and early_seq is None:
             # an ahead state stands until the session's own word that the connection is not
             # up (a connected state now is one published while the backlog before the close
             # is handled); then that word, shown ahead of its rows too
-            if state.state != ConnectionState.CONNECTED:
-                self._early, self._early_seq = state, seq
-        elif self._early is not None or seq - self._delivered_seq >= AHEAD_ROWS:
-            self._early, self._early_seq = state, seq       # once ahead, the newer ones too
-        if self._early is not None:
-            self._show_line()
+            if state.state == ConnectionState.CONNECTED:
+                return
+        elif early is not None:
+            if seq < early_seq:
+                return          # older than the one said (its copy came first)
+        elif seq - self._delivered_seq < AHEAD_ROWS:
+            return              # shown in order soon enough
+        self._early, self._early_seq = state, seq       # once ahead, the newer ones too
+        self._show_line()
 
-    def _ahead(self, key: str, state: SessionState) -> None:
-        """The capture's ahead state (PROTOCOL.md): the status line says it now."""
+    def _ahead(self, key: str, state: SessionState, seq: int | None = None) -> None:
+        """The capture's ahead state (PROTOCOL.md): the transport's end (seq None), said now;
+        or the copy of a state sent while the window is behind, said as `_set_state` would."""
         if key != self.session.key or self._closed:
             return          # the status line is the first client's
+        if seq is not None:
+            self._consider(state, seq)
+            return
         self._early, self._early_seq = state, None
         self._show_line()
 
@@ -325,12 +337,12 @@ class SessionBridge(QObject):
 
     def _show_state(self) -> None:
         """Show the newest state whose entries are all shown (the ones before it are stale)."""
-        states, newest = self._states, None
+        states, newest, newest_seq = self._states, None, 0
         while states and states[0][1] <= self._delivered_seq:
-            newest = states.popleft()[0]
+            newest, newest_seq = states.popleft()
             self._states_out += 1
-        if self._early is not None and self._early_seq is not None and not states:
-            self._early = None          # the rows before it are shown, and it (or a newer one)
+        if newest is not None and self._early_seq is not None and newest_seq >= self._early_seq:
+            self._early = self._early_seq = None     # it (or a newer one) is shown in order
         if newest is not None:
             self._state = newest
             self._show_line()           # first: a window showing `state` reads `status_line`
