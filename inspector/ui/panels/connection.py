@@ -110,6 +110,7 @@ class ConnectionPanel(QWidget):
 
         self.connectButton.clicked.connect(self._connect_clicked)
         self.disconnectButton.clicked.connect(self.disconnectRequested)
+        self._dot_color: palette.Swatch | None = None
         self._set_dot(_STATE_COLORS[ConnectionState.DISCONNECTED])
 
     def in_flight(self, button: QPushButton, text: str) -> Callable[[], None]:
@@ -416,6 +417,10 @@ class ConnectionPanel(QWidget):
         self._set_dot(palette.ERROR if failed else _STATE_COLORS.get(st.state, palette.ERROR))
 
     def _set_dot(self, color: palette.Swatch) -> None:
+        if color is self._dot_color:
+            return          # a style sheet set again restyles the widget: the status line
+                            # ahead of a backlog says a new count every insert
+        self._dot_color = color
         palette.style(self._dot, lambda: f"color: {color.css()}; font-size: 14px;")
 
     def _update_buttons(self) -> None:
