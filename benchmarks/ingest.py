@@ -7,7 +7,7 @@ prints one JSON object: the rate, and for the inspector what reached the model
 and the session file, and the longest gap of a 10 ms QTimer on the GUI thread.
 --heartbeat (run.py's ping-timeout bursts): the client reconnects as an application
 would (the bare one stops once no event came for IDLE_S), and the inspector reports
-the states its window was given, with the wall-clock time of each (`states`).
+the states its window's status line showed, with the wall-clock time of each (`states`).
 """
 from __future__ import annotations
 
@@ -118,7 +118,9 @@ def inspector(url: str, n: int, session_file: str) -> dict:
             arrived["t"] = time.perf_counter()
             all_in.set()
     model.rowsInserted.connect(on_rows)
-    bridge.stateChanged.connect(lambda st: STATES.append((time.time(), getattr(st.state, "value", st.state))))
+    # what the status line shows (ahead of the rows still being shown, where the bridge has one)
+    line = getattr(bridge, "statusLine", bridge.stateChanged)
+    line.connect(lambda st: STATES.append((time.time(), getattr(st.state, "value", st.state))))
 
     async def run() -> dict:
         await bridge.call(session.connect(ConnectionOptions(url=url, transport="websocket",

@@ -60,6 +60,10 @@ class CaptureClient:
         self.pushed_by: dict[str, dict[str, Any]] = {}      # the same, by client (issue 12)
         # every client's states (the first's go to on_state too) and the client list
         self.on_client_state: Callable[[str, SessionState, int], None] | None = None
+        # a state known ahead of the entries before it (PROTOCOL.md, ahead states): its
+        # client's key, the state and its LAST_SEQ (None: the transport's end), handed over at
+        # once (nothing keeps them: no taker, gone)
+        self.on_ahead: Callable[[str, SessionState, int | None], None] | None = None
         self.on_clients: Callable[[list[dict]], None] | None = None
         self.clients: list[dict] = []          # the last client list pushed
         self._ids = 0
@@ -240,6 +244,10 @@ class CaptureClient:
             if not self.defer_large:
                 entries = [P.resolve_large(e) for e in entries]      # (a no-op once resolved)
             self.on_entries(entries)
+        elif "ahead" in message:
+            if self.on_ahead is not None:
+                self.on_ahead(message.get("client", P.DEFAULT_CLIENT), P.state_from_wire(message["ahead"]),
+                              message.get("seq"))
         elif "state" in message:
             key = message.get("client", P.DEFAULT_CLIENT)
             pushed = {k: message[k] for k in ("options", "ns_auth", "join_event", "leave_event", "server_acks",

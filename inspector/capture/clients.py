@@ -95,7 +95,8 @@ def rows(c: "Capture") -> list[dict]:
 
 def _subscribe(c: "Capture", key: str, session: Session) -> None:
     c._client_unsubs[key] = [session.subscribe(lambda e, k=key: c._entry(e, k)),
-                             session.subscribe_state(lambda st, k=key: c._state(st, k))]
+                             session.subscribe_state(lambda st, k=key: c._state(st, k)),
+                             session.subscribe_ahead(lambda st, k=key: c._ahead(st, k))]
     attach_writer(c, key, session)
 
 

@@ -16,6 +16,7 @@ import hmac
 import logging
 import os
 import secrets
+from collections import deque
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any, Callable
@@ -39,6 +40,10 @@ log = logging.getLogger(__name__)
 
 BATCH_DELAY_S = 0.01       # entries wait at most this long for more to share their frame
 MAX_BATCH = 1000           # entries per frame at most: the window unpacks one on its GUI thread
+# At most this much waits in the socket's buffer for the window; the rest of a backlog waits
+# here, as frames, so that an ahead message (PROTOCOL.md) passes it: a window that reads
+# slower than a burst comes would otherwise hear it seconds late
+WINDOW_HIGH = 64 * 1024
 DEFAULT_CLIENT = P.DEFAULT_CLIENT
 _OPTION_NAMES = {f.name for f in fields(ConnectionOptions)}
 
@@ -77,12 +82,15 @@ class Capture:
         self._batch: list[list] = []
         self._batch_client = DEFAULT_CLIENT        # whose entries the batch holds (one client's)
         self._batch_timer: asyncio.TimerHandle | None = None
+        self._held: deque[bytes] = deque()         # frames for the window, behind its socket's buffer
+        self._pump: asyncio.Task | None = None
         self._answers = 0
         self._tasks: set[asyncio.Task] = set()
         self._calls: dict[int, asyncio.Task] = {}      # in flight, by call id (a `cancel` names one)
         self.runners: dict[int, Any] = {}               # scenario runs (capture/scenario_commands.py)
         self.server_admin: Any = None                   # the server view (capture/server_commands.py)
-        self._unsubs = [self.session.subscribe(self._entry), self.session.subscribe_state(self._state)]
+        self._unsubs = [self.session.subscribe(self._entry), self.session.subscribe_state(self._state),
+                        self.session.subscribe_ahead(self._ahead)]
 
     # -- serving ------------------------------------------------------------------
     async def serve_socket(self, sock) -> asyncio.AbstractServer:
@@ -100,6 +108,7 @@ class Capture:
             if not await self._greet(reader, writer):
                 return
             self._out = writer
+            writer.transport.set_write_buffer_limits(high=WINDOW_HIGH)
             # what the window missed before it came: the state (entries are in the file)
             for key, session in self.clients.items():
                 self._state(session.snapshot(), key)
@@ -112,6 +121,7 @@ class Capture:
         finally:
             if self._out is writer:
                 self._out = None
+                self._held.clear()
                 self.detached.set()
             writer.close()
 
@@ -196,7 +206,37 @@ class Capture:
     # -- what goes out --------------------------------------------------------------
     def _send(self, message: dict) -> None:
         if self._out is not None and not self._out.is_closing():
-            self._out.write(P.pack(message))
+            self._write(P.pack(message))
+
+    def _write(self, frame: bytes) -> None:
+        """One frame, in order: into the socket's buffer while it holds less than WINDOW_HIGH,
+        else held here until the window has read that much."""
+        out = self._out
+        if self._held or out.transport.get_write_buffer_size() >= WINDOW_HIGH:
+            self._held.append(frame)
+            if self._pump is None:
+                self._pump = asyncio.ensure_future(self._pump_held(out))
+        else:
+            out.write(frame)
+
+    async def _pump_held(self, out: asyncio.StreamWriter) -> None:
+        try:
+            while self._held and self._out is out and not out.is_closing():
+                await out.drain()        # until the window has read the buffer down
+                while self._held and out.transport.get_write_buffer_size() < WINDOW_HIGH:
+                    out.write(self._held.popleft())
+        except (ConnectionError, OSError):
+            pass                         # the window went: handle() detaches
+        finally:
+            self._pump = None
+
+    def _send_ahead(self, message: dict) -> None:
+        """Past the frames held for the window (an ahead message: PROTOCOL.md)."""
+        if self._out is not None and not self._out.is_closing():
+            try:
+                self._out.write(P.pack(message))
+            except (TypeError, P.ProtocolError):
+                log.exception("an ahead message could not be packed")
 
     def _try_send(self, message: dict) -> None:
         try:
@@ -235,7 +275,7 @@ class Capture:
             if blobs and self._out is not None and not self._out.is_closing():
                 self._send({"entries": batch, "client": self._batch_client, "blobs": len(blobs)})
                 for blob in blobs:
-                    self._out.write(P.raw_frame(blob))
+                    self._write(P.raw_frame(blob))
                 return
             try:
                 self._send({"entries": batch, "client": self._batch_client})
@@ -262,6 +302,13 @@ class Capture:
                         "server_acks": {"default": asdict(acks.default),
                                         "events": {e: asdict(r) for e, r in acks.by_event.items()}},
                         "sequence_rules": [asdict(r) for r in s.sequences.rules()]})
+        if self._held:       # the window is behind: the status line hears it now too
+            self._send_ahead({"ahead": P.state_to_wire(state), "seq": s.last_seq, "client": client})
+
+    def _ahead(self, state: SessionState, client: str = DEFAULT_CLIENT) -> None:
+        """A state known ahead of entries still to be logged (the transport's end read ahead of
+        a backlog): sent now, not behind the batch (PROTOCOL.md, ahead states)."""
+        self._send_ahead({"ahead": P.state_to_wire(state), "client": client})
 
     def _answer_later(self, future: asyncio.Future | None) -> int | None:
         """A token for an ack's answer, sent as an `answer` message when it comes."""

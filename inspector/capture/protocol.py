@@ -22,6 +22,7 @@ capture on the left, capture -> window on the right; calls, batches and states c
                                             {"id": N, "error": ERROR}
                                             {"entries": [ENTRY, ...]}     (in seq order)
                                             {"state": STATE, "seq": LAST_SEQ}
+                                            {"ahead": STATE}   (out of order: see below)
                                             {"answer": TOKEN, "ok": ACK_ANSWER}
                                             {"answer": TOKEN, "error": ERROR}
 
@@ -29,6 +30,8 @@ capture on the left, capture -> window on the right; calls, batches and states c
 - STATE is a SessionState (state_to_wire); LAST_SEQ is the last entry logged before it, so
   the window shows a state only once the entries before it are shown.  Both travel on the
   one stream, entries first, so that order holds by construction.
+- an ahead STATE is known before the entries logged ahead of it (the websocket's end read
+  ahead of a backlog, Session.transport_gone): sent at once, for the status line only.
 - ERROR is {"type": the exception's class name, "message": its text}; the client raises
   the same class where it is one of ERRORS, else RemoteError.
 - an emit (and join_room/leave_room) that asked for an ack replies with

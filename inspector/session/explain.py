@@ -70,3 +70,9 @@ def answer_held_note() -> str:
 def unsent_after_timeout() -> str:
     """On the timeout entry of an emit that was still held in the send buffer."""
     return "never sent: taken out of the send buffer when its ack timed out"
+
+
+def lost_ahead(reason: str, queued: int) -> str:
+    """The status line as soon as the transport's end is read, while the packets received
+    before it are still being handled (and shown): the log keeps wire order, the close last."""
+    return f"Connection lost ({reason}) — {plural(queued, 'packet')} received before it still being shown"

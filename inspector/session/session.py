@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -23,6 +23,7 @@ from inspector.session.explain import (
     compress_no_effect,
     connected_status,
     drop_reason,
+    lost_ahead,
     recovery_note,
     unsent_after_timeout,
     why_not_recovered,
@@ -51,6 +52,9 @@ __all__ = ["Session", "EmitResult", "EmitOutcome", "NotConnected", "ConnectError
 # How long a status that is true for a moment ("/chat back after 0.56 s") stays on the status
 # line before it says the steady state again
 NOTE_SECONDS = 10.0
+# The transport's end read ahead of at least this many packets is said at once (an ahead
+# state); fewer are handled within a few milliseconds, and the state in order follows as soon
+AHEAD_PACKETS = 100
 
 
 class NotConnected(Exception):
@@ -74,6 +78,7 @@ class Session:
         self._seq_counter: Callable[[], int] | None = None     # share_seq()
         self._subs: list[Callable[[LogEntry], None]] = []
         self._state_subs: list[Callable[[SessionState], None]] = []
+        self._ahead_subs: list[Callable[[SessionState], None]] = []
         self.client: InspectorClient | None = None
         self.acks = AckTracker(self._ack_timed_out)
         self.retries = RetryQueue(lambda: self.options.retries, self._ns_connected,
@@ -117,6 +122,12 @@ class Session:
         self._state_subs.append(fn)
         fn(self.snapshot())
         return lambda: self._state_subs.remove(fn) if fn in self._state_subs else None
+
+    def subscribe_ahead(self, fn: Callable[[SessionState], None]) -> Callable[[], None]:
+        """States known ahead of the entries before them (transport_gone): for a status line
+        that must not wait for a backlog.  Not the session's state: that follows in order."""
+        self._ahead_subs.append(fn)
+        return lambda: self._ahead_subs.remove(fn) if fn in self._ahead_subs else None
 
     def _log(self, direction: Direction, kind: Kind, ns: str | None = None, event: str | None = None,
              args: list | None = None, ack_id: int | None = None, rtt_ms: float | None = None,
@@ -601,6 +612,21 @@ class Session:
             self._log(SYS, Kind.DISCONNECT, detail={"reason": reason, "transport": detail})
         self._publish(status if detail is None or reason == wire.CLIENT_DISCONNECT
                       else f"{status} ({detail})")
+
+    def transport_gone(self, reason: str, detail: str | None, queued: int) -> None:
+        """The wire read the transport's end ahead of `queued` packets still to be handled:
+        an ahead state says so now; the disconnect row and the state (transport_closed) come
+        after those packets, in wire order.  Not for the user's own disconnect."""
+        if reason == wire.CLIENT_DISCONNECT or queued < AHEAD_PACKETS or not self._ahead_subs:
+            return
+        reconnects = self.options.reconnection and self.state == ConnectionState.CONNECTED
+        snap = replace(self.snapshot(), status=lost_ahead(reason, queued), state=(
+            ConnectionState.RECONNECTING if reconnects else ConnectionState.DISCONNECTED))
+        for fn in self._ahead_subs:
+            try:
+                fn(snap)
+            except Exception as exc:    # the boundary, as for the state's subscribers
+                self._subscriber_failed(fn, exc, "an ahead state")
 
     def reconnect_attempt(self, attempt: int, delay: float) -> None:
         self.attempt = attempt

@@ -9,7 +9,12 @@ names (`await bridge.call(bridge.session.emit(...))`, as before the split;
 `call_fn(fn, *args)` awaits a plain call or a coroutine's), `run()` hands back
 the task instead.  Entries come in batches, in order, and each state the
 session publishes as one (state, last seq logged before it) pair: a state is
-shown once the entries logged before it are, never before.  A preparation
+shown once the entries logged before it are, never before.  The status line alone
+does not wait behind a backlog (`statusLine`): a state with AHEAD_ROWS or more rows
+still to show before it is said there at once, with how many ("— 12,345 rows before it
+still being shown"), and so is the capture's ahead state (the websocket's end read ahead
+of the packets before it, capture/PROTOCOL.md) until a state that is not connected comes
+in behind it; the log and the panels stay in order.  A preparation
 thread turns the entries into ready rows (log.chunk.Chunk: the cell texts, the
 flags, built in Python), so the GUI thread's turn is only the insert and the
 paint; a QTimer hands the ready chunks over, one insert per chunk.  When the
@@ -27,6 +32,7 @@ import sys
 import threading
 import time
 from collections import deque
+from dataclasses import replace
 from typing import Any, Awaitable, Callable, Coroutine
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
@@ -35,6 +41,7 @@ from inspector.capture.client import CaptureClient, RemoteSession
 from inspector.capture.protocol import resolve_large
 from inspector.log.chunk import Chunk, chunk_from_entries
 from inspector.log.entry import SYS, Kind, LogEntry
+from inspector.log.words import plural
 from inspector.session.state import ConnectionState, SessionState
 from inspector.wire.loop import new_network_loop
 
@@ -53,6 +60,9 @@ MAX_BATCH = 5000
 # 0.2 ms the window stays responsive (the capture process, with the network, is not
 # affected: it has a GIL of its own).
 SWITCH_INTERVAL_S = 0.0002
+# A state with at least this many rows before it still to be shown is said on the status line
+# at once (a few hundred rows are shown within one insert, so the line waits for them)
+AHEAD_ROWS = 1000
 # Python's cyclic GC walks every live container each time enough new ones survive: in a
 # burst every entry the window is handed survives (queued, shown), so collections come
 # often and last tens of milliseconds with the window stopped.  A burst makes no cycles
@@ -161,6 +171,7 @@ class SessionBridge(QObject):
 
     entriesReady = Signal(object)      # a Chunk, in order; its .entries are the LogEntry objects
     stateChanged = Signal(object)      # SessionState
+    statusLine = Signal(object)        # the SessionState the status line shows (ahead of rows)
     captureLost = Signal(str)          # why the capture process is gone (once)
     clientStateChanged = Signal(str, object)   # a client's key, its SessionState (every client's)
     clientsChanged = Signal(object)    # the client list (capture/clients.py rows), when it changes
@@ -190,6 +201,12 @@ class SessionBridge(QObject):
         self._busy_since: float | None = None     # the GC is paused for a burst since
         self._last_busy = 0.0
         self._lost_seq: int | None = None
+        # the status line ahead of the rows: a state received, not yet shown in order, and the
+        # seq it comes after (None: an ahead state, said until a not-connected state comes)
+        self._early: SessionState | None = None
+        self._early_seq: int | None = None
+        self._line: SessionState | None = None     # what the status line shows
+        client.on_ahead = self._ahead
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
         client.defer_large = True
         client.attach_handlers(self._entries, self._set_state, self._lost)
@@ -208,6 +225,49 @@ class SessionBridge(QObject):
     def _set_state(self, state: SessionState, seq: int) -> None:
         self._states.append((state, seq))
         self._states_in += 1
+        self._consider(state, seq)
+
+    def _consider(self, state: SessionState, seq: int) -> None:
+        """A state for the status line ahead of its rows: in order, or the capture's copy."""
+        early, early_seq = self._early, self._early_seq
+        if early is not None and early_seq is None:
+            # an ahead state stands until the session's own word that the connection is not
+            # up (a connected state now is one published while the backlog before the close
+            # is handled); then that word, shown ahead of its rows too
+            if state.state == ConnectionState.CONNECTED:
+                return
+        elif early is not None:
+            if seq < early_seq:
+                return          # older than the one said (its copy came first)
+        elif seq - self._delivered_seq < AHEAD_ROWS:
+            return              # shown in order soon enough
+        self._early, self._early_seq = state, seq       # once ahead, the newer ones too
+        self._show_line()
+
+    def _ahead(self, key: str, state: SessionState, seq: int | None = None) -> None:
+        """The capture's ahead state (PROTOCOL.md): the transport's end (seq None), said now;
+        or the copy of a state sent while the window is behind, said as `_set_state` would."""
+        if key != self.session.key or self._closed:
+            return          # the status line is the first client's
+        if seq is not None:
+            self._consider(state, seq)
+            return
+        self._early, self._early_seq = state, None
+        self._show_line()
+
+    def _show_line(self) -> None:
+        """The status line: the ahead state or the early one (with the rows before it still
+        to show), else the state shown in order; said when it changes."""
+        st = self._early
+        if st is not None and self._early_seq is not None:
+            behind = self._early_seq - self._delivered_seq
+            if behind > 0:
+                st = replace(st, status=f"{st.status} — {plural(behind, 'row')} before it still being shown")
+        if st is None:
+            st = self._state
+        if st is not None and st != self._line:
+            self._line = st
+            self.statusLine.emit(st)
 
     def _lost(self, reason: str) -> None:
         """The capture process is gone: said in a row of the log and on the status line, after
@@ -222,9 +282,9 @@ class SessionBridge(QObject):
         self._queue.append(LogEntry(seq, time.time(), SYS, Kind.ERROR, detail={"message": message,
                                                                                "capture": "lost"}))
         self._received_seq = seq
-        self._states.append((SessionState(state=ConnectionState.DISCONNECTED,
-                                          status=f"Capture stopped: {reason}"), seq))
         self._lost_seq = seq
+        self._set_state(SessionState(state=ConnectionState.DISCONNECTED, status=f"Capture stopped: {reason}"),
+                        seq)
 
     # -- rows ---------------------------------------------------------------------------------
     def _prepare(self) -> None:
@@ -277,15 +337,20 @@ class SessionBridge(QObject):
 
     def _show_state(self) -> None:
         """Show the newest state whose entries are all shown (the ones before it are stale)."""
-        states, newest = self._states, None
+        states, newest, newest_seq = self._states, None, 0
         while states and states[0][1] <= self._delivered_seq:
-            newest = states.popleft()[0]
+            newest, newest_seq = states.popleft()
             self._states_out += 1
+        if newest is not None and self._early_seq is not None and newest_seq >= self._early_seq:
+            self._early = self._early_seq = None     # it (or a newer one) is shown in order
         if newest is not None:
             self._state = newest
+            self._show_line()           # first: a window showing `state` reads `status_line`
             self.session.heard(state=newest)
             self.stateChanged.emit(newest)
             self._wake_state_waiters()
+        elif self._early is not None:
+            self._show_line()
         shown: dict[str, SessionState] = {}
         while self._client_states and self._client_states[0][2] <= self._delivered_seq:
             key, st, _seq = self._client_states.popleft()
@@ -325,6 +390,11 @@ class SessionBridge(QObject):
     def state(self) -> SessionState | None:
         """The state the window shows (the last one handed to it)."""
         return self._state
+
+    @property
+    def status_line(self) -> SessionState | None:
+        """The state the status line shows: `state`, or one ahead of the rows still to show."""
+        return self._line
 
     # -- intent ---------------------------------------------------------------------------------
     def run(self, coro: Awaitable, on_done: Callable[[Any, BaseException | None], None] | None = None

@@ -203,6 +203,7 @@ class MainWindow(QMainWindow):
         b = self.bridge
         b.entriesReady.connect(self._on_entries)
         b.stateChanged.connect(self._on_state)
+        b.statusLine.connect(self._on_status_line)
         b.captureLost.connect(self._capture_lost)
         start, conn, nss = self._start, self.connection, self.namespaces
         # each handler's control says so from the click until its call comes back
@@ -528,11 +529,17 @@ class MainWindow(QMainWindow):
         self.messages.state_changed(st)
         if hasattr(self, "clientsUi") and not self.clientsUi.shows_first():
             return          # the panels show another client (its states: workspace_window.py)
-        self.connection.set_state(st)
+        self.connection.set_state(st, self.bridge.status_line)
         self.namespaces.set_state(st)
         self.emitPanel.set_state(st)
         self._state = st
         self._update_actions()
+
+    def _on_status_line(self, st: SessionState) -> None:
+        """The status line ahead of the rows still being shown (bridge.statusLine)."""
+        if hasattr(self, "clientsUi") and not self.clientsUi.shows_first():
+            return
+        self.connection.show_status(st)
 
     def _capture_lost(self, reason: str) -> None:
         """The capture process is gone (the log's last row and the status line say so): what

@@ -274,7 +274,7 @@ class ClientsUi:
 
     def _show_panels(self, st: "SessionState") -> None:
         w = self.w
-        w.connection.set_state(st)
+        w.connection.set_state(st, self.bridge.status_line if self.shows_first() else None)
         w.namespaces.set_state(st)
         w.emitPanel.set_state(st)
         w._state = st

@@ -10,7 +10,9 @@ asyncio client, and why:
 - The websocket is read ahead of the read loop (wire/read_ahead.py): the server's
   PING is answered as soon as it comes off the socket, ahead of the frames still
   waiting to be handled (socket.io-client answers in order; the raw packet rows
-  of that PING and PONG say so); everything else is handled in wire order.
+  of that PING and PONG say so); everything else is handled in wire order.  The end of
+  the websocket is read ahead too: `on_transport_gone` says so at once, with how many
+  packets are still to be handled before it (the close itself is handled after them).
 - Why a connection ended is recorded: transport close, ping timeout,
   transport error, server disconnect.
 - The write loop decides compression per frame (aiohttp compresses every
@@ -144,6 +146,8 @@ class InspectorEngine(engineio.AsyncClient):
         self.on_raw: RawTap | None = None
         # a packet engine.io-parser would decode as its "error" packet: (words, the packet)
         self.on_bad_packet: Callable[[str, Any], None] = lambda message, data: None
+        # the websocket's end read ahead of packets not yet handled: (reason, detail, queued)
+        self.on_transport_gone: Callable[[str, str | None, int], None] = lambda *a: None
         self.tolerate_bad_packets = False    # "tolerate undecodable packets": keep reading
         self.close_cause: tuple[str, str | None] | None = None
         self.writing = False
@@ -209,7 +213,8 @@ class InspectorEngine(engineio.AsyncClient):
         ws = self.ws
         ahead = self.read_ahead = ReadAhead(
             aiohttp.ClientWebSocketResponse.receive.__get__(ws), ws._reader._buffer,
-            self._is_heartbeat, self._heartbeat_on_arrival, self._frames_read)
+            self._is_heartbeat, self._heartbeat_on_arrival, self._frames_read,
+            is_eof=ws._reader.is_eof, on_end=self._end_read_ahead)
         clock = time.monotonic
         while self.state == "connected" and self.write_loop_task:
             try:
@@ -258,6 +263,23 @@ class InspectorEngine(engineio.AsyncClient):
                 cause = (TRANSPORT_ERROR, error)
                 break
         await self._end_read_loop(cause)
+
+    def _end_read_ahead(self, what, queued: int) -> None:
+        """The websocket's end read with `queued` packets before it: why, in the words the read
+        loop will log it with when it gets there, told now."""
+        if self.state != "connected":
+            return
+        if isinstance(what, BaseException):
+            cause = (TRANSPORT_ERROR, str(what) or type(what).__name__)
+        elif what.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.CLOSED):
+            cause = (TRANSPORT_CLOSE, f"websocket closed (code {self.ws.close_code})")
+        else:
+            cause = (TRANSPORT_ERROR, str(what.data or what.type.name))
+        reason, detail = self.close_cause or cause
+        try:
+            self.on_transport_gone(reason, detail, queued)
+        except Exception as exc:   # the boundary: a bug above must not end the read loop
+            self._handler_failed(exc, None)
 
     def _frames_read(self) -> None:
         self.last_rx = time.monotonic()     # the server is alive: frames came off the socket

@@ -14,6 +14,11 @@ through the queue, so the socket keeps being read.  Each heartbeat frame is hand
 queues its PONG at once (a deliberate difference from socket.io-client, said on the raw
 packet rows and in README).  Every frame is still handled in wire order afterwards.
 
+The end of the transport (a close frame, the socket's end, an error) is read ahead too, and
+`on_end(what, queued)` is told at once when frames are still queued before it, so the layers
+above can say the connection is gone before its backlog is handled (the log still shows it
+in wire order, the close last).
+
 The queue is bounded in bytes (LIMIT, counting each frame's data plus FRAME_COST for its
 Python objects): when it is full nothing more is taken from aiohttp, which then stops
 reading the socket as it does without this.
@@ -58,14 +63,20 @@ class ReadAhead:
     frame when it is handled, so the log keeps wire order); `buffered` is aiohttp's queue of
     parsed frames (a deque of (message, size)), read only to know receive() will not wait;
     `on_heartbeat(msg, ahead)` is called for a frame `is_heartbeat` picks, as it is read, and
-    returns the note for its row (None: nothing was done, it is handled in order)."""
+    returns the note for its row (None: nothing was done, it is handled in order).  `is_eof`
+    says aiohttp's queue has ended (the socket closed or failed): receive() then answers at
+    once, with the message that ends the read.  `on_end(what, queued)` is called as the end
+    is read (`what`: the closing message, or the error receive() raised) when frames are
+    still queued before it."""
 
     __slots__ = ("frames", "size", "peak", "error", "ended", "_receive", "_buffered",
-                 "_is_heartbeat", "_on_heartbeat", "_limit", "_on_read")
+                 "_is_heartbeat", "_on_heartbeat", "_limit", "_on_read", "_is_eof", "_on_end")
 
     def __init__(self, receive: Callable[[], Awaitable[Any]], buffered: deque,
                  is_heartbeat: Callable[[Any], bool], on_heartbeat: Callable[[Any, int], str | None],
-                 on_read: Callable[[], None] = lambda: None, limit: int = LIMIT):
+                 on_read: Callable[[], None] = lambda: None, limit: int = LIMIT,
+                 is_eof: Callable[[], bool] = lambda: False,
+                 on_end: Callable[[Any, int], None] = lambda what, queued: None):
         self.frames: deque = deque()
         self.size = 0           # bytes held, as counted against the limit
         self.peak = 0           # the most held at once (tests, the benchmark)
@@ -77,6 +88,8 @@ class ReadAhead:
         self._on_heartbeat = on_heartbeat
         self._on_read = on_read
         self._limit = limit
+        self._is_eof = is_eof
+        self._on_end = on_end
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -94,13 +107,18 @@ class ReadAhead:
         """Take every frame aiohttp has parsed, up to the limit, without waiting."""
         buffered = self._buffered
         taken = 0
-        while not self.ended and self.error is None and buffered and self.size < self._limit:
-            if len(buffered) == 1 and buffered[0][0].type in _SWALLOWED:
+        while not self.ended and self.error is None and self.size < self._limit:
+            if not buffered:
+                if not self._is_eof():
+                    break       # receive() would wait
+            elif len(buffered) == 1 and buffered[0][0].type in _SWALLOWED and not self._is_eof():
                 break       # receive() would answer it and then wait for the next frame
             try:
                 msg = await self._receive()
             except (aiohttp.ClientError, OSError, RuntimeError) as exc:
                 self.error = exc
+                if self.frames:
+                    self._on_end(exc, len(self.frames))
                 break
             self._push(msg)
             taken += 1
@@ -110,6 +128,8 @@ class ReadAhead:
     def _push(self, msg) -> None:
         if msg.type not in _DATA:
             self.ended = True
+            if self.frames:
+                self._on_end(msg, len(self.frames))
         elif self._is_heartbeat(msg):
             note = self._on_heartbeat(msg, len(self.frames))
             if note is not None:

@@ -125,6 +125,8 @@ class InspectorClient(ProtocolV2, socketio.AsyncClient):
         self.eio.on_written = self._on_written
         self.eio.ssl_context = client_context(options.verify_tls, options.ca_file)
         self.eio.on_bad_packet = lambda message, data: self.observer.protocol_error(message, data)
+        self.eio.on_transport_gone = lambda reason, detail, queued: self.observer.transport_gone(
+            reason, detail, queued)
         self.eio.tolerate_bad_packets = options.tolerate_undecodable
 
     def _engineio_client_class(self):

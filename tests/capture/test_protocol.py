@@ -236,3 +236,49 @@ def test_an_ack_answer_in_the_same_run_of_messages_as_its_calls_reply_is_not_los
         return answer
 
     assert run(scenario()) == AckAnswer(["ok"], 1.5, False)
+
+
+def test_a_window_that_reads_behind_a_burst_hears_the_connection_s_states_ahead_of_it():
+    """The capture keeps at most WINDOW_HIGH bytes in its socket for the window and holds the
+    rest of a backlog itself: a window that has not read the burst yet still hears, ahead of
+    it, the drop and the reconnect (copies of those states with their seq), and then every
+    entry and the states themselves in order."""
+    from inspector.capture.host import options_to_wire
+    from tests.faults.eio_server import CLOSE, ScriptedEioServer
+
+    burst = 20_000
+
+    async def scenario():
+        script = [f'42["burst",{{"i":{i}}}]' for i in range(burst)] + [CLOSE]
+        async with ScriptedEioServer(script, ['42["back",{}]']) as server:
+            process, reader, writer, token = await _raw_attach()
+            writer.write(P.pack({"hello": token, "v": P.VERSION}))
+            assert "welcome" in await _next(reader)
+            options = ConnectionOptions(url=server.url, transport="websocket", reconnection_delay=0.05,
+                                        reconnection_delay_max=0.05)
+            writer.write(P.pack({"id": 1, "call": "connect", "args": [options_to_wire(options)]}))
+            # the window reads nothing while the burst comes, the drop, the reconnect
+            await until(lambda: server.received.count("40") >= 2, 30, "the client to come back")
+            ahead, in_order, last_entry, back = [], [], 0, None
+            while back is None:
+                message = await _next(reader)
+                if "entries" in message:
+                    for row in message["entries"]:
+                        entry = P.entry_from_wire(list(row))
+                        last_entry = entry.seq
+                        if entry.event == "back":
+                            back = entry
+                elif "ahead" in message and message.get("seq") is not None:
+                    ahead.append((P.state_from_wire(message["ahead"]).state, message["seq"], last_entry))
+                elif "state" in message:
+                    in_order.append((P.state_from_wire(message["state"]).state, message["seq"], last_entry))
+            writer.close()
+            assert await asyncio.get_running_loop().run_in_executor(None, process.wait, 20) == 0
+        # heard before the entries logged ahead of them had been read (thousands of them)
+        early = {st for st, seq, read in ahead if seq - read > 1000}
+        assert {ConnectionState.RECONNECTING, ConnectionState.CONNECTED} <= early, ahead
+        # and each in order too, after its entries
+        assert all(read >= seq for _st, seq, read in in_order)
+        states = [st for st, _seq, _read in in_order]
+        assert ConnectionState.CONNECTED in states[states.index(ConnectionState.RECONNECTING):], states
+    run(scenario(), timeout=90)

@@ -5,7 +5,8 @@ scripts, malformed ones included (python-socketio's server would never write the
 The script is sent once, on the first connection, right after `/` is connected; a later
 connection (the client's reconnect) gets `after_reconnect` instead, so a test can see the
 client come back.  Text items go as text frames (long-polling: packets of a payload), bytes
-as binary frames (long-polling: `b<base64>`).  Runs on the test's own event loop."""
+as binary frames (long-polling: `b<base64>`); CLOSE (websocket only) closes the websocket
+there, with a close frame, after the frames before it.  Runs on the test's own event loop."""
 from __future__ import annotations
 
 import asyncio
@@ -18,6 +19,14 @@ from aiohttp import WSMsgType, web
 
 OPEN = {"upgrades": [], "pingInterval": 25000, "pingTimeout": 20000, "maxPayload": 1000000}
 Frame = str | bytes
+
+
+class _Close:
+    def __repr__(self) -> str:
+        return "CLOSE"
+
+
+CLOSE = _Close()        # a script item: the server closes the websocket here
 
 
 @dataclass
@@ -91,6 +100,9 @@ class ScriptedEioServer:
             if msg.type != WSMsgType.TEXT:
                 break
             for frame in self._replies(session, msg.data):
+                if frame is CLOSE:
+                    await ws.close()
+                    return ws
                 await (ws.send_str(frame) if isinstance(frame, str) else ws.send_bytes(frame))
         return ws
 

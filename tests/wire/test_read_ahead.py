@@ -3,6 +3,7 @@ behind N frames is answered before those N frames are handled, the raw packet ro
 and the log keeps wire order (the PING's row after the N frames' rows)."""
 from __future__ import annotations
 
+import re
 from collections import deque
 from types import SimpleNamespace
 
@@ -10,10 +11,11 @@ import aiohttp
 
 from inspector.log.entry import Direction, Kind
 from inspector.session.session import Session
+from inspector.session.state import ConnectionState, SessionState
 from inspector.wire.options import ConnectionOptions, Transport
 from inspector.wire.packets import summary
 from inspector.wire.read_ahead import FRAME_COST, Answered, ReadAhead
-from tests.faults.eio_server import ScriptedEioServer
+from tests.faults.eio_server import CLOSE, ScriptedEioServer
 from tests.helpers import Recorder, run
 
 N = 3000
@@ -112,3 +114,71 @@ def test_a_lone_websocket_control_frame_is_left_for_the_wait():
         await ahead.fill()
         assert len(queued) == 1
     run(scenario())
+
+
+BURST_BEFORE_CLOSE = 20_000
+
+
+def test_the_websocket_s_end_behind_a_backlog_is_said_before_the_backlog_is_handled():
+    """The server writes a burst and closes: the close frame is read ahead of the burst's
+    frames still queued, and an ahead state says the connection is lost at once (with how
+    many packets came before it), while the log keeps wire order: every burst row, then the
+    disconnect, then the reconnect."""
+    async def scenario():
+        script = [f'42["burst",{{"i":{i}}}]' for i in range(BURST_BEFORE_CLOSE)] + [CLOSE]
+        async with ScriptedEioServer(script, ['42["back",{}]']) as server:
+            session = Session(ConnectionOptions(url=server.url, transport=Transport.WEBSOCKET,
+                                                reconnection_delay=0.05, reconnection_delay_max=0.05))
+            rec = Recorder(session)
+            ahead: list[tuple[SessionState, int, int]] = []     # (state, bursts logged, last seq)
+            session.subscribe_ahead(lambda st: ahead.append(
+                (st, len(rec.find(kind=Kind.EVENT, event="burst")), session.last_seq)))
+            try:
+                await session.connect()
+                await rec.wait_for(1, kind=Kind.EVENT, event="back", timeout=60)
+            finally:
+                await session.disconnect()
+        assert len(ahead) == 1, ahead
+        st, logged, last_seq = ahead[0]
+        assert st.state == ConnectionState.RECONNECTING       # where the connection is going
+        queued = int(re.search(r"— ([\d,]+) packets? received before it", st.status)[1].replace(",", ""))
+        assert st.status == (f"Connection lost (transport close) — {queued:,} packets received before it "
+                             "still being shown")
+        # said while the burst was still being handled; what was queued is what followed (but
+        # the frame the read loop held, popped, when it read on)
+        assert logged < BURST_BEFORE_CLOSE and queued in (BURST_BEFORE_CLOSE - logged - 1, BURST_BEFORE_CLOSE - logged)
+        bursts = rec.find(kind=Kind.EVENT, event="burst")
+        assert [e.args[0]["i"] for e in bursts] == list(range(BURST_BEFORE_CLOSE))
+        drop = rec.find(kind=Kind.DISCONNECT)[0]
+        assert drop.detail["reason"] == "transport close" and last_seq < bursts[-1].seq < drop.seq
+        assert drop.seq < rec.find(kind=Kind.EVENT, event="back")[0].seq
+    run(scenario())
+
+
+def test_the_end_is_reported_once_when_frames_are_queued_before_it():
+    """ReadAhead's on_end: the close (or the socket's end, aiohttp's queue at eof) with frames
+    still queued is told as it is read, with their count; with none queued it is not (the
+    read loop gets to it at once)."""
+    closing = aiohttp.WSMessage(aiohttp.WSMsgType.CLOSE, 1000, "")
+    closed = aiohttp.WSMessage(aiohttp.WSMsgType.CLOSED, None, None)
+
+    async def ended_behind(frames: int, close_frame: bool) -> list:
+        queued = deque((message(f"4{i}"), 2) for i in range(frames))
+        if close_frame:
+            queued.append((closing, 0))
+        ends = []
+
+        async def receive():
+            return queued.popleft()[0] if queued else closed      # at eof: aiohttp's CLOSED
+        ahead = ReadAhead(receive, queued, lambda m: False, lambda m, n: None,
+                          is_eof=lambda: not close_frame, on_end=lambda what, n: ends.append((what.type, n)))
+        if frames:
+            await ahead.fill()
+        else:
+            await ahead.wait()
+        assert ahead.ended and len(ahead) == frames + 1
+        await ahead.fill()
+        return ends
+    assert run(ended_behind(5, close_frame=True)) == [(aiohttp.WSMsgType.CLOSE, 5)]
+    assert run(ended_behind(5, close_frame=False)) == [(aiohttp.WSMsgType.CLOSED, 5)]
+    assert run(ended_behind(0, close_frame=True)) == []

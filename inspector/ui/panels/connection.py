@@ -110,6 +110,7 @@ class ConnectionPanel(QWidget):
 
         self.connectButton.clicked.connect(self._connect_clicked)
         self.disconnectButton.clicked.connect(self.disconnectRequested)
+        self._dot_color: palette.Swatch | None = None
         self._set_dot(_STATE_COLORS[ConnectionState.DISCONNECTED])
 
     def in_flight(self, button: QPushButton, text: str) -> Callable[[], None]:
@@ -401,15 +402,25 @@ class ConnectionPanel(QWidget):
         s.set(S.RETRIES, self.retriesSpin.value())
 
     # -- showing state -----------------------------------------------------------
-    def set_state(self, st: SessionState) -> None:
+    def set_state(self, st: SessionState, line: SessionState | None = None) -> None:
+        """The controls follow `st` (the state shown in order); the status line `line` when
+        it is ahead of the rows (bridge.status_line), else `st` too."""
         self._state = st.state
-        self.statusLabel.setText(st.status)
-        failed = st.status.startswith(("Connection failed", "Gave up")) or NamespaceState.REFUSED in st.status
-        self._set_dot(palette.ERROR if failed else _STATE_COLORS.get(st.state, palette.ERROR))
+        self.show_status(line or st)
         self.tlsWarning.setVisible(not self.verifyTlsCheck.isChecked())
         self._update_buttons()
 
+    def show_status(self, st: SessionState) -> None:
+        """The status line and its dot only (a state ahead of the rows still being shown)."""
+        self.statusLabel.setText(st.status)
+        failed = st.status.startswith(("Connection failed", "Gave up")) or NamespaceState.REFUSED in st.status
+        self._set_dot(palette.ERROR if failed else _STATE_COLORS.get(st.state, palette.ERROR))
+
     def _set_dot(self, color: palette.Swatch) -> None:
+        if color is self._dot_color:
+            return          # a style sheet set again restyles the widget: the status line
+                            # ahead of a backlog says a new count every insert
+        self._dot_color = color
         palette.style(self._dot, lambda: f"color: {color.css()}; font-size: 14px;")
 
     def _update_buttons(self) -> None:
