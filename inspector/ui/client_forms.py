@@ -16,8 +16,8 @@ client is only told what the user changes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
 
 from inspector.ui.panels.sequence import rows_of
 from inspector.wire.options import OptionsError
@@ -27,49 +27,54 @@ if TYPE_CHECKING:
     from inspector.ui.main_window import MainWindow
 
 
+@dataclass(frozen=True)
+class _Panel:
+    """One panel a client's own settings are shown in: what it holds (as typed), how a draft
+    is shown again, how the client's own are shown (saying nothing to it), and whether what
+    it holds is the client's already (then the user's text is no draft)."""
+    read: Callable[[], Any]
+    show_draft: Callable[[Any], None]
+    show_own: Callable[["RemoteSession"], None]
+    is_own: Callable[[Any, "RemoteSession"], bool] = lambda _held, _session: False
+
+
 @dataclass
 class _Shown:
-    """What the panels showed of one client: compared with what they hold when the user
-    leaves it (the same: nothing typed, no draft)."""
-    form: tuple | None = None            # ConnectionPanel.fields() after show_options
-    acks: tuple | None = None            # ServerAckPanel.contents() after show_replies
-    rooms: tuple | None = None           # NamespacePanel.room_events() after show_room_events
-    checks: tuple | None = None          # SequencePanel.contents() after show_rules
+    """What the panels showed of one client (by panel name): compared with what they hold
+    when the user leaves it (the same: nothing typed, no draft)."""
+    held: dict[str, Any] = field(default_factory=dict)
     unheard: bool = False                # shown before the window had heard the client's state
 
 
 class ClientForms:
     def __init__(self, window: "MainWindow"):
         self.w = window
+        c, acks, nss, seqs = window.connection, window.serverAcks, window.namespaces, window.sequences
+        # in the order they are filled
+        self._panels: dict[str, _Panel] = {
+            "form": _Panel(c.fields, c.show_fields, lambda s: c.show_options(s.options),
+                           lambda _held, s: self._used(s)),
+            "acks": _Panel(acks.contents, acks.show_contents,
+                           lambda s: acks.show_replies(s.server_acks.default, s.server_acks.by_event,
+                                                       announce=False)),
+            "rooms": _Panel(nss.room_events, lambda held: nss.show_room_events(*held),
+                            lambda s: nss.show_room_events(*_room_events(s)),
+                            lambda held, s: held == _room_events(s)),
+            "checks": _Panel(seqs.contents, seqs.show_contents, lambda s: seqs.show_rules(s.sequence_rules),
+                             lambda held, s: held == rows_of(s.sequence_rules)),
+        }
         self._shown: dict[str, _Shown] = {}
-        self._form_drafts: dict[str, tuple] = {}
-        self._ack_drafts: dict[str, tuple] = {}
-        self._room_drafts: dict[str, tuple] = {}
-        self._check_drafts: dict[str, tuple] = {}
+        self._drafts: dict[str, dict[str, Any]] = {name: {} for name in self._panels}   # panel -> key -> held
 
     def leave(self, key: str, session: "RemoteSession | None") -> None:
         """The user selects another client: what it typed for this one is its draft."""
         shown = self._shown.get(key, _Shown())
-        form = self.w.connection.fields()
-        if form == shown.form or (session is not None and self._used(session)):
-            self._form_drafts.pop(key, None)
-        else:
-            self._form_drafts[key] = form
-        acks = self.w.serverAcks.contents()
-        if acks == shown.acks:
-            self._ack_drafts.pop(key, None)
-        else:
-            self._ack_drafts[key] = acks
-        rooms = self.w.namespaces.room_events()
-        if rooms == shown.rooms or (session is not None and rooms == _room_events(session)):
-            self._room_drafts.pop(key, None)
-        else:
-            self._room_drafts[key] = rooms
-        checks = self.w.sequences.contents()
-        if checks == shown.checks or (session is not None and checks == rows_of(session.sequence_rules)):
-            self._check_drafts.pop(key, None)
-        else:
-            self._check_drafts[key] = checks
+        for name, panel in self._panels.items():
+            held = panel.read()
+            if held == shown.held.get(name) or (session is not None and panel.is_own(held, session)):
+                self._drafts[name].pop(key, None)
+            else:
+                self._drafts[name][key] = held
 
     def _used(self, session: "RemoteSession") -> bool:
         """The form is what the client connects with (the user clicked Connect)."""
@@ -84,40 +89,17 @@ class ClientForms:
         shown = self._shown.setdefault(key, _Shown())
         # a client just added: its options and answers come with its first state
         shown.unheard = key not in self.w.bridge.client_states
-        if key in self._form_drafts:
-            self.w.connection.show_fields(self._form_drafts[key])
-        else:
-            self._show_options(shown, session)
-        if key in self._ack_drafts:
-            self.w.serverAcks.show_contents(self._ack_drafts[key])
-        else:
-            self._show_acks(shown, session)
-        if key in self._room_drafts:
-            self.w.namespaces.show_room_events(*self._room_drafts[key])
-        else:
-            self._show_rooms(shown, session)
-        if key in self._check_drafts:
-            self.w.sequences.show_contents(self._check_drafts[key])
-        else:
-            self._show_checks(shown, session)
+        for name, panel in self._panels.items():
+            if key in self._drafts[name]:
+                panel.show_draft(self._drafts[name][key])
+            else:
+                self._show_own(name, shown, session)
         self._show_raw(session)
 
-    def _show_options(self, shown: _Shown, session: "RemoteSession") -> None:
-        self.w.connection.show_options(session.options)
-        shown.form = self.w.connection.fields()
-
-    def _show_acks(self, shown: _Shown, session: "RemoteSession") -> None:
-        acks = session.server_acks
-        self.w.serverAcks.show_replies(acks.default, acks.by_event, announce=False)
-        shown.acks = self.w.serverAcks.contents()
-
-    def _show_rooms(self, shown: _Shown, session: "RemoteSession") -> None:
-        self.w.namespaces.show_room_events(*_room_events(session))
-        shown.rooms = self.w.namespaces.room_events()
-
-    def _show_checks(self, shown: _Shown, session: "RemoteSession") -> None:
-        self.w.sequences.show_rules(session.sequence_rules)
-        shown.checks = self.w.sequences.contents()
+    def _show_own(self, name: str, shown: _Shown, session: "RemoteSession") -> None:
+        panel = self._panels[name]
+        panel.show_own(session)
+        shown.held[name] = panel.read()
 
     def _show_raw(self, session: "RemoteSession") -> None:
         """The box and the menu's action as the client has it (their toggles would send it)."""
@@ -133,20 +115,15 @@ class ClientForms:
         if shown is None or not shown.unheard or key not in self.w.bridge.client_states:
             return
         shown.unheard = False
-        if key not in self._form_drafts and self.w.connection.fields() == shown.form:
-            self._show_options(shown, session)
-        if key not in self._ack_drafts and self.w.serverAcks.contents() == shown.acks:
-            self._show_acks(shown, session)
-        if key not in self._room_drafts and self.w.namespaces.room_events() == shown.rooms:
-            self._show_rooms(shown, session)
-        if key not in self._check_drafts and self.w.sequences.contents() == shown.checks:
-            self._show_checks(shown, session)
+        for name, panel in self._panels.items():
+            if key not in self._drafts[name] and panel.read() == shown.held.get(name):
+                self._show_own(name, shown, session)
         self._show_raw(session)
 
     def _forget_gone(self) -> None:
         """The drafts of clients removed since."""
         keys = self.w.bridge.sessions
-        for book in (self._shown, self._form_drafts, self._ack_drafts, self._room_drafts, self._check_drafts):
+        for book in (self._shown, *self._drafts.values()):
             for key in [k for k in book if k not in keys]:
                 del book[key]
 
