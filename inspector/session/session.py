@@ -179,11 +179,16 @@ class Session:
             self.status = status
         if self._state_subs:
             snap = self.snapshot()
-            for fn in self._state_subs:
-                try:
-                    fn(snap)
-                except Exception as exc:    # the boundary, as for the log's subscribers
-                    self._subscriber_failed(fn, exc, f"state {snap.state!r}")
+            self._tell(self._state_subs, snap, f"state {snap.state!r}")
+
+    def _tell(self, subs: list[Callable[[SessionState], None]], snap: SessionState, what: str) -> None:
+        """Hand a state to its subscribers; one that fails does not stop the others (the
+        boundary, as for the log's)."""
+        for fn in subs:
+            try:
+                fn(snap)
+            except Exception as exc:
+                self._subscriber_failed(fn, exc, what)
 
     # -- intent: connection ----------------------------------------------------
     async def connect(self, options: ConnectionOptions | None = None,
@@ -622,11 +627,7 @@ class Session:
         reconnects = self.options.reconnection and self.state == ConnectionState.CONNECTED
         snap = replace(self.snapshot(), status=lost_ahead(reason, queued), state=(
             ConnectionState.RECONNECTING if reconnects else ConnectionState.DISCONNECTED))
-        for fn in self._ahead_subs:
-            try:
-                fn(snap)
-            except Exception as exc:    # the boundary, as for the state's subscribers
-                self._subscriber_failed(fn, exc, "an ahead state")
+        self._tell(self._ahead_subs, snap, "an ahead state")
 
     def reconnect_attempt(self, attempt: int, delay: float) -> None:
         self.attempt = attempt
