@@ -96,8 +96,8 @@ def compute(cols: LogTable, t_end: float, window_s: float = 60.0, buckets: int =
     order = np.argsort(-(per_in + per_out), kind="stable")
     stats.per_event = [(names[i], int(per_in[i]), int(per_out[i]))
                        for i in order.tolist() if per_in[i] + per_out[i] and names[i] is not None]
-    rtt = cols.rtt.view()
-    acks = rtt[(k == _ACK) & (d == _IN) & ~np.isnan(rtt)]
+    rows, rtt = cols.rtt.held(n)
+    acks = rtt[(k[rows] == _ACK) & (d[rows] == _IN)]
     stats.rtt_count = len(acks)
     stats.rtt_p50, stats.rtt_p95, stats.rtt_p99 = percentiles(acks)
     return stats

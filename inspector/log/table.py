@@ -1,7 +1,7 @@
 """LogTable: a session's log held compactly in memory, for a table of a million rows.
 
 A list of a million LogEntry objects with their argument lists costs well over
-a gigabyte; here a row costs about 60 bytes of numpy columns plus its argument
+a gigabyte; here a row costs about 26 bytes of numpy columns plus its argument
 text cut to TEXT_CAP characters (log/row_text.py).  The argument texts of 65,536
 rows are joined into one string (a "block"), so a text or regex filter is one
 scan of a few big strings (log/search.py), and the structured filters are numpy
@@ -34,13 +34,18 @@ RECENT_SLACK = 2_000     # trimmed in steps this big, not at every batch
 
 
 class Column:
-    """A growable numpy column (amortised doubling)."""
+    """A growable numpy column (amortised doubling).
 
-    __slots__ = ("a", "n")
+    With `wide`, the column starts narrow (`dtype`) and becomes `wide`, once, when a value
+    does not fit: seqs, sizes and name ids nearly always fit 32 or 16 bits, and at ten
+    million rows each byte a row saves is ten megabytes."""
 
-    def __init__(self, dtype, capacity: int = 1024):
+    __slots__ = ("a", "n", "narrow", "wide")
+
+    def __init__(self, dtype, capacity: int = 1024, wide=None):
         self.a = np.empty(capacity, dtype)
         self.n = 0
+        self.narrow, self.wide = np.dtype(dtype), wide
 
     def extend(self, values) -> None:
         k = len(values)
@@ -49,14 +54,62 @@ class Column:
             bigger = np.empty(max(need, 2 * len(self.a)), self.a.dtype)
             bigger[:self.n] = self.a[:self.n]
             self.a = bigger
-        self.a[self.n:need] = values
+        narrow = self.wide is not None and self.a.dtype == self.narrow
+        if narrow and k and isinstance(values, np.ndarray) and not np.can_cast(values.dtype, self.narrow):
+            info = np.iinfo(self.narrow)        # an array would be cast silently, wrapping
+            if values.min() < info.min or values.max() > info.max:
+                self.a, narrow = self.a.astype(self.wide), False
+        try:
+            self.a[self.n:need] = values
+        except OverflowError:                   # a Python int beyond the narrow type
+            if not narrow:
+                raise
+            self.a = self.a.astype(self.wide)
+            self.a[self.n:need] = values
         self.n = need
 
     def view(self) -> np.ndarray:
         return self.a[:self.n]
 
     def clear(self) -> None:
-        self.a = np.empty(1024, self.a.dtype)
+        self.a = np.empty(1024, self.narrow)
+        self.n = 0
+
+
+class SparseColumn:
+    """A column that most rows leave empty (`missing`: an ack id, a round trip): only the
+    rows that hold a value are kept, as (row, value) in row order."""
+
+    __slots__ = ("rows", "values", "n", "missing")
+
+    def __init__(self, dtype, missing):
+        self.rows = Column(np.int64)
+        self.values = Column(dtype)
+        self.n = 0
+        self.missing = missing
+
+    def extend(self, values) -> None:
+        a = np.asarray(values, self.values.a.dtype)
+        held = ~np.isnan(a) if a.dtype.kind == "f" else a != self.missing
+        if held.any():
+            at = np.flatnonzero(held)
+            self.rows.extend(at + self.n)
+            self.values.extend(a[at])
+        self.n += len(a)
+
+    def get(self, row: int):
+        rows = self.rows.view()
+        i = int(np.searchsorted(rows, row))
+        return self.values.a[i] if i < len(rows) and rows[i] == row else self.missing
+
+    def held(self, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, values) of the rows below `n` (all of them: None) that hold a value."""
+        k = self.rows.n if n is None else int(np.searchsorted(self.rows.view(), n))
+        return self.rows.a[:k], self.values.a[:k]
+
+    def clear(self) -> None:
+        self.rows.clear()
+        self.values.clear()
         self.n = 0
 
 
@@ -183,17 +236,18 @@ class LogTable:
 
     def __init__(self, fetch: Callable[[list[int]], dict[int, LogEntry]] | None = None):
         self.fetch = fetch
-        self.seq = Column(np.int64)
+        # about 26 bytes a row (the texts aside): narrow where values nearly always fit
+        self.seq = Column(np.int32, wide=np.int64)
         self.t = Column(np.float64)
         self.dir = Column(np.int8)
         self.kind = Column(np.int8)
-        self.ns = Column(np.int32)
-        self.event = Column(np.int32)
+        self.ns = Column(np.int16, wide=np.int32)        # into ns_names
+        self.event = Column(np.int16, wide=np.int32)     # into event_names
         self.flags = Column(np.uint16)
-        self.size = Column(np.int64)
-        self.ack_id = Column(np.int64)
-        self.rtt = Column(np.float64)
-        self.client = Column(np.int32)       # into client_names (0: None, the one client)
+        self.size = Column(np.int32, wide=np.int64)       # -1: none
+        self.ack_id = SparseColumn(np.int64, -1)
+        self.rtt = SparseColumn(np.float64, np.nan)
+        self.client = Column(np.int16, wide=np.int32)    # into client_names (0: None, the one client)
         self.client_names = Interned()
         # with a session file to read them back from, the texts are paged (log/paged_texts.py)
         pages = getattr(fetch, "pages", None)
@@ -210,7 +264,7 @@ class LogTable:
     def __len__(self) -> int:
         return self.seq.n
 
-    def _columns(self) -> tuple[Column, ...]:
+    def _columns(self) -> tuple[Column | SparseColumn, ...]:
         return (self.seq, self.t, self.dir, self.kind, self.ns, self.event, self.flags,
                 self.size, self.ack_id, self.rtt, self.client)
 
@@ -323,7 +377,7 @@ class LogTable:
             except ValueError:
                 args = [text + "…"]
         detail = self.detail.get(row)
-        size, ack_id, rtt = int(self.size.a[row]), int(self.ack_id.a[row]), float(self.rtt.a[row])
+        size, ack_id, rtt = int(self.size.a[row]), int(self.ack_id.get(row)), float(self.rtt.get(row))
         return LogEntry(
             int(self.seq.a[row]), float(self.t.a[row]), DIRECTIONS[self.dir.a[row]],
             KINDS[self.kind.a[row]], self.ns_names.values[self.ns.a[row]],

@@ -43,6 +43,7 @@ from inspector.log.chunk import Chunk, chunk_from_entries
 from inspector.log.entry import SYS, Kind, LogEntry
 from inspector.log.words import plural
 from inspector.session.state import ConnectionState, SessionState
+from inspector.ui import free_memory
 from inspector.wire.loop import new_network_loop
 
 FLUSH_MS = 30
@@ -328,6 +329,7 @@ class SessionBridge(QObject):
         elif self._busy_since is not None and now - self._last_busy > GC_RESUME_IDLE_S:
             self._busy_since = None
             _resume_gc(self)
+            free_memory.give_back()      # what the burst freed (a few ms at a million rows)
 
     def _hand_over(self) -> None:
         chunk = self._ready.popleft()

@@ -190,3 +190,54 @@ def test_a_raw_packet_row_shows_the_packet_as_encoded():
         assert cols.text(0) == '42["chat",{"n":1}]' and cols.text(1) == '"<2 bytes>"'
         assert cols.match(LogFilter(text='42["chat"')).tolist() == [0]
     assert [a.entry(i) for i in range(2)] == packets      # kept whole: no session file here
+
+
+def rebuilt(entries) -> list[LogEntry]:
+    """Every row rebuilt from the columns (nothing kept whole, no session file)."""
+    old = C.RECENT_ROWS, C.RECENT_SLACK
+    C.RECENT_ROWS = C.RECENT_SLACK = 0
+    try:
+        cols = load(entries, batch=3)
+        return [cols.rebuild(i) for i in range(len(cols))]
+    finally:
+        C.RECENT_ROWS, C.RECENT_SLACK = old
+
+
+def test_a_burst_row_costs_under_30_bytes_of_columns():
+    cols = load([LogEntry(seq, 1.7e9 + seq, IN, Kind.EVENT, "/", "tick", [seq], None, None, 12)
+                 for seq in range(1, 20_001)], batch=1000)
+    held = sum(c.n * c.a.itemsize for c in cols._columns() if isinstance(c, C.Column))
+    sparse = sum(c.rows.a.nbytes + c.values.a.nbytes for c in (cols.ack_id, cols.rtt))
+    assert held / len(cols) < 30
+    assert sparse <= 2 * 1024 * 16            # their first allocation: no row held a value
+
+
+def test_values_beyond_the_narrow_columns_widen_them_and_come_back_exact():
+    big = [LogEntry(1, 1.5, IN, Kind.EVENT, "/", "tick", [1], None, None, 10),
+           LogEntry(2**40, 2.5, IN, Kind.ACK, "/", "tick", [2], 2**40, 12.345, 3 * 2**30),
+           LogEntry(2**40 + 1, 3.5, OUT, Kind.EVENT, "/", "tick", [3], 7, None, None)]
+    assert rebuilt(big) == big
+    many = [LogEntry(i + 1, float(i), IN, Kind.EVENT, f"/ns{i % 40_000}", f"e{i}", [i], None, None, 1)
+            for i in range(70_000)]                # beyond int16 names, namespaces too
+    got = rebuilt(many)
+    assert [e.event for e in got] == [e.event for e in many]
+    assert [e.ns for e in got] == [e.ns for e in many]
+
+
+def test_a_numpy_array_beyond_a_narrow_column_widens_it_not_wraps():
+    col = C.Column(np.int32, wide=np.int64)
+    col.extend([1, 2])
+    col.extend(np.array([2**33, -2**33], np.int64))
+    assert col.view().tolist() == [1, 2, 2**33, -2**33]
+    col.clear()
+    col.extend([5])
+    assert col.a.dtype == np.int32                 # narrow again once cleared
+
+
+def test_ack_ids_and_round_trips_are_kept_for_the_rows_that_hold_them():
+    entries = random_entries(500, seed=3)
+    cols = load(entries)
+    for i, e in enumerate(entries):
+        assert cols.ack_id.get(i) == (-1 if e.ack_id is None else e.ack_id)
+        rtt = cols.rtt.get(i)
+        assert (rtt != rtt) if e.rtt_ms is None else rtt == e.rtt_ms

@@ -27,7 +27,7 @@ from inspector.store.jsonl import export_jsonl, first_time, import_jsonl
 from inspector.store.paths import default_session_path, free_name, user_sessions_dir
 from inspector.store.reader import Fetcher, SessionStore
 from inspector.store.rows import StoreError
-from inspector.ui import palette
+from inspector.ui import free_memory, palette
 from inspector.ui import settings as S
 from inspector.ui.bridge import wait_for
 from inspector.ui.icon import app_icon
@@ -246,6 +246,7 @@ class SessionViewer(QMainWindow):
         self.stats.refresh_soon(then=lambda _stats: self._ready(n))
 
     def _ready(self, n: int) -> None:
+        free_memory.give_back()          # what reading the file made and dropped
         self.done_loading = True
         self.loaded.emit(n)
 

@@ -184,14 +184,27 @@ class _Frozen:
         return self._a
 
 
+class _FrozenHeld:
+    """A SparseColumn's rows and values as they are now."""
+
+    def __init__(self, rows: np.ndarray, values: np.ndarray):
+        self._held = rows, values
+
+    def held(self, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        rows, values = self._held
+        k = len(rows) if n is None else int(np.searchsorted(rows, n))
+        return rows[:k], values[:k]
+
+
 class FrozenColumns:
     """What log.stats reads of a LogTable, taken on the GUI thread (no copy: views, and
     the event names so far) and read on another."""
 
     def __init__(self, cols: LogTable):
         n = self._n = len(cols)
-        self.t, self.dir, self.kind, self.size, self.event, self.rtt = (
-            _Frozen(c.a[:n]) for c in (cols.t, cols.dir, cols.kind, cols.size, cols.event, cols.rtt))
+        self.t, self.dir, self.kind, self.size, self.event = (
+            _Frozen(c.a[:n]) for c in (cols.t, cols.dir, cols.kind, cols.size, cols.event))
+        self.rtt = _FrozenHeld(*cols.rtt.held(n))
         self.event_names = SimpleNamespace(values=tuple(cols.event_names.values))
 
     def __len__(self) -> int:
