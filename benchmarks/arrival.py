@@ -46,10 +46,11 @@ def measure(url: str, sizes: list[float], rounds: int) -> dict:
 
     from inspector.ui.bridge import SessionBridge, start_capture
     from inspector.ui.event_loop import close_qasync_loop, install_qasync_loop
+    from inspector.ui.free_memory import one_heap
     from inspector.ui.main_window import MainWindow
     from inspector.ui.settings import Settings
     from inspector.wire.options import ConnectionOptions
-
+    one_heap()                               # as app.py, before any thread
     app = QApplication.instance() or QApplication([])
     loop = install_qasync_loop(app)
     tmp = tempfile.TemporaryDirectory(prefix="inspector-arrival-")

@@ -52,6 +52,8 @@ def run(n: int, path: str) -> dict:
     from inspector.ui.files.session_files import SessionViewer
 
     write_s = write(n, path) if not Path(path).exists() else None
+    from inspector.ui.free_memory import one_heap
+    one_heap()                               # as app.py, before any thread
     app = QApplication.instance() or QApplication([])
     rss0 = psutil.Process().memory_info().rss
     t = time.perf_counter()

@@ -71,9 +71,10 @@ def run(n: int, session_file: str) -> dict:
     from inspector.store.writer import StoreWriter
     from inspector.ui.bridge import SessionBridge, start_capture
     from inspector.ui.event_loop import install_qasync_loop
+    from inspector.ui.free_memory import one_heap
     from inspector.ui.main_window import MainWindow
     from inspector.ui.settings import Settings
-
+    one_heap()                               # as app.py, before any thread
     app = QApplication.instance() or QApplication([])
     install_qasync_loop(app)        # the window's handlers run on it (processEvents runs it here)
     tmp = tempfile.TemporaryDirectory(prefix="inspector-scale-")

@@ -103,9 +103,11 @@ def run_gui(args: argparse.Namespace) -> int:
 
     from inspector.ui.bridge import NetworkThread, SessionBridge, start_capture
     from inspector.ui.event_loop import close_qasync_loop, install_qasync_loop
+    from inspector.ui.free_memory import one_heap
     from inspector.ui.icon import app_icon
     from inspector.ui.main_window import MainWindow
 
+    one_heap()              # before any thread: see ui/free_memory.py
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("socketio-inspector")
     app.setOrganizationName("socketio-inspector")

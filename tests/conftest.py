@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from inspector.ui.free_memory import one_heap
 from tests.demo_thread import ThreadedDemoServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+one_heap()         # the window's threads share one C heap, as app.py sets it up
 
 # tests.strict: a test fails on an unexpected error entry or inspector warning; pytester: tests of that
 pytest_plugins = ["inspector.testing", "tests.qt_loop", "tests.strict", "tests.keyrings", "pytester"]

@@ -1,7 +1,7 @@
 """LogTable: a session's log held compactly in memory, for a table of a million rows.
 
 A list of a million LogEntry objects with their argument lists costs well over
-a gigabyte; here a row costs about 26 bytes of numpy columns plus its argument
+a gigabyte; here a row costs about 24 bytes of numpy columns plus its argument
 text cut to TEXT_CAP characters (log/row_text.py).  The argument texts of 65,536
 rows are joined into one string (a "block"), so a text or regex filter is one
 scan of a few big strings (log/search.py), and the structured filters are numpy
@@ -38,18 +38,35 @@ class Column:
 
     With `wide`, the column starts narrow (`dtype`) and becomes `wide`, once, when a value
     does not fit: seqs, sizes and name ids nearly always fit 32 or 16 bits, and at ten
-    million rows each byte a row saves is ten megabytes."""
+    million rows each byte a row saves is ten megabytes.  With `same`, it costs nothing
+    while every row holds that value (`a` is a read-only view of one element: the client
+    column of a log with one client), and is filled in the first time another comes."""
 
-    __slots__ = ("a", "n", "narrow", "wide")
+    __slots__ = ("a", "n", "narrow", "wide", "same", "held")
 
-    def __init__(self, dtype, capacity: int = 1024, wide=None):
-        self.a = np.empty(capacity, dtype)
+    def __init__(self, dtype, capacity: int = 1024, wide=None, same=None):
+        self.narrow, self.wide, self.same = np.dtype(dtype), wide, same
         self.n = 0
-        self.narrow, self.wide = np.dtype(dtype), wide
+        self.held = same is None            # False: every row so far holds `same`, none stored
+        self.a = self._empty(capacity)
+
+    def _empty(self, capacity: int) -> np.ndarray:
+        if self.held:
+            return np.empty(capacity, self.narrow)
+        return np.broadcast_to(np.array(self.same, self.narrow), (capacity,))
 
     def extend(self, values) -> None:
         k = len(values)
         need = self.n + k
+        if not self.held:
+            if (values.count(self.same) if isinstance(values, list) else np.count_nonzero(
+                    np.asarray(values) == self.same)) == k:
+                if need > len(self.a):
+                    self.a = self._empty(max(need, 2 * len(self.a)))
+                self.n = need
+                return
+            self.held = True                     # another value: every row stored from now on
+            self.a = np.full(len(self.a), self.same, self.narrow)
         if need > len(self.a):
             bigger = np.empty(max(need, 2 * len(self.a)), self.a.dtype)
             bigger[:self.n] = self.a[:self.n]
@@ -72,8 +89,9 @@ class Column:
         return self.a[:self.n]
 
     def clear(self) -> None:
-        self.a = np.empty(1024, self.narrow)
         self.n = 0
+        self.held = self.same is None
+        self.a = self._empty(1024)
 
 
 class SparseColumn:
@@ -236,7 +254,7 @@ class LogTable:
 
     def __init__(self, fetch: Callable[[list[int]], dict[int, LogEntry]] | None = None):
         self.fetch = fetch
-        # about 26 bytes a row (the texts aside): narrow where values nearly always fit
+        # about 24 bytes a row (the texts aside): narrow where values nearly always fit
         self.seq = Column(np.int32, wide=np.int64)
         self.t = Column(np.float64)
         self.dir = Column(np.int8)
@@ -247,7 +265,7 @@ class LogTable:
         self.size = Column(np.int32, wide=np.int64)       # -1: none
         self.ack_id = SparseColumn(np.int64, -1)
         self.rtt = SparseColumn(np.float64, np.nan)
-        self.client = Column(np.int16, wide=np.int32)    # into client_names (0: None, the one client)
+        self.client = Column(np.int16, wide=np.int32, same=0)    # into client_names (0: None, the one client)
         self.client_names = Interned()
         # with a session file to read them back from, the texts are paged (log/paged_texts.py)
         pages = getattr(fetch, "pages", None)

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from inspector.ui.jobs import Job
+from tests.helpers import wait_until
 
 
 def test_done_means_finished_was_delivered(qtbot):
@@ -43,3 +45,25 @@ def test_a_slot_on_the_gui_thread_sees_the_end_in_order(qtbot):
     job.start()
     qtbot.waitUntil(lambda: job.done, timeout=5000)
     assert threads == [threading.main_thread()]
+
+
+def test_a_worker_faster_than_the_gui_waits_for_it(qtbot):
+    """At most PIECES_AHEAD pieces are queued for the GUI thread: the rest wait their turn,
+    and every piece arrives, in order."""
+    from inspector.ui import jobs
+    handed: list = []
+    pieces: list = []
+
+    def work(report, deliver):
+        for i in range(20):
+            deliver(i)
+            handed.append(i)
+    job = Job(work)
+    job.piece.connect(pieces.append)
+    job.start()
+    # the GUI thread's loop does not run meanwhile: nothing is taken
+    wait_until(lambda: len(handed) >= jobs.PIECES_AHEAD, 5, "the first pieces handed over")
+    time.sleep(0.3)  # not a wait: a negative, the worker must stay blocked this long
+    assert handed == list(range(jobs.PIECES_AHEAD))
+    qtbot.waitUntil(lambda: job.done, timeout=5000)
+    assert pieces == list(range(20))
