@@ -97,6 +97,8 @@ def table(r: dict) -> str:
             f"| scroll to the end and paint | {_num(r['scroll_end_ms_1m'])} ms | "
             f"{_met(r['scroll_end_ms_1m'], t['scroll_end_ms_1m'])} |",
         ]
+    if "large" in r:
+        rows += _large_rows(r["large"], t)
     rows.append(f"| nothing lost (window and `listen`, every round) | {r['lost_entries']} | "
                 f"{_met(r['lost_entries'], t['lost_entries'])} |")
     rows.append(f"| start: `socketio-inspector --demo` until the window is shown (median of 3) | "
@@ -131,4 +133,28 @@ def _filter_rows(r: dict, t: dict) -> list[str]:
         f"| {_num(r['filter_ms_indexed_1m'])} ms | {_met(r['filter_ms_indexed_1m'], t['filter_ms_1m'])} |",
         f"| the same, first thing after the last write (the index {r['unindexed_after_write_1m']:,} rows "
         f"behind then: those scanned) | {_num(r['filter_ms_1m'])} ms | |",
+    ]
+
+
+def _large_rows(big: dict, t: dict) -> list[str]:
+    """A big session file opened read-only (open_large.py): memory, first rows, the filter."""
+    n = f"{big['entries']:,}"
+    w = big["window_filter_ms"]
+
+    def filt(name: str) -> str:
+        lo, mid, hi, rows = w[name]
+        return f"{_num(lo)} / **{_num(mid)}** / {_num(hi)} ms ({rows:,} rows)"
+    return [
+        f"| resident memory with a {n}-entry session file open | {_num(big['rss_mib'])} MiB | "
+        f"{_met(big['rss_mib'], t['rss_mib_10m'])} |",
+        f"| that file's first rows shown; all of it loaded | {big['open_first_rows_s']:.2f} s; "
+        f"{big['open_all_s']:.0f} s | {_met(big['open_first_rows_s'], t['open_first_rows_s'])} (first rows) |",
+        f"| text filter over its {n} entries, a word (`hello`) | {filt('text')} | "
+        f"{_met(w['text'][2], t['filter_ms_10m'])} (worst run) |",
+        f"| the same, a rare text (`ready 996`) | {filt('text_rare')} | "
+        f"{_met(w['text_rare'][2], t['filter_ms_10m'])} (worst run) |",
+        f"| the same, two characters (`99`: too short for the trigram index, every row scanned, "
+        f"progress shown) | {filt('text_short')} | {_met(w['text_short'][2], t['filter_ms_10m'])} (worst run) |",
+        f"| the window's longest wait for its thread during those filters | "
+        f"{_num(max(big['window_worst_gap_ms'].values()), 1)} ms | |",
     ]

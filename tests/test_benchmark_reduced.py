@@ -37,7 +37,7 @@ def test_nothing_is_lost_on_the_way_to_the_model_and_the_file(tmp_path):
     out = tmp_path / "results.json"
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--events", "10000",
                            "--rounds", "1", "--scale", "20000", "--heartbeat-bursts", "5000",
-                           "--out", str(out)],
+                           "--large", "20000", "--out", str(out)],
                           capture_output=True, text=True, timeout=400, cwd=ROOT)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     r = json.loads(out.read_text())
@@ -76,6 +76,14 @@ def test_nothing_is_lost_on_the_way_to_the_model_and_the_file(tmp_path):
     assert set(r["filter_ms_all_1m"]) == set(rows) and r["filter_ms_1m"] == r["filter_ms_all_1m"]["text"]
     assert all(0 < ms < 60_000 for ms in r["filter_ms_all_1m"].values())
     assert 0 < r["rss_mib_1m"] < 4096 and 0 < r["scroll_end_ms_1m"] < 60_000 and r["load_s_1m"] >= 0
+    # a big file opened read-only: every row in, each filter's rows the same in the window,
+    # through the text index and scanned
+    big = r["large"]
+    assert big["entries"] == big["in_model"] == 20000 and big["lost_entries"] == 0 and big["rss_mib"] > 0
+    assert big["window_filter_ms"]["text"][3] == 2000            # "hello": every tenth row
+    for name, (lo, mid, hi, n) in big["window_filter_ms"].items():
+        assert 0 < lo <= mid <= hi < 60_000 and n > 0
+        assert big["file_filter_ms"][f"{name}_index"][3] == big["file_filter_ms"][f"{name}_scan"][3] == n
     # start-up: three runs, the median reported
     assert len(r["start_s_runs"]) == 3 and r["start_s"] == statistics.median(r["start_s_runs"])
     assert all(0 < s < 60 for s in r["start_s_runs"])
