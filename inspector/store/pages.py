@@ -17,7 +17,10 @@ it instead of a scan, up to the row it has reached (the rest is scanned).
 """
 from __future__ import annotations
 
+import concurrent.futures
+import operator
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -30,6 +33,7 @@ from inspector.store.rows import COLUMNS
 _BODY = "substr(args, 2, length(args) - 2)"      # the row text: args without its brackets
 _ODD = "(kind = 'packet' OR instr(args, '\"_bytes\"'))"
 _NON_ASCII = "length(CAST(args AS BLOB)) != length(args)"
+_FIRST = operator.itemgetter(0)
 STEP = 200_000          # seqs per query: progress is reported (and a cancel seen) between them
 
 
@@ -60,6 +64,21 @@ def matching_seqs(conn: sqlite3.Connection, f: LogFilter, lo: int, hi: int, sql:
         if top < hi:            # the rows the index has not reached yet (a burst just written)
             seqs += matching_seqs(conn, f, max(lo, top + 1), hi, report=report, index=False)
         return seqs
+    if sql and not f.regex and text_index.has_index(conn) and (f.match_case or f.text.isascii()):
+        # the rows the index has reached: their odd rows are listed (entries_odd), so the scan
+        # is one test a row; the rows above it, with the odd ones found on the way
+        upto = text_index.indexed_upto(conn)
+        top = hi if upto is None else min(hi, upto)
+        seqs = _listed_scan(conn, f, lo, top, report) if lo <= top else []
+        if top < hi:
+            seqs += _scan(conn, f, max(lo, top + 1), hi, report)
+        return seqs
+    return _scan(conn, f, lo, hi, report, sql)
+
+
+def _scan(conn: sqlite3.Connection, f: LogFilter, lo: int, hi: int,
+          report: Callable[[int, int], bool] | None, sql: bool = True) -> list[int]:
+    matches = f.text_matcher()
     if sql and not f.regex:
         odd, found, needle = _scan_test(f.text, f.match_case)
         query = (f"SELECT seq, CASE WHEN {odd} THEN args END, kind FROM entries "
@@ -77,6 +96,64 @@ def matching_seqs(conn: sqlite3.Connection, f: LogFilter, lo: int, hi: int, sql:
         if report is not None and not report(stop - lo + 1, hi - lo + 1):
             break
     return out
+
+
+def _listed_scan(conn: sqlite3.Connection, f: LogFilter, lo: int, hi: int,
+                 report: Callable[[int, int], bool] | None) -> list[int]:
+    """A plain text (ASCII, or matching case) over rows the text index has reached: SQL judges
+    every row but the odd ones the index lists (bytes, packets; ignoring case, characters
+    Python folds to an ASCII letter), which Python judges."""
+    _odd, found, needle = _scan_test(f.text, f.match_case)
+    cased = not f.match_case and not (f.text.lower() == f.text and f.text.upper() == f.text)
+    why = text_index.BYTES_OR_PACKET | (text_index.FOLDS_TO_ASCII if cased else 0)
+    odd = conn.execute(
+        "SELECT e.seq, e.args, e.kind FROM entries_odd o CROSS JOIN entries e ON e.seq = o.seq"
+        " WHERE o.seq BETWEEN ? AND ? AND o.why & ? AND e.args IS NOT NULL", (lo, hi, why)).fetchall()
+    odd_seqs = {seq for seq, _a, _k in odd}
+    matches = f.text_matcher()
+    out = [seq for seq, args, kind in odd if matches(whole_row_text(kind, args))]
+    query = f"SELECT seq FROM entries WHERE seq BETWEEN ? AND ? AND args IS NOT NULL AND {found}"
+    stopped = threading.Event()
+
+    def part(c: sqlite3.Connection, a: int, b: int, tell: bool) -> list[int]:
+        got: list[int] = []
+        for start in range(a, b + 1, STEP):
+            stop = min(start + STEP - 1, b)
+            rows = c.execute(query, (start, stop, needle))
+            got += [seq for (seq,) in rows if seq not in odd_seqs] if odd_seqs else map(_FIRST, rows)
+            if stopped.is_set():
+                break
+            # the first half's progress stands for both (they go at the same pace)
+            if tell and report is not None and not report(2 * (stop - a + 1), hi - lo + 1):
+                stopped.set()
+                break
+        return got
+    if hi - lo < 2 * STEP:
+        out += part(conn, lo, hi, True)
+    else:
+        # SQLite runs without the GIL: the upper half on a connection of its own, on the other core
+        mid = (lo + hi) // 2
+        with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="inspector-scan") as pool:
+            upper = pool.submit(_in_own_connection, conn, lambda c: part(c, mid + 1, hi, False))
+            try:
+                out += part(conn, lo, mid, True)
+            except BaseException:
+                stopped.set()           # the other half stops at its next step
+                raise
+            finally:
+                out += upper.result()
+    out.sort()
+    return out
+
+
+def _in_own_connection(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], list[int]]) -> list[int]:
+    """`work` on a read-only connection of its own to `conn`'s file."""
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    other = connect_read_only(path)
+    try:
+        return work(other)
+    finally:
+        other.close()
 
 
 def _scan_test(text: str, match_case: bool) -> tuple[str, str, str]:

@@ -276,3 +276,22 @@ def test_a_row_written_again_before_the_index_reached_it_is_indexed_as_it_is_now
         seqs, _odd = text_index.candidates(conn, text, False, 1, 2)
         assert seqs == want, text
     conn.close()
+
+
+@pytest.mark.parametrize("f", [LogFilter(text=t, match_case=c) for t in ("99", "7,", "Off", "a_b", "k", "\\n")
+                               for c in (False, True)], ids=lambda f: f"{f.text}-{f.match_case}")
+def test_a_scan_in_two_halves_finds_what_python_finds(session, f, monkeypatch):
+    """A long scan runs its upper half on a connection of its own (on the other core): in
+    steps of 100 rows here, so the 3,000 rows are two halves of many steps."""
+    import inspector.store.pages as pages
+    monkeypatch.setattr(pages, "STEP", 100)
+    entries, path = session
+    conn = connect_read_only(path)
+    seen: list[tuple[int, int]] = []
+    halves = matching_seqs(conn, f, 1, len(entries), index=False, report=lambda d, t: seen.append((d, t)) or True)
+    by_python = matching_seqs(conn, f, 1, len(entries), sql=False)
+    assert halves == by_python and (halves or f.match_case)
+    assert seen and seen[-1][1] == len(entries) and seen[-1][0] >= len(entries) - 200    # progress to the end
+    stopped = matching_seqs(conn, f, 1, len(entries), index=False, report=lambda d, t: False)
+    assert len(stopped) <= len(halves)          # cancelled at the first step, both halves end
+    conn.close()
