@@ -162,11 +162,13 @@ def _scan_test(text: str, match_case: bool) -> tuple[str, str, str]:
     lower(substr(...)) then instr took 4.6 s for a two-character text; this, 1.9 s):
     a text without brackets cannot match across the ones around the row text, so it is
     looked for in `args` itself; a text with no case (digits, punctuation) is found as it
-    is whatever the case setting, as Python finds it; otherwise LIKE, which folds ASCII
+    is whatever the case setting, as Python finds it (GLOB); otherwise LIKE, which folds ASCII
     as SQLite's lower() does, and the rows with other characters go to Python."""
     where = "args" if "[" not in text and "]" not in text else _BODY
     if match_case or (text.lower() == text and text.upper() == text):
-        return _ODD, f"instr({where}, ?)", text
+        # GLOB, its wildcards taken as plain characters: a fifth faster than instr here
+        glob = "".join(f"[{c}]" if c in "*?[" else c for c in text)
+        return _ODD, f"{where} GLOB ?", f"*{glob}*"
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"({_ODD} OR {_NON_ASCII})", f"{where} LIKE ? ESCAPE '\\'", f"%{escaped}%"
 

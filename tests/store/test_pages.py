@@ -32,7 +32,8 @@ FILTERS += [LogFilter(text=r"al\w+e", regex=True), LogFilter(text="CAROL|dave", 
 # texts a scan reads in one pass (no brackets; no case: digits, punctuation) or with LIKE,
 # whose wildcards and escape must be taken as plain characters
 FILTERS += [LogFilter(text=t, match_case=c) for t in ("99", "7,", "50%", "%", "a_b", "_", "\\", "[1", "7]",
-                                                        "[\"", "Off", "日本") for c in (False, True)]
+                                                        "*", "a?b", "[x", "x]y", "[\"", "Off", "日本")
+            for c in (False, True)]
 # what the text index finds (3 characters or more) and where SQL and Python could differ:
 # characters Python folds to an ASCII letter, a quote in the text, bytes, raw packets
 INDEXED = [LogFilter(text=t, match_case=c) for t in ("kelvin k", "KELVIN", "long s", "istanbul",
@@ -58,7 +59,7 @@ def session(tmp_path_factory):
     entries += [LogEntry(3003 + i, 1.0, IN, Kind.EVENT, "/", "k", [text], bytes=20) for i, text in enumerate(
         ("\u212aELVIN \u212a", "long \u017f", "\u0130STANBUL", "dotless \u0131", "Kelvin k",
          {"user": "x"}, {"_bytes": "aGk="}, b"chat", "50% OFF", "a_b", "aXb", "x\\y", "1990",
-         "\u212a 99", [1, 7]))]
+         "a*b", "a?b", "aQb", "[x", "x]y", "\u212a 99", [1, 7]))]
     return entries, written(tmp_path_factory.mktemp("pages") / "s.sqlite", entries)
 
 
