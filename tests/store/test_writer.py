@@ -111,3 +111,39 @@ def test_a_checkpoint_puts_what_was_written_into_the_file_itself(tmp_path):
         assert path.stat().st_size > 200_000 > before
     finally:
         writer.close()
+
+
+def test_a_batch_is_written_whole_in_multi_row_inserts_odd_rows_and_all(tmp_path, monkeypatch):
+    """1,235 rows in one batch: inserts of 499 (its large row apart), 500 and 235 rows.  The
+    first holds a lone surrogate (that insert goes row by row, made storable), NaN and bytes;
+    the last writes row 5 again.  Every row reads back as it was given."""
+    import math
+
+    from inspector.log.entry import IN, Kind
+    from inspector.log.row_text import LARGE_ROW
+    from inspector.store import writer as W
+    from inspector.store.rows import entry_of
+    writer = StoreWriter(tmp_path / "s.sqlite", flush_s=60)       # one batch: nothing until flush
+    given = [LogEntry(i, 1.5 + i, IN, Kind.EVENT, "/", "tick", [i, {"k": "v"}], None, None, 9)
+             for i in range(1, 1235)]
+    given[10] = LogEntry(11, 2.0, IN, Kind.EVENT, "/", "odd", ["lone \ud800 surrogate"], bytes=9)
+    given[20] = LogEntry(21, 2.0, IN, Kind.EVENT, "/", "odd", [float("nan"), b"\x00\x01"], 3, 1.25, 9,
+                         ("binary",))
+    given[30] = LogEntry(31, 2.0, IN, Kind.EVENT, "/", "big", ["x" * (LARGE_ROW + 1)], bytes=LARGE_ROW + 10)
+    again = LogEntry(5, 9.0, IN, Kind.EVENT, "/", "again", ["now"], bytes=3)
+    inserts: list[int] = []
+    many = W._insert_many
+    monkeypatch.setattr(W, "_insert_many", lambda n: inserts.append(n) or many(n))
+    for e in given + [again]:
+        writer.submit(e)
+    assert writer.flush(30)
+    writer.close()
+    with SessionStore(tmp_path / "s.sqlite") as store:
+        back = {r[0]: entry_of(r) for part in store.rows() for r in part}
+    assert inserts == [499, 500, 235] and len(back) == 1234
+    surrogate, odd = back.pop(11), back.pop(21)
+    assert surrogate.args == ["lone \ud800 surrogate"]             # stored as its escape
+    assert math.isnan(odd.args[0]) and odd.args[1] == b"\x00\x01" and odd.flags == ("binary",)
+    assert (odd.ack_id, odd.rtt_ms) == (3, 1.25)
+    want = {e.seq: e for e in given if e.seq not in (11, 21)} | {5: again}
+    assert back == want
