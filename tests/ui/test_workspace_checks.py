@@ -5,15 +5,12 @@ for a client that does not parse yet is there again when the user comes back to 
 from __future__ import annotations
 
 from inspector.log.entry import IN, Kind
-from tests.ui.workspace_steps import numbers_with_a_gap_are_checked_by_alice_only
-
-
-def _two(ui) -> None:
-    """alice and bob, both connected; alice selected."""
-    ui.qtbot.waitUntil(lambda: ui.clients() == ["alice"])
-    assert ui.add_client() == "bob"
-    ui.client("bob").connect()
-    ui.client("alice").connect()
+from tests.ui.workspace_steps import (
+    alice_and_bob,
+    alice_duplicated,
+    both_in_numbers_alice_checking_seq,
+    numbers_with_a_gap_are_checked_by_alice_only,
+)
 
 
 def _checks_shown(ui) -> tuple:
@@ -27,11 +24,7 @@ def _raw_shown(ui) -> tuple[bool, bool]:
 
 def test_each_client_shows_and_checks_with_its_own_sequence_checks(inspector):
     ui = inspector
-    _two(ui)
-    for name in ("alice", "bob"):
-        ui.client(name).join("numbers")
-    ui.client("alice")
-    ui.window.sequences.set_rule("number", "seq")
+    both_in_numbers_alice_checking_seq(ui)
     ui.wait_idle()
     ui.client("bob")
     assert _checks_shown(ui) == ()
@@ -52,9 +45,7 @@ def test_a_duplicate_shows_its_originals_checks_a_client_added_none(inspector):
     ui.window.sequences.set_rule("tick", "[1].n", "/cheatsheet")
     ui.wait_idle()
     assert ui.add_client() == "bob"
-    ui.client("alice")
-    ui.click("duplicateClientButton")
-    ui.qtbot.waitUntil(lambda: "alice-2" in ui.clients())
+    alice_duplicated(ui)
     ui.client("bob")
     assert _checks_shown(ui) == ()
     ui.client("alice-2")            # what the capture says the copy checks
@@ -63,7 +54,7 @@ def test_a_duplicate_shows_its_originals_checks_a_client_added_none(inspector):
 
 def test_each_client_shows_whether_it_captures_raw_packets(inspector):
     ui = inspector
-    _two(ui)
+    alice_and_bob(ui)
     ui.set_checked("rawCaptureCheck", True)         # alice's
     ui.client("bob")                                 # at once, before her call has gone
     assert _raw_shown(ui) == (False, False)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from inspector.log.entry import OUT, Kind
 from inspector.wire.options import Transport
+from tests.ui.workspace_steps import alice_duplicated
 
 
 def _fill(ui, url: str, transport: str, headers: str, auth: dict) -> None:
@@ -121,9 +122,7 @@ def test_a_duplicated_client_shows_the_answers_it_was_given(inspector):
     ui.window.serverAcks.set_reply("question", '{"from": "alice"}')
     ui.wait_idle()
     assert ui.add_client() == "bob"
-    ui.client("alice")
-    ui.click("duplicateClientButton")
-    ui.qtbot.waitUntil(lambda: "alice-2" in ui.clients())
+    alice_duplicated(ui)
     ui.client("alice-2")
     ui.qtbot.waitUntil(lambda: _acks_shown(ui) == (True, "", [("question", '{"from": "alice"}', "0")]))
     ui.client("bob")

@@ -5,24 +5,18 @@ from __future__ import annotations
 
 from inspector.log.entry import IN, OUT, Kind
 from inspector.wire.options import Transport
-from tests.ui.workspace_steps import numbers_with_a_gap_are_checked_by_alice_only
+from tests.ui.workspace_steps import (
+    alice_and_bob,
+    both_in_numbers_alice_checking_seq,
+    numbers_with_a_gap_are_checked_by_alice_only,
+)
 
 NS = "/cheatsheet"
 
 
-def _two(ui, *, alice_connected: bool = True) -> None:
-    """alice and bob, both connected (alice: unless told); alice selected."""
-    ui.qtbot.waitUntil(lambda: ui.clients() == ["alice"])
-    assert ui.add_client() == "bob"
-    ui.client("bob").connect()
-    ui.client("alice")
-    if alice_connected:
-        ui.connect()
-
-
 def test_an_emit_goes_from_the_client_it_was_asked_of(inspector):
     ui = inspector
-    _two(ui)
+    alice_and_bob(ui)
     ui.emit("echo", "from alice")
     ui.client("bob")                                   # at once
     sent = ui.wait_for(kind=Kind.EVENT, dir=OUT, event="echo")
@@ -35,7 +29,7 @@ def test_an_emit_goes_from_the_client_it_was_asked_of(inspector):
 
 def test_a_room_is_joined_and_left_by_the_client_it_was_asked_of(inspector):
     ui = inspector
-    _two(ui)
+    alice_and_bob(ui)
     ui.type_into("roomEdit", "r1")
     ui.click("joinRoomButton")
     ui.client("bob")
@@ -49,7 +43,7 @@ def test_a_room_is_joined_and_left_by_the_client_it_was_asked_of(inspector):
 
 def test_a_namespace_is_opened_and_closed_by_the_client_it_was_asked_of(inspector):
     ui = inspector
-    _two(ui)
+    alice_and_bob(ui)
     ui.type_into("namespaceEdit", NS)
     ui.click("openNamespaceButton")
     ui.client("bob")
@@ -63,7 +57,7 @@ def test_a_namespace_is_opened_and_closed_by_the_client_it_was_asked_of(inspecto
 
 def test_connect_and_disconnect_act_on_the_client_they_were_asked_of(inspector):
     ui = inspector
-    _two(ui, alice_connected=False)
+    alice_and_bob(ui, alice_connected=False)
     ui.click("connectButton")
     ui.client("bob")
     ui.wait_for(kind=Kind.CONNECT, client="alice")
@@ -77,7 +71,7 @@ def test_connect_and_disconnect_act_on_the_client_they_were_asked_of(inspector):
 
 def test_a_network_drop_cuts_the_client_it_was_asked_of(inspector):
     ui = inspector
-    _two(ui)
+    alice_and_bob(ui)
     ui.window.dropAction.trigger()
     ui.client("bob")
     assert ui.wait_for(kind=Kind.DISCONNECT).client == "alice"
@@ -85,7 +79,7 @@ def test_a_network_drop_cuts_the_client_it_was_asked_of(inspector):
 
 def test_raw_capture_is_turned_on_for_the_client_it_was_asked_of(inspector):
     ui = inspector
-    _two(ui)
+    alice_and_bob(ui)
     ui.set_checked("rawCaptureCheck", True)
     ui.client("bob")
     ui.wait_idle()
@@ -99,18 +93,14 @@ def test_raw_capture_is_turned_on_for_the_client_it_was_asked_of(inspector):
 
 def test_sequence_checks_are_set_for_the_client_they_were_asked_of(inspector):
     ui = inspector
-    _two(ui)
-    for name in ("alice", "bob"):
-        ui.client(name).join("numbers")
-    ui.client("alice")
-    ui.window.sequences.set_rule("number", "seq")
+    both_in_numbers_alice_checking_seq(ui)
     ui.client("bob")
     numbers_with_a_gap_are_checked_by_alice_only(ui)
 
 
 def test_the_client_list_connects_the_client_selected_with_the_form_it_showed(inspector):
     ui = inspector
-    _two(ui)
+    alice_and_bob(ui)
     ui.disconnect()
     c = ui.window.connection
     c.transportCombo.setCurrentIndex(c.transportCombo.findData(Transport.POLLING))

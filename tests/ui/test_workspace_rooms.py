@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from inspector.log.entry import IN, OUT, Kind
+from tests.ui.workspace_steps import alice_duplicated
 
 NS = "/cheatsheet"
 
@@ -85,8 +86,7 @@ def test_a_duplicated_client_shows_the_room_events_it_was_given(inspector):
     ui.client("alice")
     _confirm(ui, "joinEventEdit", "subscribe")     # after bob was added: not his
     ui.wait_idle()
-    ui.click("duplicateClientButton")
-    ui.qtbot.waitUntil(lambda: "alice-2" in ui.clients())
+    alice_duplicated(ui)
     ui.client("bob")
     assert _events_shown(ui) == ("join", "leave")
     ui.client("alice-2")
