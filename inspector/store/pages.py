@@ -51,25 +51,21 @@ def matching_seqs(conn: sqlite3.Connection, f: LogFilter, lo: int, hi: int, sql:
     if not f.text:
         return [s for (s,) in conn.execute("SELECT seq FROM entries WHERE seq BETWEEN ? AND ?",
                                            (lo, hi))]
-    matches = f.text_matcher()
-    if (sql and index and not f.regex and text_index.usable(f.text, f.match_case)
-            and text_index.has_index(conn)):
+    if sql and not f.regex and text_index.has_index(conn) and (f.match_case or f.text.isascii()):
+        # the rows the index has reached: found through it, or scanned with one test a row
+        # (their odd rows are listed); the rows above it (a burst just written) scanned with
+        # the odd ones found on the way
         upto = text_index.indexed_upto(conn)
         top = hi if upto is None else min(hi, upto)
         seqs: list[int] = []
         if lo <= top:
-            seqs, odd = text_index.candidates(conn, f.text, f.match_case, lo, top)
-            seqs.extend(seq for seq, args, kind in odd if matches(whole_row_text(kind, args)))
-            seqs.sort()
-        if top < hi:            # the rows the index has not reached yet (a burst just written)
-            seqs += matching_seqs(conn, f, max(lo, top + 1), hi, report=report, index=False)
-        return seqs
-    if sql and not f.regex and text_index.has_index(conn) and (f.match_case or f.text.isascii()):
-        # the rows the index has reached: their odd rows are listed (entries_odd), so the scan
-        # is one test a row; the rows above it, with the odd ones found on the way
-        upto = text_index.indexed_upto(conn)
-        top = hi if upto is None else min(hi, upto)
-        seqs = _listed_scan(conn, f, lo, top, report) if lo <= top else []
+            if index and text_index.usable(f.text, f.match_case):
+                seqs, odd = text_index.candidates(conn, f.text, f.match_case, lo, top)
+                matches = f.text_matcher()
+                seqs.extend(seq for seq, args, kind in odd if matches(whole_row_text(kind, args)))
+                seqs.sort()
+            else:
+                seqs = _listed_scan(conn, f, lo, top, report)
         if top < hi:
             seqs += _scan(conn, f, max(lo, top + 1), hi, report)
         return seqs
@@ -104,8 +100,8 @@ def _listed_scan(conn: sqlite3.Connection, f: LogFilter, lo: int, hi: int,
     every row but the odd ones the index lists (bytes, packets; ignoring case, characters
     Python folds to an ASCII letter), which Python judges."""
     _odd, found, needle = _scan_test(f.text, f.match_case)
-    cased = not f.match_case and not (f.text.lower() == f.text and f.text.upper() == f.text)
-    why = text_index.BYTES_OR_PACKET | (text_index.FOLDS_TO_ASCII if cased else 0)
+    folded = not f.match_case and _has_case(f.text)
+    why = text_index.BYTES_OR_PACKET | (text_index.FOLDS_TO_ASCII if folded else 0)
     odd = conn.execute(
         "SELECT e.seq, e.args, e.kind FROM entries_odd o CROSS JOIN entries e ON e.seq = o.seq"
         " WHERE o.seq BETWEEN ? AND ? AND o.why & ? AND e.args IS NOT NULL", (lo, hi, why)).fetchall()
@@ -165,12 +161,17 @@ def _scan_test(text: str, match_case: bool) -> tuple[str, str, str]:
     is whatever the case setting, as Python finds it (GLOB); otherwise LIKE, which folds ASCII
     as SQLite's lower() does, and the rows with other characters go to Python."""
     where = "args" if "[" not in text and "]" not in text else _BODY
-    if match_case or (text.lower() == text and text.upper() == text):
+    if match_case or not _has_case(text):
         # GLOB, its wildcards taken as plain characters: a fifth faster than instr here
         glob = "".join(f"[{c}]" if c in "*?[" else c for c in text)
         return _ODD, f"{where} GLOB ?", f"*{glob}*"
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"({_ODD} OR {_NON_ASCII})", f"{where} LIKE ? ESCAPE '\\'", f"%{escaped}%"
+
+
+def _has_case(text: str) -> bool:
+    """Whether ignoring case changes what `text` matches (not for digits or punctuation)."""
+    return text.lower() != text or text.upper() != text
 
 
 class FilePages:
